@@ -1,0 +1,68 @@
+using KernelBench.Harness.Cli.Commands.Config;
+using KernelBench.Harness.Cli.Commands.Problems;
+using KernelBench.Harness.Cli.Infrastructure;
+using KernelBench.Harness.Problems;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace KernelBench.Harness.Cli;
+
+/// <summary>Routes `kbh` commands. Only routing and the exit-code policy live here; each command is its own file.</summary>
+public static class KbhApp
+{
+    public static void Configure(IConfigurator config)
+    {
+        config.SetApplicationName("kbh");
+        config.SetApplicationVersion(VersionInfo.Describe());
+        config.PropagateExceptions();
+        config.AddBranch("problems", problems =>
+        {
+            problems.SetDescription("List and show KernelBench problems.");
+            problems.AddCommand<ProblemsListCommand>("list")
+                .WithDescription("List the problems of a KernelBench folder.")
+                .WithExample("problems", "list", "--kernelbench", "../KernelBench", "--level", "1", "--format", "csv");
+            problems.AddCommand<ProblemsShowCommand>("show")
+                .WithDescription("Print one problem's metadata and source.")
+                .WithExample("problems", "show", "--kernelbench", "../KernelBench", "--level", "1", "--id", "19");
+        });
+        config.AddBranch("config", cfg =>
+        {
+            cfg.SetDescription("Validate run configuration files.");
+            cfg.AddCommand<ConfigCheckCommand>("check")
+                .WithDescription("Validate a run config and print the resolved settings.")
+                .WithExample("config", "check", "run.yaml");
+        });
+    }
+
+    /// <summary>Runs the app: 0 success, 1 the work failed, 2 bad usage or bad input, one message on stderr, no stack trace unless --verbose.</summary>
+    public static async Task<int> RunAsync(string[] args, IAnsiConsole console, CancellationToken cancellationToken = default)
+    {
+        var verbose = args.Contains("--verbose");
+        args = args.Where(a => a != "--verbose").ToArray();
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.Settings.Console = console;
+            Configure(config);
+        });
+        try
+        {
+            return await app.RunAsync(args, cancellationToken);
+        }
+        catch (Exception e) when (e is CommandParseException or CommandRuntimeException or BadInputException)
+        {
+            ErrorOutput.Write(e.Message, verbose ? e : null);
+            return ExitCodes.BadInput;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            ErrorOutput.Write("cancelled", null);
+            return ExitCodes.Failed;
+        }
+        catch (Exception e)
+        {
+            ErrorOutput.Write($"{e.GetType().Name}: {e.Message}", verbose ? e : null);
+            return ExitCodes.Failed;
+        }
+    }
+}

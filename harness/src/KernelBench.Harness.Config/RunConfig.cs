@@ -1,0 +1,110 @@
+namespace KernelBench.Harness.Config;
+
+/// <summary>
+/// A run's settings, resolved once from YAML (paths made absolute, defaults filled in) and then immutable.
+/// The README documents every key; <see cref="RunConfigLoader"/> is the only way to build one from a file.
+/// </summary>
+public sealed record RunConfig
+{
+    /// <summary>Absolute path of the KernelBench folder.</summary>
+    public required string KernelBench { get; init; }
+    public required ProblemSelection Problems { get; init; }
+    public required ModelSettings Model { get; init; }
+    public required BudgetSettings Budget { get; init; }
+
+    /// <summary>sequential, best_of_n or hybrid.</summary>
+    public string Strategy { get; init; } = "sequential";
+
+    /// <summary>Independent chains for best_of_n and hybrid (1 for sequential).</summary>
+    public int Samples { get; init; } = 1;
+
+    /// <summary>Problems worked on at once (each with its own model requests).</summary>
+    public int ParallelProblems { get; init; } = 1;
+
+    /// <summary>Stop a problem early once a correct kernel reaches this speedup; null: only the budget stops it.</summary>
+    public double? StopAtSpeedup { get; init; }
+
+    /// <summary>cpu, cuda or cuda:N.</summary>
+    public string Device { get; init; } = "cuda";
+
+    /// <summary>Absolute path of the run folder.</summary>
+    public required string Out { get; init; }
+
+    public EvalConfig Eval { get; init; } = new();
+    public PromptSettings Prompts { get; init; } = new();
+
+    /// <summary>The file this config was read from, for messages.</summary>
+    public string SourcePath { get; init; } = "";
+}
+
+/// <summary>Which problems: one level or several, optionally a subset of ids.</summary>
+public sealed record ProblemSelection(IReadOnlyList<int> Levels, IReadOnlyList<int> Ids);
+
+/// <summary>An OpenAI-compatible chat endpoint and how to sample from it. R1's recommended sampling by default.</summary>
+public sealed record ModelSettings
+{
+    /// <summary>openai (any OpenAI-compatible endpoint) or replay (answers from a finished run's transcripts).</summary>
+    public string Provider { get; init; } = "openai";
+    public string BaseUrl { get; init; } = "";
+    public required string Name { get; init; }
+
+    /// <summary>Name of the environment variable that holds the API key; the key itself is never in a config.</summary>
+    public string? ApiKeyEnv { get; init; }
+
+    public double Temperature { get; init; } = 0.6;
+    public double TopP { get; init; } = 0.95;
+    public int MaxOutputTokens { get; init; } = 32768;
+
+    /// <summary>The request field that carries the output-token limit: max_tokens or max_completion_tokens.</summary>
+    public string MaxTokensField { get; init; } = "max_tokens";
+
+    /// <summary>R1's authors advise no system prompt: null sends none.</summary>
+    public string? SystemPrompt { get; init; }
+
+    public double RequestTimeoutSeconds { get; init; } = 1800;
+    public double IdleTimeoutSeconds { get; init; } = 300;
+    public int MaxRetries { get; init; } = 5;
+
+    /// <summary>Run folder whose transcripts the replay provider answers from.</summary>
+    public string? ReplayFrom { get; init; }
+}
+
+/// <summary>Budget per problem; any combination, the first reached ends the problem. At least one is set.</summary>
+public sealed record BudgetSettings(double? Minutes, int? Attempts, long? Tokens)
+{
+    public override string ToString() => string.Join(", ", new[]
+    {
+        Minutes is { } m ? $"{m:0.##} min" : null,
+        Attempts is { } a ? $"{a} attempts" : null,
+        Tokens is { } t ? $"{t} tokens" : null,
+    }.Where(s => s is not null));
+}
+
+/// <summary>Verifier settings: KernelBench's defaults.</summary>
+public sealed record EvalConfig
+{
+    public int CorrectnessTrials { get; init; } = 5;
+    public int PerfTrials { get; init; } = 100;
+    public long Seed { get; init; } = 42;
+
+    /// <summary>fp32, fp16 or bf16.</summary>
+    public string Precision { get; init; } = "fp32";
+
+    /// <summary>Absolute and relative tolerance; null: KernelBench's per-precision default (1e-4 fp32, 1e-2 fp16/bf16).</summary>
+    public double? Atol { get; init; }
+    public double? Rtol { get; init; }
+
+    /// <summary>KernelBench v0/v0.1's 1e-2 for every precision: the setting of the published closed-loop results.</summary>
+    public bool LegacyTolerance { get; init; }
+
+    /// <summary>cuda_event, do_bench or host_time.</summary>
+    public string Timing { get; init; } = "cuda_event";
+
+    public double TimeoutSeconds { get; init; } = 300;
+
+    /// <summary>cuda, cpp, triton, tilelang, cute, thunderkittens, pytorch.</summary>
+    public string Backend { get; init; } = "cuda";
+}
+
+/// <summary>Prompt template files; null: the built-in KernelBench prompts.</summary>
+public sealed record PromptSettings(string? Initial = null, string? Feedback = null);

@@ -1,0 +1,157 @@
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace KernelBench.Harness.Config;
+
+/// <summary>
+/// Reads a run config from YAML. Relative paths are resolved against the config file's folder.
+/// Nothing runs on a bad config: every problem is a <see cref="ConfigException"/> naming file, line, column and cause.
+/// </summary>
+public static class RunConfigLoader
+{
+    public static RunConfig Load(string path)
+    {
+        if (!File.Exists(path))
+            throw new ConfigException($"{path}: config file not found.");
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException($"{path}: unreadable ({e.Message}).");
+        }
+        return Parse(text, path, Path.GetDirectoryName(Path.GetFullPath(path))!);
+    }
+
+    public static RunConfig Parse(string yaml, string fileLabel, string baseDirectory)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException e)
+        {
+            throw new ConfigException($"{fileLabel}:{e.Start.Line}:{e.Start.Column}: not valid YAML ({Inner(e).Message})");
+        }
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+            throw new ConfigException($"{fileLabel}:1:1: a run config must be a YAML mapping (key: value pairs).");
+
+        var top = new YamlSection(root, fileLabel, "");
+        var config = new RunConfig
+        {
+            KernelBench = Resolve(baseDirectory, top.String("kernelbench", required: true)!),
+            Problems = ReadProblems(top.Section("problems", required: true)!),
+            Model = ReadModel(top.Section("model", required: true)!, baseDirectory),
+            Budget = ReadBudget(top, top.Section("budget", required: true)!),
+            Strategy = top.Choice("strategy", "sequential", "sequential", "best_of_n", "hybrid"),
+            Samples = top.Int("samples", 1, 1024) ?? 1,
+            ParallelProblems = top.Int("parallel_problems", 1, 1024) ?? 1,
+            StopAtSpeedup = top.Double("stop_at_speedup", 0, 1e6),
+            Device = ReadDevice(top),
+            Out = Resolve(baseDirectory, top.String("out", required: true)!),
+            Eval = ReadEval(top.Section("eval")),
+            Prompts = ReadPrompts(top.Section("prompts"), baseDirectory),
+            SourcePath = fileLabel,
+        };
+        top.Finish();
+        return config;
+    }
+
+    private static ProblemSelection ReadProblems(YamlSection s)
+    {
+        var levels = s.Has("levels") ? s.IntList("levels", 1, 4)! : [s.Int("level", 1, 4, required: !s.Has("levels"))!.Value];
+        var ids = s.IntList("ids", 1, 100_000) ?? [];
+        s.Finish();
+        return new ProblemSelection(levels, ids);
+    }
+
+    private static ModelSettings ReadModel(YamlSection s, string baseDirectory)
+    {
+        var provider = s.Choice("provider", "openai", "openai", "replay");
+        var model = new ModelSettings
+        {
+            Provider = provider,
+            BaseUrl = provider == "openai" ? ReadUrl(s) : s.String("base_url") ?? "",
+            Name = s.String("name", required: true)!,
+            ApiKeyEnv = s.String("api_key_env"),
+            Temperature = s.Double("temperature", 0, 2) ?? 0.6,
+            TopP = s.Double("top_p", 0, 1) ?? 0.95,
+            MaxOutputTokens = s.Int("max_output_tokens", 1, 10_000_000) ?? 32768,
+            MaxTokensField = s.Choice("max_tokens_field", "max_tokens", "max_tokens", "max_completion_tokens"),
+            SystemPrompt = s.String("system_prompt"),
+            RequestTimeoutSeconds = s.Double("request_timeout_s", 1, 86_400) ?? 1800,
+            IdleTimeoutSeconds = s.Double("idle_timeout_s", 1, 86_400) ?? 300,
+            MaxRetries = s.Int("max_retries", 0, 100) ?? 5,
+            ReplayFrom = s.String("replay_from") is { } replay ? Resolve(baseDirectory, replay) : null,
+        };
+        if (provider == "replay" && model.ReplayFrom is null)
+            throw s.Missing("replay_from");
+        s.Finish();
+        return model;
+    }
+
+    private static string ReadUrl(YamlSection s)
+    {
+        var url = s.String("base_url", required: true)!;
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
+            throw s.ErrorAt("base_url", $"'model.base_url' must be an http(s) URL, not '{url}'");
+        return url;
+    }
+
+    private static BudgetSettings ReadBudget(YamlSection top, YamlSection s)
+    {
+        var budget = new BudgetSettings(s.Double("minutes", 0.01, 100_000), s.Int("attempts", 1, 1_000_000), s.Long("tokens", 1, long.MaxValue));
+        s.Finish();
+        if (budget.Minutes is null && budget.Attempts is null && budget.Tokens is null)
+            throw top.ErrorAt("budget", "'budget' needs at least one of minutes, attempts or tokens");
+        return budget;
+    }
+
+    private static string ReadDevice(YamlSection top)
+    {
+        var device = top.String("device") ?? "cuda";
+        if (device is "cpu" or "cuda" || (device.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(device[5..], out var i) && i >= 0))
+            return device;
+        throw top.ErrorAt("device", $"'device' must be cpu, cuda or cuda:N, not '{device}'");
+    }
+
+    private static EvalConfig ReadEval(YamlSection? s)
+    {
+        if (s is null)
+            return new EvalConfig();
+        var eval = new EvalConfig
+        {
+            CorrectnessTrials = s.Int("correctness_trials", 1, 1000) ?? 5,
+            PerfTrials = s.Int("perf_trials", 1, 100_000) ?? 100,
+            Seed = s.Long("seed", 0, long.MaxValue) ?? 42,
+            Precision = s.Choice("precision", "fp32", "fp32", "fp16", "bf16"),
+            Atol = s.Double("atol", 0, 1e6),
+            Rtol = s.Double("rtol", 0, 1e6),
+            LegacyTolerance = s.Bool("legacy_tolerance") ?? false,
+            Timing = s.Choice("timing", "cuda_event", "cuda_event", "do_bench", "host_time"),
+            TimeoutSeconds = s.Double("timeout_s", 1, 86_400) ?? 300,
+            Backend = s.Choice("backend", "cuda", "cuda", "cpp", "triton", "tilelang", "cute", "thunderkittens", "pytorch"),
+        };
+        s.Finish();
+        return eval;
+    }
+
+    private static PromptSettings ReadPrompts(YamlSection? s, string baseDirectory)
+    {
+        if (s is null)
+            return new PromptSettings();
+        var prompts = new PromptSettings(
+            s.String("initial") is { } i ? Resolve(baseDirectory, i) : null,
+            s.String("feedback") is { } f ? Resolve(baseDirectory, f) : null);
+        s.Finish();
+        return prompts;
+    }
+
+    private static string Resolve(string baseDirectory, string path) =>
+        Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(baseDirectory, path));
+
+    private static Exception Inner(Exception e) => e.InnerException is { } inner && inner != e ? Inner(inner) : e;
+}

@@ -1,0 +1,25 @@
+namespace KernelBench.Harness.Scoring.Verdicts;
+
+/// <summary>The settings a verdict was measured under; recorded in every verdict so results can be compared fairly.</summary>
+public sealed record EvalSettings
+{
+    public int CorrectnessTrials { get; init; } = 5;
+    public int PerfTrials { get; init; } = 100;
+    public int WarmupRuns { get; init; } = 3;
+    public long Seed { get; init; } = 42;
+    public double Atol { get; init; } = 1e-4;
+    public double Rtol { get; init; } = 1e-4;
+
+    /// <summary>fp32, fp16 or bf16.</summary>
+    public string Precision { get; init; } = "fp32";
+
+    /// <summary>cuda_event, do_bench or host_time.</summary>
+    public string TimingMethod { get; init; } = "cuda_event";
+
+    /// <summary>cpu, cuda or cuda:N.</summary>
+    public string Device { get; init; } = "cpu";
+
+    public string Backend { get; init; } = "cuda";
+    public double TimeoutSeconds { get; init; } = 300;
+    public bool MeasurePerformance { get; init; } = true;
+}

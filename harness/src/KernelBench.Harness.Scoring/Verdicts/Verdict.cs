@@ -1,0 +1,48 @@
+using KernelBench.Harness.Scoring.Timing;
+
+namespace KernelBench.Harness.Scoring.Verdicts;
+
+/// <summary>
+/// Everything the verifier concluded about one candidate for one problem: status, why, the numbers,
+/// and the settings and environment they were measured under. Immutable; written to the run store as JSON.
+/// </summary>
+public sealed record Verdict
+{
+    public required VerdictStatus Status { get; init; }
+
+    /// <summary>Human-readable cause: compiler log tail, first mismatching trial, the validator that rejected it.</summary>
+    public string Reason { get; init; } = "";
+
+    public int Level { get; init; }
+    public int ProblemId { get; init; }
+    public string ProblemName { get; init; } = "";
+    public string ProblemSha256 { get; init; } = "";
+    public string CandidateSha256 { get; init; } = "";
+
+    /// <summary>What kind of candidate it was: cuda, cpp, triton, pytorch, ...</summary>
+    public string Backend { get; init; } = "";
+
+    public double? MaxAbsDiff { get; init; }
+    public double? MeanAbsDiff { get; init; }
+
+    /// <summary>Index of the first correctness trial that failed, if any.</summary>
+    public int? FailedTrial { get; init; }
+
+    public TimingSummary? Runtime { get; init; }
+    public TimingSummary? RefRuntime { get; init; }
+
+    /// <summary>Reference time / candidate time (means), when both were measured.</summary>
+    public double? Speedup { get; init; }
+
+    /// <summary>Non-fatal findings, e.g. "excessive_speedup", "pytorch_only".</summary>
+    public IReadOnlyList<string> Flags { get; init; } = [];
+
+    /// <summary>Seconds spent building the candidate's extensions, and which build path was used.</summary>
+    public double? BuildSeconds { get; init; }
+
+    /// <summary>Tail of what the candidate printed (stdout and stderr), never mixed with the worker's own protocol.</summary>
+    public string CandidateOutput { get; init; } = "";
+
+    public EvalSettings? Settings { get; init; }
+    public EnvironmentInfo? Environment { get; init; }
+}

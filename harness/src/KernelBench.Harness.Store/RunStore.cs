@@ -1,0 +1,89 @@
+using System.Text;
+using System.Text.Json;
+using KernelBench.Harness.Scoring.Verdicts;
+
+namespace KernelBench.Harness.Store;
+
+/// <summary>
+/// A run folder: run.json (the manifest, written once) and attempts.jsonl (one finished attempt per line,
+/// appended and flushed to disk before the next begins). A line cut short by a kill is ignored on read,
+/// so a resumed run redoes that attempt and counts nothing twice.
+/// </summary>
+public sealed class RunStore
+{
+    public const string ManifestFile = "run.json";
+    public const string AttemptsFile = "attempts.jsonl";
+
+    private readonly object _gate = new();
+
+    private RunStore(string folder, RunManifest manifest)
+    {
+        Folder = folder;
+        Manifest = manifest;
+    }
+
+    public string Folder { get; }
+    public RunManifest Manifest { get; }
+
+    public string AttemptsPath => Path.Combine(Folder, AttemptsFile);
+
+    /// <summary>Creates a new run folder; refuses one that already holds a run.</summary>
+    public static RunStore Create(string folder, RunManifest manifest)
+    {
+        Directory.CreateDirectory(folder);
+        var manifestPath = Path.Combine(folder, ManifestFile);
+        if (File.Exists(manifestPath))
+            throw new RunStoreException($"{manifestPath}: a run already exists here; resume it or choose another folder.");
+        WriteAtomically(manifestPath, JsonSerializer.Serialize(manifest, HarnessJson.Indented));
+        return new RunStore(folder, manifest);
+    }
+
+    /// <summary>Opens an existing run folder.</summary>
+    public static RunStore Open(string folder)
+    {
+        var manifestPath = Path.Combine(folder, ManifestFile);
+        if (!File.Exists(manifestPath))
+            throw new RunStoreException($"{folder}: not a run folder ({ManifestFile} is missing).");
+        RunManifest? manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize<RunManifest>(File.ReadAllText(manifestPath), HarnessJson.Options);
+        }
+        catch (JsonException e)
+        {
+            throw new RunStoreException($"{manifestPath}: not a valid run manifest ({e.Message}).");
+        }
+        if (manifest is null)
+            throw new RunStoreException($"{manifestPath}: empty run manifest.");
+        if (manifest.Format > RunManifest.CurrentFormat)
+            throw new RunStoreException($"{manifestPath}: written by a newer harness (format {manifest.Format}); this one reads format {RunManifest.CurrentFormat}.");
+        return new RunStore(folder, manifest);
+    }
+
+    /// <summary>Opens the folder if it holds a run, else creates it.</summary>
+    public static RunStore OpenOrCreate(string folder, RunManifest manifest) =>
+        File.Exists(Path.Combine(folder, ManifestFile)) ? Open(folder) : Create(folder, manifest);
+
+    /// <summary>Appends one finished attempt and flushes it to disk. Safe to call from several threads.</summary>
+    public void Append(AttemptRecord attempt)
+    {
+        var line = JsonSerializer.Serialize(attempt, HarnessJson.Options) + "\n";
+        var bytes = Encoding.UTF8.GetBytes(line);
+        lock (_gate)
+        {
+            using var stream = new FileStream(AttemptsPath, FileMode.Append, FileAccess.Write, FileShare.Read);
+            stream.Write(bytes);
+            stream.Flush(flushToDisk: true);
+        }
+    }
+
+    /// <summary>Every complete attempt in the folder, in the order written. Torn or unreadable lines are reported, not thrown.</summary>
+    public AttemptLog ReadAttempts() => AttemptLog.Read(AttemptsPath);
+
+    internal static void WriteAtomically(string path, string text)
+    {
+        var temp = path + ".tmp-" + Environment.ProcessId;
+        File.WriteAllText(temp, text);
+        File.Move(temp, path, overwrite: true);
+    }
+}
