@@ -36,6 +36,12 @@ public static class RunConfigLoader
         {
             throw new ConfigException($"{fileLabel}:{e.Start.Line}:{e.Start.Column}: not valid YAML ({Inner(e).Message})");
         }
+        catch (InvalidOperationException e)
+        {
+            // Some malformed inputs trip the representation model rather than the parser: report where parsing stopped.
+            var mark = LastGoodMark(yaml);
+            throw new ConfigException($"{fileLabel}:{mark.Line}:{mark.Column}: not valid YAML ({e.Message})");
+        }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new ConfigException($"{fileLabel}:1:1: a run config must be a YAML mapping (key: value pairs).");
 
@@ -152,6 +158,26 @@ public static class RunConfigLoader
 
     private static string Resolve(string baseDirectory, string path) =>
         Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(baseDirectory, path));
+
+    private static Mark LastGoodMark(string yaml)
+    {
+        var parser = new Parser(new StringReader(yaml));
+        var mark = Mark.Empty;
+        try
+        {
+            while (parser.MoveNext())
+                mark = parser.Current!.End;
+        }
+        catch (YamlException e)
+        {
+            return e.Start;
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner can fail this way on an unclosed flow collection: the last good event is the place.
+        }
+        return mark;
+    }
 
     private static Exception Inner(Exception e) => e.InnerException is { } inner && inner != e ? Inner(inner) : e;
 }
