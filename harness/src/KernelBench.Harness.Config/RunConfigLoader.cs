@@ -45,7 +45,8 @@ public static class RunConfigLoader
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new ConfigException($"{fileLabel}:1:1: a run config must be a YAML mapping (key: value pairs).");
 
-        var top = new YamlSection(root, fileLabel, "");
+        var top = new YamlSection(root, fileLabel, "").Expect("kernelbench", "problems", "model", "budget", "strategy", "samples",
+            "parallel_problems", "stop_at_speedup", "device", "out", "eval", "prompts");
         var config = new RunConfig
         {
             KernelBench = Resolve(baseDirectory, top.String("kernelbench", required: true)!),
@@ -68,6 +69,7 @@ public static class RunConfigLoader
 
     private static ProblemSelection ReadProblems(YamlSection s)
     {
+        s.Expect("level", "levels", "ids");
         var levels = s.Has("levels") ? s.IntList("levels", 1, 4)! : [s.Int("level", 1, 4, required: !s.Has("levels"))!.Value];
         var ids = s.IntList("ids", 1, 100_000) ?? [];
         s.Finish();
@@ -76,6 +78,8 @@ public static class RunConfigLoader
 
     private static ModelSettings ReadModel(YamlSection s, string baseDirectory)
     {
+        s.Expect("provider", "base_url", "name", "api_key_env", "temperature", "top_p", "max_output_tokens", "max_tokens_field",
+            "system_prompt", "request_timeout_s", "idle_timeout_s", "max_retries", "replay_from");
         var provider = s.Choice("provider", "openai", "openai", "replay");
         var model = new ModelSettings
         {
@@ -109,6 +113,7 @@ public static class RunConfigLoader
 
     private static BudgetSettings ReadBudget(YamlSection top, YamlSection s)
     {
+        s.Expect("minutes", "attempts", "tokens");
         var budget = new BudgetSettings(s.Double("minutes", 0.01, 100_000), s.Int("attempts", 1, 1_000_000), s.Long("tokens", 1, long.MaxValue));
         s.Finish();
         if (budget.Minutes is null && budget.Attempts is null && budget.Tokens is null)
@@ -128,6 +133,7 @@ public static class RunConfigLoader
     {
         if (s is null)
             return new EvalConfig();
+        s.Expect("correctness_trials", "perf_trials", "seed", "precision", "atol", "rtol", "legacy_tolerance", "timing", "timeout_s", "backend");
         var eval = new EvalConfig
         {
             CorrectnessTrials = s.Int("correctness_trials", 1, 1000) ?? 5,
@@ -149,6 +155,7 @@ public static class RunConfigLoader
     {
         if (s is null)
             return new PromptSettings();
+        s.Expect("initial", "feedback");
         var prompts = new PromptSettings(
             s.String("initial") is { } i ? Resolve(baseDirectory, i) : null,
             s.String("feedback") is { } f ? Resolve(baseDirectory, f) : null);
