@@ -57,6 +57,7 @@ public sealed class RunSession
     public static RunSession Resume(string folder, Func<ModelSettings, IModelClient>? models = null)
     {
         var store = RunStore.Open(folder);
+        store.EndTornLine();
         var configPath = Path.Combine(folder, ConfigFile);
         if (store.Manifest.Kind != "run" || !File.Exists(configPath))
             throw new RunStoreException($"{folder}: not an agent run (no {ConfigFile}); only `kbh run` folders can be resumed.");

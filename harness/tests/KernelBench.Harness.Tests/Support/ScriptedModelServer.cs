@@ -101,6 +101,8 @@ public sealed class ScriptedModelServer : IAsyncDisposable
                 await Task.Delay(Timeout.Infinite, _stop.Token);
                 return;
             }
+            if (reply.EventDelayMs > 0)
+                await Task.Delay(reply.EventDelayMs, _stop.Token);
             await WriteChunkAsync(stream, $"data: {reply.Events[i]}\n\n");
         }
         if (reply.SendDone)

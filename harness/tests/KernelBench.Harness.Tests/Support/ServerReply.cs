@@ -11,6 +11,9 @@ public sealed record ServerReply
     public IReadOnlyList<string> Events { get; init; } = [];
     public bool SendDone { get; init; } = true;
 
+    /// <summary>Pause before each event, so a stream takes a while (a run that can be killed mid-way).</summary>
+    public int EventDelayMs { get; init; }
+
     /// <summary>Close the connection after this many events, without ending the chunked body (a dropped connection).</summary>
     public int? DropAfter { get; init; }
 
