@@ -156,4 +156,23 @@ public sealed class OpenAiCompatibleClientTests
         var e = await Assert.ThrowsAsync<ModelCallException>(() => Ask(Settings(retries: 5, idle: 30) with { RequestTimeoutSeconds = 1 }));
         Assert.That(e!.Message, Does.Contain("request_timeout_s"));
     }
+
+    [Test]
+    public async Task CompleteAsync_GarbageStream_RetriedThenModelError()
+    {
+        _server.Fallback = _ => new ServerReply { Events = ["<html>502 Bad Gateway</html>"] };
+        var e = await Assert.ThrowsAsync<ModelCallException>(() => Ask(Settings(retries: 1)));
+        Assert.That(e!.Message, Does.Contain("not JSON").And.Contain("502 Bad Gateway"));
+    }
+
+    [Test]
+    public async Task CompleteAsync_NonStreamedJsonBody_Accepted()
+    {
+        _server.Enqueue(new ServerReply
+        {
+            Body = """{"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"</think>answer","reasoning_content":"why"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":4}}""",
+        });
+        var reply = await Ask();
+        Assert.That((reply.Answer, reply.Reasoning, reply.CompletionTokens), Is.EqualTo(("answer", "why", (int?)4)));
+    }
 }
