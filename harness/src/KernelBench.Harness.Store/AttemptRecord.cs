@@ -48,6 +48,9 @@ public sealed record AttemptRecord
     /// <summary>Why each retry happened and how long it waited (429, 5xx, dropped or cut-off streams).</summary>
     public IReadOnlyList<string>? RetryLog { get; init; }
 
+    /// <summary>Why the model stopped: "stop", or "length" when the output-token limit cut it off.</summary>
+    public string? FinishReason { get; init; }
+
     /// <summary>The model that answered (as the endpoint named it), for runs that compare models.</summary>
     public string? Model { get; init; }
 

@@ -43,6 +43,7 @@ public static class AttemptRunner
         {
             Response = reply.Answer, Reasoning = reply.Reasoning, PromptTokens = reply.PromptTokens, CompletionTokens = reply.CompletionTokens,
             Retries = reply.Retries, RetryLog = reply.RetryLog.Count > 0 ? reply.RetryLog : null, Model = reply.Model,
+            FinishReason = reply.FinishReason,
         };
         var code = CodeExtractor.Extract(reply.Answer);
         if (code is null)

@@ -18,7 +18,8 @@ public static class FeedbackBuilder
         var (status, details) = last.Verdict is { } v ? Describe(v) : last.Status switch
         {
             "no_code" => ("no code found",
-                "Your answer contained no fenced ```python block defining `class ModelNew`, so nothing could be checked."),
+                "Your answer contained no fenced ```python block defining `class ModelNew`, so nothing could be checked." +
+                (last.FinishReason == "length" ? " It was cut off at the output-token limit: think more briefly and write the code sooner." : "")),
             _ => (last.Status, last.Error ?? ""),
         };
         return new FeedbackText(status, details, BestSoFar(best));

@@ -60,6 +60,33 @@ public sealed class EndToEndTests
         }
     }
 
+    [Test]
+    public async Task RunAsync_KernelBenchLeNet5OnCpu_RewriteJudgedCorrect()
+    {
+        var reference = Path.Combine(Paths.KernelBench, "KernelBench", "level3", "4_LeNet5.py");
+        if (!File.Exists(reference))
+            Assert.Ignore($"KernelBench data not found at {Paths.KernelBench}");
+        await using var server = new ScriptedModelServer();
+        // The reference itself under the new name: the loop's plumbing on a level 3 network, not a kernel.
+        server.Enqueue(Fenced(File.ReadAllText(reference).Replace("class Model(", "class ModelNew(").Replace("super(Model, self)", "super(ModelNew, self)")));
+        var dir = LoopFixture.TempDir();
+        try
+        {
+            var config = LoopFixture.MakeConfig(server, dir, new BudgetSettings(null, 1, null), ids: [4], level: 3) with
+            {
+                KernelBench = Paths.KernelBench, Eval = new EvalConfig { Backend = "pytorch" },
+            };
+            var session = LoopFixture.Start(config);
+            await session.RunAsync(VerifierFactory.Create(config), null, CancellationToken.None);
+            var attempt = RunStore.Open(dir).ReadAttempts().Attempts.Single();
+            Assert.That(attempt.Status, Is.EqualTo("correct"), attempt.Verdict?.Reason);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     private static ServerReply Fenced(string code) =>
         ServerReply.Streamed("Here is the kernel.\n```python\n" + code + "\n```\n", "reasoning about the kernel");
 }

@@ -50,4 +50,11 @@ public sealed class FeedbackBuilderTests
     {
         Assert.That(FeedbackBuilder.Build(Attempt(null, "no_code"), null).Details, Does.Contain("no fenced ```python block"));
     }
+
+    [Test]
+    public void Build_NoCodeCutAtTokenLimit_SaysWhy()
+    {
+        var cut = Attempt(null, "no_code") with { FinishReason = "length" };
+        Assert.That(FeedbackBuilder.Build(cut, null).Details, Does.Contain("output-token limit"));
+    }
 }
