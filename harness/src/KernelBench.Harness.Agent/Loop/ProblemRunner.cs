@@ -71,7 +71,9 @@ public sealed class ProblemRunner(LoopContext ctx, Problem problem, IReadOnlyLis
         if (!_plan.Refine || last is null || last.Response is null)
             return [ChatTurn.User(initial)];
         var feedback = FeedbackBuilder.Build(last, BestCorrect());
-        return [ChatTurn.User(initial), ChatTurn.Assistant(last.Response), ChatTurn.User(ctx.Prompts.RenderFeedback(problem, last.Index + 1, feedback, ctx.Config.Device))];
+        // Some servers refuse an empty assistant turn (an answer that was all reasoning).
+        var answer = string.IsNullOrWhiteSpace(last.Response) ? "(no answer: the output held only reasoning)" : last.Response;
+        return [ChatTurn.User(initial), ChatTurn.Assistant(answer), ChatTurn.User(ctx.Prompts.RenderFeedback(problem, last.Index + 1, feedback, ctx.Config.Device))];
     }
 
     private bool ReachedTarget(AttemptRecord a) =>
