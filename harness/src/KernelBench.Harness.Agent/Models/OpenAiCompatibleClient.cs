@@ -60,7 +60,7 @@ public sealed class OpenAiCompatibleClient : IModelClient, IDisposable
             }
             catch (Exception e) when (e is HttpRequestException or IOException)
             {
-                cause = "connection dropped: " + Redact(e.Message);
+                cause = "connection failed or dropped: " + Redact(e.Message);
             }
             if (retries >= _model.MaxRetries)
                 throw new ModelCallException($"gave up after {retries} retries; last failure: {cause}", retries, log, wait);

@@ -124,7 +124,7 @@ public sealed class OpenAiCompatibleClientTests
         _server.Enqueue(ServerReply.Streamed(Code, "long reasoning here") with { DropAfter = 1 }, ServerReply.Streamed(Code, "again"));
         var reply = await Ask();
         Assert.That(reply.Retries, Is.EqualTo(1));
-        Assert.That(reply.RetryLog.Single(), Does.Contain("connection dropped"));
+        Assert.That(reply.RetryLog.Single(), Does.Contain("connection failed or dropped"));
         Assert.That(reply.Reasoning, Is.EqualTo("again"));
     }
 
