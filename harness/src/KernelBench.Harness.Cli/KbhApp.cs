@@ -1,5 +1,7 @@
 using KernelBench.Harness.Cli.Commands.Config;
+using KernelBench.Harness.Cli.Commands.Models;
 using KernelBench.Harness.Cli.Commands.Problems;
+using KernelBench.Harness.Cli.Commands.Run;
 using KernelBench.Harness.Cli.Infrastructure;
 using KernelBench.Harness.Problems;
 using Spectre.Console;
@@ -32,6 +34,12 @@ public static class KbhApp
                 .WithDescription("Validate a run config and print the resolved settings.")
                 .WithExample("config", "check", "run.yaml");
         });
+        config.AddCommand<RunCommand>("run")
+            .WithDescription("Run the agent loop (model → ModelNew → verifier → feedback) over the configured problems, or resume a run.")
+            .WithExample("run", "--config", "problems/demo.yaml").WithExample("run", "--resume", "results/runs/demo");
+        config.AddCommand<ModelsCommand>("models")
+            .WithDescription("List the models the configured endpoint serves.")
+            .WithExample("models", "--config", "run.yaml");
     }
 
     /// <summary>Runs the app: 0 success, 1 the work failed, 2 bad usage or bad input, one message on stderr, no stack trace unless --verbose.</summary>

@@ -56,6 +56,7 @@ public static class RunConfigLoader
             Strategy = top.Choice("strategy", "sequential", "sequential", "best_of_n", "hybrid"),
             Samples = top.Int("samples", 1, 1024) ?? 1,
             ParallelProblems = top.Int("parallel_problems", 1, 1024) ?? 1,
+            VerifyParallel = top.Int("verify_parallel", 1, 1024),
             StopAtSpeedup = top.Double("stop_at_speedup", 0, 1e6),
             Device = ReadDevice(top),
             Out = Resolve(baseDirectory, top.String("out", required: true)!),
