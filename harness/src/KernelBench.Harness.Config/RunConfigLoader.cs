@@ -46,7 +46,7 @@ public static class RunConfigLoader
             throw new ConfigException($"{fileLabel}:1:1: a run config must be a YAML mapping (key: value pairs).");
 
         var top = new YamlSection(root, fileLabel, "").Expect("kernelbench", "problems", "model", "budget", "strategy", "samples",
-            "parallel_problems", "stop_at_speedup", "device", "out", "eval", "prompts");
+            "parallel_problems", "verify_parallel", "stop_at_speedup", "device", "out", "eval", "prompts");
         var config = new RunConfig
         {
             KernelBench = Resolve(baseDirectory, top.String("kernelbench", required: true)!),
