@@ -40,7 +40,7 @@ def main():
     def answer(message):
         message["nonce"] = nonce
         message["output_tail"] = _take_tail(capture_path, capture)
-        proto_out.write(json.dumps(message, allow_nan=True) + "\n")
+        proto_out.write(json.dumps(_clean(message), allow_nan=False) + "\n")
         proto_out.flush()
 
     answer({"id": None, "event": "ready", **kbh_jobs.environment()})
@@ -58,6 +58,17 @@ def main():
                       "unhealthy": True}
         result["id"] = request.get("id")
         answer(result)
+
+
+def _clean(value):
+    """JSON has no NaN or Infinity: send them as strings the harness reads back."""
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value
 
 
 def _take_tail(path, fd, limit=4000):

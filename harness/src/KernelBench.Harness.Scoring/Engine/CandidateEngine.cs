@@ -1,0 +1,193 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using KernelBench.Harness.Problems;
+using KernelBench.Harness.Scoring.Baselines;
+using KernelBench.Harness.Scoring.Timing;
+using KernelBench.Harness.Scoring.Validators;
+using KernelBench.Harness.Scoring.Verdicts;
+using KernelBench.Harness.Scoring.Workers;
+
+namespace KernelBench.Harness.Scoring.Engine;
+
+/// <summary>
+/// The verifier: static validators, then the build stage (import the candidate, which builds its extensions), then the
+/// check stage (correctness trials, runtime hack checks, timing), each in a long-lived worker that is replaced after a
+/// crash, a time-out or a CUDA fault. One candidate at a time per engine; run one engine per GPU.
+/// </summary>
+public sealed class CandidateEngine : IVerifier, IDisposable
+{
+    private readonly EngineOptions _options;
+    private readonly IReadOnlyList<ICandidateValidator> _validators;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly ConcurrentDictionary<string, IReadOnlyList<double>> _referenceTimes = new(StringComparer.Ordinal);
+    private readonly string _workDir;
+    private WorkerProcess? _worker;
+
+    public CandidateEngine(EngineOptions options, IEnumerable<ICandidateValidator> validators)
+    {
+        _options = options;
+        _validators = validators.ToList();
+        _workDir = Path.Combine(options.Worker.CacheRoot ?? WorkerScript.DefaultCacheRoot(), "candidates");
+    }
+
+    /// <summary>How many workers were started so far (a crash or time-out costs one).</summary>
+    public int WorkersStarted { get; private set; }
+
+    /// <summary>Where the last worker runs: versions and GPU; empty until the first candidate.</summary>
+    public EnvironmentInfo Environment { get; private set; } = new();
+
+    public async Task<Verdict> VerifyAsync(Problem problem, string candidateSource, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await JudgeAsync(problem, candidateSource, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<Verdict> JudgeAsync(Problem problem, string source, CancellationToken ct)
+    {
+        var settings = _options.Settings;
+        var sha = CandidateSource.Sha256(source);
+        var verdicts = new VerdictFactory(problem, sha, settings, Environment);
+        if (CandidateSource.Problem(source) is { } bad)
+            return verdicts.Make(VerdictStatus.CompileError, bad);
+
+        var findings = _validators.SelectMany(v => v.Validate(new CandidateContext(problem, source, settings.Backend))).ToList();
+        var staticFlags = findings.Where(f => f.Severity == FindingSeverity.Flag).Select(f => f.Rule).Distinct().ToList();
+        if (findings.FirstOrDefault(f => f.Severity == FindingSeverity.Reject) is { } reject)
+            return verdicts.Make(VerdictStatus.Rejected, $"{reject.Rule}: {reject.Message}") with { Flags = findings.Select(f => f.Rule).Distinct().ToList() };
+
+        var worker = await EnsureWorkerAsync(ct);
+        verdicts = new VerdictFactory(problem, sha, settings, Environment);
+        var path = WriteCandidate(source, sha);
+        var key = sha[..16];
+
+        var build = await RunAsync(worker, JobRequests.Build(key, path, Path.Combine(_workDir, "ext", key)), _options.Worker.BuildTimeout, ct);
+        if (build.Outcome != WorkerOutcome.Answered)
+            return verdicts.FromFailure(build, "build") with { Flags = staticFlags };
+        if (build.Status != "built")
+            return verdicts.Make(VerdictStatus.CompileError, build.Str("reason"), build.OutputTail) with { BuildSeconds = build.Num("build_seconds"), Flags = staticFlags };
+
+        var refKey = JobRequests.ReferenceKey(problem, settings, Environment.TorchVersion);
+        if (!worker.References.Contains(refKey))
+        {
+            var reference = await RunAsync(worker, JobRequests.Reference(problem, settings, refKey), _options.Worker.ReferenceTimeout, ct);
+            if (reference.Outcome != WorkerOutcome.Answered)
+                return verdicts.FromFailure(reference, "the reference") with { Reason = $"the reference could not be measured: {reference.Detail}" };
+            if (reference.Status != "ok")
+                return verdicts.Make(VerdictStatus.RuntimeError, reference.Str("reason"), reference.OutputTail);
+            worker.References.Add(refKey);
+            _referenceTimes.TryAdd(refKey, reference.Times("times_ms"));
+        }
+
+        var check = await RunAsync(worker, JobRequests.Check(problem, settings, refKey, key, path), _options.Worker.CheckTimeout, ct);
+        if (check.Outcome != WorkerOutcome.Answered)
+            return verdicts.FromFailure(check, "check") with { BuildSeconds = build.Num("build_seconds"), Flags = staticFlags };
+        if (check.Status == "bad_input")
+            throw new BadInputException(check.Str("reason"));
+        var refRuntime = ReferenceRuntime(problem, refKey);
+        return verdicts.FromCheck(check, build, refRuntime, _options.ExcessiveSpeedup, staticFlags);
+    }
+
+    private TimingSummary? ReferenceRuntime(Problem problem, string refKey)
+    {
+        if (_options.Baseline?.Find(problem.Level, problem.FileName) is { } published)
+            return BaselineFile.ToSummary(published);
+        return _referenceTimes.TryGetValue(refKey, out var times) ? TimingStatistics.Summarize(times) : null;
+    }
+
+    /// <summary>Measures the reference alone (for `kbh baseline`): its raw times, or why it could not be measured.</summary>
+    public async Task<(IReadOnlyList<double> Times, string? Error)> MeasureReferenceAsync(Problem problem, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var worker = await EnsureWorkerAsync(ct);
+            var refKey = JobRequests.ReferenceKey(problem, _options.Settings, Environment.TorchVersion);
+            var reply = await RunAsync(worker, JobRequests.Reference(problem, _options.Settings, refKey), _options.Worker.ReferenceTimeout, ct);
+            if (reply.Outcome != WorkerOutcome.Answered)
+                return ([], reply.Detail);
+            if (reply.Status != "ok")
+                return ([], reply.Str("reason"));
+            worker.References.Add(refKey);
+            return (reply.Times("times_ms"), null);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<WorkerReply> RunAsync(WorkerProcess worker, System.Text.Json.Nodes.JsonObject request, TimeSpan limit, CancellationToken ct)
+    {
+        var reply = await worker.RunAsync(request, limit, ct);
+        if (reply.Outcome != WorkerOutcome.Answered || reply.Flag("unhealthy"))
+            worker.Unhealthy = true;
+        return reply;
+    }
+
+    private async Task<WorkerProcess> EnsureWorkerAsync(CancellationToken ct)
+    {
+        if (_worker is { Unhealthy: false, HasExited: false })
+            return _worker;
+        _worker?.Dispose();
+        _worker = null;
+        var worker = await WorkerProcess.StartAsync(_options.Worker, ct);
+        WorkersStarted++;
+        Environment = Describe(worker.Hello, _options.Settings.Device, _options.HarnessVersion);
+        CheckDevice(worker.Hello, _options.Settings.Device);
+        _worker = worker;
+        return worker;
+    }
+
+    private static void CheckDevice(JsonElement hello, string device)
+    {
+        if (!device.StartsWith("cuda", StringComparison.Ordinal))
+            return;
+        var index = device.Contains(':') ? int.Parse(device[(device.IndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture) : 0;
+        var count = hello.TryGetProperty("cuda_device_count", out var c) ? c.GetInt32() : 0;
+        if (index >= count)
+            throw new BadInputException($"device {device} is not there: the worker's PyTorch sees {count} CUDA device(s)"
+                                        + (count == 0 ? " (a CPU-only build, or no GPU on this machine); use --device cpu." : "."));
+    }
+
+    private static EnvironmentInfo Describe(JsonElement hello, string device, string harnessVersion)
+    {
+        string Str(JsonElement e, string n) => e.TryGetProperty(n, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
+        var info = new EnvironmentInfo
+        {
+            TorchVersion = Str(hello, "torch_version"), PythonVersion = Str(hello, "python_version"),
+            CudaVersion = Str(hello, "cuda_version"), HarnessVersion = harnessVersion, Hostname = System.Environment.MachineName,
+        };
+        if (!device.StartsWith("cuda", StringComparison.Ordinal) || !hello.TryGetProperty("gpus", out var gpus))
+            return info;
+        var index = device.Contains(':') ? int.Parse(device[(device.IndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture) : 0;
+        var list = gpus.EnumerateArray().ToList();
+        return index < list.Count ? info with { GpuIndex = index, GpuName = Str(list[index], "name"), GpuUuid = Str(list[index], "uuid") } : info;
+    }
+
+    private string WriteCandidate(string source, string sha)
+    {
+        Directory.CreateDirectory(_workDir);
+        var path = Path.Combine(_workDir, sha[..16] + ".py");
+        if (!File.Exists(path))
+        {
+            var temp = path + ".tmp-" + Guid.NewGuid().ToString("N");
+            File.WriteAllText(temp, source);
+            File.Move(temp, path, overwrite: true);
+        }
+        return path;
+    }
+
+    public void Dispose()
+    {
+        _worker?.Dispose();
+        _worker = null;
+        _gate.Dispose();
+    }
+}
