@@ -22,13 +22,13 @@ public static partial class CandidateDiscovery
             var kb = KernelBenchName().Match(name);
             if (kb.Success)
             {
-                found.Add(new CandidateFile(Int(kb.Groups["l"].Value), Int(kb.Groups["p"].Value), path));
+                found.Add(new CandidateFile(Int(kb.Groups["l"].Value), Int(kb.Groups["p"].Value), Path.GetFullPath(path)));
                 continue;
             }
             var own = OwnName().Match(name);
             var level = LevelFolder().Match(Path.GetFileName(Path.GetDirectoryName(path)) ?? "");
             if (own.Success && level.Success)
-                found.Add(new CandidateFile(Int(level.Groups["l"].Value), Int(own.Groups["p"].Value), path));
+                found.Add(new CandidateFile(Int(level.Groups["l"].Value), Int(own.Groups["p"].Value), Path.GetFullPath(path)));
         }
         return found.OrderBy(c => c.Level).ThenBy(c => c.ProblemId).ThenBy(c => c.Path, StringComparer.Ordinal).ToList();
     }
