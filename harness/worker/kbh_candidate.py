@@ -33,6 +33,7 @@ def check(module, problem, reference, req, device, dtype):
             findings += kbh_hacks.aliasing(out, inputs, reference.aliases_input)
             findings += kbh_hacks.mutated_inputs(inputs, snapshots)
             findings += kbh_hacks.memoised(out, earlier)
+            findings += kbh_hacks.stream_left_switched(device)
             if _rejected(findings):
                 result.update(status="rejected", reason=findings[0]["message"], failed_trial=trial)
                 return result

@@ -98,3 +98,11 @@ def stream_escape(escape_ms, candidate_ms):
     return [finding("non_default_stream", f"{escape_ms:.3f} ms of work finished after the default stream was done: "
                                           "the candidate runs work on another stream that a default-stream timer "
                                           "would not count")]
+
+
+def stream_left_switched(device):
+    """The candidate made another stream current and left it so: later work (and a naive timer) would run there."""
+    if device.type != "cuda" or torch.cuda.current_stream(device) == torch.cuda.default_stream(device):
+        return []
+    return [finding("non_default_stream", "forward() left a non-default CUDA stream current: its work escapes a timer "
+                                          "that records events on the default stream")]

@@ -81,6 +81,7 @@ public sealed class CandidateEngine : IVerifier, IDisposable
                 return verdicts.FromFailure(reference, "the reference") with { Reason = $"the reference could not be measured: {reference.Detail}" };
             if (reference.Status != "ok")
                 return verdicts.Make(VerdictStatus.RuntimeError, reference.Str("reason"), reference.OutputTail);
+            worker.References.Clear(); // the worker keeps one problem's reference at a time
             worker.References.Add(refKey);
             _referenceTimes.TryAdd(refKey, reference.Times("times_ms"));
         }
@@ -114,6 +115,7 @@ public sealed class CandidateEngine : IVerifier, IDisposable
                 return ([], reply.Detail);
             if (reply.Status != "ok")
                 return ([], reply.Str("reason"));
+            worker.References.Clear();
             worker.References.Add(refKey);
             return (reply.Times("times_ms"), null);
         }
