@@ -24,7 +24,7 @@ def check(module, problem, reference, req, device, dtype):
     with torch.no_grad():
         for trial, trial_seed in enumerate(kbh_load.trial_seeds(seed, req["correctness_trials"])):
             inputs = kbh_check.trial_inputs(problem, trial_seed, device, dtype)
-            snapshots = [kbh_guard.clone(t) if isinstance(t, torch.Tensor) else t for t in inputs]
+            snapshots = kbh_check.pristine_inputs(trial_seed)
             out = model(*inputs)
             if device.type == "cuda":
                 kbh_guard.synchronize(device)
