@@ -78,9 +78,10 @@ def poison_freed_memory(device):
     if device.type != "cuda":
         return
     blocks = []
+    index = device.index if device.index is not None else torch.cuda.current_device()
     try:
         for segment in torch.cuda.memory_snapshot():
-            if segment.get("device") != device.index:
+            if segment.get("device") != index:
                 continue
             for block in segment.get("blocks", []):
                 if block.get("state") == "inactive" and block.get("size", 0) >= 512:
