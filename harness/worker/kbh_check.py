@@ -10,7 +10,7 @@ import kbh_timing
 
 
 class Reference:
-    """The reference's outputs (on the CPU) for every trial and its raw times, measured once per problem and settings."""
+    """The reference's outputs (kept on the device) for every trial and its raw times, measured once per problem and settings."""
 
     def __init__(self, outputs, times_ms, aliases_input):
         self.outputs = outputs

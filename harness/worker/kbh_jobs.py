@@ -51,6 +51,8 @@ class Jobs:
                 return {"status": "bad_input", "reason": f"device {device} is not available to this Python "
                                                          f"(torch {torch.__version__}, "
                                                          f"{torch.cuda.device_count()} CUDA device(s))"}
+            if device.index is None:  # "cuda" means the current device; set_device wants an index
+                device = torch.device("cuda", torch.cuda.current_device())
             torch.cuda.set_device(device)
         dtype = None if req.get("precision", "fp32") == "fp32" else kbh_load.PRECISIONS[req["precision"]]
         if job == "reference":
