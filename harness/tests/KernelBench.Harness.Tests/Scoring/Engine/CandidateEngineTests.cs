@@ -140,6 +140,14 @@ public class CandidateEngineTests
     }
 
     [Test]
+    public async Task Verify_ThreadLeftRunning_IsFlaggedNotRejected()
+    {
+        var v = await Judge(Fixture("thread_left_running.py"));
+        Assert.That(v.Status, Is.EqualTo(VerdictStatus.Correct), v.Reason);
+        Assert.That(v.Flags, Does.Contain("thread_injection"));
+    }
+
+    [Test]
     public async Task Verify_UninitialisedOutput_IsNotCorrect()
     {
         var v = await Judge(Fixture("uninitialised_output.py"));
@@ -165,6 +173,6 @@ public class CandidateEngineTests
         var v = await _engine.VerifyAsync(lenet, ReferenceCandidate.From(lenet.Source), CancellationToken.None);
         Assert.That(v.Status, Is.EqualTo(VerdictStatus.Correct), v.Reason);
         Assert.That(v.MaxAbsDiff, Is.EqualTo(0));
-        Assert.That(v.Speedup, Is.GreaterThan(0.3).And.LessThan(3));
+        Assert.That(v.Speedup, Is.GreaterThan(0.2).And.LessThan(5)); // same code both sides; wide because CI machines are shared
     }
 }
