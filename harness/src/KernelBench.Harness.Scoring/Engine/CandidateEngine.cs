@@ -21,13 +21,16 @@ public sealed class CandidateEngine : IVerifier, IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ConcurrentDictionary<string, IReadOnlyList<double>> _referenceTimes = new(StringComparer.Ordinal);
     private readonly string _workDir;
+    private readonly ReferenceTimingCache _timingCache;
     private WorkerProcess? _worker;
 
     public CandidateEngine(EngineOptions options, IEnumerable<ICandidateValidator> validators)
     {
         _options = options;
         _validators = validators.ToList();
-        _workDir = Path.Combine(options.Worker.CacheRoot ?? WorkerScript.DefaultCacheRoot(), "candidates");
+        var cacheRoot = options.Worker.CacheRoot ?? WorkerScript.DefaultCacheRoot();
+        _workDir = Path.Combine(cacheRoot, "candidates");
+        _timingCache = new ReferenceTimingCache(Path.Combine(cacheRoot, "references"));
     }
 
     /// <summary>How many workers were started so far (a crash or time-out costs one).</summary>
@@ -76,14 +79,20 @@ public sealed class CandidateEngine : IVerifier, IDisposable
         var refKey = JobRequests.ReferenceKey(problem, settings, Environment.TorchVersion);
         if (!worker.References.Contains(refKey))
         {
-            var reference = await RunAsync(worker, JobRequests.Reference(problem, settings, refKey), _options.Worker.ReferenceTimeout, ct);
+            var timingKey = refKey + "|" + Environment.GpuName + "|" + Environment.GpuUuid;
+            var known = _referenceTimes.TryGetValue(refKey, out var inMemory) ? inMemory : _timingCache.Get(timingKey);
+            // Outputs are always recomputed in this worker; times only when no earlier run on this GPU measured them.
+            var request = JobRequests.Reference(problem, known is null ? settings : settings with { MeasurePerformance = false }, refKey);
+            var reference = await RunAsync(worker, request, _options.Worker.ReferenceTimeout, ct);
             if (reference.Outcome != WorkerOutcome.Answered)
                 return verdicts.FromFailure(reference, "the reference") with { Reason = $"the reference could not be measured: {reference.Detail}" };
             if (reference.Status != "ok")
                 return verdicts.Make(VerdictStatus.RuntimeError, reference.Str("reason"), reference.OutputTail);
             worker.References.Clear(); // the worker keeps one problem's reference at a time
             worker.References.Add(refKey);
-            _referenceTimes.TryAdd(refKey, reference.Times("times_ms"));
+            if (known is null && settings.MeasurePerformance)
+                _timingCache.Put(timingKey, reference.Times("times_ms"));
+            _referenceTimes.TryAdd(refKey, known ?? reference.Times("times_ms"));
         }
 
         var check = await RunAsync(worker, JobRequests.Check(problem, settings, refKey, key, path), _options.Worker.CheckTimeout, ct);

@@ -48,6 +48,17 @@ public class CandidateEngineTests
     }
 
     [Test]
+    public async Task Verify_SecondEngineOnSameCache_ReusesReferenceTimings()
+    {
+        var first = await Judge(SampleCandidate("correct", 1, 2), 1, 2);
+        using var second = new CandidateEngine(Options(_cache, TimeSpan.FromSeconds(60)), []);
+        var again = await second.VerifyAsync(Sample(1, 2), SampleCandidate("correct", 1, 2), CancellationToken.None);
+        Assert.That(again.Status, Is.EqualTo(VerdictStatus.Correct));
+        Assert.That(again.RefRuntime, Is.EqualTo(first.RefRuntime), "the reference is timed once per problem, device and versions");
+        Assert.That(again.Runtime, Is.Not.EqualTo(first.Runtime), "the candidate is timed every time");
+    }
+
+    [Test]
     public async Task Verify_WrongCandidate_IsIncorrectWithDiffAndFirstTrial()
     {
         var v = await Judge(SampleCandidate("wrong", 1, 1));
