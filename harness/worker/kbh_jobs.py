@@ -19,6 +19,7 @@ _KEEP_CANDIDATES = 4
 def environment():
     env = {"torch_version": torch.__version__, "python_version": platform.python_version(),
            "cuda_version": torch.version.cuda or "", "cuda_device_count": 0, "gpus": []}
+    env["driver"] = _driver_version()
     if torch.cuda.is_available():
         env["cuda_device_count"] = torch.cuda.device_count()
         for i in range(env["cuda_device_count"]):
@@ -26,6 +27,16 @@ def environment():
             env["gpus"].append({"name": props.name, "uuid": str(getattr(props, "uuid", "")),
                                 "memory_bytes": props.total_memory, "sm_count": props.multi_processor_count})
     return env
+
+
+def _driver_version():
+    """The NVIDIA kernel driver's version, from /proc (no nvidia-smi needed); empty without one."""
+    try:
+        with open("/proc/driver/nvidia/version") as f:
+            words = f.readline().split()
+        return next((w for w in words if w[:1].isdigit() and "." in w), "")
+    except OSError:
+        return ""
 
 
 def _tail(text, limit=3000):

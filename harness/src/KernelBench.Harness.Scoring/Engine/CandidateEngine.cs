@@ -67,14 +67,11 @@ public sealed class CandidateEngine : IVerifier, IDisposable
 
         var worker = await EnsureWorkerAsync(ct);
         verdicts = new VerdictFactory(problem, sha, settings, Environment);
+        var (build, failed) = await BuildStageAsync(worker, verdicts, source, sha, ct);
+        if (failed is not null)
+            return failed with { Flags = staticFlags };
         var path = WriteCandidate(source, sha);
         var key = sha[..16];
-
-        var build = await RunAsync(worker, JobRequests.Build(key, path, Path.Combine(_workDir, "ext", key)), _options.Worker.BuildTimeout, ct);
-        if (build.Outcome != WorkerOutcome.Answered)
-            return verdicts.FromFailure(build, "build") with { Flags = staticFlags };
-        if (build.Status != "built")
-            return verdicts.Make(VerdictStatus.CompileError, build.Str("reason"), build.OutputTail) with { BuildSeconds = build.Num("build_seconds"), Flags = staticFlags };
 
         var refKey = JobRequests.ReferenceKey(problem, settings, Environment.TorchVersion);
         if (!worker.References.Contains(refKey))
@@ -102,6 +99,40 @@ public sealed class CandidateEngine : IVerifier, IDisposable
             throw new BadInputException(check.Str("reason"));
         var refRuntime = ReferenceRuntime(problem, refKey);
         return verdicts.FromCheck(check, build, refRuntime, _options.ExcessiveSpeedup, staticFlags);
+    }
+
+    /// <summary>
+    /// The build stage alone, for build engines (device cpu) working ahead of the GPU engine: null when the candidate
+    /// built, else its verdict (compile_error, timeout, runtime_error). Extensions go to the cache folder keyed by the
+    /// candidate's hash, where the GPU engine's <see cref="VerifyAsync"/> loads them without compiling (PyTorch 2.x).
+    /// </summary>
+    public async Task<Verdict?> BuildAsync(Problem problem, string source, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var sha = CandidateSource.Sha256(source);
+            if (CandidateSource.Problem(source) is { } bad)
+                return new VerdictFactory(problem, sha, _options.Settings, Environment).Make(VerdictStatus.CompileError, bad);
+            var worker = await EnsureWorkerAsync(ct);
+            return (await BuildStageAsync(worker, new VerdictFactory(problem, sha, _options.Settings, Environment), source, sha, ct)).Failed;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<(WorkerReply Build, Verdict? Failed)> BuildStageAsync(WorkerProcess worker, VerdictFactory verdicts, string source, string sha, CancellationToken ct)
+    {
+        var path = WriteCandidate(source, sha);
+        var key = sha[..16];
+        var build = await RunAsync(worker, JobRequests.Build(key, path, Path.Combine(_workDir, "ext", key)), _options.Worker.BuildTimeout, ct);
+        if (build.Outcome != WorkerOutcome.Answered)
+            return (build, verdicts.FromFailure(build, "build"));
+        if (build.Status != "built")
+            return (build, verdicts.Make(VerdictStatus.CompileError, build.Str("reason"), build.OutputTail) with { BuildSeconds = build.Num("build_seconds") });
+        return (build, null);
     }
 
     private TimingSummary? ReferenceRuntime(Problem problem, string refKey)
@@ -150,36 +181,10 @@ public sealed class CandidateEngine : IVerifier, IDisposable
         _worker = null;
         var worker = await WorkerProcess.StartAsync(_options.Worker, ct);
         WorkersStarted++;
-        Environment = Describe(worker.Hello, _options.Settings.Device, _options.HarnessVersion);
-        CheckDevice(worker.Hello, _options.Settings.Device);
+        Environment = WorkerHello.Describe(worker.Hello, _options.Settings.Device, _options.HarnessVersion);
+        WorkerHello.CheckDevice(worker.Hello, _options.Settings.Device);
         _worker = worker;
         return worker;
-    }
-
-    private static void CheckDevice(JsonElement hello, string device)
-    {
-        if (!device.StartsWith("cuda", StringComparison.Ordinal))
-            return;
-        var index = device.Contains(':') ? int.Parse(device[(device.IndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture) : 0;
-        var count = hello.TryGetProperty("cuda_device_count", out var c) ? c.GetInt32() : 0;
-        if (index >= count)
-            throw new BadInputException($"device {device} is not there: the worker's PyTorch sees {count} CUDA device(s)"
-                                        + (count == 0 ? " (a CPU-only build, or no GPU on this machine); use --device cpu." : "."));
-    }
-
-    private static EnvironmentInfo Describe(JsonElement hello, string device, string harnessVersion)
-    {
-        string Str(JsonElement e, string n) => e.TryGetProperty(n, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
-        var info = new EnvironmentInfo
-        {
-            TorchVersion = Str(hello, "torch_version"), PythonVersion = Str(hello, "python_version"),
-            CudaVersion = Str(hello, "cuda_version"), HarnessVersion = harnessVersion, Hostname = System.Environment.MachineName,
-        };
-        if (!device.StartsWith("cuda", StringComparison.Ordinal) || !hello.TryGetProperty("gpus", out var gpus))
-            return info;
-        var index = device.Contains(':') ? int.Parse(device[(device.IndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture) : 0;
-        var list = gpus.EnumerateArray().ToList();
-        return index < list.Count ? info with { GpuIndex = index, GpuName = Str(list[index], "name"), GpuUuid = Str(list[index], "uuid") } : info;
     }
 
     private string WriteCandidate(string source, string sha)
