@@ -20,7 +20,7 @@ public class EvalCommandTests
         _dir = Path.Combine(Path.GetTempPath(), "kbh-eval-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(_dir);
         _savedPython = Environment.GetEnvironmentVariable("KBH_PYTHON");
-        Environment.SetEnvironmentVariable("KBH_PYTHON", "/usr/bin/python3");
+        Environment.SetEnvironmentVariable("KBH_PYTHON", KernelBench.Harness.Tests.Scoring.Engine.ScoringFixtures.Python);
         Environment.SetEnvironmentVariable("KBH_CACHE", Path.Combine(_dir, "cache"));
     }
 

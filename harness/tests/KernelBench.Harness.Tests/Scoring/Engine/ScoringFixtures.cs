@@ -9,7 +9,8 @@ namespace KernelBench.Harness.Tests.Scoring.Engine;
 /// <summary>What the slow scoring tests share: the sample problems, the candidate fixtures, a real worker's options.</summary>
 internal static class ScoringFixtures
 {
-    public const string Python = "/usr/bin/python3";
+    /// <summary>$KBH_PYTHON, else Debian's python3 with python3-torch (the `python3` first on a PATH may lack torch).</summary>
+    public static string Python { get; } = Environment.GetEnvironmentVariable("KBH_PYTHON") is { Length: > 0 } p ? p : "/usr/bin/python3";
 
     public static string Folder => Path.Combine(Paths.RepoRoot, "harness", "tests", "KernelBench.Harness.Tests", "Scoring", "Fixtures");
 
