@@ -22,20 +22,15 @@ _inputs = {"key": None, "by_seed": {}}
 
 
 def trial_inputs(problem, seed, device, dtype):
-    """get_inputs() under the trial's seed, made once per problem and seed (large Level 1 inputs take seconds on the
-    CPU) and handed out as fresh clones, so nothing a model does to its inputs reaches the next caller."""
+    """get_inputs() under the trial's seed, on the CPU as KernelBench makes them, made once per problem and seed (large
+    Level 1 inputs take seconds) and kept in host memory; every call gets its own fresh copy on the device."""
     key = (id(problem), str(device), str(dtype))
     if _inputs["key"] != key:
         _inputs["key"], _inputs["by_seed"] = key, {}
     if seed not in _inputs["by_seed"]:
         kbh_load.set_seed(seed)
-        _inputs["by_seed"][seed] = kbh_load.to_device(problem.get_inputs(), device, dtype)
-    return [kbh_guard.clone(t) if isinstance(t, torch.Tensor) else t for t in pristine_inputs(seed)]
-
-
-def pristine_inputs(seed):
-    """The cached originals of the last trial_inputs call for this seed: what a model's inputs looked like before it ran."""
-    return _inputs["by_seed"][seed]
+        _inputs["by_seed"][seed] = kbh_load.to_device(problem.get_inputs(), "cpu", dtype)
+    return [t.to(device=device, copy=True) if isinstance(t, torch.Tensor) else t for t in _inputs["by_seed"][seed]]
 
 
 def forget_inputs():
