@@ -6,7 +6,9 @@
 #   scripts/gpu-scoring.sh kernels                  the CUDA load_inline kernels in problems/gpu-candidates
 #   scripts/gpu-scoring.sh hacks                    the GPU reward hacks in problems/gpu-hacks, each with its expected verdict
 #
-# Each part fits in ~9 minutes on one H100 with 16 cores. Builds run first, all in parallel, into the folders the harness
+# Each part fits in ~9 minutes on one H100 with 16 cores; Level 1's large inputs (6.4 GB for the activations, made on the
+# CPU as KernelBench does) need it split: refs 1 1 25, refs 1 26 50, refs 1 51 75, refs 1 76 100; refs 2 1 50,
+# refs 2 51 100; refs 3. Builds run first, all in parallel, into the folders the harness
 # loads them from (keyed by the candidate's SHA-256), so the GPU never waits for a compiler. Results go to $OUT
 # (default .kbh/gpu-out): <part>.jsonl (one verdict per line), <part>.csv, <part>.log; a table is printed at the end.
 set -euo pipefail
