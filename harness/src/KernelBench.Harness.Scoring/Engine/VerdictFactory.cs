@@ -47,7 +47,8 @@ public sealed class VerdictFactory(Problem problem, string candidateSha, EvalSet
         if (speedup > excessive)
             flags.Add("excessive_speedup");
         var kinds = build.Array("kinds").Select(k => k.GetString() ?? "").ToList();
-        if ((build.Num("extensions_built") ?? 0) == 0)
+        // Only load_inline/load builds are seen; a Triton or TileLang candidate (--backend) compiles at run time instead.
+        if ((build.Num("extensions_built") ?? 0) == 0 && settings.Backend is "cuda" or "cpp" or "")
             flags.Add("pytorch_only");
         var failedTrial = check.Num("failed_trial");
         return Make(status, check.Str("reason"), (build.OutputTail + check.OutputTail) is var o && o.Length > 4000 ? o[^4000..] : o) with
