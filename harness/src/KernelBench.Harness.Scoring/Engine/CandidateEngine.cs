@@ -92,7 +92,7 @@ public sealed class CandidateEngine : IVerifier, IDisposable
             _referenceTimes.TryAdd(refKey, known ?? reference.Times("times_ms"));
         }
 
-        var check = await RunAsync(worker, JobRequests.Check(problem, settings, refKey, key, path), _options.Worker.CheckTimeout, ct);
+        var check = await RunAsync(worker, JobRequests.Check(problem, settings, refKey, key, path, Path.Combine(_workDir, "ext", key)), _options.Worker.CheckTimeout, ct);
         if (check.Outcome != WorkerOutcome.Answered)
             return verdicts.FromFailure(check, "check") with { BuildSeconds = build.Num("build_seconds"), Flags = staticFlags };
         if (check.Status == "bad_input")

@@ -15,11 +15,14 @@ public static class JobRequests
 
     public static JsonObject Reference(Problem problem, EvalSettings s, string refKey) => Measure("reference", problem, s, refKey);
 
-    public static JsonObject Check(Problem problem, EvalSettings s, string refKey, string candidateKey, string candidatePath)
+    /// <summary>A check; when this worker did not build the candidate it imports it again, loading its extensions from
+    /// <paramref name="extensionsDir"/> (where a build worker left them).</summary>
+    public static JsonObject Check(Problem problem, EvalSettings s, string refKey, string candidateKey, string candidatePath, string? extensionsDir = null)
     {
         var request = Measure("check", problem, s, refKey);
         request["candidate_key"] = candidateKey;
         request["candidate_path"] = candidatePath;
+        request["extensions_dir"] = extensionsDir;
         return request;
     }
 
