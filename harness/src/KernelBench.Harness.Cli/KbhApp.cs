@@ -1,3 +1,4 @@
+using KernelBench.Harness.Cli.Commands.Cache;
 using KernelBench.Harness.Cli.Commands.Config;
 using KernelBench.Harness.Cli.Commands.Problems;
 using KernelBench.Harness.Cli.Infrastructure;
@@ -31,6 +32,12 @@ public static class KbhApp
             cfg.AddCommand<ConfigCheckCommand>("check")
                 .WithDescription("Validate a run config and print the resolved settings.")
                 .WithExample("config", "check", "run.yaml");
+        });
+        config.AddBranch("cache", cache =>
+        {
+            cache.SetDescription("Inspect or empty the content-addressed build cache.");
+            cache.AddCommand<CacheInfoCommand>("info").WithDescription("Entries, size and newest build of the cache.");
+            cache.AddCommand<CacheClearCommand>("clear").WithDescription("Remove every cached build.");
         });
     }
 
