@@ -1,5 +1,6 @@
 using KernelBench.Harness.Cli.Commands.Cache;
 using KernelBench.Harness.Cli.Commands.Config;
+using KernelBench.Harness.Cli.Commands.Gpus;
 using KernelBench.Harness.Cli.Commands.Problems;
 using KernelBench.Harness.Cli.Infrastructure;
 using KernelBench.Harness.Problems;
@@ -33,6 +34,7 @@ public static class KbhApp
                 .WithDescription("Validate a run config and print the resolved settings.")
                 .WithExample("config", "check", "run.yaml");
         });
+        config.AddCommand<GpusCommand>("gpus").WithDescription("List the GPUs (CUDA driver API and NVML), or say why there are none.");
         config.AddBranch("cache", cache =>
         {
             cache.SetDescription("Inspect or empty the content-addressed build cache.");
