@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using KernelBench.Harness.Cli.Infrastructure;
 using KernelBench.Harness.Scoring.Cache;
-using KernelBench.Harness.Scoring.Verdicts;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -29,7 +28,7 @@ public sealed class CacheInfoCommand(IAnsiConsole console) : Command<CacheInfoCo
         var info = cache.Info();
         if (settings.Format == "json")
         {
-            console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(info, HarnessJson.Options));
+            console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(info, BuildCacheJsonContext.Default.BuildCacheInfo));
             return ExitCodes.Success;
         }
         console.MarkupLine($"cache    [bold]{Markup.Escape(info.Root)}[/]{(Directory.Exists(info.Root) ? "" : " (does not exist yet)")}");

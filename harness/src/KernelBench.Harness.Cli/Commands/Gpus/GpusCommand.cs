@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using KernelBench.Harness.Cli.Infrastructure;
 using KernelBench.Harness.Scoring.Gpu;
-using KernelBench.Harness.Scoring.Verdicts;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -28,7 +27,7 @@ public sealed class GpusCommand(IAnsiConsole console) : Command<GpusCommand.Sett
         var result = GpuInventory.Discover();
         if (settings.Format == "json")
         {
-            console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(result, HarnessJson.Indented));
+            console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(result, GpuJsonContext.Default.GpuInventoryResult));
             return ExitCodes.Success;
         }
         if (!result.HasGpu)
