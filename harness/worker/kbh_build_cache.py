@@ -28,6 +28,7 @@ import time
 
 MARKER = "KBH_COMPLETE"  # written last inside the build folder, before the rename that publishes it
 KEY_VERSION = "kbh-build-cache-1"
+TRITON_DIR = ".triton"
 _SKIP_KEY = {"build_directory", "verbose", "keep_intermediates"}  # change where/how loudly it builds, not what
 _HEADER_EXT = (".h", ".hpp", ".hh", ".cuh", ".inl")
 
@@ -41,6 +42,8 @@ def install(cache_root):
 
     root = os.path.abspath(os.path.expanduser(cache_root))
     os.makedirs(root, exist_ok=True)
+    # Triton keys its own cache by source, options and target; pointing it here makes it survive across runs too.
+    os.environ.setdefault("TRITON_CACHE_DIR", os.path.join(root, TRITON_DIR))
     for fn_name in ("load_inline", "load"):
         original = _installed.get(fn_name) or getattr(cpp, fn_name)
         _installed[fn_name] = original

@@ -12,6 +12,9 @@ public sealed class BuildCache(string root)
     /// <summary>Written last in a finished build; a folder without it is never loaded.</summary>
     public const string MarkerFile = "KBH_COMPLETE";
 
+    /// <summary>Triton's own cache (TRITON_CACHE_DIR), kept inside the root: not an entry, but cleared with the rest.</summary>
+    public const string TritonFolder = ".triton";
+
     /// <summary>Environment variable that moves the cache.</summary>
     public const string RootVariable = "KBH_CACHE";
 
@@ -39,7 +42,8 @@ public sealed class BuildCache(string root)
     {
         var entries = Entries();
         var unfinished = Directory.Exists(Root)
-            ? new DirectoryInfo(Root).EnumerateDirectories().Count(d => !File.Exists(Path.Combine(d.FullName, MarkerFile)))
+            ? new DirectoryInfo(Root).EnumerateDirectories()
+                .Count(d => d.Name != TritonFolder && !File.Exists(Path.Combine(d.FullName, MarkerFile)))
             : 0;
         return new BuildCacheInfo(Root, entries.Count, entries.Sum(e => e.Bytes), entries.FirstOrDefault()?.Created, unfinished);
     }

@@ -5,7 +5,7 @@ namespace KernelBench.Harness.Scoring.Validators;
 /// <summary>
 /// The static reward-hack rules in one place, composed as one (as BenchmarkDotNet's CompositeValidator composes its own).
 /// <see cref="Default"/> is the whole list with KernelBench's levels: code bypass, timing patch, thread injection and
-/// lazy evaluation reject; PyTorch wrapping, torch ops, stream injection and precision downgrade flag. A run config can
+/// lazy evaluation reject; PyTorch wrapping, torch ops, stream injection, precision downgrade and the backend check flag. A run config can
 /// move a rule to another level, or switch it off, by rule id.
 /// </summary>
 public sealed class ValidatorSet
@@ -34,6 +34,7 @@ public sealed class ValidatorSet
         new TorchComputationOpsValidator(),
         new StreamInjectionValidator(),
         new PrecisionDowngradeValidator(),
+        new BackendImplementationValidator(),
     ]);
 
     /// <summary>Rule ids in the order they run.</summary>

@@ -20,6 +20,7 @@ public class BuildCacheInfoTests
         WriteEntry("aaa", "ext_a", 1000, "2026-01-01T00:00:00Z");
         WriteEntry("bbb", "ext_b", 3000, null);
         Directory.CreateDirectory(Path.Combine(_root, ".tmp-ccc-x1"));
+        Directory.CreateDirectory(Path.Combine(_root, BuildCache.TritonFolder));
         File.WriteAllText(Path.Combine(_root, "ccc.lock"), "");
 
         var cache = new BuildCache(_root);

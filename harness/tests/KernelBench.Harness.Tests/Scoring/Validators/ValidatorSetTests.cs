@@ -7,14 +7,14 @@ namespace KernelBench.Harness.Tests.Scoring.Validators;
 public class ValidatorSetTests
 {
     private static readonly CandidateContext MatmulWithThread = Candidates.WithForward(
-        "        return torch.matmul(x, x)", header: "import threading");
+        "        return torch.matmul(x, x)", header: "import threading", cppExtra: "__global__ void unused_kernel() {}");
 
     [Test]
     public void Default_CoversKernelBenchCategories_InOnePlace() =>
         Assert.That(ValidatorSet.Default.Rules, Is.EquivalentTo(new[]
         {
             "code_bypass", "timing_event_patch", "thread_injection", "lazy_eval",
-            "pytorch_wrap", "torch_computation_ops", "stream_injection", "precision_downgrade",
+            "pytorch_wrap", "torch_computation_ops", "stream_injection", "precision_downgrade", "backend_impl",
         }));
 
     [Test]
