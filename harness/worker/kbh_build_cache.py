@@ -135,7 +135,11 @@ def _load_or_build(root, key, call, build):
         tmp = tempfile.mkdtemp(prefix=".tmp-%s-" % key, dir=root)
         os.chmod(tmp, 0o755)  # mkdtemp makes it private; the published entry is shared like the rest of the cache
         started = time.monotonic()
-        result = build(tmp)
+        try:
+            result = build(tmp)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)  # a compile error is the candidate's verdict, not a cache entry
+            raise
         seconds = time.monotonic() - started
         library = os.path.join(tmp, name + ".so")
         if not os.path.isfile(library):

@@ -71,4 +71,25 @@ public class BuildCacheTests
         Assert.That(new BuildCache(_root).Info(), Has.Property(nameof(BuildCacheInfo.Entries)).EqualTo(1)
             .And.Property(nameof(BuildCacheInfo.Unfinished)).EqualTo(0));
     }
+
+    [Test]
+    public async Task Install_CompileError_RaisesAndLeavesNothingInCache()
+    {
+        var broken = Path.Combine(_root, "..", Path.GetFileName(_root) + "-broken.py");
+        File.WriteAllText(broken, File.ReadAllText(CacheDriver.SampleCandidate).Replace("return out;", "return out +;"));
+        try
+        {
+            using var process = CacheDriver.Start(_root, broken);
+            var stderr = await process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+
+            Assert.That(process.ExitCode, Is.Not.Zero);
+            Assert.That(stderr, Does.Contain("Error building extension"));
+            Assert.That(Directory.EnumerateDirectories(_root), Is.Empty, "no entry and no leftover build folder");
+        }
+        finally
+        {
+            File.Delete(broken);
+        }
+    }
 }
