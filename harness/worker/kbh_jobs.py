@@ -45,6 +45,10 @@ def _tail(text, limit=3000):
 
 class Jobs:
     def __init__(self):
+        if os.environ.get("KBH_BUILD_CACHE"):
+            # Before the tracker wraps load_inline/load, so it counts calls that go through the cache.
+            import kbh_build_cache
+            kbh_build_cache.install(os.environ["KBH_BUILD_CACHE"])
         self.tracker = kbh_load.ExtensionTracker()
         self.candidates = {}  # key -> (module, build info)
         self.problems = {}  # path+sha -> module

@@ -1,13 +1,15 @@
 using KernelBench.Harness.Cli.Commands.Baseline;
+using KernelBench.Harness.Cli.Commands.Cache;
 using KernelBench.Harness.Cli.Commands.Config;
-using KernelBench.Harness.Cli.Commands.Models;
 using KernelBench.Harness.Cli.Commands.Eval;
+using KernelBench.Harness.Cli.Commands.Gpus;
+using KernelBench.Harness.Cli.Commands.Models;
 using KernelBench.Harness.Cli.Commands.Problems;
 using KernelBench.Harness.Cli.Commands.Run;
 using KernelBench.Harness.Cli.Infrastructure;
 using KernelBench.Harness.Problems;
-using Spectre.Console;
 using Spectre.Console.Cli;
+using Spectre.Console;
 
 namespace KernelBench.Harness.Cli;
 
@@ -49,6 +51,13 @@ public static class KbhApp
         config.AddCommand<BaselineCommand>("baseline")
             .WithDescription("Time the references of a level and write KernelBench's baseline JSON.")
             .WithExample("baseline", "--kernelbench", "../KernelBench", "--level", "1", "--device", "cuda", "--out", "baseline_time_torch.json");
+        config.AddCommand<GpusCommand>("gpus").WithDescription("List the GPUs (CUDA driver API and NVML), or say why there are none.");
+        config.AddBranch("cache", cache =>
+        {
+            cache.SetDescription("Inspect or empty the content-addressed build cache.");
+            cache.AddCommand<CacheInfoCommand>("info").WithDescription("Entries, size and newest build of the cache.");
+            cache.AddCommand<CacheClearCommand>("clear").WithDescription("Remove every cached build.");
+        });
     }
 
     /// <summary>Runs the app: 0 success, 1 the work failed, 2 bad usage or bad input, one message on stderr, no stack trace unless --verbose.</summary>

@@ -62,6 +62,8 @@ public sealed class WorkerProcess : IDisposable
         foreach (var (k, v) in WorkerEnvironment.Build())
             info.Environment[k] = v;
         info.Environment["PYTHONNOUSERSITE"] = "1";
+        // Every extension a candidate builds goes through the content-addressed build cache (kbh_build_cache.py).
+        info.Environment["KBH_BUILD_CACHE"] = Path.Combine(options.CacheRoot ?? WorkerScript.DefaultCacheRoot(), "builds");
 
         var worker = new WorkerProcess(new Process { StartInfo = info }, options, capture);
         info.Environment["KBH_WORKER_NONCE"] = worker._nonce;

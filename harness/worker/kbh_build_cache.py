@@ -1,0 +1,234 @@
+"""Content-addressed build cache for torch.utils.cpp_extension (load_inline and load).
+
+install(cache_root) wraps both functions so that each extension is built once into <cache_root>/<key>/, where key is a
+SHA-256 over everything that decides the built library: sources, extension name, build flags, include paths, with_cuda,
+the Python ABI, torch and CUDA versions and the GPU architecture. A later call with the same inputs, in this process or
+any other, loads the finished library without running torch's build at all: Debian's torch 1.13 rewrites the sources
+and rebuilds on every load_inline call, so skipping its build is the only way a hit is free.
+
+Safety with several processes: one flock per key serialises builds of the same key; a build happens in a private
+temporary folder and becomes an entry only by an atomic rename after the library and the marker file are written, so
+a killed build never looks finished and two processes building the same source produce one entry.
+
+Works with torch 1.13 and 2.x (the wrapped functions' own signatures are bound, so new keyword arguments pass through).
+"""
+
+import fcntl
+import functools
+import hashlib
+import importlib.machinery
+import importlib.util
+import inspect
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+
+MARKER = "KBH_COMPLETE"  # written last inside the build folder, before the rename that publishes it
+KEY_VERSION = "kbh-build-cache-1"
+TRITON_DIR = ".triton"
+_SKIP_KEY = {"build_directory", "verbose", "keep_intermediates"}  # change where/how loudly it builds, not what
+_HEADER_EXT = (".h", ".hpp", ".hh", ".cuh", ".inl")
+
+_stats = {"hits": 0, "misses": 0, "builds": 0, "build_seconds": 0.0, "load_seconds": 0.0, "entries": []}
+_installed = {}
+
+
+def install(cache_root):
+    """Route torch.utils.cpp_extension.load_inline and load through the cache rooted at cache_root (idempotent)."""
+    import torch.utils.cpp_extension as cpp
+
+    root = os.path.abspath(os.path.expanduser(cache_root))
+    os.makedirs(root, exist_ok=True)
+    # Triton keys its own cache by source, options and target; pointing it here makes it survive across runs too.
+    os.environ.setdefault("TRITON_CACHE_DIR", os.path.join(root, TRITON_DIR))
+    for fn_name in ("load_inline", "load"):
+        original = _installed.get(fn_name) or getattr(cpp, fn_name)
+        _installed[fn_name] = original
+        setattr(cpp, fn_name, _wrap(original, fn_name, root))
+
+
+def stats():
+    """Hits, misses, builds, seconds spent building and loading, and the keys touched, since this process started."""
+    return dict(_stats, entries=list(_stats["entries"]))
+
+
+def _wrap(original, fn_name, root):
+    signature = inspect.signature(original)
+
+    @functools.wraps(original)
+    def cached(*args, **kwargs):
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        call = dict(bound.arguments)
+        if call.get("is_standalone"):
+            return original(*args, **kwargs)  # an executable, not a library: nothing of ours to load
+        key = _key(fn_name, call)
+        return _load_or_build(root, key, call, lambda build_dir: original(**dict(call, build_directory=build_dir)))
+
+    cached.kbh_build_cache = True
+    return cached
+
+
+def _key(fn_name, call):
+    h = hashlib.sha256()
+
+    def feed(label, value):
+        h.update(label.encode() + b"\0" + json.dumps(value, sort_keys=True, default=str).encode() + b"\0")
+
+    feed("version", KEY_VERSION)
+    feed("function", fn_name)
+    for name in sorted(call):
+        if name in _SKIP_KEY:
+            continue
+        value = call[name]
+        if fn_name == "load" and name == "sources":
+            value = _file_contents(value)
+        feed(name, value)
+    feed("env", _environment())
+    return h.hexdigest()
+
+
+def _file_contents(sources):
+    """load() takes paths: hash what the files say, and the headers beside them that they may include."""
+    paths = [sources] if isinstance(sources, str) else list(sources)
+    digest = []
+    dirs = sorted({os.path.dirname(os.path.abspath(p)) for p in paths})
+    extra = [os.path.join(d, f) for d in dirs for f in sorted(os.listdir(d)) if f.endswith(_HEADER_EXT)]
+    for p in paths + extra:
+        with open(p, "rb") as f:
+            digest.append([os.path.basename(p), hashlib.sha256(f.read()).hexdigest()])
+    return digest
+
+
+@functools.lru_cache(maxsize=1)
+def _environment():
+    import torch
+
+    arch = os.environ.get("TORCH_CUDA_ARCH_LIST")
+    if not arch:
+        try:
+            arch = "sm_%d%d" % torch.cuda.get_device_capability() if torch.cuda.is_available() else "cpu"
+        except Exception:  # a broken driver must not stop a CPU build
+            arch = "unknown"
+    return {
+        "torch": torch.__version__,
+        "cuda": torch.version.cuda,
+        "arch": arch,
+        "python_abi": importlib.machinery.EXTENSION_SUFFIXES[0],
+        "cxx": os.environ.get("CXX", ""),
+        "cflags": os.environ.get("CFLAGS", ""),
+    }
+
+
+def _load_or_build(root, key, call, build):
+    name = call["name"]
+    entry = os.path.join(root, key)
+    if _complete(entry):
+        return _hit(entry, key, call)
+    with _lock(os.path.join(root, key + ".lock")):
+        if _complete(entry):  # another process built it while we waited
+            return _hit(entry, key, call)
+        _remove_stale(root, key)
+        tmp = tempfile.mkdtemp(prefix=".tmp-%s-" % key, dir=root)
+        os.chmod(tmp, 0o755)  # mkdtemp makes it private; the published entry is shared like the rest of the cache
+        started = time.monotonic()
+        try:
+            result = build(tmp)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)  # a compile error is the candidate's verdict, not a cache entry
+            raise
+        seconds = time.monotonic() - started
+        library = os.path.join(tmp, name + ".so")
+        if not os.path.isfile(library):
+            raise RuntimeError("kbh build cache: torch built no %s.so in %s" % (name, tmp))
+        meta = {"key": key, "name": name, "library": name + ".so", "build_seconds": round(seconds, 3),
+                "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "env": _environment()}
+        _write_marker(tmp, meta)
+        if os.path.isdir(entry):  # an unmarked leftover cannot be loaded; clear it so the rename succeeds
+            shutil.rmtree(entry, ignore_errors=True)
+        os.rename(tmp, entry)
+        _fsync_dir(root)
+        _stats["misses"] += 1
+        _stats["builds"] += 1
+        _stats["build_seconds"] += seconds
+        _stats["entries"].append({"key": key, "name": name, "hit": False, "seconds": round(seconds, 3)})
+        return result
+
+
+def _complete(entry):
+    return os.path.isfile(os.path.join(entry, MARKER))
+
+
+def _hit(entry, key, call):
+    started = time.monotonic()
+    with open(os.path.join(entry, MARKER)) as f:
+        meta = json.load(f)
+    path = os.path.join(entry, meta["library"])
+    module = _import_library(call["name"], path, call.get("is_python_module", True))
+    seconds = time.monotonic() - started
+    _stats["hits"] += 1
+    _stats["load_seconds"] += seconds
+    _stats["entries"].append({"key": key, "name": call["name"], "hit": True, "seconds": round(seconds, 3)})
+    return module
+
+
+def _import_library(name, path, is_python_module):
+    if not is_python_module:
+        import torch
+
+        torch.ops.load_library(path)
+        return path
+    # The module keeps the candidate's name: the library's PyInit_<name> must match what it is imported as.
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _write_marker(folder, meta):
+    path = os.path.join(folder, MARKER)
+    with open(path + ".part", "w") as f:
+        json.dump(meta, f, indent=1)
+        f.flush()
+        os.fsync(f.fileno())
+    os.rename(path + ".part", path)
+
+
+def _remove_stale(root, key):
+    """Temp folders of this key seen while holding its lock belong to builds that died: never loaded, removed."""
+    prefix = ".tmp-%s-" % key
+    for child in os.listdir(root):
+        if child.startswith(prefix):
+            shutil.rmtree(os.path.join(root, child), ignore_errors=True)
+
+
+def _fsync_dir(path):
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class _lock:
+    """An exclusive flock; the kernel drops it when the holder dies, so a killed build never blocks the next one."""
+
+    def __init__(self, path):
+        self._path = path
+
+    def __enter__(self):
+        self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc):
+        fcntl.flock(self._fd, fcntl.LOCK_UN)
+        os.close(self._fd)
+        return False
+
+
+if __name__ == "__main__":
+    sys.exit("kbh_build_cache is a library: import it and call install(cache_root)")
