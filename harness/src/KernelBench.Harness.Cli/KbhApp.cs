@@ -1,5 +1,6 @@
 using KernelBench.Harness.Cli.Commands.Config;
 using KernelBench.Harness.Cli.Commands.Problems;
+using KernelBench.Harness.Cli.Commands.Report;
 using KernelBench.Harness.Cli.Infrastructure;
 using KernelBench.Harness.Problems;
 using Spectre.Console;
@@ -32,6 +33,9 @@ public static class KbhApp
                 .WithDescription("Validate a run config and print the resolved settings.")
                 .WithExample("config", "check", "run.yaml");
         });
+        config.AddCommand<ReportCommand>("report")
+            .WithDescription("Write CSV, Markdown and HTML reports of a run folder into RUN_DIR/report.")
+            .WithExample("report", "results/run-1", "--p", "0,1,1.5,2");
     }
 
     /// <summary>Runs the app: 0 success, 1 the work failed, 2 bad usage or bad input, one message on stderr, no stack trace unless --verbose.</summary>
