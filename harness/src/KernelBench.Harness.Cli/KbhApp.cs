@@ -35,7 +35,7 @@ public static class KbhApp
         });
         config.AddCommand<ReportCommand>("report")
             .WithDescription("Write CSV, Markdown and HTML reports of a run folder into RUN_DIR/report.")
-            .WithExample("report", "results/run-1", "--p", "0,1,1.5,2");
+            .WithExample("report", "results/run-1", "--p-values", "0,1,1.5,2");
     }
 
     /// <summary>Runs the app: 0 success, 1 the work failed, 2 bad usage or bad input, one message on stderr, no stack trace unless --verbose.</summary>

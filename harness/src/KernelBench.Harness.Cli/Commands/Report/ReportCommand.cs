@@ -17,7 +17,7 @@ public sealed class ReportCommand(IAnsiConsole console) : Command<ReportCommand.
         [Description("A run folder written by `kbh eval` or `kbh run`, or a KernelBench run folder holding eval_results.json.")]
         public string RunDir { get; init; } = "";
 
-        [CommandOption("--p <LIST>")]
+        [CommandOption("-p|--p-values <LIST>")]
         [Description("fast_p thresholds, comma-separated.")]
         [DefaultValue("0,1,1.5,2")]
         public string P { get; init; } = "0,1,1.5,2";
@@ -61,14 +61,14 @@ public static class PList
         {
             if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var p) || p < 0 || !double.IsFinite(p))
             {
-                error = $"--p: '{part}' is not a non-negative number (write e.g. --p 0,1,1.5,2).";
+                error = $"--p-values: '{part}' is not a non-negative number (write e.g. --p-values 0,1,1.5,2).";
                 return false;
             }
             list.Add(p);
         }
         if (list.Count == 0)
         {
-            error = "--p needs at least one threshold.";
+            error = "--p-values needs at least one threshold.";
             return false;
         }
         values = list.Distinct().Order().ToList();
