@@ -14,7 +14,7 @@ public sealed class RunFolderBuilder
 
     public string Folder => _store.Folder;
 
-    public static RunManifest Manifest(string runId = "test-run", IReadOnlyList<string>? keys = null, double? minutes = null) => new()
+    public static RunManifest Manifest(string runId = "test-run", IReadOnlyList<string>? keys = null, double? minutes = null, string gpu = "NVIDIA H100") => new()
     {
         RunId = runId,
         Kind = "run",
@@ -26,7 +26,7 @@ public sealed class RunFolderBuilder
         Strategy = "sequential",
         Budget = minutes is null ? "" : $"{minutes} min",
         BudgetMinutes = minutes,
-        Gpu = "NVIDIA H100",
+        Gpu = gpu,
         EvalSettings = new EvalSettings { Atol = 1e-2, Rtol = 1e-2, PerfTrials = 100, TimingMethod = "cuda_event", Device = "cuda" },
     };
 
