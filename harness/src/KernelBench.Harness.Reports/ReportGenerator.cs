@@ -1,5 +1,6 @@
 using KernelBench.Harness.Reports.Csv;
 using KernelBench.Harness.Reports.Exporters;
+using KernelBench.Harness.Reports.Html;
 using KernelBench.Harness.Reports.Markdown;
 using KernelBench.Harness.Reports.Model;
 
@@ -17,9 +18,9 @@ public static class ReportGenerator
     public const string ReportFolderName = "report";
     public const string ErrorsFile = "export-errors.txt";
 
-    /// <summary>The exporters in the order they run: the CSVs and Markdown first, so a plot failure can never cost them.</summary>
+    /// <summary>The exporters in the order they run: the CSVs and Markdown first, the HTML with its plots last.</summary>
     public static IReadOnlyList<IReportExporter> DefaultExporters() =>
-        [new ProblemsCsvExporter(), new SummaryCsvExporter(), new BudgetCsvExporter(), new MarkdownExporter()];
+        [new ProblemsCsvExporter(), new SummaryCsvExporter(), new BudgetCsvExporter(), new MarkdownExporter(), new HtmlExporter()];
 
     public static ReportOutcome Generate(string path, ReportOptions? options = null, IReadOnlyList<IReportExporter>? exporters = null)
     {

@@ -40,7 +40,7 @@ public sealed class ReportCommand(IAnsiConsole console) : Command<ReportCommand.
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var options = new ReportOptions { PValues = settings.PValues(), MinuteStep = settings.MinuteStep };
-        var outcome = ReportGenerator.Generate(settings.RunDir, options, ReportExporters.All());
+        var outcome = ReportGenerator.Generate(settings.RunDir, options);
         ReportConsole.Write(console, outcome);
         return outcome.Failures.Any() ? ExitCodes.Failed : ExitCodes.Success;
     }
