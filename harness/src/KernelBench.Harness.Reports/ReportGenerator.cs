@@ -22,9 +22,10 @@ public static class ReportGenerator
     public static IReadOnlyList<IReportExporter> DefaultExporters() =>
         [new ProblemsCsvExporter(), new SummaryCsvExporter(), new BudgetCsvExporter(), new MarkdownExporter(), new HtmlExporter()];
 
-    public static ReportOutcome Generate(string path, ReportOptions? options = null, IReadOnlyList<IReportExporter>? exporters = null)
+    public static ReportOutcome Generate(string path, ReportOptions? options = null, IReadOnlyList<IReportExporter>? exporters = null,
+        KernelBenchImport.ImportOptions? import = null)
     {
-        var run = RunSources.Read(path);
+        var run = RunSources.Read(path, import);
         var model = ReportModel.Compute(run, options);
         var folder = Path.Combine(run.Folder, ReportFolderName);
         var results = new CompositeExporter(exporters ?? DefaultExporters()).Export(model, folder);

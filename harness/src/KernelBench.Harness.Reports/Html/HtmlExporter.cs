@@ -62,7 +62,7 @@ public sealed class HtmlExporter : IReportExporter
                 .. l.FastP.Select(f => $"{Percent(f.Share)} / {Percent(f.NoiseAwareShare)}"),
                 Speedup(l.GeomeanSpeedup), Speedup(l.MedianSpeedup),
             ]));
-        sb.Append("<p class=\"note\">").Append(WebUtility.HtmlEncode(MarkdownExporter.Definitions.Trim())).Append("</p>\n");
+        sb.Append("<p class=\"note\">").Append(WebUtility.HtmlEncode(MarkdownExporter.Definitions.Trim().Replace("*", ""))).Append("</p>\n");
 
         sb.Append("<h2>Plots</h2>\n");
         foreach (var plot in plots)

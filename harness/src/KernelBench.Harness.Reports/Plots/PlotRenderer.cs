@@ -44,6 +44,8 @@ public static class PlotRenderer
                 points.Select(b => b.CorrectShare * 100).Prepend(0).ToArray());
             line.LegendText = level.Key is { } l ? $"Level {l}" : "All levels";
             line.LineWidth = level.Key is null ? 3 : 2;
+            // The share holds from one step until the next, so draw steps, not slopes.
+            line.ConnectStyle = ConnectStyle.StepHorizontal;
         }
         plot.XLabel("Budget per problem (charged minutes)");
         plot.YLabel("Problems correct (%)");
@@ -61,6 +63,7 @@ public static class PlotRenderer
         plot.XLabel("Speedup over the reference");
         plot.YLabel("Correct problems");
         plot.Axes.Margins(bottom: 0);
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         return plot;
     }
 
@@ -72,9 +75,11 @@ public static class PlotRenderer
         var point = plot.Add.Scatter(ps, curve.Select(f => f.Share * 100).ToArray());
         point.LegendText = "point speedup > p (KernelBench)";
         point.MarkerSize = 0;
+        point.ConnectStyle = ConnectStyle.StepHorizontal;
         var noise = plot.Add.Scatter(ps, curve.Select(f => f.NoiseAwareShare * 100).ToArray());
         noise.LegendText = "95% lower bound > p (noise-aware)";
         noise.MarkerSize = 0;
+        noise.ConnectStyle = ConnectStyle.StepHorizontal;
         plot.Add.VerticalLine(1.0).LinePattern = LinePattern.Dashed;
         plot.XLabel("p");
         plot.YLabel("fast_p (%)");

@@ -27,6 +27,14 @@ public sealed class ReportCommand(IAnsiConsole console) : Command<ReportCommand.
         [DefaultValue(1.0)]
         public double MinuteStep { get; init; } = 1.0;
 
+        [CommandOption("--level <N>")]
+        [Description("For a KernelBench eval_results.json: its level, when no level_N_problem_* kernel files lie beside it.")]
+        public int? Level { get; init; }
+
+        [CommandOption("--baseline <FILE>")]
+        [Description("For a KernelBench eval_results.json: KernelBench's baseline_time_torch.json, for the speedups.")]
+        public string? Baseline { get; init; }
+
         public IReadOnlyList<double> PValues() => PList.Parse(P);
 
         public override ValidationResult Validate()
@@ -40,7 +48,8 @@ public sealed class ReportCommand(IAnsiConsole console) : Command<ReportCommand.
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var options = new ReportOptions { PValues = settings.PValues(), MinuteStep = settings.MinuteStep };
-        var outcome = ReportGenerator.Generate(settings.RunDir, options);
+        var import = new KernelBench.Harness.Reports.KernelBenchImport.ImportOptions(settings.Level, settings.Baseline);
+        var outcome = ReportGenerator.Generate(settings.RunDir, options, null, import);
         ReportConsole.Write(console, outcome);
         return outcome.Failures.Any() ? ExitCodes.Failed : ExitCodes.Success;
     }
