@@ -21,13 +21,22 @@ public sealed class LeaderboardCommand(IAnsiConsole console) : Command<Leaderboa
         [Description("The leaderboard CSV to write.")]
         public string? Out { get; init; }
 
+        [CommandOption("--level <N>")]
+        [Description("For KernelBench eval_results.json inputs: their level, when no level_N_problem_* kernel files lie beside them.")]
+        public int? Level { get; init; }
+
+        [CommandOption("--baseline <FILE>")]
+        [Description("For KernelBench eval_results.json inputs: KernelBench's baseline_time_torch.json, for the speedups.")]
+        public string? Baseline { get; init; }
+
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--out FILE.csv is required.") : ValidationResult.Success();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var models = settings.RunDirs.Select(d => ReportModel.Compute(RunSources.Read(d), LeaderboardBuilder.Options)).ToList();
+        var import = new KernelBench.Harness.Reports.KernelBenchImport.ImportOptions(settings.Level, settings.Baseline);
+        var models = settings.RunDirs.Select(d => ReportModel.Compute(RunSources.Read(d, import), LeaderboardBuilder.Options)).ToList();
         foreach (var m in models.Where(m => m.Run.IsPartial))
             console.MarkupLine($"[yellow]partial:[/] {Markup.Escape(m.Run.Folder)}: {Markup.Escape(string.Join("; ", m.Run.Problems))}");
         var rows = LeaderboardBuilder.Build(models);

@@ -27,5 +27,8 @@ public static class ReportConsole
             console.MarkupLine($"[red]exporter failed:[/] {Markup.Escape(failure.Exporter)}: {Markup.Escape(failure.Error ?? "")}");
         var partial = model.Run.IsPartial ? " [yellow](partial)[/]" : "";
         console.MarkupLine($"Report{partial}: [bold]{Markup.Escape(outcome.ReportFolder)}[/]");
+        var html = outcome.Exports.FirstOrDefault(e => e.Succeeded && e.Files.Any(f => f.EndsWith(".html", StringComparison.Ordinal)));
+        if (html is not null)
+            console.MarkupLine($"Open: [link]{Markup.Escape(html.Files[0])}[/]");
     }
 }

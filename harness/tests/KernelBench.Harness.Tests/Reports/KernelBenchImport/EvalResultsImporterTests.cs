@@ -74,6 +74,23 @@ public sealed class EvalResultsImporterTests
     }
 
     [Test]
+    public async Task KbhLeaderboard_ImportBesideHarnessRun_RankedInItsOwnGroup()
+    {
+        var kb = Write($$"""{"1": {{Correct1}}, "2": {{Wrong}}}""");
+        var run = new RunFolderBuilder(_temp.Sub("harness"), RunFolderBuilder.Manifest("h", ["L2/1", "L2/2"]))
+            .Attempt(2, 1, 0, "correct", 10, 0, cand: (1, 1, 1), reference: (2, 2, 2)).Folder;
+        var outFile = _temp.Sub("lb.csv");
+        var console = new TestConsole();
+        console.Profile.Width = 200;
+        var code = await KbhApp.RunAsync(["leaderboard", run, kb, "--baseline", _temp.Sub("baseline.json"), "--out", outFile], console);
+        Assert.That(code, Is.Zero, console.Output);
+        var rows = File.ReadAllLines(outFile).Skip(1).ToList();
+        Assert.That(rows, Has.Count.EqualTo(2));
+        Assert.That(rows.Select(r => r.Split(',')[1]).Distinct().Count(), Is.EqualTo(2), "different groups");
+        Assert.That(rows, Has.Some.Contains("kb_run").And.Some.Contains("not comparable"));
+    }
+
+    [Test]
     public void Read_NotJson_ClearError()
     {
         var folder = Write("{ broken");
