@@ -1,7 +1,9 @@
 using KernelBench.Harness.Cli.Commands.Config;
-using KernelBench.Harness.Cli.Commands.Problems;
 using KernelBench.Harness.Cli.Commands.Leaderboard;
+using KernelBench.Harness.Cli.Commands.Models;
+using KernelBench.Harness.Cli.Commands.Problems;
 using KernelBench.Harness.Cli.Commands.Report;
+using KernelBench.Harness.Cli.Commands.Run;
 using KernelBench.Harness.Cli.Infrastructure;
 using KernelBench.Harness.Problems;
 using Spectre.Console;
@@ -34,6 +36,12 @@ public static class KbhApp
                 .WithDescription("Validate a run config and print the resolved settings.")
                 .WithExample("config", "check", "run.yaml");
         });
+        config.AddCommand<RunCommand>("run")
+            .WithDescription("Run the agent loop (model → ModelNew → verifier → feedback) over the configured problems, or resume a run.")
+            .WithExample("run", "--config", "problems/demo.yaml").WithExample("run", "--resume", "results/runs/demo");
+        config.AddCommand<ModelsCommand>("models")
+            .WithDescription("List the models the configured endpoint serves.")
+            .WithExample("models", "--config", "run.yaml");
         config.AddCommand<ReportCommand>("report")
             .WithDescription("Write CSV, Markdown and HTML reports of a run folder into RUN_DIR/report.")
             .WithExample("report", "results/run-1", "--p-values", "0,1,1.5,2");

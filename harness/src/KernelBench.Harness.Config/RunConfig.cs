@@ -21,6 +21,12 @@ public sealed record RunConfig
     /// <summary>Problems worked on at once (each with its own model requests).</summary>
     public int ParallelProblems { get; init; } = 1;
 
+    /// <summary>
+    /// Candidates judged at once across the run (a shared GPU's queue); null: no limit beyond the verifier's own.
+    /// Time spent waiting for a slot is recorded per attempt and not charged to the problem's budget.
+    /// </summary>
+    public int? VerifyParallel { get; init; }
+
     /// <summary>Stop a problem early once a correct kernel reaches this speedup; null: only the budget stops it.</summary>
     public double? StopAtSpeedup { get; init; }
 

@@ -36,10 +36,17 @@ public static class RunConfigLoader
         {
             throw new ConfigException($"{fileLabel}:{e.Start.Line}:{e.Start.Column}: not valid YAML ({Inner(e).Message})");
         }
+        catch (InvalidOperationException e)
+        {
+            // Some malformed inputs trip the representation model rather than the parser: report where parsing stopped.
+            var mark = LastGoodMark(yaml);
+            throw new ConfigException($"{fileLabel}:{mark.Line}:{mark.Column}: not valid YAML ({e.Message})");
+        }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new ConfigException($"{fileLabel}:1:1: a run config must be a YAML mapping (key: value pairs).");
 
-        var top = new YamlSection(root, fileLabel, "");
+        var top = new YamlSection(root, fileLabel, "").Expect("kernelbench", "problems", "model", "budget", "strategy", "samples",
+            "parallel_problems", "verify_parallel", "stop_at_speedup", "device", "out", "eval", "prompts");
         var config = new RunConfig
         {
             KernelBench = Resolve(baseDirectory, top.String("kernelbench", required: true)!),
@@ -49,6 +56,7 @@ public static class RunConfigLoader
             Strategy = top.Choice("strategy", "sequential", "sequential", "best_of_n", "hybrid"),
             Samples = top.Int("samples", 1, 1024) ?? 1,
             ParallelProblems = top.Int("parallel_problems", 1, 1024) ?? 1,
+            VerifyParallel = top.Int("verify_parallel", 1, 1024),
             StopAtSpeedup = top.Double("stop_at_speedup", 0, 1e6),
             Device = ReadDevice(top),
             Out = Resolve(baseDirectory, top.String("out", required: true)!),
@@ -62,6 +70,7 @@ public static class RunConfigLoader
 
     private static ProblemSelection ReadProblems(YamlSection s)
     {
+        s.Expect("level", "levels", "ids");
         var levels = s.Has("levels") ? s.IntList("levels", 1, 4)! : [s.Int("level", 1, 4, required: !s.Has("levels"))!.Value];
         var ids = s.IntList("ids", 1, 100_000) ?? [];
         s.Finish();
@@ -70,6 +79,8 @@ public static class RunConfigLoader
 
     private static ModelSettings ReadModel(YamlSection s, string baseDirectory)
     {
+        s.Expect("provider", "base_url", "name", "api_key_env", "temperature", "top_p", "max_output_tokens", "max_tokens_field",
+            "system_prompt", "request_timeout_s", "idle_timeout_s", "max_retries", "replay_from");
         var provider = s.Choice("provider", "openai", "openai", "replay");
         var model = new ModelSettings
         {
@@ -103,6 +114,7 @@ public static class RunConfigLoader
 
     private static BudgetSettings ReadBudget(YamlSection top, YamlSection s)
     {
+        s.Expect("minutes", "attempts", "tokens");
         var budget = new BudgetSettings(s.Double("minutes", 0.01, 100_000), s.Int("attempts", 1, 1_000_000), s.Long("tokens", 1, long.MaxValue));
         s.Finish();
         if (budget.Minutes is null && budget.Attempts is null && budget.Tokens is null)
@@ -122,6 +134,7 @@ public static class RunConfigLoader
     {
         if (s is null)
             return new EvalConfig();
+        s.Expect("correctness_trials", "perf_trials", "seed", "precision", "atol", "rtol", "legacy_tolerance", "timing", "timeout_s", "backend");
         var eval = new EvalConfig
         {
             CorrectnessTrials = s.Int("correctness_trials", 1, 1000) ?? 5,
@@ -143,6 +156,7 @@ public static class RunConfigLoader
     {
         if (s is null)
             return new PromptSettings();
+        s.Expect("initial", "feedback");
         var prompts = new PromptSettings(
             s.String("initial") is { } i ? Resolve(baseDirectory, i) : null,
             s.String("feedback") is { } f ? Resolve(baseDirectory, f) : null);
@@ -152,6 +166,26 @@ public static class RunConfigLoader
 
     private static string Resolve(string baseDirectory, string path) =>
         Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(baseDirectory, path));
+
+    private static Mark LastGoodMark(string yaml)
+    {
+        var parser = new Parser(new StringReader(yaml));
+        var mark = Mark.Empty;
+        try
+        {
+            while (parser.MoveNext())
+                mark = parser.Current!.End;
+        }
+        catch (YamlException e)
+        {
+            return e.Start;
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner can fail this way on an unclosed flow collection: the last good event is the place.
+        }
+        return mark;
+    }
 
     private static Exception Inner(Exception e) => e.InnerException is { } inner && inner != e ? Inner(inner) : e;
 }

@@ -112,6 +112,17 @@ internal sealed class YamlSection
         return new YamlSection(map, _file, Name(key));
     }
 
+    /// <summary>
+    /// Declares every key this mapping may hold and refuses others at once, so a typo is reported as a typo
+    /// rather than as the required key it was meant to be.
+    /// </summary>
+    public YamlSection Expect(params string[] keys)
+    {
+        _known.UnionWith(keys);
+        Finish();
+        return this;
+    }
+
     /// <summary>Refuses any key that was not read: a typo must never be silently ignored.</summary>
     public void Finish()
     {

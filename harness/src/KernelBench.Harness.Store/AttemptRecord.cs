@@ -44,6 +44,21 @@ public sealed record AttemptRecord
     public int? PromptTokens { get; init; }
     public int? CompletionTokens { get; init; }
     public int Retries { get; init; }
+
+    /// <summary>Why each retry happened and how long it waited (429, 5xx, dropped or cut-off streams).</summary>
+    public IReadOnlyList<string>? RetryLog { get; init; }
+
+    /// <summary>Why the model stopped: "stop", or "length" when the output-token limit cut it off.</summary>
+    public string? FinishReason { get; init; }
+
+    /// <summary>The model that answered (as the endpoint named it), for runs that compare models.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>
+    /// The problem's budget clock when this attempt ended: charged seconds of its chain so far (chains run side by side,
+    /// so the problem's clock is the longest chain's). Anytime curves read "solved within T" as a correct attempt with this ≤ T.
+    /// </summary>
+    public double? BudgetSecondsAtEnd { get; init; }
     public string? Error { get; init; }
 
     public Verdict? Verdict { get; init; }

@@ -77,6 +77,28 @@ public sealed class RunStore
         }
     }
 
+    /// <summary>
+    /// Ends a line torn by a kill with a newline, so the next append starts on a line of its own instead of gluing
+    /// a good record onto the torn one. Called before a resumed run appends.
+    /// </summary>
+    public void EndTornLine()
+    {
+        lock (_gate)
+        {
+            if (!File.Exists(AttemptsPath))
+                return;
+            using var stream = new FileStream(AttemptsPath, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+            if (stream.Length == 0)
+                return;
+            stream.Seek(-1, SeekOrigin.End);
+            if (stream.ReadByte() == '\n')
+                return;
+            stream.Seek(0, SeekOrigin.End);
+            stream.WriteByte((byte)'\n');
+            stream.Flush(flushToDisk: true);
+        }
+    }
+
     /// <summary>Every complete attempt in the folder, in the order written. Torn or unreadable lines are reported, not thrown.</summary>
     public AttemptLog ReadAttempts() => AttemptLog.Read(AttemptsPath);
 

@@ -59,7 +59,7 @@ public sealed class ProblemsListCommand(IAnsiConsole console) : Command<Problems
 
     private static void WriteCsv(IEnumerable<Problem> problems)
     {
-        using var csv = CsvWriter.Create(Console.Out, null, leaveOpen: true);
+        using var csv = CsvWriter.Create(Console.Out, new CsvWriterOptions { NewLine = "\n" }, leaveOpen: true);
         foreach (var header in new[] { "level", "id", "name", "sha256", "path" })
             csv.WriteField(header);
         csv.EndRecord();

@@ -1,0 +1,61 @@
+using KernelBench.Harness.Config;
+using KernelBench.Harness.Store;
+
+namespace KernelBench.Harness.Agent.Budgets;
+
+/// <summary>
+/// One problem's budget across its chains: attempts and output tokens are summed over chains; wall-clock is each chain's
+/// own charged seconds (chains run side by side, so the problem's clock is the longest chain's). The first limit reached
+/// ends the problem. Attempts are reserved before they start, so parallel chains never overshoot the attempt limit.
+/// </summary>
+public sealed class ProblemBudget
+{
+    private readonly BudgetSettings _limits;
+    private readonly Dictionary<int, double> _chainSeconds = [];
+    private readonly object _gate = new();
+    private int _attempts;
+    private long _tokens;
+
+    public ProblemBudget(BudgetSettings limits, IEnumerable<AttemptRecord> earlier)
+    {
+        _limits = limits;
+        foreach (var a in earlier)
+        {
+            _attempts++;
+            Charge(a.Chain, a.ChargedSeconds, a.CompletionTokens ?? 0);
+        }
+    }
+
+    public int Attempts { get { lock (_gate) return _attempts; } }
+    public long Tokens { get { lock (_gate) return _tokens; } }
+    public double ChainSeconds(int chain) { lock (_gate) return _chainSeconds.GetValueOrDefault(chain); }
+
+    /// <summary>Reserves one attempt for the chain; null when it may start, else which limit is reached.</summary>
+    public string? TryReserve(int chain)
+    {
+        lock (_gate)
+        {
+            if (_limits.Attempts is { } a && _attempts >= a)
+                return $"attempt budget reached ({a})";
+            if (_limits.Tokens is { } t && _tokens >= t)
+                return $"token budget reached ({_tokens} of {t})";
+            if (_limits.Minutes is { } m && _chainSeconds.GetValueOrDefault(chain) >= m * 60)
+                return $"time budget reached ({m:0.##} min)";
+            _attempts++;
+            return null;
+        }
+    }
+
+    /// <summary>Gives back a reservation that produced no attempt (a replay with no more answers).</summary>
+    public void Release() { lock (_gate) _attempts--; }
+
+    /// <summary>Charges a finished attempt; returns the chain's clock after it.</summary>
+    public double Charge(int chain, double seconds, long tokens)
+    {
+        lock (_gate)
+        {
+            _tokens += tokens;
+            return _chainSeconds[chain] = _chainSeconds.GetValueOrDefault(chain) + seconds;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using System.ComponentModel;
+using System.Globalization;
+using KernelBench.Harness.Agent.Loop;
+using KernelBench.Harness.Cli.Infrastructure;
+using KernelBench.Harness.Config;
+using KernelBench.Harness.Store;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace KernelBench.Harness.Cli.Commands.Run;
+
+/// <summary>`kbh run --config FILE` runs the agent loop into a new run folder; `kbh run --resume DIR` continues one.</summary>
+public sealed class RunCommand(IAnsiConsole console) : AsyncCommand<RunCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--config <FILE>")]
+        [Description("The run config (YAML); the run folder is its 'out'.")]
+        public string? Config { get; init; }
+
+        [CommandOption("--resume <DIR>")]
+        [Description("Continue an interrupted run folder with the settings it began with.")]
+        public string? Resume { get; init; }
+
+        public override ValidationResult Validate() => (Config is null) == (Resume is null)
+            ? ValidationResult.Error("give exactly one of --config FILE (a new run) or --resume DIR (continue a run).")
+            : ValidationResult.Success();
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var session = settings.Resume is { } dir
+            ? RunSession.Resume(dir)
+            : RunSession.Start(RunConfigLoader.Load(settings.Config!), VersionInfo.Describe());
+        var config = session.Config;
+        var earlier = session.Store.ReadAttempts();
+        foreach (var problem in earlier.Problems)
+            console.MarkupLineInterpolated($"[yellow]warning[/]: {problem}");
+        console.MarkupLineInterpolated(
+            $"{(settings.Resume is null ? "run" : "resuming")} [bold]{config.Out}[/]: {session.Problems.Count} problem(s), {session.Model.Describe}, {config.Strategy}, budget {config.Budget} per problem{(earlier.Attempts.Count > 0 ? $", {earlier.Attempts.Count} attempt(s) already stored" : "")}");
+        IReadOnlyList<ProblemOutcome> outcomes;
+        try
+        {
+            outcomes = await session.RunAsync(VerifierFactory.Create(config), Report, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            console.MarkupLineInterpolated($"stopped; every finished attempt is stored. Continue with: kbh run --resume {config.Out}");
+            throw;
+        }
+        Summarize(outcomes);
+        return outcomes.Any(o => o.StopReason.StartsWith("model error", StringComparison.Ordinal)) ? ExitCodes.Failed : ExitCodes.Success;
+    }
+
+    private void Report(AttemptRecord a)
+    {
+        var detail = a.Verdict?.Speedup is { } s ? $" speedup {s.ToString("0.00", CultureInfo.InvariantCulture)}x" : a.Error is { } e ? $" ({e})" : "";
+        console.MarkupLineInterpolated($"  {a.ProblemKey} chain {a.Chain} attempt {a.Index + 1}: {a.Status}{detail} [grey]({a.ChargedSeconds:0.0} s, {a.CompletionTokens ?? 0} tokens)[/]");
+    }
+
+    private void Summarize(IReadOnlyList<ProblemOutcome> outcomes)
+    {
+        var table = new Table().AddColumns("problem", "attempts", "best", "speedup", "ended because");
+        foreach (var o in outcomes)
+            table.AddRow(Markup.Escape(o.ProblemKey), o.Attempts.ToString(CultureInfo.InvariantCulture), Markup.Escape(o.Best?.Status ?? "-"),
+                o.Best?.Verdict?.Speedup is { } s ? s.ToString("0.00", CultureInfo.InvariantCulture) : "-", Markup.Escape(o.StopReason));
+        console.Write(table);
+        console.MarkupLineInterpolated($"{outcomes.Count(o => o.Solved)} of {outcomes.Count} problem(s) have a correct kernel.");
+    }
+}

@@ -1,0 +1,147 @@
+using KernelBench.Harness.Config;
+using KernelBench.Harness.Tests.Support;
+
+namespace KernelBench.Harness.Tests.Config;
+
+[TestFixture]
+public class RunConfigLoaderTests
+{
+    private const string Valid = """
+        kernelbench: kb                        # relative to this file
+        problems: { level: 1, ids: [19, 23] }
+        model: { base_url: "http://127.0.0.1:8000/v1", name: deepseek-r1, api_key_env: DEEPSEEK_API_KEY }
+        budget: { minutes: 15, attempts: 20 }
+        strategy: sequential
+        device: cuda:1
+        out: results/runs/my-run
+        """;
+
+    private TempDir _dir = null!;
+
+    [SetUp]
+    public void SetUp() => _dir = new TempDir();
+
+    [TearDown]
+    public void TearDown() => _dir.Dispose();
+
+    private string Write(string yaml) => _dir.File("run.yaml", yaml);
+
+    private ConfigException Refused(string yaml) => Assert.Throws<ConfigException>(() => RunConfigLoader.Load(Write(yaml)))!;
+
+    [Test]
+    public void Load_IssueExample_ResolvesPathsAndDefaults()
+    {
+        var config = RunConfigLoader.Load(Write(Valid));
+
+        Assert.That(config.KernelBench, Is.EqualTo(Path.Combine(_dir.Path, "kb")));
+        Assert.That(config.Out, Is.EqualTo(Path.Combine(_dir.Path, "results", "runs", "my-run")));
+        Assert.That(config.Problems.Levels, Is.EqualTo(new[] { 1 }));
+        Assert.That(config.Problems.Ids, Is.EqualTo(new[] { 19, 23 }));
+        Assert.That(config.Model.Name, Is.EqualTo("deepseek-r1"));
+        Assert.That(config.Model.ApiKeyEnv, Is.EqualTo("DEEPSEEK_API_KEY"));
+        Assert.That((config.Model.Temperature, config.Model.TopP, config.Model.SystemPrompt), Is.EqualTo((0.6, 0.95, (string?)null)));
+        Assert.That((config.Budget.Minutes, config.Budget.Attempts, config.Budget.Tokens), Is.EqualTo((15.0, 20, (long?)null)));
+        Assert.That(config.Device, Is.EqualTo("cuda:1"));
+        Assert.That(config.Eval.CorrectnessTrials, Is.EqualTo(5));
+    }
+
+    [Test]
+    public void Load_UnknownKey_NamesFileLineColumnAndSuggestion()
+    {
+        var ex = Refused(Valid.Replace("strategy: sequential", "stratgy: sequential"));
+
+        Assert.That(ex.Message, Does.StartWith($"{_dir.Path}/run.yaml:5:1: unknown key 'stratgy'"));
+        Assert.That(ex.Message, Does.Contain("did you mean 'strategy'?"));
+    }
+
+    [Test]
+    public void Load_UnknownNestedKey_NamesItsFullPath()
+    {
+        var ex = Refused(Valid.Replace("minutes: 15", "minuts: 15"));
+
+        Assert.That(ex.Message, Does.Contain("run.yaml:4:11: unknown key 'budget.minuts'"));
+    }
+
+    [Test]
+    public void Load_WrongType_SaysWhatWasExpected()
+    {
+        var ex = Refused(Valid.Replace("attempts: 20", "attempts: many"));
+
+        Assert.That(ex.Message, Does.Contain("run.yaml:4:34: 'budget.attempts' must be an integer, not 'many'"));
+    }
+
+    [Test]
+    public void Load_ListWhereScalarExpected_SaysSo()
+    {
+        var ex = Refused(Valid.Replace("device: cuda:1", "device: [cuda]"));
+
+        Assert.That(ex.Message, Does.Contain("run.yaml:6:9: 'device' must be a string, not a list"));
+    }
+
+    [Test]
+    public void Load_MissingRequiredValue_NamesTheKeyAndItsMapping()
+    {
+        var ex = Refused(Valid.Replace("name: deepseek-r1, ", ""));
+
+        Assert.That(ex.Message, Does.Contain("run.yaml:3:8: missing required key 'model.name'"));
+    }
+
+    [Test]
+    public void Load_MissingTopLevelSection_NamesIt()
+    {
+        var ex = Refused(string.Join('\n', Valid.Split('\n').Where(l => !l.StartsWith("out:"))));
+
+        Assert.That(ex.Message, Does.Contain("run.yaml:1:1: missing required key 'out'"));
+    }
+
+    [TestCase("minutes: 15", "minutes: 0", "'budget.minutes' is 0, out of range")]
+    [TestCase("attempts: 20", "attempts: -3", "'budget.attempts' is -3, out of range: expected 1 to")]
+    [TestCase("level: 1", "level: 7", "'problems.level' is 7, out of range: expected 1 to 4")]
+    public void Load_OutOfRange_GivesValueAndRange(string from, string to, string expected)
+    {
+        var ex = Refused(Valid.Replace(from, to));
+
+        Assert.That(ex.Message, Does.Contain(expected));
+        Assert.That(ex.Message, Does.Match(@"run\.yaml:\d+:\d+: "));
+    }
+
+    [Test]
+    public void Load_EmptyBudget_NeedsOneLimit()
+    {
+        var ex = Refused(Valid.Replace("budget: { minutes: 15, attempts: 20 }", "budget: {}"));
+
+        Assert.That(ex.Message, Does.Contain("run.yaml:4:9: 'budget' needs at least one of minutes, attempts or tokens"));
+    }
+
+    [Test]
+    public void Load_BadChoiceAndBadUrl_NameTheAllowedValues()
+    {
+        Assert.That(Refused(Valid.Replace("strategy: sequential", "strategy: greedy")).Message,
+            Does.Contain("run.yaml:5:11: 'strategy' must be one of sequential, best_of_n, hybrid, not 'greedy'"));
+        Assert.That(Refused(Valid.Replace("http://127.0.0.1:8000/v1", "localhost:8000")).Message,
+            Does.Contain("'model.base_url' must be an http(s) URL, not 'localhost:8000'"));
+        Assert.That(Refused(Valid.Replace("device: cuda:1", "device: gpu0")).Message,
+            Does.Contain("run.yaml:6:9: 'device' must be cpu, cuda or cuda:N, not 'gpu0'"));
+    }
+
+    [Test]
+    public void Load_InvalidYaml_GivesPlaceAndParserMessage()
+    {
+        var ex = Refused("kernelbench: kb\nproblems: { level: 1\nmodel: x\n");
+
+        Assert.That(ex.Message, Does.Match(@"run\.yaml:\d+:\d+: not valid YAML"));
+    }
+
+    [Test]
+    public void Load_NotAMapping_IsRefused()
+    {
+        Assert.That(Refused("- a\n- b\n").Message, Does.Contain("run.yaml:1:1: a run config must be a YAML mapping"));
+    }
+
+    [Test]
+    public void Load_MissingFile_NamesIt()
+    {
+        var ex = Assert.Throws<ConfigException>(() => RunConfigLoader.Load(Path.Combine(_dir.Path, "nope.yaml")))!;
+        Assert.That(ex.Message, Does.Contain("nope.yaml: config file not found"));
+    }
+}

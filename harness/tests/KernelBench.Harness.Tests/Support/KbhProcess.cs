@@ -1,0 +1,41 @@
+using System.Diagnostics;
+
+namespace KernelBench.Harness.Tests.Support;
+
+/// <summary>Runs the real `kbh` (the Cli project's build output, copied beside the tests) as a child process.</summary>
+public static class KbhProcess
+{
+    public sealed record Result(int ExitCode, string Stdout, string Stderr);
+
+    public static string KbhDll => Path.Combine(AppContext.BaseDirectory, "kbh.dll");
+
+    public static Result Run(IEnumerable<string> args, string? workingDirectory = null, IDictionary<string, string?>? environment = null,
+        TimeSpan? timeout = null)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Paths.RepoRoot,
+        };
+        info.ArgumentList.Add(KbhDll);
+        foreach (var a in args)
+            info.ArgumentList.Add(a);
+        info.Environment["COLUMNS"] = "200";
+        if (environment is not null)
+            foreach (var (k, v) in environment)
+                info.Environment[k] = v;
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout ?? TimeSpan.FromMinutes(5)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"kbh {string.Join(' ', args)} did not finish in time");
+        }
+        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    public static Result Run(params string[] args) => Run((IEnumerable<string>)args);
+}
