@@ -4,9 +4,11 @@ namespace KernelBench.Harness.Reports.Model;
 
 /// <summary>
 /// One attempt placed on its problem's budget axis.
-/// Rule: a problem's attempts are ordered by StartedAt (then chain, then index); an attempt's <see cref="BudgetSeconds"/>
-/// is the sum of ChargedSeconds of every attempt of that problem up to and including it in that order (waits excluded),
-/// and <see cref="AttemptNumber"/> its 1-based position. "Within a budget B" means BudgetSeconds &lt;= B.
+/// Rule: a problem's attempts are ordered by StartedAt (then chain, then index); <see cref="AttemptNumber"/> is the 1-based
+/// position. <see cref="BudgetSeconds"/> is the budget clock the agent recorded (BudgetSecondsAtEnd: the charged seconds of
+/// the attempt's chain so far, chains running side by side) when every attempt of the problem has it; otherwise (eval
+/// folders, older runs) the sum of ChargedSeconds of the problem's attempts up to and including it in that order.
+/// Waits are never charged. "Within a budget B" means BudgetSeconds &lt;= B.
 /// </summary>
 public sealed record TimedAttempt(AttemptRecord Record, int AttemptNumber, double BudgetSeconds)
 {
@@ -20,13 +22,14 @@ public sealed record TimedAttempt(AttemptRecord Record, int AttemptNumber, doubl
 
     public static IReadOnlyList<TimedAttempt> Timeline(IEnumerable<AttemptRecord> attemptsOfOneProblem)
     {
-        var ordered = attemptsOfOneProblem.OrderBy(a => a.StartedAt).ThenBy(a => a.Chain).ThenBy(a => a.Index);
+        var ordered = attemptsOfOneProblem.OrderBy(a => a.StartedAt).ThenBy(a => a.Chain).ThenBy(a => a.Index).ToList();
+        var recordedClock = ordered.All(a => a.BudgetSecondsAtEnd is not null);
         var result = new List<TimedAttempt>();
         var total = 0.0;
         foreach (var a in ordered)
         {
             total += Math.Max(0, a.ChargedSeconds);
-            result.Add(new TimedAttempt(a, result.Count + 1, total));
+            result.Add(new TimedAttempt(a, result.Count + 1, recordedClock ? a.BudgetSecondsAtEnd!.Value : total));
         }
         return result;
     }

@@ -32,7 +32,7 @@ public sealed class RunFolderBuilder
 
     /// <summary>Appends one attempt; startMinute orders attempts within a problem (waits are not charged).</summary>
     public RunFolderBuilder Attempt(int level, int id, int index, string status, double charged, double startMinute,
-        (double Mean, double Lo, double Hi)? cand = null, (double Mean, double Lo, double Hi)? reference = null, double wait = 0)
+        (double Mean, double Lo, double Hi)? cand = null, (double Mean, double Lo, double Hi)? reference = null, double wait = 0, int chain = 0, double? clock = null)
     {
         Verdict? verdict = null;
         if (Enum.TryParse<VerdictStatus>(status.Replace("_", ""), ignoreCase: true, out var vs))
@@ -51,8 +51,10 @@ public sealed class RunFolderBuilder
             ProblemId = id,
             ProblemName = $"{id}_Problem",
             ProblemSha256 = $"sha{level}{id}",
+            Chain = chain,
             Index = index,
             Status = status,
+            BudgetSecondsAtEnd = clock,
             StartedAt = T0.AddMinutes(startMinute),
             EndedAt = T0.AddMinutes(startMinute).AddSeconds(charged + wait),
             ChargedSeconds = charged,

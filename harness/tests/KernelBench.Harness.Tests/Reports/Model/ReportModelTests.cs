@@ -87,4 +87,22 @@ public sealed class ReportModelTests
         Assert.That(points.Select(p => p.CorrectShare), Is.EqualTo(new[] { 0.2, 0.6 }).Within(Tol));
         Assert.That(points.Select(p => p.Fast1Share), Is.EqualTo(new[] { 0.0, 0.4 }).Within(Tol));
     }
+
+    [Test]
+    public void Problems_ParallelChainsWithRecordedClock_UseTheAgentsClock()
+    {
+        // Two chains side by side: chain 0 fails at 60 s then is correct at its 120 s; chain 1 is correct at its 50 s.
+        // Summing all charged time in start order would put the first correct at 60 + 50 = 110 s; the recorded clock says 50 s.
+        var folder = new RunFolderBuilder(_temp.Sub("parallel"), RunFolderBuilder.Manifest(keys: ["L1/1"]))
+            .Attempt(1, 1, 0, "incorrect", 60, 0, chain: 0, clock: 60)
+            .Attempt(1, 1, 0, "correct", 50, 0.01, chain: 1, clock: 50, cand: (1, 1, 1), reference: (2, 2, 2))
+            .Attempt(1, 1, 1, "correct", 60, 1, chain: 0, clock: 120, cand: (1, 1, 1), reference: (3, 3, 3)).Folder;
+        var model = ReportModel.Compute(RunFolderReader.Read(folder));
+        var row = model.Problems.Single();
+        Assert.That(row.SecondsToFirstCorrect, Is.EqualTo(50).Within(Tol));
+        Assert.That(row.AttemptsToFirstCorrect, Is.EqualTo(2));
+        Assert.That(row.Speedup, Is.EqualTo(3.0).Within(Tol), "the best correct attempt is the fastest one");
+        var oneMinute = model.Budget.Single(p => p.Level == 1 && p.Unit == BudgetPoint.Minutes && p.Step == 1);
+        Assert.That((oneMinute.Correct, oneMinute.Fast1), Is.EqualTo((1, 1)));
+    }
 }
