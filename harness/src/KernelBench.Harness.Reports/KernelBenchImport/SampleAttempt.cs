@@ -5,7 +5,7 @@ using KernelBench.Harness.Store;
 
 namespace KernelBench.Harness.Reports.KernelBenchImport;
 
-/// <summary>One KernelBench sample result as an attempt with a verdict.</summary>
+/// <summary>One KernelBench sample result as an attempt with a verdict; the reference time from the result, else the baseline file.</summary>
 public static class SampleAttempt
 {
     public static AttemptRecord From(int level, int id, int sample, JsonObject r, (string Name, TimingSummary Timing)? reference)
@@ -18,6 +18,8 @@ public static class SampleAttempt
             : metadata is not null && (metadata.ContainsKey("runtime_error") || metadata.ContainsKey("cuda_error")) ? VerdictStatus.RuntimeError
             : VerdictStatus.Incorrect;
         var runtime = Timing(r["runtime_stats"] as JsonObject, Num(r["runtime"]));
+        // Newer KernelBench versions time the reference in the same run (ref_runtime, ref_runtime_stats): prefer that.
+        var refTiming = Timing(r["ref_runtime_stats"] as JsonObject, Num(r["ref_runtime"])) ?? reference?.Timing;
         var hardware = (string?)(r["runtime_stats"]?["hardware"] as JsonValue) ?? (string?)(metadata?["hardware"] as JsonValue) ?? "";
         var statusText = System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());
         return new AttemptRecord
@@ -36,7 +38,7 @@ public static class SampleAttempt
                 ProblemId = id,
                 Reason = metadata?.ToJsonString() ?? "",
                 Runtime = correct ? runtime : null,
-                RefRuntime = correct ? reference?.Timing : null,
+                RefRuntime = correct ? refTiming : null,
                 Environment = new EnvironmentInfo { GpuName = hardware },
             },
         };

@@ -91,6 +91,16 @@ public sealed class EvalResultsImporterTests
     }
 
     [Test]
+    public void Read_ResultWithItsOwnReferenceTiming_PrefersItOverTheBaseline()
+    {
+        // ref_runtime 3.0 in the result beats the baseline's 2.0: speedup 3.0 / 1.0.
+        var withRef = Correct1.Replace("\"runtime\": 1.0,", "\"runtime\": 1.0, \"ref_runtime\": 3.0, \"ref_runtime_stats\": {\"mean\": 3.0, \"std\": 0.0, \"num_trials\": 100},");
+        var folder = Write($$"""{"1": {{withRef}}}""");
+        var model = ReportModel.Compute(RunSources.Read(folder, new ImportOptions(BaselinePath: _temp.Sub("baseline.json"))));
+        Assert.That(model.Problems.Single().Speedup, Is.EqualTo(3.0).Within(1e-12));
+    }
+
+    [Test]
     public void Read_NotJson_ClearError()
     {
         var folder = Write("{ broken");
