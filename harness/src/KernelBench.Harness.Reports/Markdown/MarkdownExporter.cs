@@ -47,8 +47,9 @@ public sealed class MarkdownExporter : IReportExporter
 
         sb.Append("## Accuracy against budget\n\n");
         MarkdownTable.Write(sb, ["Level", "Budget", "Correct", "fast_1"],
-            model.Budget.Where(b => b.Unit == BudgetPoint.Minutes).Select(b => (IReadOnlyList<string>)
+            Thin(model.Budget.Where(b => b.Unit == BudgetPoint.Minutes)).Select(b => (IReadOnlyList<string>)
                 [b.LevelText, $"{Num(b.Step)} min", Percent(b.CorrectShare), Percent(b.Fast1Share)]));
+        sb.Append("Every step of the curve, in minutes and in attempts, is in budget.csv.\n\n");
 
         sb.Append("## Problems\n\n");
         MarkdownTable.Write(sb, ["Problem", "Name", "Best status", "Attempts", "Minutes to correct", "Runtime ms", "Reference ms", "Speedup", "Lower 95%", "Flags"],
@@ -59,6 +60,21 @@ public sealed class MarkdownExporter : IReportExporter
             ]));
         return sb.ToString();
     }
+
+    /// <summary>At most <see cref="MaxStepsPerLevel"/> evenly spaced steps per level, always with the last (the full budget).</summary>
+    public static IEnumerable<BudgetPoint> Thin(IEnumerable<BudgetPoint> points)
+    {
+        foreach (var level in points.GroupBy(p => p.Level))
+        {
+            var list = level.ToList();
+            var stride = (int)Math.Ceiling(list.Count / (double)MaxStepsPerLevel);
+            for (var i = 0; i < list.Count; i++)
+                if ((list.Count - 1 - i) % stride == 0)
+                    yield return list[i];
+        }
+    }
+
+    public const int MaxStepsPerLevel = 10;
 
     public static IEnumerable<KeyValuePair<string, string>> RunSettings(RunInfo i) =>
     [
