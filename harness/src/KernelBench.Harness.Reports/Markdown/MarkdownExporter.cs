@@ -31,6 +31,10 @@ public sealed class MarkdownExporter : IReportExporter
                 sb.Append($"> - {problem}\n");
             sb.Append('\n');
         }
+        foreach (var note in model.Run.Notes)
+            sb.Append($"> Note: {note}\n");
+        if (model.Run.Notes.Count > 0)
+            sb.Append('\n');
         MarkdownTable.Write(sb, ["Setting", "Value"], RunSettings(i).Select(kv => (IReadOnlyList<string>)[kv.Key, kv.Value]));
 
         sb.Append("## Summary\n\n");

@@ -10,6 +10,9 @@ public sealed record RunData(string Folder, RunManifest Manifest, IReadOnlyList<
 {
     public bool IsPartial => Problems.Count > 0;
 
+    /// <summary>What a reader should know that costs no number, e.g. a torn line that a resumed run redid.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     /// <summary>Every problem of the run: those the manifest lists and those with attempts, ordered by level then id.</summary>
     public IReadOnlyList<ProblemKey> ProblemKeys()
     {

@@ -16,11 +16,13 @@ public static class RunFolderReader
             throw new ReportInputException($"{folder}: no such run folder.");
         var problems = new List<string>();
         var manifest = ReadManifest(folder, problems);
-        var log = AttemptLog.Read(Path.Combine(folder, RunStore.AttemptsFile));
-        problems.AddRange(log.Problems);
-        if (!File.Exists(Path.Combine(folder, RunStore.AttemptsFile)))
-            problems.Add($"{Path.Combine(folder, RunStore.AttemptsFile)}: missing; no attempt was recorded.");
-        return new RunData(folder, manifest, log.Attempts, problems);
+        var attemptsPath = Path.Combine(folder, RunStore.AttemptsFile);
+        var log = AttemptLog.Read(attemptsPath);
+        var (gaps, redone) = TornLines.Classify(attemptsPath, log);
+        problems.AddRange(gaps);
+        if (!File.Exists(attemptsPath))
+            problems.Add($"{attemptsPath}: missing; no attempt was recorded.");
+        return new RunData(folder, manifest, log.Attempts, problems) { Notes = redone };
     }
 
     private static RunManifest ReadManifest(string folder, List<string> problems)

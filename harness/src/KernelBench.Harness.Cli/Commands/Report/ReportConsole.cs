@@ -12,6 +12,8 @@ public static class ReportConsole
         var model = outcome.Model;
         foreach (var problem in model.Run.Problems)
             console.MarkupLine($"[yellow]partial:[/] {Markup.Escape(problem)}");
+        foreach (var note in model.Run.Notes)
+            console.MarkupLine($"[grey]note:[/] {Markup.Escape(note)}");
         var fast1 = model.Options.PValues.Contains(1.0) ? 1.0 : model.Options.PValues[^1];
         var table = new Table().Title(Markup.Escape($"{model.Info.RunId} · {model.Info.Model} · {model.Info.Gpu}"))
             .AddColumns("Level", "Problems", "Correct", $"fast_{Format.Num(fast1)}", $"fast_{Format.Num(fast1)} (noise-aware)", "Geomean speedup");

@@ -51,6 +51,21 @@ public sealed class ReportCommandTests
     }
 
     [Test]
+    public async Task Report_TornLineRedoneOnResume_NotPartialButNoted()
+    {
+        // A kill tore L2/1's attempt; the resumed run ended the torn line and wrote the attempt again in full.
+        var folder = _temp.Sub("run");
+        var b = new RunFolderBuilder(folder, RunFolderBuilder.Manifest(keys: ["L1/1", "L2/1"]))
+            .Attempt(1, 1, 0, "correct", 10, 0, cand: (1, 1, 1), reference: (2, 2, 2));
+        File.AppendAllText(Path.Combine(folder, RunStore.AttemptsFile), "{\"problem_key\":\"L2/1\",\"level\":2,\"problem_id\":1,\"chain\":0,\"index\":0,\"stat\n");
+        b.Attempt(2, 1, 0, "runtime_error", 10, 1);
+        var (code, output) = await Kbh("report", folder);
+        Assert.That(code, Is.Zero, output);
+        Assert.That(output, Does.Contain("redone on resume").And.Not.Contain("partial"));
+        Assert.That(Summary(folder), Does.Contain(",false\n").And.Contain("\nall,2,2,1,0.5,"));
+    }
+
+    [Test]
     public async Task Report_NewerFormatRunJson_SaysSoAndStillReports()
     {
         var run = RunFolderBuilder.WorkedExample(_temp.Sub("run"));
