@@ -50,6 +50,8 @@ public sealed class HtmlExporter : IReportExporter
                 sb.Append("<li>").Append(WebUtility.HtmlEncode(problem)).Append("</li>");
             sb.Append("</ul></div>\n");
         }
+        foreach (var note in model.Run.Notes)
+            sb.Append("<p class=\"note\">Note: ").Append(WebUtility.HtmlEncode(note)).Append("</p>\n");
         HtmlTable.Write(sb, ["Setting", "Value"], MarkdownExporter.RunSettings(model.Info).Select(kv => (IReadOnlyList<string>)[kv.Key, kv.Value]));
 
         sb.Append("<h2>Summary</h2>\n");
@@ -75,6 +77,11 @@ public sealed class HtmlExporter : IReportExporter
                 sb.Append("<div class=\"failed\">Plot failed: ").Append(WebUtility.HtmlEncode(plot.Error ?? "")).Append("</div>");
             sb.Append("<figcaption>").Append(WebUtility.HtmlEncode(plot.Title)).Append("</figcaption></figure>\n");
         }
+
+        sb.Append("<h2>Accuracy against budget</h2>\n");
+        HtmlTable.Write(sb, ["Level", "Budget", "Correct", "fast_1"],
+            MarkdownExporter.Thin(model.Budget.Where(b => b.Unit == BudgetPoint.Minutes)).Select(b => (IReadOnlyList<string>)
+                [b.LevelText, $"{Num(b.Step)} min", Percent(b.CorrectShare), Percent(b.Fast1Share)]));
 
         sb.Append("<h2>Problems</h2>\n");
         HtmlTable.Write(sb, ["Problem", "Name", "Best status", "Attempts", "Minutes to correct", "Runtime ms", "Reference ms", "Speedup", "Lower 95%", "Flags"],
