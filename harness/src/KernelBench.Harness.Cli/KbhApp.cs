@@ -1,4 +1,6 @@
+using KernelBench.Harness.Cli.Commands.Baseline;
 using KernelBench.Harness.Cli.Commands.Config;
+using KernelBench.Harness.Cli.Commands.Eval;
 using KernelBench.Harness.Cli.Commands.Leaderboard;
 using KernelBench.Harness.Cli.Commands.Models;
 using KernelBench.Harness.Cli.Commands.Problems;
@@ -42,6 +44,13 @@ public static class KbhApp
         config.AddCommand<ModelsCommand>("models")
             .WithDescription("List the models the configured endpoint serves.")
             .WithExample("models", "--config", "run.yaml");
+        config.AddCommand<EvalCommand>("eval")
+            .WithDescription("Judge candidate kernels against their KernelBench references.")
+            .WithExample("eval", "--kernelbench", "../KernelBench", "--level", "1", "--problem", "19", "--candidate", "relu.py")
+            .WithExample("eval", "--kernelbench", "../KernelBench", "--candidates", "samples/", "--out", "results/eval1");
+        config.AddCommand<BaselineCommand>("baseline")
+            .WithDescription("Time the references of a level and write KernelBench's baseline JSON.")
+            .WithExample("baseline", "--kernelbench", "../KernelBench", "--level", "1", "--device", "cuda", "--out", "baseline_time_torch.json");
         config.AddCommand<ReportCommand>("report")
             .WithDescription("Write CSV, Markdown and HTML reports of a run folder into RUN_DIR/report.")
             .WithExample("report", "results/run-1", "--p-values", "0,1,1.5,2");
