@@ -48,4 +48,30 @@ public sealed class ReportOnRealRunTests
         Assert.That((all[0], all[1]), Is.EqualTo(("all", "4")));
         Assert.That(File.Exists(Path.Combine(run, "report", "report.html")), Is.True);
     }
+
+    [Test]
+    public async Task Report_FolderFromKbhEval_SpeedupRecomputableFromTheAttempts()
+    {
+        var candidates = _temp.Sub("candidates");
+        Directory.CreateDirectory(Path.Combine(candidates, "level1"));
+        File.Copy(Path.Combine(Paths.SampleCandidates, "correct", "level1", "2.py"), Path.Combine(candidates, "level1", "2.py"));
+        File.Copy(Path.Combine(Paths.SampleCandidates, "wrong", "level1", "3.py"), Path.Combine(candidates, "level1", "3.py"));
+        var run = _temp.Sub("run");
+        var (evalCode, evalOutput) = await Kbh("eval", "--kernelbench", Paths.SampleProblems, "--candidates", candidates, "--out", run,
+            "--perf-trials", "3", "--trials", "2");
+        Assert.That(evalCode, Is.Zero, evalOutput);
+
+        var (code, output) = await Kbh("report", run);
+        Assert.That(code, Is.Zero, output);
+        var lines = File.ReadAllLines(Path.Combine(run, "report", "problems.csv"));
+        var header = lines[0].Split(',');
+        var rows = lines.Skip(1).Select(l => l.Split(',')).ToDictionary(r => $"L{r[0]}/{r[1]}");
+        string Cell(string key, string column) => rows[key][Array.IndexOf(header, column)];
+        Assert.That(Cell("L1/2", "best_status"), Is.EqualTo("correct"));
+        Assert.That(Cell("L1/3", "best_status"), Is.EqualTo("incorrect"));
+        // The speedup in the report is the recorded reference mean over the recorded candidate mean.
+        var verdict = KernelBench.Harness.Store.RunStore.Open(run).ReadAttempts().Attempts.Single(a => a.ProblemKey == "L1/2").Verdict!;
+        var expected = verdict.Speedup ?? verdict.RefRuntime!.MeanMs / verdict.Runtime!.MeanMs;
+        Assert.That(double.Parse(Cell("L1/2", "speedup"), System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(expected).Within(1e-6));
+    }
 }
