@@ -37,14 +37,17 @@ public static class PlotRenderer
     private static Plot AccuracyVsBudget(ReportModel model)
     {
         var plot = new Plot();
-        foreach (var level in model.Budget.Where(b => b.Unit == BudgetPoint.Minutes).GroupBy(b => b.Level))
+        var groups = model.Problems.GroupBy(r => (int?)r.Key.Level).OrderBy(g => g.Key).Select(g => (g.Key, g.ToList())).ToList();
+        groups.Add((null, model.Problems.ToList()));
+        var end = ExactAnytimeCurve.End(model.Problems, model.Run.Manifest.BudgetMinutes);
+        foreach (var (level, rows) in groups)
         {
-            var points = level.OrderBy(b => b.Step).ToList();
-            var line = plot.Add.Scatter(points.Select(b => b.Step).Prepend(0).ToArray(),
-                points.Select(b => b.CorrectShare * 100).Prepend(0).ToArray());
-            line.LegendText = level.Key is { } l ? $"Level {l}" : "All levels";
-            line.LineWidth = level.Key is null ? 3 : 2;
-            // The share holds from one step until the next, so draw steps, not slopes.
+            var (xs, ys) = ExactAnytimeCurve.Compute(rows, end);
+            var line = plot.Add.Scatter(xs, ys);
+            line.LegendText = level is { } l ? $"Level {l}" : "All levels";
+            line.LineWidth = level is null ? 3 : 2;
+            line.MarkerSize = 0;
+            // The share holds from one first-correct budget until the next, so draw steps, not slopes.
             line.ConnectStyle = ConnectStyle.StepHorizontal;
         }
         plot.XLabel("Budget per problem (charged minutes)");
