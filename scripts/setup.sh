@@ -15,3 +15,5 @@ command -v dotnet >/dev/null || { echo "setup: the .NET 10 SDK is required (dotn
 "$root/scripts/kbh" problems list --kernelbench "$root/problems"
 rm -rf "$root/results/runs/demo"
 "$root/scripts/kbh" run --config "$root/problems/demo.yaml"
+# Its report (CSV, Markdown, HTML with plots); `kbh report` prints where it is.
+"$root/scripts/kbh" report "$root/results/runs/demo"

@@ -3,8 +3,10 @@ using KernelBench.Harness.Cli.Commands.Cache;
 using KernelBench.Harness.Cli.Commands.Config;
 using KernelBench.Harness.Cli.Commands.Eval;
 using KernelBench.Harness.Cli.Commands.Gpus;
+using KernelBench.Harness.Cli.Commands.Leaderboard;
 using KernelBench.Harness.Cli.Commands.Models;
 using KernelBench.Harness.Cli.Commands.Problems;
+using KernelBench.Harness.Cli.Commands.Report;
 using KernelBench.Harness.Cli.Commands.Run;
 using KernelBench.Harness.Cli.Infrastructure;
 using KernelBench.Harness.Problems;
@@ -58,6 +60,12 @@ public static class KbhApp
             cache.AddCommand<CacheInfoCommand>("info").WithDescription("Entries, size and newest build of the cache.");
             cache.AddCommand<CacheClearCommand>("clear").WithDescription("Remove every cached build.");
         });
+        config.AddCommand<ReportCommand>("report")
+            .WithDescription("Write CSV, Markdown and HTML reports of a run folder into RUN_DIR/report.")
+            .WithExample("report", "results/run-1", "--p-values", "0,1,1.5,2");
+        config.AddCommand<LeaderboardCommand>("leaderboard")
+            .WithDescription("Rank runs per level into one CSV; runs on other problem sets, tolerances or GPUs are ranked apart.")
+            .WithExample("leaderboard", "results/run-1", "results/run-2", "--out", "results/leaderboard.csv");
     }
 
     /// <summary>Runs the app: 0 success, 1 the work failed, 2 bad usage or bad input, one message on stderr, no stack trace unless --verbose.</summary>

@@ -1,0 +1,54 @@
+using System.ComponentModel;
+using KernelBench.Harness.Cli.Infrastructure;
+using KernelBench.Harness.Reports;
+using KernelBench.Harness.Reports.Leaderboard;
+using KernelBench.Harness.Reports.Model;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace KernelBench.Harness.Cli.Commands.Leaderboard;
+
+/// <summary>`kbh leaderboard RUN_DIR... --out FILE.csv`: one row per run and level; incomparable runs ranked apart.</summary>
+public sealed class LeaderboardCommand(IAnsiConsole console) : Command<LeaderboardCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "<RUN_DIR>")]
+        [Description("Run folders (or KernelBench run folders with eval_results.json).")]
+        public string[] RunDirs { get; init; } = [];
+
+        [CommandOption("-o|--out <FILE>")]
+        [Description("The leaderboard CSV to write.")]
+        public string? Out { get; init; }
+
+        [CommandOption("--level <N>")]
+        [Description("For KernelBench eval_results.json inputs: their level, when no level_N_problem_* kernel files lie beside them.")]
+        public int? Level { get; init; }
+
+        [CommandOption("--baseline <FILE>")]
+        [Description("For KernelBench eval_results.json inputs: KernelBench's baseline_time_torch.json, for the speedups.")]
+        public string? Baseline { get; init; }
+
+        public override ValidationResult Validate() =>
+            string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--out FILE.csv is required.") : ValidationResult.Success();
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var import = new KernelBench.Harness.Reports.KernelBenchImport.ImportOptions(settings.Level, settings.Baseline);
+        var models = settings.RunDirs.Select(d => ReportModel.Compute(RunSources.Read(d, import), LeaderboardBuilder.Options)).ToList();
+        foreach (var m in models.Where(m => m.Run.IsPartial))
+            console.MarkupLine($"[yellow]partial:[/] {Markup.Escape(m.Run.Folder)}: {Markup.Escape(string.Join("; ", m.Run.Problems))}");
+        var rows = LeaderboardBuilder.Build(models);
+        LeaderboardCsv.Write(settings.Out!, rows);
+        var table = new Table().AddColumns("Level", "Group", "Rank", "Model", "Budget", "GPU", "Correct", "fast_1", "Geomean");
+        foreach (var r in rows)
+            table.AddRow(r.Level.LevelText, r.Group.ToString(), r.Rank.ToString(), Markup.Escape(r.Info.Model), Markup.Escape(r.Info.Budget),
+                Markup.Escape(r.Info.Gpu), Format.Percent(r.Level.CorrectShare), Format.Percent(r.Fast1), Format.Speedup(r.Level.GeomeanSpeedup));
+        console.Write(table);
+        foreach (var note in rows.Where(r => r.Note.Length > 0 && r.Rank == 1 && r.Group > 1).Select(r => $"level {r.Level.LevelText}, group {r.Group}: {r.Note}"))
+            console.MarkupLine($"[yellow]note:[/] {Markup.Escape(note)}");
+        console.MarkupLine($"Leaderboard: [bold]{Markup.Escape(settings.Out!)}[/] ({rows.Count} rows)");
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,86 @@
+using System.ComponentModel;
+using System.Globalization;
+using KernelBench.Harness.Cli.Infrastructure;
+using KernelBench.Harness.Reports;
+using KernelBench.Harness.Reports.Model;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace KernelBench.Harness.Cli.Commands.Report;
+
+/// <summary>`kbh report RUN_DIR`: CSVs, Markdown and HTML into RUN_DIR/report, and a short summary on the terminal.</summary>
+public sealed class ReportCommand(IAnsiConsole console) : Command<ReportCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "<RUN_DIR>")]
+        [Description("A run folder written by `kbh eval` or `kbh run`, or a KernelBench run folder holding eval_results.json.")]
+        public string RunDir { get; init; } = "";
+
+        [CommandOption("-p|--p-values <LIST>")]
+        [Description("fast_p thresholds, comma-separated.")]
+        [DefaultValue("0,1,1.5,2")]
+        public string P { get; init; } = "0,1,1.5,2";
+
+        [CommandOption("--minute-step <MINUTES>")]
+        [Description("Minutes between two points of the accuracy-against-budget curve.")]
+        [DefaultValue(1.0)]
+        public double MinuteStep { get; init; } = 1.0;
+
+        [CommandOption("--level <N>")]
+        [Description("For a KernelBench eval_results.json: its level, when no level_N_problem_* kernel files lie beside it.")]
+        public int? Level { get; init; }
+
+        [CommandOption("--baseline <FILE>")]
+        [Description("For a KernelBench eval_results.json: KernelBench's baseline_time_torch.json, for the speedups.")]
+        public string? Baseline { get; init; }
+
+        public IReadOnlyList<double> PValues() => PList.Parse(P);
+
+        public override ValidationResult Validate()
+        {
+            if (!PList.TryParse(P, out _, out var error))
+                return ValidationResult.Error(error);
+            return MinuteStep > 0 ? ValidationResult.Success() : ValidationResult.Error("--minute-step must be positive.");
+        }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var options = new ReportOptions { PValues = settings.PValues(), MinuteStep = settings.MinuteStep };
+        var import = new KernelBench.Harness.Reports.KernelBenchImport.ImportOptions(settings.Level, settings.Baseline);
+        var outcome = ReportGenerator.Generate(settings.RunDir, options, null, import);
+        ReportConsole.Write(console, outcome);
+        return outcome.Failures.Any() ? ExitCodes.Failed : ExitCodes.Success;
+    }
+}
+
+/// <summary>Parses "0,1,1.5,2" (invariant culture) into distinct, ordered, non-negative thresholds.</summary>
+public static class PList
+{
+    public static IReadOnlyList<double> Parse(string text) =>
+        TryParse(text, out var values, out var error) ? values : throw new KernelBench.Harness.Problems.BadInputException(error);
+
+    public static bool TryParse(string text, out IReadOnlyList<double> values, out string error)
+    {
+        var list = new List<double>();
+        values = list;
+        error = "";
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var p) || p < 0 || !double.IsFinite(p))
+            {
+                error = $"--p-values: '{part}' is not a non-negative number (write e.g. --p-values 0,1,1.5,2).";
+                return false;
+            }
+            list.Add(p);
+        }
+        if (list.Count == 0)
+        {
+            error = "--p-values needs at least one threshold.";
+            return false;
+        }
+        values = list.Distinct().Order().ToList();
+        return true;
+    }
+}

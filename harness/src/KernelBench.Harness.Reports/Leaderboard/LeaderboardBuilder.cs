@@ -1,0 +1,44 @@
+using KernelBench.Harness.Reports.Model;
+
+namespace KernelBench.Harness.Reports.Leaderboard;
+
+/// <summary>
+/// Ranks runs per level: by correct share, then fast_1, then geometric-mean speedup (missing counts as 0), all descending.
+/// Runs are first split into comparison groups (<see cref="ComparisonKey"/>), numbered per level from the largest group (ties: the one
+/// holding the better run); only runs in the same group get ranks against each other.
+/// </summary>
+public static class LeaderboardBuilder
+{
+    public static readonly ReportOptions Options = new() { PValues = [0, 1.0, 1.5, 2.0] };
+
+    public static IReadOnlyList<LeaderboardRow> Build(IReadOnlyList<ReportModel> runs)
+    {
+        var entries = runs.SelectMany(m => m.Levels.Where(l => l.Level is not null).Select(l => (Model: m, Level: l))).ToList();
+        var rows = new List<LeaderboardRow>();
+        foreach (var level in entries.GroupBy(e => e.Level.Level!.Value).OrderBy(g => g.Key))
+        {
+            var sorted = level.OrderByDescending(e => e.Level.CorrectShare)
+                .ThenByDescending(e => e.Level.At(1.0)?.Share ?? 0)
+                .ThenByDescending(e => e.Level.GeomeanSpeedup ?? 0)
+                .ThenBy(e => e.Model.Info.RunId, StringComparer.Ordinal).ToList();
+            var groups = sorted.Select(e => ComparisonKey.Of(e.Model.Info)).Distinct()
+                .OrderByDescending(k => sorted.Count(e => ComparisonKey.Of(e.Model.Info) == k)).ToList();
+            foreach (var (key, groupIndex) in groups.Select((k, i) => (k, i)))
+            {
+                var members = sorted.Where(e => ComparisonKey.Of(e.Model.Info) == key).ToList();
+                var note = Note(key, groupIndex, groups);
+                rows.AddRange(members.Select((e, i) => new LeaderboardRow(e.Model.Info, e.Model.Run.IsPartial, e.Level, groupIndex + 1, i + 1, note)));
+            }
+        }
+        return rows;
+    }
+
+    private static string Note(ComparisonKey key, int index, List<ComparisonKey> groups)
+    {
+        if (groups.Count == 1)
+            return "";
+        if (index == 0)
+            return $"not comparable with groups 2-{groups.Count} of this level; ranked separately";
+        return $"not comparable with group 1 ({string.Join("; ", key.DifferencesFrom(groups[0]))}); ranked separately";
+    }
+}

@@ -1,0 +1,13 @@
+using KernelBench.Harness.Reports.Model;
+
+namespace KernelBench.Harness.Reports.Leaderboard;
+
+/// <summary>
+/// One run on one level. Rank counts only within (level, comparison group): runs in different groups (another problem set,
+/// tolerance or GPU) are never ranked together, and Note says why.
+/// </summary>
+public sealed record LeaderboardRow(RunInfo Info, bool Partial, LevelSummary Level, int Group, int Rank, string Note)
+{
+    public double Fast1 => Level.At(1.0)?.Share ?? 0;
+    public double Fast1NoiseAware => Level.At(1.0)?.NoiseAwareShare ?? 0;
+}

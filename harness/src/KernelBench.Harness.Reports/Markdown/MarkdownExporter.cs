@@ -1,0 +1,102 @@
+using System.Text;
+using KernelBench.Harness.Reports.Exporters;
+using KernelBench.Harness.Reports.Model;
+using static KernelBench.Harness.Reports.Model.Format;
+
+namespace KernelBench.Harness.Reports.Markdown;
+
+/// <summary>report.md: the run's settings, the per-level summary, the anytime curve and the per-problem table.</summary>
+public sealed class MarkdownExporter : IReportExporter
+{
+    public const string FileName = "report.md";
+
+    public string Name => "report.md";
+
+    public IReadOnlyList<string> Export(ReportModel model, string reportFolder)
+    {
+        var path = Path.Combine(reportFolder, FileName);
+        File.WriteAllText(path, Render(model));
+        return [path];
+    }
+
+    public static string Render(ReportModel model)
+    {
+        var sb = new StringBuilder();
+        var i = model.Info;
+        sb.Append($"# KernelBench report: {i.RunId}\n\n");
+        if (model.Run.IsPartial)
+        {
+            sb.Append("> **Partial report**: the run folder is incomplete; these numbers cover only what could be read.\n>\n");
+            foreach (var problem in model.Run.Problems)
+                sb.Append($"> - {problem}\n");
+            sb.Append('\n');
+        }
+        foreach (var note in model.Run.Notes)
+            sb.Append($"> Note: {note}\n");
+        if (model.Run.Notes.Count > 0)
+            sb.Append('\n');
+        MarkdownTable.Write(sb, ["Setting", "Value"], RunSettings(i).Select(kv => (IReadOnlyList<string>)[kv.Key, kv.Value]));
+
+        sb.Append("## Summary\n\n");
+        var ps = model.Options.PValues;
+        MarkdownTable.Write(sb,
+            ["Level", "Problems", "Correct", .. ps.Select(p => $"fast_{Num(p)} (point / noise-aware)"), "Geomean speedup", "Median speedup"],
+            model.Levels.Select(l => (IReadOnlyList<string>)
+            [
+                l.LevelText, l.Problems.ToString(), $"{l.Correct} ({Percent(l.CorrectShare)})",
+                .. l.FastP.Select(f => $"{Percent(f.Share)} / {Percent(f.NoiseAwareShare)}"),
+                Speedup(l.GeomeanSpeedup), Speedup(l.MedianSpeedup),
+            ]));
+        sb.Append(Definitions);
+
+        sb.Append("## Accuracy against budget\n\n");
+        MarkdownTable.Write(sb, ["Level", "Budget", "Correct", "fast_1"],
+            Thin(model.Budget.Where(b => b.Unit == BudgetPoint.Minutes)).Select(b => (IReadOnlyList<string>)
+                [b.LevelText, $"{Num(b.Step)} min", Percent(b.CorrectShare), Percent(b.Fast1Share)]));
+        sb.Append("Every step of the curve, in minutes and in attempts, is in budget.csv.\n\n");
+
+        sb.Append("## Problems\n\n");
+        MarkdownTable.Write(sb, ["Problem", "Name", "Best status", "Attempts", "Minutes to correct", "Runtime ms", "Reference ms", "Speedup", "Lower 95%", "Flags"],
+            model.Problems.Select(r => (IReadOnlyList<string>)
+            [
+                r.Key.ToString(), r.Name, r.BestStatus, r.Attempts.ToString(), Minutes(r.SecondsToFirstCorrect),
+                Ms(r.BestRuntimeMs), Ms(r.RefRuntimeMs), Speedup(r.Speedup), Speedup(r.SpeedupLower), string.Join(", ", r.Flags),
+            ]));
+        return sb.ToString();
+    }
+
+    /// <summary>At most <see cref="MaxStepsPerLevel"/> evenly spaced steps per level, always with the last (the full budget).</summary>
+    public static IEnumerable<BudgetPoint> Thin(IEnumerable<BudgetPoint> points)
+    {
+        foreach (var level in points.GroupBy(p => p.Level))
+        {
+            var list = level.ToList();
+            var stride = (int)Math.Ceiling(list.Count / (double)MaxStepsPerLevel);
+            for (var i = 0; i < list.Count; i++)
+                if ((list.Count - 1 - i) % stride == 0)
+                    yield return list[i];
+        }
+    }
+
+    public const int MaxStepsPerLevel = 10;
+
+    public static IEnumerable<KeyValuePair<string, string>> RunSettings(RunInfo i) =>
+    [
+        new("Run", $"{i.RunId} ({i.Kind})"),
+        new("Model", i.Model),
+        new("Strategy", i.Strategy),
+        new("Budget per problem", i.Budget),
+        new("GPU", i.Gpu),
+        new("Timing", i.TimingMethod),
+        new("Tolerance", $"atol {Sci(i.Atol)}, rtol {Sci(i.Rtol)} ({i.Precision})"),
+        new("Trials", $"{i.CorrectnessTrials?.ToString() ?? "–"} correctness, {i.PerfTrials?.ToString() ?? "–"} timing"),
+        new("Problem set", i.ProblemSetHash),
+        new("Harness", i.HarnessVersion),
+    ];
+
+    public const string Definitions =
+        "fast_p is the share of all the level's problems that are correct and more than p times faster than the reference. " +
+        "*Point* is KernelBench's definition (reference mean / candidate mean > p); *noise-aware* asks the lower end of the " +
+        "speedup's 95% interval (reference CI lower / candidate CI upper) to be above p. Speedups average over correct problems. " +
+        "The budget of an attempt is the charged time (waits excluded) of its problem's attempts up to and including it, in start order.\n\n";
+}

@@ -1,0 +1,19 @@
+using System.Globalization;
+
+namespace KernelBench.Harness.Reports.Model;
+
+/// <summary>Numbers as people read them in Markdown, HTML and the terminal (invariant culture; "–" when not measured).</summary>
+public static class Format
+{
+    public static string Percent(double share) => (share * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+
+    public static string Speedup(double? x) => x is { } v ? v.ToString("0.00", CultureInfo.InvariantCulture) + "x" : "–";
+
+    public static string Ms(double? x) => x is { } v ? v.ToString("0.###", CultureInfo.InvariantCulture) : "–";
+
+    public static string Minutes(double? seconds) => seconds is { } s ? (s / 60).ToString("0.0", CultureInfo.InvariantCulture) : "–";
+
+    public static string Num(double x) => x.ToString("0.###", CultureInfo.InvariantCulture);
+
+    public static string Sci(double? x) => x is { } v ? v.ToString("G3", CultureInfo.InvariantCulture) : "–";
+}

@@ -1,0 +1,118 @@
+using System.Text.Json.Nodes;
+using KernelBench.Harness.Cli;
+using KernelBench.Harness.Store;
+using Spectre.Console.Testing;
+
+namespace KernelBench.Harness.Tests.Reports.Commands;
+
+/// <summary>`kbh report` end to end on real run folders, including the broken ones a killed or foreign run leaves.</summary>
+public sealed class ReportCommandTests
+{
+    private TempFolder _temp = null!;
+
+    [SetUp]
+    public void SetUp() => _temp = new TempFolder();
+
+    [TearDown]
+    public void TearDown() => _temp.Dispose();
+
+    private static async Task<(int Code, string Output)> Kbh(params string[] args)
+    {
+        var console = new TestConsole();
+        console.Profile.Width = 200;
+        var code = await KbhApp.RunAsync(args, console);
+        return (code, console.Output);
+    }
+
+    private string Summary(string runDir) => File.ReadAllText(Path.Combine(runDir, "report", "summary.csv"));
+
+    [Test]
+    public async Task Report_WorkedExample_PrintsTableAndPathAndWritesFiles()
+    {
+        var run = RunFolderBuilder.WorkedExample(_temp.Sub("run"));
+        var (code, output) = await Kbh("report", run);
+        Assert.That(code, Is.Zero, output);
+        Assert.That(output, Does.Contain("66.7%").And.Contain("1.06x").And.Contain(Path.Combine(run, "report")));
+        foreach (var file in new[] { "problems.csv", "summary.csv", "budget.csv", "report.md" })
+            Assert.That(File.Exists(Path.Combine(run, "report", file)), Is.True, file);
+        Assert.That(Summary(run), Does.Contain(",false\n"), "a complete run is not partial");
+    }
+
+    [Test]
+    public async Task Report_TornLastLine_ReportsWhatIsThereMarkedPartial()
+    {
+        var run = RunFolderBuilder.WorkedExample(_temp.Sub("run"));
+        File.AppendAllText(Path.Combine(run, RunStore.AttemptsFile), "{\"problem_key\":\"L2/2\",\"sta");
+        var (code, output) = await Kbh("report", run);
+        Assert.That(code, Is.Zero, output);
+        Assert.That(output, Does.Contain("partial").And.Contain("attempts.jsonl:7"));
+        Assert.That(Summary(run), Does.Contain("1,3,3,3,1,").And.Contain(",true\n"));
+        Assert.That(File.ReadAllText(Path.Combine(run, "report", "report.md")), Does.Contain("Partial report"));
+    }
+
+    [Test]
+    public async Task Report_TornLineRedoneOnResume_NotPartialButNoted()
+    {
+        // A kill tore L2/1's attempt; the resumed run ended the torn line and wrote the attempt again in full.
+        var folder = _temp.Sub("run");
+        var b = new RunFolderBuilder(folder, RunFolderBuilder.Manifest(keys: ["L1/1", "L2/1"]))
+            .Attempt(1, 1, 0, "correct", 10, 0, cand: (1, 1, 1), reference: (2, 2, 2));
+        File.AppendAllText(Path.Combine(folder, RunStore.AttemptsFile), "{\"problem_key\":\"L2/1\",\"level\":2,\"problem_id\":1,\"chain\":0,\"index\":0,\"stat\n");
+        b.Attempt(2, 1, 0, "runtime_error", 10, 1);
+        var (code, output) = await Kbh("report", folder);
+        Assert.That(code, Is.Zero, output);
+        Assert.That(output, Does.Contain("redone on resume").And.Not.Contain("partial"));
+        Assert.That(Summary(folder), Does.Contain(",false\n").And.Contain("\nall,2,2,1,0.5,"));
+    }
+
+    [Test]
+    public async Task Report_NewerFormatRunJson_SaysSoAndStillReports()
+    {
+        var run = RunFolderBuilder.WorkedExample(_temp.Sub("run"));
+        var manifestPath = Path.Combine(run, RunStore.ManifestFile);
+        var json = JsonNode.Parse(File.ReadAllText(manifestPath))!;
+        json["format"] = RunManifest.CurrentFormat + 1;
+        File.WriteAllText(manifestPath, json.ToJsonString());
+        var (code, output) = await Kbh("report", run);
+        Assert.That(code, Is.Zero, output);
+        Assert.That(output, Does.Contain("newer harness"));
+        Assert.That(Summary(run), Does.Contain("deepseek-r1").And.Contain(",true\n"));
+    }
+
+    [Test]
+    public async Task Report_CorruptRunJson_ReportsAttemptsMarkedPartial()
+    {
+        var run = RunFolderBuilder.WorkedExample(_temp.Sub("run"));
+        File.WriteAllText(Path.Combine(run, RunStore.ManifestFile), "{ not json");
+        var (code, output) = await Kbh("report", run);
+        Assert.That(code, Is.Zero, output);
+        Assert.That(output, Does.Contain("not a valid run manifest"));
+        Assert.That(Summary(run), Does.StartWith("level,").And.Contain("\n1,3,3,3,1,"));
+    }
+
+    [Test]
+    public async Task Report_EmptyFolder_EmptyPartialReport()
+    {
+        var run = _temp.Sub("empty");
+        Directory.CreateDirectory(run);
+        var (code, output) = await Kbh("report", run);
+        Assert.That(code, Is.Zero, output);
+        Assert.That(output, Does.Contain("run.json is missing").And.Contain("attempts.jsonl: missing"));
+        Assert.That(Summary(run), Does.Contain("\nall,0,0,0,0,"));
+    }
+
+    [Test]
+    public async Task Report_NoSuchFolder_ExitCode2()
+    {
+        var (code, _) = await Kbh("report", _temp.Sub("nope"));
+        Assert.That(code, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task Report_BadPList_ExitCode2()
+    {
+        var run = RunFolderBuilder.WorkedExample(_temp.Sub("run"));
+        var (code, _) = await Kbh("report", run, "-p", "1,x");
+        Assert.That(code, Is.EqualTo(2));
+    }
+}
