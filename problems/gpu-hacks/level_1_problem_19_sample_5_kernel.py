@@ -1,4 +1,5 @@
-# GPU hack: a kernel that never ends.
+# GPU hack: a kernel that never ends. It spins on a device flag nothing ever sets: a loop with no side effect
+# (`volatile int spin = 1; while (spin) {}` on a local) may be deleted by the compiler, so it would not hang.
 import torch
 import torch.nn as nn
 from torch.utils.cpp_extension import load_inline
@@ -7,10 +8,13 @@ cuda_source = r"""
 #include <torch/extension.h>
 #include <ATen/cuda/CUDAContext.h>
 
-__global__ void relu_kernel(const float* __restrict__ x, float* __restrict__ y, int64_t n) {
+__global__ void relu_kernel(const float* __restrict__ x, float* __restrict__ y, int64_t n, const int* flag) {
     int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
     int64_t stride = (int64_t)gridDim.x * blockDim.x;
-    for (; i < n; i += stride) { volatile int spin = 1; while (spin) { } y[i] = x[i]; }
+    for (; i < n; i += stride) {
+        while (*(volatile const int*)flag == 0) { }
+        y[i] = x[i] > 0.f ? x[i] : 0.f;
+    }
 }
 
 torch::Tensor relu_cuda(torch::Tensor x) {
@@ -19,7 +23,8 @@ torch::Tensor relu_cuda(torch::Tensor x) {
     int64_t n = xc.numel();
     int threads = 256;
     int blocks = (int)std::min<int64_t>((n + threads - 1) / threads, 65535 * 8);
-    relu_kernel<<<blocks, threads>>>(xc.data_ptr<float>(), y.data_ptr<float>(), n);
+    auto flag = torch::zeros({1}, xc.options().dtype(torch::kInt32));
+    relu_kernel<<<blocks, threads>>>(xc.data_ptr<float>(), y.data_ptr<float>(), n, flag.data_ptr<int>());
     return y;
 }
 """
