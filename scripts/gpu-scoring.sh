@@ -30,14 +30,19 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/kbh-gpu-XXXXXX")
 [ -x "$KBH" ] || { echo "no harness at $KBH: publish it first (dotnet publish ... -o .publish)" >&2; exit 2; }
 [ -d "$KB" ] || { echo "no KernelBench at $KB (set KBH_KERNELBENCH)" >&2; exit 2; }
 
-# Builds every candidate's extensions at once, each into $KBH_CACHE/candidates/ext/<sha256[:16]> as the harness will.
+# Builds every candidate's extensions at once, through the same content-addressed build cache the worker uses
+# ($KBH_CACHE/builds, harness/worker/kbh_build_cache.py), so judging finds them built and never waits for a compiler.
 prebuild() {
   local started=$SECONDS n=0
   for f in "$@"; do
     local key
     key=$(sha256sum "$f" | cut -c1-16)
-    ( TORCH_EXTENSIONS_DIR=$KBH_CACHE/candidates/ext/$key MAX_JOBS=${MAX_JOBS:-4} timeout 600 \
-        "$PY" -c 'import runpy, sys; runpy.run_path(sys.argv[1])' "$f" >"$WORK/build-$key.log" 2>&1 \
+    ( MAX_JOBS=${MAX_JOBS:-4} timeout 600 "$PY" -c '
+import os, runpy, sys
+sys.path.insert(0, sys.argv[2])
+import kbh_build_cache
+kbh_build_cache.install(os.path.join(os.environ["KBH_CACHE"], "builds"))
+runpy.run_path(sys.argv[1])' "$f" "$ROOT/harness/worker" >"$WORK/build-$key.log" 2>&1 \
       && echo "built $f" || echo "build failed (the verdict will say why): $f" ) &
     n=$((n + 1))
   done
