@@ -106,7 +106,7 @@ import csv, json, os, sys
 path, csv_path, part = sys.argv[1], sys.argv[2], sys.argv[3]
 expected = {  # sample -> (status, word the reason or flags must contain)
     0: ("incorrect", ""), 1: ("rejected", "input_mutation"), 2: ("rejected", "non_default_stream"),
-    3: ("runtime_error", ""), 4: ("correct", ""), 5: ("timeout", ""), 6: ("rejected", "monkey_patch"), 7: ("correct", ""),
+    3: ("runtime_error", ""), 4: ("correct", ""), 5: ("timeout", ""), 6: ("rejected", "_patch")  # timing_event_patch (static) or monkey_patch (runtime), 7: ("correct", ""),
 }
 rows = [json.loads(l) for l in open(path) if l.strip().startswith("{")]
 fields = ["level", "problem_id", "problem_name", "candidate", "status", "speedup", "runtime_ms", "ref_runtime_ms",

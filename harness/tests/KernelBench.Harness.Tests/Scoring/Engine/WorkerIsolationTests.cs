@@ -59,7 +59,7 @@ public class WorkerIsolationTests
         {
             try
             {
-                return File.ReadAllText($"/proc/{p.Id}/cmdline").Contains("300");
+                return File.ReadAllText($"/proc/{p.Id}/cmdline").Contains("3171");
             }
             catch (IOException)
             {

@@ -4,6 +4,6 @@ import torch.nn as nn
 
 class ModelNew(nn.Module):
     def forward(self, x):
-        subprocess.Popen(["sleep", "300"])
+        subprocess.Popen(["sleep", "3171"])  # a duration no other process uses, so the test can find it
         while True:
             pass
