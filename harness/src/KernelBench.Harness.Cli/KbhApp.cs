@@ -1,4 +1,5 @@
 using KernelBench.Harness.Cli.Commands.Config;
+using KernelBench.Harness.Cli.Commands.Merge;
 using KernelBench.Harness.Cli.Commands.Models;
 using KernelBench.Harness.Cli.Commands.Problems;
 using KernelBench.Harness.Cli.Commands.Run;
@@ -37,6 +38,9 @@ public static class KbhApp
         config.AddCommand<RunCommand>("run")
             .WithDescription("Run the agent loop (model → ModelNew → verifier → feedback) over the configured problems, or resume a run.")
             .WithExample("run", "--config", "problems/demo.yaml").WithExample("run", "--resume", "results/runs/demo");
+        config.AddCommand<MergeCommand>("merge")
+            .WithDescription("Join the shard folders of one run (kbh run --shard I/N) into a single run folder.")
+            .WithExample("merge", "results/runs/big/shard-1-of-2", "results/runs/big/shard-2-of-2", "--out", "results/runs/big/merged");
         config.AddCommand<ModelsCommand>("models")
             .WithDescription("List the models the configured endpoint serves.")
             .WithExample("models", "--config", "run.yaml");
