@@ -8,6 +8,9 @@ namespace KernelBench.Harness.Cli.Commands.Run;
 /// <summary>
 /// The one place `kbh run` gets its verifier. MERGE: replace the body of <see cref="Create"/> with the scoring engine
 /// (the Python-worker verifier built from config.Eval and config.Device); nothing else in the agent changes.
+/// For every GPU of the node (device: cuda, gpus: [...]), build it per device through
+/// <c>MultiDeviceVerifier.For(config.Device, config.Gpus, visibleGpuCount, label => workerVerifier(config, label))</c>
+/// (Scoring/Devices): one worker per GPU, each problem pinned to one GPU for its reference and candidates.
 /// </summary>
 public static class VerifierFactory
 {
