@@ -29,7 +29,7 @@ public sealed class SlurmStatusCommand(IAnsiConsole console) : Command<SlurmStat
         foreach (var p in ShardProgress.Read(settings.RunDir, shards))
         {
             var folder = !p.Started ? "not started" : p.Finished ? "finished" : p.Torn ? "stopped mid-write" : "running or stopped";
-            var queue = states is null ? "(no squeue)" : states.TryGetValue(p.Shard, out var s) ? s : "not in queue";
+            var queue = jobs is null ? "-" : states is null ? "(no squeue)" : states.TryGetValue(p.Shard, out var s) ? s : "not in queue";
             table.AddRow($"{p.Shard}/{shards}", $"{p.ProblemsBegun}/{p.Problems}", p.Attempts.ToString(CultureInfo.InvariantCulture),
                 folder, Markup.Escape(queue));
         }
