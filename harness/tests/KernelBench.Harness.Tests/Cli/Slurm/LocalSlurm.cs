@@ -11,7 +11,7 @@ internal static class LocalSlurm
     {
         var ping = Tool("scontrol", "ping");
         if (ping is null || !ping.Contains("UP", StringComparison.Ordinal))
-            Assert.Fail("slurmctld is not running (`scontrol ping`: " + (ping ?? "scontrol not installed") + "). Start the one-node test cluster with "
+            Assert.Fail("slurmctld is not running (`scontrol ping`: " + (ping?.Trim() ?? "scontrol not installed") + "). Start the one-node test cluster with "
                         + "`scripts/slurm/local-cluster.sh start` (as root, after `apt-get install -y slurmctld slurmd munge slurm-client`).");
     }
 

@@ -34,6 +34,29 @@ public sealed class MergeCommandTests
     }
 
     [Test]
+    public void Resume_ShardCutMidWrite_ContinuesOnlyItsOwnProblems()
+    {
+        using var dir = new TempDir();
+        var fresh = RunSignature.DemoConfig(dir.Path, "fresh");
+        var cut = RunSignature.DemoConfig(dir.Path, "cut");
+        Assert.That(KbhProcess.Run("run", "--config", fresh, "--shard", "1/3").ExitCode, Is.EqualTo(0));
+        Assert.That(KbhProcess.Run("run", "--config", cut, "--shard", "1/3").ExitCode, Is.EqualTo(0));
+        // What a kill leaves: the first attempt stored, the second torn mid-line, no finished marker.
+        var shard = Path.Combine(dir.Path, "cut", "shard-1-of-3");
+        var lines = File.ReadAllLines(Path.Combine(shard, RunStore.AttemptsFile));
+        Assert.That(lines, Has.Length.GreaterThan(1));
+        File.WriteAllText(Path.Combine(shard, RunStore.AttemptsFile), lines[0] + "\n" + lines[1][..(lines[1].Length / 2)]);
+        File.Delete(Path.Combine(shard, RunStore.FinishedFile));
+
+        var resume = KbhProcess.Run("run", "--resume", shard);
+
+        Assert.That(resume.ExitCode, Is.EqualTo(0), resume.Stdout + resume.Stderr);
+        Assert.That(RunStore.Open(shard).Manifest.ProblemKeys, Is.EqualTo(new[] { "L1/1", "L2/1" }));
+        Assert.That(RunSignature.Of(shard), Is.EqualTo(RunSignature.Of(Path.Combine(dir.Path, "fresh", "shard-1-of-3"))));
+        Assert.That(RunStore.Open(shard).IsFinished, Is.True);
+    }
+
+    [Test]
     public void Merge_MissingShard_ExitCode2NamingIt()
     {
         using var dir = new TempDir();
