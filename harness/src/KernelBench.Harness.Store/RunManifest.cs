@@ -49,4 +49,9 @@ public sealed record RunManifest
 /// <param name="Count">How many shards the run was split into.</param>
 /// <param name="RunProblemSetHash">Hash of the whole run's problem set (every shard's problems), the same in every shard.</param>
 /// <param name="RunProblemCount">How many problems the whole run has.</param>
-public sealed record ShardInfo(int Index, int Count, string RunProblemSetHash, int RunProblemCount);
+public sealed record ShardInfo(int Index, int Count, string RunProblemSetHash, int RunProblemCount)
+{
+    /// <summary>The manifest entry of <paramref name="shard"/> of a run over <paramref name="all"/> problems (every shard's).</summary>
+    public static ShardInfo Of(KernelBench.Harness.Problems.Sharding.Shard shard, IReadOnlyCollection<KernelBench.Harness.Problems.Problem> all) =>
+        new(shard.Index, shard.Count, KernelBench.Harness.Problems.ProblemSet.ComputeHash(all), all.Count);
+}

@@ -57,7 +57,7 @@ public sealed class RunSession
             Budget = config.Budget.ToString(), BudgetMinutes = config.Budget.Minutes, BudgetAttempts = config.Budget.Attempts,
             BudgetTokens = config.Budget.Tokens, Device = config.Device,
             ConfigYaml = File.Exists(config.SourcePath) ? File.ReadAllText(config.SourcePath) : null,
-            Shard = shard is null ? null : new ShardInfo(shard.Index, shard.Count, ProblemSet.ComputeHash(all), all.Count),
+            Shard = shard is null ? null : ShardInfo.Of(shard, all),
         });
         File.WriteAllText(Path.Combine(config.Out, ConfigFile), JsonSerializer.Serialize(config, HarnessJson.Indented));
         return new RunSession(config, store, problems, prompts, model);
@@ -96,7 +96,8 @@ public sealed class RunSession
         return AgentRunner.RunAsync(ctx, Problems, cancellationToken);
     }
 
-    private static IReadOnlyList<Problem> Select(RunConfig config)
+    /// <summary>The problems a config selects (all shards'), refused with the config's file named when there are none.</summary>
+    public static IReadOnlyList<Problem> Select(RunConfig config)
     {
         var set = ProblemLoader.Load(config.KernelBench);
         var chosen = set.Problems.Where(p => config.Problems.Levels.Contains(p.Level)

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using KernelBench.Harness.Agent.Loop;
 using KernelBench.Harness.Cli.Infrastructure;
 using KernelBench.Harness.Cli.Slurm;
 using KernelBench.Harness.Config;
@@ -66,6 +67,9 @@ public sealed class SlurmSubmitCommand(IAnsiConsole console) : Command<SlurmSubm
         var config = RunConfigLoader.Load(settings.Config!);
         if (SlurmJobs.TryRead(config.Out) is { } earlier)
             throw new BadInputException($"{config.Out}: already submitted (array job {earlier.ArrayJob}); see `kbh slurm status {config.Out}`, or resubmit a shard with `kbh slurm resubmit`.");
+        var problems = RunSession.Select(config).Count; // a bad selection fails here, not in every array task
+        if (settings.Shards > problems)
+            console.MarkupLineInterpolated($"[yellow]warning[/]: {settings.Shards} shards for {problems} problem(s): {settings.Shards - problems} shard(s) will have nothing to do.");
         var gpu = config.Device.StartsWith("cuda", StringComparison.Ordinal);
         var options = new SlurmOptions(settings.Shards, settings.Launcher ?? Launcher.Default(), settings.Time,
             settings.GpusPerTask ?? (gpu ? 1 : 0), settings.CpusPerTask ?? (gpu ? 8 : 1), settings.Partition, settings.Account,
@@ -81,7 +85,7 @@ public sealed class SlurmSubmitCommand(IAnsiConsole console) : Command<SlurmSubm
         var arrayJob = SlurmTool.Submit(array);
         var mergeJob = SlurmTool.Submit($"--dependency=afterok:{arrayJob}", merge);
         new SlurmJobs { Shards = settings.Shards, Config = Path.GetFullPath(settings.Config!), ArrayJob = arrayJob, MergeJob = mergeJob }.Save(config.Out);
-        console.MarkupLineInterpolated($"submitted {settings.Shards} shard(s) as array job [bold]{arrayJob}[/], merge job [bold]{mergeJob}[/] (after all succeed)");
+        console.MarkupLineInterpolated($"submitted {problems} problem(s) in {settings.Shards} shard(s) as array job [bold]{arrayJob}[/], merge job [bold]{mergeJob}[/] (after all succeed)");
         console.MarkupLineInterpolated($"follow with: kbh slurm status {config.Out}");
         return ExitCodes.Success;
     }
