@@ -5,7 +5,7 @@ namespace KernelBench.Harness.Cli.Slurm;
 
 /// <summary>What a Slurm submission asks for; each becomes an #SBATCH line of the array script.</summary>
 public sealed record SlurmOptions(int Shards, string Launcher, string Time, int GpusPerTask, int CpusPerTask,
-    string? Partition = null, string? Account = null, string JobName = "kbh");
+    string? Partition = null, string? Account = null, string JobName = "kbh", string? Constraint = null);
 
 /// <summary>
 /// Renders scripts/slurm/*.sbatch.template (embedded in kbh) into a run's slurm/ folder. Paths are shell-quoted;
@@ -52,7 +52,7 @@ public static class SlurmScripts
     }
 
     private static string ArrayOptions(SlurmOptions o) => Lines(
-        ("time", o.Time), ("partition", o.Partition), ("account", o.Account),
+        ("time", o.Time), ("partition", o.Partition), ("account", o.Account), ("constraint", o.Constraint),
         ("cpus-per-task", o.CpusPerTask.ToString(CultureInfo.InvariantCulture)),
         ("gres", o.GpusPerTask > 0 ? $"gpu:{o.GpusPerTask}" : null));
 

@@ -30,6 +30,8 @@ public static class RunMerger
         var join = refusals.Count == 0 ? AttemptJoin.Join(stores) : null;
         if (join is not null)
             refusals.AddRange(join.Conflicts.Select(c => "conflicting copies of " + c));
+        if (join is not null && GpuAgreement.Check(stores) is { } mixed)
+            refusals.Add(mixed);
         if (refusals.Count > 0)
             throw new MergeException(refusals);
 

@@ -31,6 +31,10 @@ public sealed class SlurmSubmitCommand(IAnsiConsole console) : Command<SlurmSubm
         [CommandOption("--account <NAME>")]
         public string? Account { get; init; }
 
+        [CommandOption("--constraint <FEATURES>")]
+        [Description("Node features (#SBATCH --constraint), e.g. the GPU model: kbh merge refuses shards judged on different GPU models.")]
+        public string? Constraint { get; init; }
+
         [CommandOption("--time <LIMIT>")]
         [Description("Time limit per shard, in Slurm's format.")]
         [DefaultValue("24:00:00")]
@@ -73,7 +77,7 @@ public sealed class SlurmSubmitCommand(IAnsiConsole console) : Command<SlurmSubm
         var gpu = config.Device.StartsWith("cuda", StringComparison.Ordinal);
         var options = new SlurmOptions(settings.Shards, settings.Launcher ?? Launcher.Default(), settings.Time,
             settings.GpusPerTask ?? (gpu ? 1 : 0), settings.CpusPerTask ?? (gpu ? 8 : 1), settings.Partition, settings.Account,
-            settings.JobName ?? "kbh-" + Path.GetFileName(config.Out.TrimEnd('/')));
+            settings.JobName ?? "kbh-" + Path.GetFileName(config.Out.TrimEnd('/')), settings.Constraint);
         var (array, merge) = SlurmScripts.Write(config.Out, settings.Config!, options);
         console.MarkupLineInterpolated($"wrote [bold]{array}[/] and [bold]{merge}[/]");
         if (settings.DryRun)

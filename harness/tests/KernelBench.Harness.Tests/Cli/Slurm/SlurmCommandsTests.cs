@@ -29,13 +29,13 @@ public sealed class SlurmCommandsTests
     {
         var config = GpuConfig("it's out");
         var run = KbhProcess.Run("slurm", "submit", "--config", config, "--shards", "4", "--partition", "gpu", "--time", "02:00:00",
-            "--gpus-per-task", "2", "--launcher", "/opt/kbh/kbh", "--dry-run");
+            "--gpus-per-task", "2", "--constraint", "h100", "--launcher", "/opt/kbh/kbh", "--dry-run");
 
         Assert.That(run.ExitCode, Is.EqualTo(0), run.Stderr);
         var slurm = Path.Combine(_dir.Path, "it's out", "slurm");
         var array = File.ReadAllText(Path.Combine(slurm, "array.sbatch"));
         Assert.That(array, Does.Contain("#SBATCH --array=1-4").And.Contain("#SBATCH --partition=gpu").And.Contain("#SBATCH --time=02:00:00")
-            .And.Contain("#SBATCH --gres=gpu:2").And.Contain("#SBATCH --cpus-per-task=8").And.Contain("#SBATCH --requeue")
+            .And.Contain("#SBATCH --gres=gpu:2").And.Contain("#SBATCH --constraint=h100").And.Contain("#SBATCH --cpus-per-task=8").And.Contain("#SBATCH --requeue")
             .And.Contain("exec /opt/kbh/kbh run --resume").And.Contain("--shard \"$shard/4\"").And.Not.Contain("{{"));
         var merge = File.ReadAllText(Path.Combine(slurm, "merge.sbatch"));
         Assert.That(merge, Does.Contain("merge \"$out\"/shard-*-of-4 --out \"$out/merged\"").And.Contain("#SBATCH --partition=gpu"));

@@ -1,3 +1,4 @@
+using KernelBench.Harness.Scoring.Verdicts;
 using KernelBench.Harness.Store;
 using KernelBench.Harness.Store.Merge;
 using KernelBench.Harness.Tests.Support;
@@ -122,6 +123,21 @@ public sealed class RunMergerTests
         var e = Assert.Throws<MergeException>(() => RunMerger.Merge([a, b], Out));
 
         Assert.That(e!.Message, Does.Contain(b).And.Contain("has not finished"));
+    }
+
+    [Test]
+    public void Merge_ShardsOnDifferentGpuModels_RefusedNamingBoth()
+    {
+        AttemptRecord On(string gpu, string key) => Attempt(key, 0, 0) with
+        {
+            Verdict = new Verdict { Status = VerdictStatus.Correct, Environment = new EnvironmentInfo { GpuName = gpu } },
+        };
+        var a = Make(_dir.Path, 1, 2, ["L1/1"], [On("NVIDIA H100 80GB HBM3", "L1/1")]);
+        var b = Make(_dir.Path, 2, 2, ["L1/2"], [On("NVIDIA A100-SXM4-40GB", "L1/2")]);
+
+        var e = Assert.Throws<MergeException>(() => RunMerger.Merge([a, b], Out));
+
+        Assert.That(e!.Message, Does.Contain("different GPU models").And.Contain("H100").And.Contain("A100").And.Contain(b));
     }
 
     [Test]
