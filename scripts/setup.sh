@@ -10,5 +10,8 @@ if ! /usr/bin/python3 -c 'import torch' 2>/dev/null || ! command -v ninja >/dev/
 fi
 command -v dotnet >/dev/null || { echo "setup: the .NET 10 SDK is required (dotnet not found on PATH)" >&2; exit 2; }
 "$root/scripts/kbh" --version
-# The main job on its default: the project's own sample problems.
+# The main job on its default: the project's own sample problems, the hand-written demo transcript replayed through
+# the whole loop (no endpoint), every answer judged for real on the CPU (no GPU).
 "$root/scripts/kbh" problems list --kernelbench "$root/problems"
+rm -rf "$root/results/runs/demo"
+"$root/scripts/kbh" run --config "$root/problems/demo.yaml"

@@ -1,6 +1,8 @@
+using KernelBench.Harness.Cli.Commands.Baseline;
 using KernelBench.Harness.Cli.Commands.Config;
 using KernelBench.Harness.Cli.Commands.Merge;
 using KernelBench.Harness.Cli.Commands.Models;
+using KernelBench.Harness.Cli.Commands.Eval;
 using KernelBench.Harness.Cli.Commands.Problems;
 using KernelBench.Harness.Cli.Commands.Run;
 using KernelBench.Harness.Cli.Commands.Slurm;
@@ -58,6 +60,13 @@ public static class KbhApp
         config.AddCommand<ModelsCommand>("models")
             .WithDescription("List the models the configured endpoint serves.")
             .WithExample("models", "--config", "run.yaml");
+        config.AddCommand<EvalCommand>("eval")
+            .WithDescription("Judge candidate kernels against their KernelBench references.")
+            .WithExample("eval", "--kernelbench", "../KernelBench", "--level", "1", "--problem", "19", "--candidate", "relu.py")
+            .WithExample("eval", "--kernelbench", "../KernelBench", "--candidates", "samples/", "--out", "results/eval1");
+        config.AddCommand<BaselineCommand>("baseline")
+            .WithDescription("Time the references of a level and write KernelBench's baseline JSON.")
+            .WithExample("baseline", "--kernelbench", "../KernelBench", "--level", "1", "--device", "cuda", "--out", "baseline_time_torch.json");
     }
 
     /// <summary>Runs the app: 0 success, 1 the work failed, 2 bad usage or bad input, one message on stderr, no stack trace unless --verbose.</summary>

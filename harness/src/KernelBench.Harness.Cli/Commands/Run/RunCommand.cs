@@ -49,7 +49,8 @@ public sealed class RunCommand(IAnsiConsole console) : AsyncCommand<RunCommand.S
         IReadOnlyList<ProblemOutcome> outcomes;
         try
         {
-            outcomes = await session.RunAsync(VerifierFactory.Create(config), Report, cancellationToken);
+            using var verifier = VerifierFactory.Create(config);
+            outcomes = await session.RunAsync(verifier, Report, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

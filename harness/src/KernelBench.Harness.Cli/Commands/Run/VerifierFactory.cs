@@ -1,30 +1,41 @@
+using KernelBench.Harness.Cli.Infrastructure;
 using KernelBench.Harness.Config;
-using KernelBench.Harness.Problems;
-using KernelBench.Harness.Scoring;
+using KernelBench.Harness.Scoring.Engine;
 using KernelBench.Harness.Scoring.Verdicts;
+using KernelBench.Harness.Scoring.Workers;
 
 namespace KernelBench.Harness.Cli.Commands.Run;
 
 /// <summary>
-/// The one place `kbh run` gets its verifier. MERGE: replace the body of <see cref="Create"/> with the scoring engine
-/// (the Python-worker verifier built from config.Eval and config.Device); nothing else in the agent changes.
-/// For every GPU of the node (device: cuda, gpus: [...]), build it per device through
-/// <c>MultiDeviceVerifier.For(config.Device, config.Gpus, visibleGpuCount, label => workerVerifier(config, label))</c>
-/// (Scoring/Devices): one worker per GPU, each problem pinned to one GPU for its reference and candidates.
+/// The one place `kbh run` gets its verifier: the scoring engine built from the run config's eval: and device.
+/// Every GPU of a node (device: cuda, gpus: [...]) is the next step: one engine per device through
+/// <c>MultiDeviceVerifier.For(config.Device, config.Gpus, visibleGpuCount, label => new CandidateEngine(Options(config with { Device = label }), ...))</c>
+/// (Scoring/Devices: one worker per GPU, each problem pinned to one GPU for its reference and candidates).
 /// </summary>
 public static class VerifierFactory
 {
-    public static IVerifier Create(RunConfig config) => new PendingVerifier();
+    public static CandidateEngine Create(RunConfig config) => new(Options(config), ScoringValidators.Default());
 
-    /// <summary>Stands in until the scoring engine is merged: every candidate is rejected with a message that says so.</summary>
-    private sealed class PendingVerifier : IVerifier
+    public static EngineOptions Options(RunConfig config)
     {
-        public Task<Verdict> VerifyAsync(Problem problem, string candidateSource, CancellationToken cancellationToken) =>
-            Task.FromResult(new Verdict
+        var eval = config.Eval;
+        var tolerance = Tolerances.For(eval.Precision, eval.LegacyTolerance);
+        return new EngineOptions
+        {
+            HarnessVersion = VersionInfo.Describe(),
+            Settings = new EvalSettings
             {
-                Status = VerdictStatus.Rejected,
-                Reason = "no scoring engine in this build of kbh (VerifierFactory is wired at merge)",
-                Level = problem.Level, ProblemId = problem.Id, ProblemName = problem.Name, ProblemSha256 = problem.Sha256,
-            });
+                CorrectnessTrials = eval.CorrectnessTrials, PerfTrials = eval.PerfTrials, Seed = eval.Seed,
+                Atol = eval.Atol ?? tolerance, Rtol = eval.Rtol ?? tolerance, Precision = eval.Precision,
+                // No CUDA events on a CPU: wall-clock timing there, as `kbh eval --device cpu` does.
+                TimingMethod = config.Device == "cpu" ? "host_time" : eval.Timing,
+                Device = config.Device, Backend = eval.Backend, TimeoutSeconds = eval.TimeoutSeconds,
+            },
+            Worker = new WorkerOptions
+            {
+                CheckTimeout = TimeSpan.FromSeconds(eval.TimeoutSeconds),
+                ReferenceTimeout = TimeSpan.FromSeconds(Math.Max(eval.TimeoutSeconds, 600)),
+            },
+        };
     }
 }

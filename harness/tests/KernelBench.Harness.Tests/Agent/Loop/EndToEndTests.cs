@@ -11,7 +11,6 @@ namespace KernelBench.Harness.Tests.Agent.Loop;
 /// the scripted HTTP model writes code that does not compile, then wrong code, then a correct load_inline kernel.
 /// </summary>
 [Category("Slow")]
-[Explicit("needs the real verifier; enabled at merge")]
 public sealed class EndToEndTests
 {
     [Test]
@@ -30,7 +29,8 @@ public sealed class EndToEndTests
         {
             var config = LoopFixture.MakeConfig(server, dir, new BudgetSettings(null, 3, null), stopAt: 0) with { Eval = new EvalConfig { Backend = "cpp" } };
             var session = LoopFixture.Start(config);
-            var outcome = (await session.RunAsync(VerifierFactory.Create(config), null, CancellationToken.None)).Single();
+            using var verifier = VerifierFactory.Create(config);
+            var outcome = (await session.RunAsync(verifier, null, CancellationToken.None)).Single();
             Assert.That(RunStore.Open(dir).ReadAttempts().Attempts.Select(a => a.Status), Is.EqualTo(new[] { "compile_error", "incorrect", "correct" }));
             Assert.That(outcome.Solved, Is.True);
             Assert.That((string)server.ChatRequests[1].Json["messages"]![2]!["content"]!, Does.Contain("compilation failed"));
@@ -49,7 +49,8 @@ public sealed class EndToEndTests
         try
         {
             var config = RunConfigLoader.Load(Path.Combine(Paths.SampleProblems, "demo.yaml")) with { Out = dir };
-            var outcomes = await RunSession.Start(config, "test").RunAsync(VerifierFactory.Create(config), null, CancellationToken.None);
+            using var verifier = VerifierFactory.Create(config);
+            var outcomes = await RunSession.Start(config, "test").RunAsync(verifier, null, CancellationToken.None);
             Assert.That(outcomes.Where(o => !o.Solved).Select(o => o.ProblemKey), Is.Empty);
             var stored = RunStore.Open(dir).ReadAttempts().Attempts;
             Assert.That(stored.Where(a => a.ProblemKey == "L1/2").Select(a => a.Status), Is.EqualTo(new[] { "incorrect", "correct" }));
@@ -77,7 +78,8 @@ public sealed class EndToEndTests
                 KernelBench = Paths.KernelBench, Eval = new EvalConfig { Backend = "pytorch" },
             };
             var session = LoopFixture.Start(config);
-            await session.RunAsync(VerifierFactory.Create(config), null, CancellationToken.None);
+            using var verifier = VerifierFactory.Create(config);
+            await session.RunAsync(verifier, null, CancellationToken.None);
             var attempt = RunStore.Open(dir).ReadAttempts().Attempts.Single();
             Assert.That(attempt.Status, Is.EqualTo("correct"), attempt.Verdict?.Reason);
         }

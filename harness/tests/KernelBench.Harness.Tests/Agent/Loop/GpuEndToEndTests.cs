@@ -28,12 +28,14 @@ public sealed class GpuEndToEndTests
         {
             KernelBench = Paths.KernelBench, Device = "cuda", Eval = new EvalConfig { Backend = "cuda" }, ParallelProblems = 1,
         };
-        var l1Outcome = (await LoopFixture.Start(l1).RunAsync(VerifierFactory.Create(l1), null, CancellationToken.None)).Single();
+        using var verifier1 = VerifierFactory.Create(l1);
+        var l1Outcome = (await LoopFixture.Start(l1).RunAsync(verifier1, null, CancellationToken.None)).Single();
         Assert.That(RunStore.Open(l1.Out).ReadAttempts().Attempts.Select(a => a.Status), Is.EqualTo(new[] { "compile_error", "incorrect", "correct" }));
         Assert.That(l1Outcome.Solved, Is.True);
 
         var l2 = l1 with { Out = Path.Combine(root, "level2"), Problems = new ProblemSelection([2], [12]) };
-        var l2Outcome = (await LoopFixture.Start(l2).RunAsync(VerifierFactory.Create(l2), null, CancellationToken.None)).Single();
+        using var verifier2 = VerifierFactory.Create(l2);
+        var l2Outcome = (await LoopFixture.Start(l2).RunAsync(verifier2, null, CancellationToken.None)).Single();
         Assert.That(l2Outcome.Solved, Is.True, l2Outcome.Best?.Verdict?.Reason);
     }
 

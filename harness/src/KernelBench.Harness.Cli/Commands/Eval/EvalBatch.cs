@@ -1,0 +1,127 @@
+using KernelBench.Harness.Cli.Infrastructure;
+using KernelBench.Harness.Problems;
+using KernelBench.Harness.Scoring.Engine;
+using KernelBench.Harness.Scoring.Verdicts;
+using KernelBench.Harness.Store;
+using Spectre.Console;
+
+namespace KernelBench.Harness.Cli.Commands.Eval;
+
+/// <summary>
+/// `kbh eval --candidates`: judges every candidate of a folder, appending each verdict to the run folder as it lands.
+/// A candidate already judged there (same problem, same source SHA-256) is skipped; a bad candidate file is recorded
+/// with its message and the others are still judged.
+/// </summary>
+internal sealed class EvalBatch(IAnsiConsole console, CandidateEngine engine, ProblemSet set, EvalCommand.Settings settings)
+{
+    public async Task<int> RunAsync(CancellationToken ct)
+    {
+        var candidates = CandidateDiscovery.Find(settings.Candidates!);
+        if (candidates.Count == 0)
+            throw new BadInputException($"{settings.Candidates}: no candidate files (expected level<N>/<id>.py or level_<L>_problem_<P>_sample_<S>_kernel.py).");
+        var store = RunStore.OpenOrCreate(settings.Out!, new RunManifest
+        {
+            RunId = Path.GetFileName(Path.GetFullPath(settings.Out!).TrimEnd('/')),
+            Kind = "eval",
+            CreatedAt = DateTimeOffset.UtcNow,
+            HarnessVersion = VersionInfo.Describe(),
+            KernelBenchRoot = set.Root,
+            ProblemSetHash = set.Hash,
+            Device = settings.Device,
+            EvalSettings = settings.ToEngineOptions("").Settings,
+        });
+        var log = store.ReadAttempts();
+        var done = log.Attempts.Where(a => a.Verdict is not null || a.Status == "bad_input")
+            .Select(a => (a.ProblemKey, a.CodeSha256)).ToHashSet();
+        var perProblem = log.Attempts.GroupBy(a => a.ProblemKey).ToDictionary(g => g.Key, g => g.Count());
+        var json = settings.Format == "json";
+        int judged = 0, skipped = 0;
+
+        async Task Each(Action<string> progress)
+        {
+            foreach (var c in candidates)
+            {
+                ct.ThrowIfCancellationRequested();
+                var key = $"L{c.Level}/{c.ProblemId}";
+                progress($"{key} {Path.GetFileName(c.Path)}");
+                var record = await JudgeAsync(c, key, done, ct);
+                if (record is null)
+                {
+                    skipped++;
+                    continue;
+                }
+                perProblem[key] = perProblem.GetValueOrDefault(key) + 1;
+                store.Append(record with { Index = perProblem[key] - 1 });
+                judged++;
+                Report(record, c, json);
+            }
+        }
+
+        if (json || !console.Profile.Capabilities.Interactive)
+            await Each(_ => { });
+        else
+            await console.Progress().StartAsync(async ctx =>
+            {
+                var task = ctx.AddTask("judging", maxValue: candidates.Count);
+                await Each(label => { task.Description = Markup.Escape(label); task.Increment(1); });
+            });
+        if (!json)
+            console.MarkupLine($"{judged} judged, {skipped} skipped (already in {Markup.Escape(store.Folder)}).");
+        return ExitCodes.Success;
+    }
+
+    private async Task<AttemptRecord?> JudgeAsync(CandidateFile c, string key, HashSet<(string, string?)> done, CancellationToken ct)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var problem = set.Find(c.Level, c.ProblemId);
+        string source;
+        try
+        {
+            if (problem is null)
+                throw new BadInputException($"{c.Path}: no problem with level {c.Level} and id {c.ProblemId} in {settings.KernelBench}.");
+            source = CandidateSource.Read(c.Path);
+        }
+        catch (BadInputException e)
+        {
+            var sha = File.Exists(c.Path) ? CandidateSource.Sha256(File.ReadAllText(c.Path)) : null;
+            if (done.Contains((key, sha)))
+                return null;
+            return new AttemptRecord
+            {
+                ProblemKey = key, Level = c.Level, ProblemId = c.ProblemId, Status = "bad_input", Error = e.Message,
+                Source = c.Path, CodeSha256 = sha, StartedAt = started, EndedAt = DateTimeOffset.UtcNow,
+            };
+        }
+        var codeSha = CandidateSource.Sha256(source);
+        if (done.Contains((key, codeSha)))
+            return null;
+        var verdict = await engine.VerifyAsync(problem, source, ct);
+        var ended = DateTimeOffset.UtcNow;
+        return new AttemptRecord
+        {
+            ProblemKey = key, Level = c.Level, ProblemId = c.ProblemId, ProblemName = problem.Name, ProblemSha256 = problem.Sha256,
+            Status = VerdictOutput.StatusName(verdict.Status), Source = c.Path, Code = source, CodeSha256 = codeSha,
+            StartedAt = started, EndedAt = ended, ChargedSeconds = (ended - started).TotalSeconds, Verdict = verdict,
+        };
+    }
+
+    private void Report(AttemptRecord record, CandidateFile c, bool json)
+    {
+        if (json)
+        {
+            var line = record.Verdict is { } v
+                ? VerdictOutput.Json(v, c.Path)
+                : new System.Text.Json.Nodes.JsonObject
+                {
+                    ["level"] = c.Level, ["problem_id"] = c.ProblemId, ["candidate"] = c.Path, ["status"] = "bad_input", ["reason"] = record.Error,
+                }.ToJsonString();
+            console.Profile.Out.Writer.WriteLine(line);
+            return;
+        }
+        var color = record.Status == "correct" ? "green" : "red";
+        var reason = record.Verdict?.Reason ?? record.Error ?? "";
+        console.MarkupLine($"[{color}]{record.Status,-13}[/] {Markup.Escape(record.ProblemKey)} {Markup.Escape(Path.GetFileName(c.Path))} {Markup.Escape(FirstLine(reason))}");
+    }
+
+    private static string FirstLine(string text) => text.Split('\n')[0] is var l && l.Length > 160 ? l[..160] + "…" : text.Split('\n')[0];
+}

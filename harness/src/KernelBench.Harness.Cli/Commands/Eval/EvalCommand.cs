@@ -1,0 +1,81 @@
+using System.ComponentModel;
+using KernelBench.Harness.Cli.Infrastructure;
+using KernelBench.Harness.Problems;
+using KernelBench.Harness.Scoring.Engine;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace KernelBench.Harness.Cli.Commands.Eval;
+
+/// <summary>`kbh eval`: judge one candidate file, or every candidate in a folder into a run folder.</summary>
+public sealed class EvalCommand(IAnsiConsole console) : AsyncCommand<EvalCommand.Settings>
+{
+    public sealed class Settings : MeasureSettings
+    {
+        [CommandOption("--level <N>")]
+        [Description("Level of the problem (one candidate).")]
+        public int Level { get; init; }
+
+        [CommandOption("--problem <ID>")]
+        [Description("Id of the problem (one candidate).")]
+        public int Problem { get; init; }
+
+        [CommandOption("--candidate <FILE>")]
+        [Description("One candidate source defining ModelNew.")]
+        public string? Candidate { get; init; }
+
+        [CommandOption("--candidates <DIR>")]
+        [Description("A folder of candidates: level<N>/<id>.py or KernelBench's level_<L>_problem_<P>_sample_<S>_kernel.py.")]
+        public string? Candidates { get; init; }
+
+        [CommandOption("--out <RUN_DIR>")]
+        [Description("Run folder for --candidates: each verdict is appended as it lands; a rerun skips judged candidates.")]
+        public string? Out { get; init; }
+
+        [CommandOption("--format <FORMAT>")]
+        [Description("table or json (one JSON object per verdict).")]
+        [DefaultValue("table")]
+        public string Format { get; init; } = "table";
+
+        [CommandOption("--baseline <FILE>")]
+        [Description("KernelBench baseline JSON to compute speedups against instead of the live reference.")]
+        public string? Baseline { get; init; }
+
+        public override ValidationResult Validate()
+        {
+            var result = base.Validate();
+            if (!result.Successful)
+                return result;
+            if (Format is not ("table" or "json"))
+                return ValidationResult.Error($"--format {Format}: expected table or json.");
+            if (Candidate is null == (Candidates is null))
+                return ValidationResult.Error("give either --candidate FILE (with --level and --problem) or --candidates DIR (with --out).");
+            if (Candidate is not null && (Level < 1 || Problem < 1))
+                return ValidationResult.Error("--candidate needs --level N and --problem ID.");
+            if (Candidates is not null && string.IsNullOrWhiteSpace(Out))
+                return ValidationResult.Error("--candidates needs --out RUN_DIR.");
+            return ValidationResult.Success();
+        }
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var set = ProblemLoader.Load(settings.KernelBench!);
+        var options = settings.ToEngineOptions(VersionInfo.Describe());
+        if (settings.Baseline is not null)
+            options = options with { Baseline = KernelBench.Harness.Scoring.Baselines.BaselineFile.Load(settings.Baseline) };
+        using var engine = new CandidateEngine(options, ScoringValidators.Default());
+        if (settings.Candidates is not null)
+            return await new EvalBatch(console, engine, set, settings).RunAsync(cancellationToken);
+
+        var problem = set.Find(settings.Level, settings.Problem)
+            ?? throw new BadInputException($"{settings.KernelBench}: no problem with level {settings.Level} and id {settings.Problem}.");
+        var source = CandidateSource.Read(settings.Candidate!);
+        var verdict = await engine.VerifyAsync(problem, source, cancellationToken);
+        if (settings.Format == "json")
+            console.Profile.Out.Writer.WriteLine(VerdictOutput.Json(verdict, settings.Candidate!));
+        else
+            VerdictOutput.Grid(console, verdict, settings.Candidate!);
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,105 @@
+using System.ComponentModel;
+using KernelBench.Harness.Scoring.Engine;
+using KernelBench.Harness.Scoring.Verdicts;
+using KernelBench.Harness.Scoring.Workers;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace KernelBench.Harness.Cli.Commands.Eval;
+
+/// <summary>Options shared by `kbh eval` and `kbh baseline`: device, precision, trials, timing and limits.</summary>
+public class MeasureSettings : KernelBenchSettings
+{
+    [CommandOption("--device <DEVICE>")]
+    [Description("cpu, cuda or cuda:N.")]
+    [DefaultValue("cpu")]
+    public string Device { get; init; } = "cpu";
+
+    [CommandOption("--precision <P>")]
+    [Description("fp32, fp16 or bf16: inputs and weights are cast to it; tolerance 1e-4 for fp32, 1e-2 otherwise.")]
+    [DefaultValue("fp32")]
+    public string Precision { get; init; } = "fp32";
+
+    [CommandOption("--legacy-tolerance")]
+    [Description("Use KernelBench v0/v0.1's atol = rtol = 1e-2 (the setting of the published 100%/96% results).")]
+    public bool LegacyTolerance { get; init; }
+
+    [CommandOption("--backend <NAME>")]
+    [Description("What the candidates are written in: cuda, cpp, triton, tilelang, cute, thunderkittens.")]
+    [DefaultValue("cuda")]
+    public string Backend { get; init; } = "cuda";
+
+    [CommandOption("--trials <N>")]
+    [Description("Correctness trials, each with fresh inputs under its own seed.")]
+    [DefaultValue(5)]
+    public int Trials { get; init; } = 5;
+
+    [CommandOption("--perf-trials <N>")]
+    [Description("Timed trials after warm-up.")]
+    [DefaultValue(100)]
+    public int PerfTrials { get; init; } = 100;
+
+    [CommandOption("--warmup <N>")]
+    [Description("Warm-up runs before timing.")]
+    [DefaultValue(3)]
+    public int Warmup { get; init; } = 3;
+
+    [CommandOption("--seed <N>")]
+    [DefaultValue(42L)]
+    public long Seed { get; init; } = 42;
+
+    [CommandOption("--timing <METHOD>")]
+    [Description("cuda_event, do_bench or host_time (on CPU, host time is always used).")]
+    [DefaultValue("cuda_event")]
+    public string Timing { get; init; } = "cuda_event";
+
+    [CommandOption("--no-perf")]
+    [Description("Check correctness only.")]
+    public bool NoPerf { get; init; }
+
+    [CommandOption("--timeout <SECONDS>")]
+    [Description("Time limit of one check (correctness and timing).")]
+    [DefaultValue(300.0)]
+    public double Timeout { get; init; } = 300;
+
+    [CommandOption("--build-timeout <SECONDS>")]
+    [Description("Time limit of one candidate's import, its builds included.")]
+    [DefaultValue(600.0)]
+    public double BuildTimeout { get; init; } = 600;
+
+    public override ValidationResult Validate()
+    {
+        var result = base.Validate();
+        if (!result.Successful)
+            return result;
+        if (Device != "cpu" && !System.Text.RegularExpressions.Regex.IsMatch(Device, @"^cuda(:\d+)?$"))
+            return ValidationResult.Error($"--device {Device}: expected cpu, cuda or cuda:N.");
+        if (!Tolerances.Precisions.Contains(Precision))
+            return ValidationResult.Error($"--precision {Precision}: expected fp32, fp16 or bf16.");
+        if (Timing is not ("cuda_event" or "do_bench" or "host_time"))
+            return ValidationResult.Error($"--timing {Timing}: expected cuda_event, do_bench or host_time.");
+        if (Trials < 1 || PerfTrials < 1 || Warmup < 0)
+            return ValidationResult.Error("--trials and --perf-trials must be at least 1, --warmup at least 0.");
+        if (Timeout <= 0 || BuildTimeout <= 0)
+            return ValidationResult.Error("--timeout and --build-timeout must be positive.");
+        return ValidationResult.Success();
+    }
+
+    public EngineOptions ToEngineOptions(string harnessVersion) => new()
+    {
+        HarnessVersion = harnessVersion,
+        Settings = new EvalSettings
+        {
+            CorrectnessTrials = Trials, PerfTrials = PerfTrials, WarmupRuns = Warmup, Seed = Seed,
+            Atol = Tolerances.For(Precision, LegacyTolerance), Rtol = Tolerances.For(Precision, LegacyTolerance),
+            Precision = Precision, TimingMethod = Device == "cpu" ? "host_time" : Timing, Device = Device,
+            Backend = Backend, TimeoutSeconds = Timeout, MeasurePerformance = !NoPerf,
+        },
+        Worker = new WorkerOptions
+        {
+            CheckTimeout = TimeSpan.FromSeconds(Timeout),
+            BuildTimeout = TimeSpan.FromSeconds(BuildTimeout),
+            ReferenceTimeout = TimeSpan.FromSeconds(Math.Max(Timeout, 600)),
+        },
+    };
+}

@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using KernelBench.Harness.Scoring.Verdicts;
+using Spectre.Console;
+
+namespace KernelBench.Harness.Cli.Commands.Eval;
+
+/// <summary>How `kbh eval` shows a verdict: one JSON object per line (--format json) or a small grid.</summary>
+public static class VerdictOutput
+{
+    public static string Json(Verdict v, string candidate)
+    {
+        var flags = new JsonArray();
+        foreach (var f in v.Flags)
+            flags.Add(f);
+        return new JsonObject
+        {
+            ["level"] = v.Level, ["problem_id"] = v.ProblemId, ["problem_name"] = v.ProblemName,
+            ["candidate"] = candidate, ["status"] = StatusName(v.Status), ["reason"] = v.Reason,
+            ["max_abs_diff"] = Finite(v.MaxAbsDiff), ["mean_abs_diff"] = Finite(v.MeanAbsDiff), ["failed_trial"] = v.FailedTrial,
+            ["runtime_ms"] = Finite(v.Runtime?.MeanMs), ["ref_runtime_ms"] = Finite(v.RefRuntime?.MeanMs),
+            ["speedup"] = Finite(v.Speedup), ["flags"] = flags, ["backend"] = v.Backend, ["build_seconds"] = Finite(v.BuildSeconds),
+            ["device"] = v.Settings?.Device, ["gpu"] = v.Environment?.GpuName, ["candidate_sha256"] = v.CandidateSha256,
+        }.ToJsonString();
+    }
+
+    public static string StatusName(VerdictStatus s) => s switch
+    {
+        VerdictStatus.CompileError => "compile_error",
+        VerdictStatus.RuntimeError => "runtime_error",
+        _ => s.ToString().ToLowerInvariant(),
+    };
+
+    public static void Grid(IAnsiConsole console, Verdict v, string candidate)
+    {
+        var grid = new Grid().AddColumn().AddColumn();
+        grid.AddRow("problem", Markup.Escape($"L{v.Level}/{v.ProblemId} {v.ProblemName}"));
+        grid.AddRow("candidate", Markup.Escape(candidate));
+        grid.AddRow("status", $"[{(v.Status == VerdictStatus.Correct ? "green" : "red")}]{StatusName(v.Status)}[/]");
+        if (v.Reason.Length > 0)
+            grid.AddRow("reason", Markup.Escape(v.Reason));
+        if (v.MaxAbsDiff is { } d)
+            grid.AddRow("max abs diff", d.ToString("G4", CultureInfo.InvariantCulture));
+        if (v.Runtime is { } r)
+            grid.AddRow("runtime", $"{r.MeanMs:F4} ms (median {r.MedianMs:F4}, ±{r.StdMs:F4}, {r.Trials} trials)");
+        if (v.RefRuntime is { } rr)
+            grid.AddRow("reference", $"{rr.MeanMs:F4} ms");
+        if (v.Speedup is { } s)
+            grid.AddRow("speedup", $"{s:F2}x");
+        if (v.Flags.Count > 0)
+            grid.AddRow("flags", Markup.Escape(string.Join(", ", v.Flags)));
+        console.Write(grid);
+    }
+
+    private static double? Finite(double? d) => d is { } x && double.IsFinite(x) ? x : null;
+}

@@ -1,0 +1,9 @@
+using KernelBench.Harness.Scoring.Validators;
+
+namespace KernelBench.Harness.Cli.Infrastructure;
+
+/// <summary>The static reward-hack validators every command judges with (one list, so eval and run agree).</summary>
+public static class ScoringValidators
+{
+    public static IReadOnlyList<ICandidateValidator> Default() => [];
+}

@@ -1,0 +1,209 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using KernelBench.Harness.Problems;
+using KernelBench.Harness.Scoring.Baselines;
+using KernelBench.Harness.Scoring.Timing;
+using KernelBench.Harness.Scoring.Validators;
+using KernelBench.Harness.Scoring.Verdicts;
+using KernelBench.Harness.Scoring.Workers;
+
+namespace KernelBench.Harness.Scoring.Engine;
+
+/// <summary>
+/// The verifier: static validators, then the build stage (import the candidate, which builds its extensions), then the
+/// check stage (correctness trials, runtime hack checks, timing), each in a long-lived worker that is replaced after a
+/// crash, a time-out or a CUDA fault. One candidate at a time per engine; run one engine per GPU.
+/// </summary>
+public sealed class CandidateEngine : IVerifier, IDisposable
+{
+    private readonly EngineOptions _options;
+    private readonly IReadOnlyList<ICandidateValidator> _validators;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly ConcurrentDictionary<string, IReadOnlyList<double>> _referenceTimes = new(StringComparer.Ordinal);
+    private readonly string _workDir;
+    private readonly ReferenceTimingCache _timingCache;
+    private WorkerProcess? _worker;
+
+    public CandidateEngine(EngineOptions options, IEnumerable<ICandidateValidator> validators)
+    {
+        _options = options;
+        _validators = validators.ToList();
+        var cacheRoot = options.Worker.CacheRoot ?? WorkerScript.DefaultCacheRoot();
+        _workDir = Path.Combine(cacheRoot, "candidates");
+        _timingCache = new ReferenceTimingCache(Path.Combine(cacheRoot, "references"));
+    }
+
+    /// <summary>How many workers were started so far (a crash or time-out costs one).</summary>
+    public int WorkersStarted { get; private set; }
+
+    /// <summary>Where the last worker runs: versions and GPU; empty until the first candidate.</summary>
+    public EnvironmentInfo Environment { get; private set; } = new();
+
+    public async Task<Verdict> VerifyAsync(Problem problem, string candidateSource, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await JudgeAsync(problem, candidateSource, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<Verdict> JudgeAsync(Problem problem, string source, CancellationToken ct)
+    {
+        var settings = _options.Settings;
+        var sha = CandidateSource.Sha256(source);
+        var verdicts = new VerdictFactory(problem, sha, settings, Environment);
+        if (CandidateSource.Problem(source) is { } bad)
+            return verdicts.Make(VerdictStatus.CompileError, bad);
+
+        var findings = _validators.SelectMany(v => v.Validate(new CandidateContext(problem, source, settings.Backend))).ToList();
+        var staticFlags = findings.Where(f => f.Severity == FindingSeverity.Flag).Select(f => f.Rule).Distinct().ToList();
+        if (findings.FirstOrDefault(f => f.Severity == FindingSeverity.Reject) is { } reject)
+            return verdicts.Make(VerdictStatus.Rejected, $"{reject.Rule}: {reject.Message}") with { Flags = findings.Select(f => f.Rule).Distinct().ToList() };
+
+        var worker = await EnsureWorkerAsync(ct);
+        verdicts = new VerdictFactory(problem, sha, settings, Environment);
+        var (build, failed) = await BuildStageAsync(worker, verdicts, source, sha, ct);
+        if (failed is not null)
+            return failed with { Flags = staticFlags };
+        var path = WriteCandidate(source, sha);
+        var key = sha[..16];
+
+        var refKey = JobRequests.ReferenceKey(problem, settings, Environment.TorchVersion);
+        if (!worker.References.Contains(refKey))
+        {
+            var timingKey = refKey + "|" + Environment.GpuName + "|" + Environment.GpuUuid;
+            var known = _referenceTimes.TryGetValue(refKey, out var inMemory) ? inMemory : _timingCache.Get(timingKey);
+            // Outputs are always recomputed in this worker; times only when no earlier run on this GPU measured them.
+            var request = JobRequests.Reference(problem, known is null ? settings : settings with { MeasurePerformance = false }, refKey);
+            var reference = await RunAsync(worker, request, _options.Worker.ReferenceTimeout, ct);
+            if (reference.Outcome != WorkerOutcome.Answered)
+                return verdicts.FromFailure(reference, "the reference") with { Reason = $"the reference could not be measured: {reference.Detail}" };
+            if (reference.Status != "ok")
+                return verdicts.Make(VerdictStatus.RuntimeError, reference.Str("reason"), reference.OutputTail);
+            worker.References.Clear(); // the worker keeps one problem's reference at a time
+            worker.References.Add(refKey);
+            if (known is null && settings.MeasurePerformance)
+                _timingCache.Put(timingKey, reference.Times("times_ms"));
+            _referenceTimes.TryAdd(refKey, known ?? reference.Times("times_ms"));
+        }
+
+        var check = await RunAsync(worker, JobRequests.Check(problem, settings, refKey, key, path, Path.Combine(_workDir, "ext", key)), _options.Worker.CheckTimeout, ct);
+        if (check.Outcome != WorkerOutcome.Answered)
+            return verdicts.FromFailure(check, "check") with { BuildSeconds = build.Num("build_seconds"), Flags = staticFlags };
+        if (check.Status == "bad_input")
+            throw new BadInputException(check.Str("reason"));
+        var refRuntime = ReferenceRuntime(problem, refKey);
+        return verdicts.FromCheck(check, build, refRuntime, _options.ExcessiveSpeedup, staticFlags);
+    }
+
+    /// <summary>
+    /// The build stage alone, for build engines (device cpu) working ahead of the GPU engine: null when the candidate
+    /// built, else its verdict (compile_error, timeout, runtime_error). Extensions go to the cache folder keyed by the
+    /// candidate's hash, where the GPU engine's <see cref="VerifyAsync"/> loads them without compiling (PyTorch 2.x).
+    /// </summary>
+    public async Task<Verdict?> BuildAsync(Problem problem, string source, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var sha = CandidateSource.Sha256(source);
+            if (CandidateSource.Problem(source) is { } bad)
+                return new VerdictFactory(problem, sha, _options.Settings, Environment).Make(VerdictStatus.CompileError, bad);
+            var worker = await EnsureWorkerAsync(ct);
+            return (await BuildStageAsync(worker, new VerdictFactory(problem, sha, _options.Settings, Environment), source, sha, ct)).Failed;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<(WorkerReply Build, Verdict? Failed)> BuildStageAsync(WorkerProcess worker, VerdictFactory verdicts, string source, string sha, CancellationToken ct)
+    {
+        var path = WriteCandidate(source, sha);
+        var key = sha[..16];
+        var build = await RunAsync(worker, JobRequests.Build(key, path, Path.Combine(_workDir, "ext", key)), _options.Worker.BuildTimeout, ct);
+        if (build.Outcome != WorkerOutcome.Answered)
+            return (build, verdicts.FromFailure(build, "build"));
+        if (build.Status != "built")
+            return (build, verdicts.Make(VerdictStatus.CompileError, build.Str("reason"), build.OutputTail) with { BuildSeconds = build.Num("build_seconds") });
+        return (build, null);
+    }
+
+    private TimingSummary? ReferenceRuntime(Problem problem, string refKey)
+    {
+        if (_options.Baseline?.Find(problem.Level, problem.FileName) is { } published)
+            return BaselineFile.ToSummary(published);
+        return _referenceTimes.TryGetValue(refKey, out var times) ? TimingStatistics.Summarize(times) : null;
+    }
+
+    /// <summary>Measures the reference alone (for `kbh baseline`): its raw times, or why it could not be measured.</summary>
+    public async Task<(IReadOnlyList<double> Times, string? Error)> MeasureReferenceAsync(Problem problem, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var worker = await EnsureWorkerAsync(ct);
+            var refKey = JobRequests.ReferenceKey(problem, _options.Settings, Environment.TorchVersion);
+            var reply = await RunAsync(worker, JobRequests.Reference(problem, _options.Settings, refKey), _options.Worker.ReferenceTimeout, ct);
+            if (reply.Outcome != WorkerOutcome.Answered)
+                return ([], reply.Detail);
+            if (reply.Status != "ok")
+                return ([], reply.Str("reason"));
+            worker.References.Clear();
+            worker.References.Add(refKey);
+            return (reply.Times("times_ms"), null);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<WorkerReply> RunAsync(WorkerProcess worker, System.Text.Json.Nodes.JsonObject request, TimeSpan limit, CancellationToken ct)
+    {
+        var reply = await worker.RunAsync(request, limit, ct);
+        if (reply.Outcome != WorkerOutcome.Answered || reply.Flag("unhealthy"))
+            worker.Unhealthy = true;
+        return reply;
+    }
+
+    private async Task<WorkerProcess> EnsureWorkerAsync(CancellationToken ct)
+    {
+        if (_worker is { Unhealthy: false, HasExited: false })
+            return _worker;
+        _worker?.Dispose();
+        _worker = null;
+        var worker = await WorkerProcess.StartAsync(_options.Worker, ct);
+        WorkersStarted++;
+        Environment = WorkerHello.Describe(worker.Hello, _options.Settings.Device, _options.HarnessVersion);
+        WorkerHello.CheckDevice(worker.Hello, _options.Settings.Device);
+        _worker = worker;
+        return worker;
+    }
+
+    private string WriteCandidate(string source, string sha)
+    {
+        Directory.CreateDirectory(_workDir);
+        var path = Path.Combine(_workDir, sha[..16] + ".py");
+        if (!File.Exists(path))
+        {
+            var temp = path + ".tmp-" + Guid.NewGuid().ToString("N");
+            File.WriteAllText(temp, source);
+            File.Move(temp, path, overwrite: true);
+        }
+        return path;
+    }
+
+    public void Dispose()
+    {
+        _worker?.Dispose();
+        _worker = null;
+        _gate.Dispose();
+    }
+}

@@ -1,0 +1,20 @@
+using KernelBench.Harness.Scoring.Baselines;
+using KernelBench.Harness.Scoring.Verdicts;
+using KernelBench.Harness.Scoring.Workers;
+
+namespace KernelBench.Harness.Scoring.Engine;
+
+/// <summary>What the engine measures (the settings recorded in every verdict) and the limits of its worker.</summary>
+public sealed record EngineOptions
+{
+    public EvalSettings Settings { get; init; } = new();
+    public WorkerOptions Worker { get; init; } = new();
+
+    /// <summary>Published reference timings to compute speedups against instead of the live reference, when set.</summary>
+    public BaselineFile? Baseline { get; init; }
+
+    /// <summary>Speedup past which a verdict is flagged excessive_speedup (KernelBench's 10x).</summary>
+    public double ExcessiveSpeedup { get; init; } = 10;
+
+    public string HarnessVersion { get; init; } = "";
+}

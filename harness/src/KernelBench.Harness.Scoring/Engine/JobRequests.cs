@@ -1,0 +1,41 @@
+using System.Text.Json.Nodes;
+using KernelBench.Harness.Problems;
+using KernelBench.Harness.Scoring.Verdicts;
+
+namespace KernelBench.Harness.Scoring.Engine;
+
+/// <summary>The worker's job messages, built as JSON nodes (no reflection, so a trimmed single-file harness still works).</summary>
+public static class JobRequests
+{
+    public static JsonObject Build(string candidateKey, string candidatePath, string? extensionsDir) => new()
+    {
+        ["job"] = "build", ["candidate_key"] = candidateKey, ["candidate_path"] = candidatePath,
+        ["extensions_dir"] = extensionsDir,
+    };
+
+    public static JsonObject Reference(Problem problem, EvalSettings s, string refKey) => Measure("reference", problem, s, refKey);
+
+    /// <summary>A check; when this worker did not build the candidate it imports it again, loading its extensions from
+    /// <paramref name="extensionsDir"/> (where a build worker left them).</summary>
+    public static JsonObject Check(Problem problem, EvalSettings s, string refKey, string candidateKey, string candidatePath, string? extensionsDir = null)
+    {
+        var request = Measure("check", problem, s, refKey);
+        request["candidate_key"] = candidateKey;
+        request["candidate_path"] = candidatePath;
+        request["extensions_dir"] = extensionsDir;
+        return request;
+    }
+
+    private static JsonObject Measure(string job, Problem problem, EvalSettings s, string refKey) => new()
+    {
+        ["job"] = job, ["problem_path"] = problem.Path, ["ref_key"] = refKey, ["device"] = s.Device,
+        ["precision"] = s.Precision, ["seed"] = s.Seed, ["correctness_trials"] = s.CorrectnessTrials,
+        ["perf_trials"] = s.PerfTrials, ["warmup"] = s.WarmupRuns, ["timing_method"] = s.TimingMethod,
+        ["atol"] = s.Atol, ["rtol"] = s.Rtol, ["measure_performance"] = s.MeasurePerformance,
+    };
+
+    /// <summary>Names one reference measurement: same problem version, device, settings and software give the same outputs.</summary>
+    public static string ReferenceKey(Problem problem, EvalSettings s, string torchVersion) =>
+        string.Join('|', problem.Sha256, s.Device, s.Precision, s.Seed, s.CorrectnessTrials, s.PerfTrials, s.WarmupRuns,
+            s.TimingMethod, s.MeasurePerformance, torchVersion);
+}

@@ -1,0 +1,67 @@
+using KernelBench.Harness.Problems;
+using KernelBench.Harness.Scoring.Timing;
+using KernelBench.Harness.Scoring.Verdicts;
+using KernelBench.Harness.Scoring.Workers;
+
+namespace KernelBench.Harness.Scoring.Engine;
+
+/// <summary>Turns what the stages produced into a <see cref="Verdict"/>: statuses, reasons, numbers and flags.</summary>
+public sealed class VerdictFactory(Problem problem, string candidateSha, EvalSettings settings, EnvironmentInfo environment)
+{
+    public Verdict Make(VerdictStatus status, string reason, string output = "") => new()
+    {
+        Status = status,
+        Reason = reason,
+        Level = problem.Level,
+        ProblemId = problem.Id,
+        ProblemName = problem.Name,
+        ProblemSha256 = problem.Sha256,
+        CandidateSha256 = candidateSha,
+        Backend = settings.Backend,
+        CandidateOutput = output,
+        Settings = settings,
+        Environment = environment,
+    };
+
+    /// <summary>A job that did not answer: time-out or a dead worker.</summary>
+    public Verdict FromFailure(WorkerReply reply, string stage) => reply.Outcome == WorkerOutcome.TimedOut
+        ? Make(VerdictStatus.Timeout, $"{stage}: {reply.Detail}", reply.OutputTail)
+        : Make(VerdictStatus.RuntimeError, $"{stage}: {reply.Detail}", reply.OutputTail);
+
+    public Verdict FromCheck(WorkerReply check, WorkerReply build, TimingSummary? reference, double excessive, IEnumerable<string> staticFlags)
+    {
+        var status = check.Status switch
+        {
+            "correct" => VerdictStatus.Correct,
+            "incorrect" => VerdictStatus.Incorrect,
+            "rejected" => VerdictStatus.Rejected,
+            "compile_error" => VerdictStatus.CompileError,
+            _ => VerdictStatus.RuntimeError,
+        };
+        var flags = new List<string>(staticFlags);
+        foreach (var f in check.Array("findings"))
+            if (f.TryGetProperty("rule", out var rule) && rule.GetString() is { } r && !flags.Contains(r))
+                flags.Add(r);
+        var runtime = status == VerdictStatus.Correct ? TimingStatistics.Summarize(check.Times("times_ms")) : null;
+        var speedup = TimingStatistics.Speedup(reference, runtime);
+        if (speedup > excessive)
+            flags.Add("excessive_speedup");
+        var kinds = build.Array("kinds").Select(k => k.GetString() ?? "").ToList();
+        // Only load_inline/load builds are seen; a Triton or TileLang candidate (--backend) compiles at run time instead.
+        if ((build.Num("extensions_built") ?? 0) == 0 && settings.Backend is "cuda" or "cpp" or "")
+            flags.Add("pytorch_only");
+        var failedTrial = check.Num("failed_trial");
+        return Make(status, check.Str("reason"), (build.OutputTail + check.OutputTail) is var o && o.Length > 4000 ? o[^4000..] : o) with
+        {
+            Backend = kinds.Contains("cuda") ? "cuda" : kinds.Contains("cpp") ? "cpp" : settings.Backend is "cuda" or "" ? "pytorch" : settings.Backend,
+            MaxAbsDiff = check.Num("max_abs_diff"),
+            MeanAbsDiff = check.Num("mean_abs_diff"),
+            FailedTrial = failedTrial is null ? null : (int)failedTrial,
+            Runtime = runtime,
+            RefRuntime = reference,
+            Speedup = speedup,
+            Flags = flags,
+            BuildSeconds = build.Num("build_seconds"),
+        };
+    }
+}

@@ -1,0 +1,41 @@
+namespace KernelBench.Harness.Scoring.Workers;
+
+/// <summary>Limits for one worker process. Defaults suit a CPU machine building C++ extensions; all are range-checked.</summary>
+public sealed record WorkerOptions
+{
+    /// <summary>Most time a candidate's import may take, builds included. Default 600 s (a cold CUDA build takes ~70 s).</summary>
+    public TimeSpan BuildTimeout { get; init; } = TimeSpan.FromSeconds(600);
+
+    /// <summary>Most time one correctness-and-timing check may take. Default 300 s.</summary>
+    public TimeSpan CheckTimeout { get; init; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>Most time measuring a reference may take. Default 600 s (large Level 1 inputs are slow to make).</summary>
+    public TimeSpan ReferenceTimeout { get; init; } = TimeSpan.FromSeconds(600);
+
+    /// <summary>Most time Python may take to start and import torch. Default 120 s.</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Python executable; null means <see cref="PythonLocator.Locate"/>.</summary>
+    public string? Python { get; init; }
+
+    /// <summary>Folder for the extracted worker, capture files and extension builds; null means the user cache.</summary>
+    public string? CacheRoot { get; init; }
+
+    /// <summary>Time source for the limits (tests use a fake one).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    public WorkerOptions Validated()
+    {
+        Check(BuildTimeout, nameof(BuildTimeout));
+        Check(CheckTimeout, nameof(CheckTimeout));
+        Check(ReferenceTimeout, nameof(ReferenceTimeout));
+        Check(StartTimeout, nameof(StartTimeout));
+        return this;
+    }
+
+    private static void Check(TimeSpan value, string name)
+    {
+        if (value <= TimeSpan.Zero || value > TimeSpan.FromHours(6))
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be between 0 and 6 hours.");
+    }
+}

@@ -1,0 +1,41 @@
+using System.Text.Json;
+
+namespace KernelBench.Harness.Scoring.Workers;
+
+/// <summary>How a job ended from the harness's side: the worker answered, ran out of time, or died.</summary>
+public enum WorkerOutcome
+{
+    Answered,
+    TimedOut,
+    Crashed,
+}
+
+/// <summary>One job's result. <see cref="Body"/> is the worker's answer when <see cref="Outcome"/> is Answered.</summary>
+public sealed record WorkerReply(WorkerOutcome Outcome, JsonElement Body, string Detail, string OutputTail)
+{
+    public string Status => Str("status");
+
+    public string Str(string name) =>
+        Body.ValueKind == JsonValueKind.Object && Body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
+            ? v.GetString()!
+            : "";
+
+    public double? Num(string name) =>
+        Body.ValueKind == JsonValueKind.Object && Body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number
+            ? v.GetDouble()
+            : Body.ValueKind == JsonValueKind.Object && Body.TryGetProperty(name, out var s) && s.ValueKind == JsonValueKind.String
+              && s.GetString() is "Infinity" ? double.PositiveInfinity : null;
+
+    public bool Flag(string name) =>
+        Body.ValueKind == JsonValueKind.Object && Body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.True;
+
+    public IReadOnlyList<double> Times(string name) =>
+        Body.ValueKind == JsonValueKind.Object && Body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array
+            ? v.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Number).Select(e => e.GetDouble()).ToList()
+            : [];
+
+    public IEnumerable<JsonElement> Array(string name) =>
+        Body.ValueKind == JsonValueKind.Object && Body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array
+            ? v.EnumerateArray()
+            : [];
+}

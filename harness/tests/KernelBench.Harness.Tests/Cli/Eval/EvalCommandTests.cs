@@ -1,0 +1,97 @@
+using System.Text.Json;
+using KernelBench.Harness.Cli;
+using KernelBench.Harness.Store;
+using KernelBench.Harness.Tests.Support;
+using Spectre.Console.Testing;
+
+namespace KernelBench.Harness.Tests.Cli.Eval;
+
+/// <summary>`kbh eval` through the real CLI routing and a real worker.</summary>
+[Category("Slow")]
+[NonParallelizable]
+public class EvalCommandTests
+{
+    private string _dir = "";
+    private string? _savedPython;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _dir = Path.Combine(Path.GetTempPath(), "kbh-eval-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(_dir);
+        _savedPython = Environment.GetEnvironmentVariable("KBH_PYTHON");
+        Environment.SetEnvironmentVariable("KBH_PYTHON", KernelBench.Harness.Tests.Scoring.Engine.ScoringFixtures.Python);
+        Environment.SetEnvironmentVariable("KBH_CACHE", Path.Combine(_dir, "cache"));
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        Environment.SetEnvironmentVariable("KBH_PYTHON", _savedPython);
+        Environment.SetEnvironmentVariable("KBH_CACHE", null);
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private static string Candidate(string kind, int level, int id) => Path.Combine(Paths.SampleCandidates, kind, $"level{level}", $"{id}.py");
+
+    [Test]
+    public async Task Eval_OneCandidateAsJson_PrintsTheVerdictFields()
+    {
+        var console = new TestConsole();
+        var code = await KbhApp.RunAsync(["eval", "--kernelbench", Paths.SampleProblems, "--level", "1", "--problem", "2",
+            "--candidate", Candidate("correct", 1, 2), "--format", "json", "--perf-trials", "5", "--trials", "2"], console);
+        Assert.That(code, Is.Zero, console.Output);
+        using var doc = JsonDocument.Parse(console.Output.Trim());
+        var root = doc.RootElement;
+        Assert.That(root.GetProperty("status").GetString(), Is.EqualTo("correct"));
+        Assert.That(root.GetProperty("problem_name").GetString(), Is.EqualTo("Row_softmax"));
+        foreach (var field in new[] { "level", "problem_id", "reason", "max_abs_diff", "runtime_ms", "ref_runtime_ms", "speedup", "flags" })
+            Assert.That(root.TryGetProperty(field, out _), Is.True, field);
+    }
+
+    [Test]
+    public async Task Eval_UnknownProblem_IsBadInput()
+    {
+        var code = await KbhApp.RunAsync(["eval", "--kernelbench", Paths.SampleProblems, "--level", "1", "--problem", "99",
+            "--candidate", Candidate("correct", 1, 2)], new TestConsole());
+        Assert.That(code, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task Eval_CudaDeviceOnCpuMachine_IsBadInput()
+    {
+        var code = await KbhApp.RunAsync(["eval", "--kernelbench", Paths.SampleProblems, "--level", "1", "--problem", "2",
+            "--candidate", Candidate("correct", 1, 2), "--device", "cuda:3"], new TestConsole());
+        Assert.That(code, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task Eval_CandidatesFolder_WritesRunFolderAndRerunSkipsJudged()
+    {
+        var candidates = Path.Combine(_dir, "candidates");
+        Directory.CreateDirectory(Path.Combine(candidates, "level1"));
+        File.Copy(Candidate("correct", 1, 2), Path.Combine(candidates, "level1", "2.py"));
+        File.Copy(Candidate("wrong", 1, 3), Path.Combine(candidates, "level_1_problem_3_sample_0_kernel.py"));
+        File.WriteAllText(Path.Combine(candidates, "level1", "1.py"), "");                  // empty: bad input, others still judged
+        File.Copy(Candidate("correct", 1, 2), Path.Combine(candidates, "level_1_problem_42_sample_0_kernel.py")); // no such problem
+        var run = Path.Combine(_dir, "run");
+        string[] args = ["eval", "--kernelbench", Paths.SampleProblems, "--candidates", candidates, "--out", run,
+            "--format", "json", "--perf-trials", "3", "--trials", "2"];
+
+        var first = new TestConsole();
+        Assert.That(await KbhApp.RunAsync(args, first), Is.Zero, first.Output);
+        var attempts = RunStore.Open(run).ReadAttempts().Attempts;
+        Assert.That(attempts.Select(a => (a.ProblemKey, a.Status)), Is.EquivalentTo(new[]
+        {
+            ("L1/1", "bad_input"), ("L1/2", "correct"), ("L1/3", "incorrect"), ("L1/42", "bad_input"),
+        }));
+        Assert.That(attempts.Single(a => a.ProblemKey == "L1/2").Verdict!.Runtime, Is.Not.Null);
+        Assert.That(attempts.Single(a => a.ProblemKey == "L1/1").Error, Does.Contain("empty"));
+        Assert.That(first.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(4));
+
+        var second = new TestConsole();
+        Assert.That(await KbhApp.RunAsync(args, second), Is.Zero);
+        Assert.That(RunStore.Open(run).ReadAttempts().Attempts, Has.Count.EqualTo(4), "a rerun judges nothing twice");
+        Assert.That(second.Output.Trim(), Is.Empty);
+    }
+}

@@ -1,0 +1,38 @@
+using KernelBench.Harness.Problems;
+using KernelBench.Harness.Scoring.Engine;
+using KernelBench.Harness.Scoring.Verdicts;
+using KernelBench.Harness.Scoring.Workers;
+using KernelBench.Harness.Tests.Support;
+
+namespace KernelBench.Harness.Tests.Scoring.Engine;
+
+/// <summary>What the slow scoring tests share: the sample problems, the candidate fixtures, a real worker's options.</summary>
+internal static class ScoringFixtures
+{
+    /// <summary>$KBH_PYTHON, else Debian's python3 with python3-torch (the `python3` first on a PATH may lack torch).</summary>
+    public static string Python { get; } = Environment.GetEnvironmentVariable("KBH_PYTHON") is { Length: > 0 } p ? p : "/usr/bin/python3";
+
+    public static string Folder => Path.Combine(Paths.RepoRoot, "harness", "tests", "KernelBench.Harness.Tests", "Scoring", "Fixtures");
+
+    public static string Fixture(string name) => File.ReadAllText(Path.Combine(Folder, name));
+
+    public static ProblemSet Samples { get; } = ProblemLoader.Load(Paths.SampleProblems);
+
+    public static Problem Sample(int level, int id) => Samples.Find(level, id) ?? throw new InvalidOperationException($"sample L{level}/{id} missing");
+
+    public static string SampleCandidate(string kind, int level, int id) =>
+        File.ReadAllText(Path.Combine(Paths.SampleCandidates, kind, $"level{level}", $"{id}.py"));
+
+    public static EngineOptions Options(string cacheRoot, TimeSpan checkTimeout) => new()
+    {
+        Settings = new EvalSettings { CorrectnessTrials = 3, PerfTrials = 5, WarmupRuns = 1, TimingMethod = "host_time", Device = "cpu" },
+        Worker = new WorkerOptions { Python = Python, CacheRoot = cacheRoot, CheckTimeout = checkTimeout },
+    };
+
+    public static string TempFolder()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "kbh-tests-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+}

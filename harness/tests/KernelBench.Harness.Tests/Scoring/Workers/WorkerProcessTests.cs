@@ -1,0 +1,43 @@
+using KernelBench.Harness.Scoring.Engine;
+using KernelBench.Harness.Scoring.Workers;
+using Microsoft.Extensions.Time.Testing;
+using static KernelBench.Harness.Tests.Scoring.Engine.ScoringFixtures;
+
+namespace KernelBench.Harness.Tests.Scoring.Workers;
+
+/// <summary>A real worker whose time limit runs on a fake clock: the time-out is tested without waiting for it.</summary>
+[Category("Slow")]
+[NonParallelizable]
+public class WorkerProcessTests
+{
+    [Test]
+    public async Task RunAsync_FakeClockPassesLimit_TimesOutAndKillsWorker()
+    {
+        var cache = TempFolder();
+        var clock = new FakeTimeProvider();
+        var options = new WorkerOptions { Python = Python, CacheRoot = cache, Time = clock };
+        using var worker = await WorkerProcess.StartAsync(options, CancellationToken.None);
+        var path = Path.Combine(cache, "hang.py");
+        File.WriteAllText(path, Fixture("hang.py"));
+
+        var built = await worker.RunAsync(JobRequests.Build("hang", path, null), TimeSpan.FromMinutes(5), CancellationToken.None);
+        Assert.That(built.Status, Is.EqualTo("built"));
+        var settings = Options(cache, TimeSpan.FromMinutes(5)).Settings;
+        var pending = worker.RunAsync(JobRequests.Check(Sample(1, 1), settings, "ref", "hang", path), TimeSpan.FromSeconds(30), CancellationToken.None);
+        await Task.Delay(1500);
+        Assert.That(pending.IsCompleted, Is.False, "a hanging check must not answer");
+        clock.Advance(TimeSpan.FromSeconds(31));
+        var reply = await pending.WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.That(reply.Outcome, Is.EqualTo(WorkerOutcome.TimedOut));
+        Assert.That(reply.Detail, Does.Contain("30 s"));
+        Assert.That(worker.Unhealthy, Is.True);
+        await Task.Delay(500);
+        Assert.That(worker.HasExited, Is.True);
+        Directory.Delete(cache, recursive: true);
+    }
+
+    [Test]
+    public void Validated_LimitOutOfRange_Throws() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new WorkerOptions { CheckTimeout = TimeSpan.Zero }.Validated());
+}

@@ -1,0 +1,78 @@
+"""The check job for one candidate: correctness trials with the runtime hack checks, then timing."""
+import torch
+
+import kbh_check
+import kbh_guard
+import kbh_hacks
+import kbh_load
+import kbh_timing
+
+
+def check(module, problem, reference, req, device, dtype):
+    result = {"findings": [], "status": "correct", "reason": ""}
+    findings = result["findings"]
+    seed = req["seed"]
+    threads_before = req.get("threads_before", kbh_guard.active_threads())
+
+    findings += kbh_hacks.patched_functions("at import")
+    init = kbh_check.init_inputs(problem, seed, device, dtype)
+    model = kbh_load.build_model(module.ModelNew, init, seed, device, dtype)
+    findings += kbh_hacks.patched_functions("while constructing ModelNew")
+
+    # Memory the previous candidate or trial freed may hold a correct result (an earlier output, an input that equals
+    # the answer): poison it, so a candidate returning torch.empty cannot pass on someone else's work.
+    kbh_check.poison_freed_memory(device)
+    earlier = []
+    worst_max, worst_mean = 0.0, 0.0
+    with torch.no_grad():
+        for trial, trial_seed in enumerate(kbh_load.trial_seeds(seed, req["correctness_trials"])):
+            inputs = kbh_check.trial_inputs(problem, trial_seed, device, dtype)
+            snapshots = [kbh_guard.clone(t) if isinstance(t, torch.Tensor) else t for t in inputs]
+            out = model(*inputs)
+            if device.type == "cuda":
+                kbh_guard.synchronize(device)
+            findings += kbh_hacks.patched_functions(f"during forward() (trial {trial})")
+            findings += kbh_hacks.non_plain_outputs(out)
+            findings += kbh_hacks.aliasing(out, inputs, reference.aliases_input)
+            findings += kbh_hacks.mutated_inputs(inputs, snapshots)
+            findings += kbh_hacks.memoised(out, earlier)
+            findings += kbh_hacks.stream_left_switched(device)
+            if _rejected(findings):
+                result.update(status="rejected", reason=_first_reject(findings), failed_trial=trial)
+                return result
+            reason, max_diff, mean_diff = kbh_check.compare(reference.outputs[trial], out, req["atol"], req["rtol"])
+            if max_diff is not None:
+                worst_max, worst_mean = max(worst_max, max_diff), max(worst_mean, mean_diff)
+            if reason is not None:
+                result.update(status="incorrect", reason=f"trial {trial}: {reason}", failed_trial=trial,
+                              max_abs_diff=max_diff, mean_abs_diff=mean_diff)
+                return result
+            del snapshots
+            earlier = [out]  # the previous output stays alive: a later call returning its storage is caching
+        result.update(max_abs_diff=worst_max, mean_abs_diff=worst_mean)
+
+        # Same inputs twice: a result that is the very same storage twice is a cached one.
+        del earlier
+        inputs = kbh_check.trial_inputs(problem, seed, device, dtype)
+        first = model(*inputs)
+        findings += kbh_hacks.memoised(model(*inputs), [first])
+        del first
+
+        if req.get("measure_performance", True):
+            result["times_ms"] = kbh_timing.time_calls(lambda: model(*inputs), device, req["timing_method"],
+                                                       req["warmup"], req["perf_trials"])
+            escape = kbh_timing.stream_escape_ms(lambda: model(*inputs), device)
+            findings += kbh_hacks.stream_escape(escape, min(result["times_ms"]) if result["times_ms"] else 0.0)
+        findings += kbh_hacks.patched_functions("while timing")
+    findings += kbh_hacks.extra_threads(threads_before)
+    if _rejected(findings):
+        result.update(status="rejected", reason=_first_reject(findings))
+    return result
+
+
+def _rejected(findings):
+    return any(f["severity"] == "reject" for f in findings)
+
+
+def _first_reject(findings):
+    return next(f"{f['rule']}: {f['message']}" for f in findings if f["severity"] == "reject")

@@ -1,0 +1,133 @@
+"""The reference and check jobs: KernelBench's correctness semantics plus the runtime hack checks."""
+import gc
+
+import torch
+
+import kbh_guard
+import kbh_hacks
+import kbh_load
+import kbh_timing
+
+
+class Reference:
+    """The reference's outputs (kept on the device) for every trial and its raw times, measured once per problem and settings."""
+
+    def __init__(self, outputs, times_ms, aliases_input):
+        self.outputs = outputs
+        self.times_ms = times_ms
+        self.aliases_input = aliases_input
+
+
+_inputs = {"key": None, "by_seed": {}}
+
+
+def trial_inputs(problem, seed, device, dtype):
+    """get_inputs() under the trial's seed, on the CPU as KernelBench makes them, made once per problem and seed (large
+    Level 1 inputs take seconds) and kept in host memory; every call gets its own fresh copy on the device."""
+    key = (id(problem), str(device), str(dtype))
+    if _inputs["key"] != key:
+        _inputs["key"], _inputs["by_seed"] = key, {}
+    if seed not in _inputs["by_seed"]:
+        kbh_load.set_seed(seed)
+        _inputs["by_seed"][seed] = kbh_load.to_device(problem.get_inputs(), "cpu", dtype)
+    return [t.to(device=device, copy=True) if isinstance(t, torch.Tensor) else t for t in _inputs["by_seed"][seed]]
+
+
+def forget_inputs():
+    _inputs["key"], _inputs["by_seed"] = None, {}
+
+
+def init_inputs(problem, seed, device, dtype):
+    kbh_load.set_seed(seed)
+    return kbh_load.to_device(problem.get_init_inputs(), device, dtype)
+
+
+def run_reference(problem, req, device, dtype):
+    model = kbh_load.build_model(problem.Model, init_inputs(problem, req["seed"], device, dtype), req["seed"], device,
+                                 dtype)
+    outputs, aliases = [], False
+    with torch.no_grad():
+        for seed in kbh_load.trial_seeds(req["seed"], req["correctness_trials"]):
+            inputs = trial_inputs(problem, seed, device, dtype)
+            out = model(*inputs)
+            aliases = aliases or kbh_hacks._overlap(kbh_hacks._storages(kbh_hacks.flatten(out)),
+                                                    kbh_hacks._storages(inputs))
+            # Kept alive on the device: memory that holds a reference result is never free for a candidate to find.
+            outputs.append([t.detach() if isinstance(t, torch.Tensor) else t for t in kbh_hacks.flatten(out)])
+            del out, inputs
+        times = []
+        if req.get("measure_performance", True):
+            inputs = trial_inputs(problem, req["seed"], device, dtype)
+            times = kbh_timing.time_calls(lambda: model(*inputs), device, req["timing_method"], req["warmup"],
+                                          req["perf_trials"])
+            del inputs
+    del model
+    poison_freed_memory(device)
+    return Reference(outputs, times, aliases)
+
+
+def poison_freed_memory(device):
+    """Fills memory the reference freed with NaN, so a candidate that returns uninitialised memory (torch.empty) cannot
+    pick up the reference's result from it."""
+    gc.collect()
+    if device.type != "cuda":
+        return
+    blocks = []
+    index = device.index if device.index is not None else torch.cuda.current_device()
+    try:
+        for segment in torch.cuda.memory_snapshot():
+            if segment.get("device") != index:
+                continue
+            for block in segment.get("blocks", []):
+                if block.get("state") == "inactive" and block.get("size", 0) >= 512:
+                    blocks.append(block["size"])
+        held = [torch.full((size // 4,), float("nan"), dtype=torch.float32, device=device) for size in blocks]
+        kbh_guard.synchronize(device)
+        del held
+    except RuntimeError:
+        pass
+
+
+def compare(ref, out, atol, rtol):
+    """None when out matches ref, else (reason, max_abs_diff, mean_abs_diff).
+
+    torch.allclose(ref, out) semantics (|ref - out| <= atol + rtol * |out|, NaN equal to NaN), computed with the
+    worker's saved functions and in place, so gigabyte-sized Level 1 outputs fit beside their inputs on the GPU."""
+    refs, outs = ref, kbh_hacks.flatten(out)
+    if len(refs) != len(outs):
+        return f"expected {len(refs)} output(s), got {len(outs)}", None, None
+    worst = (0.0, 0.0)
+    for i, (r, o) in enumerate(zip(refs, outs)):
+        if not isinstance(r, torch.Tensor):
+            if r != o:
+                return f"output {i}: expected {r!r}, got {o!r}", None, None
+            continue
+        if not isinstance(o, torch.Tensor):
+            return f"output {i}: expected a tensor, got {type(o).__name__}", None, None
+        if tuple(o.shape) != tuple(r.shape):
+            return f"output {i}: shape mismatch: expected {tuple(r.shape)}, got {tuple(o.shape)}", None, None
+        if o.dtype != r.dtype:
+            return f"output {i}: dtype mismatch: expected {r.dtype}, got {o.dtype}", None, None
+        o = o.detach()
+        r = r.to(o.device)
+        bad_nonfinite = int(((~kbh_guard.isfinite(o)) & kbh_guard.isfinite(r)).sum())
+        wide = torch.float64 if o.dtype == torch.float64 else torch.float32
+        diff = o.to(wide) - r.to(wide)
+        kbh_guard.abs_(diff, out=diff)
+        tolerance = kbh_guard.abs_(o.to(wide)).mul_(rtol).add_(atol)
+        ok = diff <= tolerance
+        del tolerance
+        ok |= (o == r) | (torch.isnan(o) & torch.isnan(r))
+        close = bool(ok.all())
+        del ok
+        diff.nan_to_num_(nan=0.0, posinf=0.0, neginf=0.0)
+        max_diff, mean_diff = (float(diff.max()), float(diff.mean())) if diff.numel() else (0.0, 0.0)
+        del diff
+        worst = (max(worst[0], max_diff), max(worst[1], mean_diff))
+        if bad_nonfinite:
+            return f"output {i}: NaN or Inf in {bad_nonfinite} element(s) where the reference is finite", \
+                float("inf"), mean_diff
+        if not close:
+            return f"output {i}: values differ beyond atol={atol:g} rtol={rtol:g} (max abs diff {max_diff:.3g}, " \
+                   f"mean {mean_diff:.3g})", max_diff, mean_diff
+    return None, worst[0], worst[1]

@@ -1,0 +1,55 @@
+"""The worker's own references to every function its comparison and timer use, taken before any candidate code runs.
+
+A candidate that replaces torch.allclose, torch.cuda.Event, time.perf_counter ... changes nothing we compute (we call the
+saved objects), and `patched()` names every replacement so the verdict can reject it.
+"""
+import threading
+import time
+
+import torch
+
+# (owner, attribute) pairs whose replacement is a timing or comparison hack.
+_WATCHED = [
+    (torch, "allclose"), (torch, "isclose"), (torch, "equal"), (torch, "abs"), (torch, "max"), (torch, "mean"),
+    (torch, "isfinite"), (torch, "isnan"), (torch, "manual_seed"), (torch, "randn"), (torch, "rand"),
+    (torch.Tensor, "clone"), (torch.Tensor, "__sub__"), (torch.Tensor, "item"), (torch.Tensor, "to"),
+    (torch.cuda, "Event"), (torch.cuda, "synchronize"), (torch.cuda, "current_stream"),
+    (torch.cuda.Event, "record"), (torch.cuda.Event, "elapsed_time"), (torch.cuda.Event, "synchronize"),
+    (time, "perf_counter"), (time, "time"), (time, "monotonic"),
+]
+
+
+def _snapshot():
+    return {f"{getattr(o, '__name__', repr(o))}.{a}": getattr(o, a, None) for o, a in _WATCHED}
+
+
+SAVED = _snapshot()
+
+# The functions the worker itself calls.
+allclose = torch.allclose
+equal = torch.equal
+isfinite = torch.isfinite
+abs_ = torch.abs
+perf_counter = time.perf_counter
+Event = torch.cuda.Event
+synchronize = torch.cuda.synchronize
+manual_seed = torch.manual_seed
+clone = torch.Tensor.clone
+active_threads = threading.active_count
+
+
+def patched():
+    """Names of watched functions that are no longer the objects saved at start-up."""
+    now = _snapshot()
+    return sorted(name for name, fn in SAVED.items() if now[name] is not fn)
+
+
+def restore():
+    """Puts every watched function back, so the next candidate starts from a clean torch."""
+    for owner, attr in _WATCHED:
+        key = f"{getattr(owner, '__name__', repr(owner))}.{attr}"
+        try:
+            if getattr(owner, attr, None) is not SAVED[key]:
+                setattr(owner, attr, SAVED[key])
+        except (AttributeError, TypeError):
+            pass

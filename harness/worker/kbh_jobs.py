@@ -1,0 +1,158 @@
+"""Job dispatch: build (import the candidate, which builds its extensions), reference (measured once, reused), check."""
+import hashlib
+import os
+import platform
+import sys
+import time
+import traceback
+
+import kbh_guard  # first: saves torch's functions before anything else can touch them
+import torch
+
+import kbh_candidate
+import kbh_check
+import kbh_load
+
+_KEEP_CANDIDATES = 4
+
+
+def environment():
+    env = {"torch_version": torch.__version__, "python_version": platform.python_version(),
+           "cuda_version": torch.version.cuda or "", "cuda_device_count": 0, "gpus": []}
+    env["driver"] = _driver_version()
+    if torch.cuda.is_available():
+        env["cuda_device_count"] = torch.cuda.device_count()
+        for i in range(env["cuda_device_count"]):
+            props = torch.cuda.get_device_properties(i)
+            env["gpus"].append({"name": props.name, "uuid": str(getattr(props, "uuid", "")),
+                                "memory_bytes": props.total_memory, "sm_count": props.multi_processor_count})
+    return env
+
+
+def _driver_version():
+    """The NVIDIA kernel driver's version, from /proc (no nvidia-smi needed); empty without one."""
+    try:
+        with open("/proc/driver/nvidia/version") as f:
+            words = f.readline().split()
+        return next((w for w in words if w[:1].isdigit() and "." in w), "")
+    except OSError:
+        return ""
+
+
+def _tail(text, limit=3000):
+    return text if len(text) <= limit else "..." + text[-limit:]
+
+
+class Jobs:
+    def __init__(self):
+        self.tracker = kbh_load.ExtensionTracker()
+        self.candidates = {}  # key -> (module, build info)
+        self.problems = {}  # path+sha -> module
+        self.references = {}  # ref_key -> kbh_check.Reference
+
+    def run(self, req):
+        job = req.get("job")
+        if job == "ping":
+            return {"ok": True}
+        if job == "build":
+            return self.build(req)
+        device = torch.device(req.get("device", "cpu"))
+        if device.type == "cuda":
+            if not torch.cuda.is_available() or (device.index or 0) >= torch.cuda.device_count():
+                return {"status": "bad_input", "reason": f"device {device} is not available to this Python "
+                                                         f"(torch {torch.__version__}, "
+                                                         f"{torch.cuda.device_count()} CUDA device(s))"}
+            if device.index is None:  # "cuda" means the current device; set_device wants an index
+                device = torch.device("cuda", torch.cuda.current_device())
+            torch.cuda.set_device(device)
+        dtype = None if req.get("precision", "fp32") == "fp32" else kbh_load.PRECISIONS[req["precision"]]
+        if job == "reference":
+            return self.reference(req, device, dtype)
+        if job == "check":
+            return self.check(req, device, dtype)
+        return {"status": "bad_input", "reason": f"unknown job {job!r}"}
+
+    def _problem(self, path):
+        with open(path, "rb") as f:
+            data = f.read()
+        key = path + ":" + hashlib.sha256(data).hexdigest()
+        if key not in self.problems:
+            self.problems[key] = kbh_load.exec_module("kbh_problem_" + hashlib.sha256(key.encode()).hexdigest()[:12],
+                                                      data.decode("utf-8"), path)
+        return self.problems[key]
+
+    def build(self, req):
+        kbh_guard.restore()
+        self.tracker.reset()
+        if req.get("extensions_dir"):
+            os.environ["TORCH_EXTENSIONS_DIR"] = req["extensions_dir"]
+        with open(req["candidate_path"], "rb") as f:
+            source = f.read().decode("utf-8")
+        threads_before = kbh_guard.active_threads()
+        start = time.perf_counter()
+        info = {"build_seconds": 0.0, "extensions_built": 0, "kinds": []}
+        try:
+            module = kbh_load.exec_module("kbh_candidate_" + req["candidate_key"], source, req["candidate_path"])
+        except kbh_load.BuildFailed as e:
+            return {"status": "compile_error", "reason": _tail(str(e)), **self._build_info(start)}
+        except SyntaxError as e:
+            return {"status": "compile_error", "reason": f"SyntaxError: {e.msg} (line {e.lineno})",
+                    **self._build_info(start)}
+        except BaseException as e:  # anything raised while importing: the candidate does not load
+            if isinstance(e, KeyboardInterrupt):
+                raise
+            return {"status": "compile_error", "reason": "importing the candidate failed: " +
+                                                         _tail(traceback.format_exc()), **self._build_info(start)}
+        info = self._build_info(start)
+        if not isinstance(getattr(module, "ModelNew", None), type):
+            return {"status": "compile_error", "reason": "the candidate defines no class ModelNew", **info}
+        while len(self.candidates) >= _KEEP_CANDIDATES:
+            old = next(iter(self.candidates))
+            sys.modules.pop("kbh_candidate_" + old, None)
+            del self.candidates[old]
+        self.candidates[req["candidate_key"]] = (module, info, threads_before)
+        return {"status": "built", **info}
+
+    def _build_info(self, start):
+        return {"build_seconds": time.perf_counter() - start if self.tracker.count else 0.0,
+                "extension_seconds": self.tracker.seconds,
+                "extensions_built": self.tracker.count, "kinds": sorted(self.tracker.kinds)}
+
+    def reference(self, req, device, dtype):
+        self.references.clear()  # one problem's reference (and inputs) at a time
+        kbh_check.forget_inputs()
+        try:
+            ref = kbh_check.run_reference(self._problem(req["problem_path"]), req, device, dtype)
+        except Exception:
+            return {"status": "reference_error", "reason": "the reference failed: " + _tail(traceback.format_exc()),
+                    "unhealthy": device.type == "cuda"}
+        self.references[req["ref_key"]] = ref  # the only one: Level 1 outputs take gigabytes
+        return {"status": "ok", "times_ms": ref.times_ms}
+
+    def check(self, req, device, dtype):
+        if req["candidate_key"] not in self.candidates:
+            built = self.build(req)
+            if built["status"] != "built":
+                return built
+        module, info, threads_before = self.candidates[req["candidate_key"]]
+        ref = self.references.get(req["ref_key"])
+        ref_times = None
+        if ref is None:
+            answer = self.reference(req, device, dtype)
+            if answer["status"] != "ok":
+                return answer
+            ref, ref_times = self.references[req["ref_key"]], answer["times_ms"]
+        try:
+            result = kbh_candidate.check(module, self._problem(req["problem_path"]), ref,
+                                         {**req, "threads_before": threads_before}, device, dtype)
+        except Exception as e:
+            text = traceback.format_exc()
+            unhealthy = device.type == "cuda" and ("CUDA" in text or "cuda" in str(e).lower())
+            result = {"status": "runtime_error", "reason": _tail(f"{type(e).__name__}: {e}\n{text}"),
+                      "unhealthy": unhealthy}
+        finally:
+            kbh_guard.restore()
+        result.update(info)
+        if ref_times is not None:
+            result["ref_times_ms"] = ref_times
+        return result

@@ -1,0 +1,98 @@
+"""Loading problem and candidate sources as modules, with KernelBench's seeding and precision rules."""
+import random
+import sys
+import time
+import types
+
+import torch
+import torch.utils.cpp_extension as cpp_extension
+
+import kbh_guard
+
+PRECISIONS = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
+
+
+class BuildFailed(Exception):
+    """A load_inline/load call failed: the compiler's complaint is in the message."""
+
+
+class ExtensionTracker:
+    """Wraps cpp_extension.load_inline/load so the worker knows how many extensions a candidate built, of which kind,
+    how long it took, and that a failure there is a compile error rather than a runtime one."""
+
+    def __init__(self):
+        self.count = 0
+        self.seconds = 0.0
+        self.kinds = set()
+        self._inline = cpp_extension.load_inline
+        self._load = cpp_extension.load
+        cpp_extension.load_inline = self._wrap(self._inline, inline=True)
+        cpp_extension.load = self._wrap(self._load, inline=False)
+
+    def reset(self):
+        self.count, self.seconds, self.kinds = 0, 0.0, set()
+        cpp_extension.load_inline = self._wrap(self._inline, inline=True)
+        cpp_extension.load = self._wrap(self._load, inline=False)
+
+    def _wrap(self, fn, inline):
+        tracker = self
+
+        def wrapper(*args, **kwargs):
+            cuda = bool(kwargs.get("cuda_sources")) if inline else any(
+                str(s).endswith(".cu") for s in (kwargs.get("sources") or (args[1] if len(args) > 1 else [])))
+            tracker.kinds.add("cuda" if cuda else "cpp")
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            except Exception as e:  # the build failed: keep the compiler's words
+                raise BuildFailed(f"{type(e).__name__}: {e}") from e
+            finally:
+                tracker.count += 1
+                tracker.seconds += time.perf_counter() - start
+
+        return wrapper
+
+
+def set_seed(seed):
+    kbh_guard.manual_seed(seed)
+    random.seed(seed)
+    if torch.cuda.is_available():
+        torch.cuda.manual_seed_all(seed)
+
+
+def exec_module(name, source, path):
+    """Runs a source file as a fresh module (registered in sys.modules so dataclasses/pickling work)."""
+    module = types.ModuleType(name)
+    module.__file__ = path
+    sys.modules[name] = module
+    exec(compile(source, path, "exec"), module.__dict__)
+    return module
+
+
+def to_device(values, device, dtype=None):
+    out = []
+    for v in values:
+        if isinstance(v, torch.Tensor):
+            v = v.to(device)
+            if dtype is not None and v.is_floating_point():
+                v = v.to(dtype)
+        out.append(v)
+    return out
+
+
+def build_model(cls, init_inputs, seed, device, dtype):
+    """KernelBench: seed, then construct from get_init_inputs(), so two modules built the same way share weights."""
+    with torch.no_grad():
+        set_seed(seed)
+        model = cls(*init_inputs)
+    if isinstance(model, torch.nn.Module):
+        model = model.to(device)
+        if dtype is not None and dtype != torch.float32:
+            model = model.to(dtype)
+    return model
+
+
+def trial_seeds(seed, n):
+    """KernelBench derives one seed per correctness trial from the base seed."""
+    kbh_guard.manual_seed(seed)
+    return [int(torch.randint(0, 2 ** 32 - 1, (1,)).item()) for _ in range(n)]

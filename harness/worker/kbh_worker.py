@@ -1,0 +1,90 @@
+"""KernelBench Harness worker: judges untrusted candidates for the C# harness, one job at a time.
+
+Protocol: one JSON object per line. Requests arrive on the original stdin; answers leave on a private duplicate of
+the original stdout. File descriptors 1 and 2 are pointed at a capture file before any candidate code runs, so nothing
+a candidate prints can be taken for an answer; what it printed is returned as `output_tail`. Every answer carries the
+nonce the harness passed in KBH_WORKER_NONCE (removed from the environment before candidate code can read it).
+"""
+import json
+import os
+import sys
+import traceback
+
+
+def _private_channels(capture_path):
+    proto_in = os.fdopen(os.dup(0), "r", encoding="utf-8")
+    proto_out = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    capture = os.open(capture_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o600)
+    os.dup2(capture, 1)
+    os.dup2(capture, 2)
+    sys.stdout = open(1, "w", encoding="utf-8", buffering=1, closefd=False)
+    sys.stderr = open(2, "w", encoding="utf-8", buffering=1, closefd=False)
+    return proto_in, proto_out, capture
+
+
+def main():
+    try:
+        os.setsid()  # own process group: the harness kills the whole tree, children the candidate spawned included
+    except OSError:
+        pass
+    capture_path = sys.argv[sys.argv.index("--capture") + 1]
+    nonce = os.environ.pop("KBH_WORKER_NONCE", "")
+    proto_in, proto_out, capture = _private_channels(capture_path)
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import kbh_jobs  # imports torch after the redirect, so its warnings land in the capture file
+
+    jobs = kbh_jobs.Jobs()
+
+    def answer(message):
+        message["nonce"] = nonce
+        message["output_tail"] = _take_tail(capture_path, capture)
+        proto_out.write(json.dumps(_clean(message), allow_nan=False) + "\n")
+        proto_out.flush()
+
+    answer({"id": None, "event": "ready", **kbh_jobs.environment()})
+    for line in proto_in:
+        if not line.strip():
+            continue
+        request = json.loads(line)
+        if request.get("job") == "shutdown":
+            answer({"id": request.get("id"), "ok": True})
+            return
+        try:
+            result = jobs.run(request)
+        except Exception:  # a bug of the worker itself, not of the candidate: say so, keep serving
+            result = {"status": "runtime_error", "reason": "worker error: " + traceback.format_exc()[-3000:],
+                      "unhealthy": True}
+        result["id"] = request.get("id")
+        answer(result)
+
+
+def _clean(value):
+    """JSON has no NaN or Infinity: send them as strings the harness reads back."""
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _take_tail(path, fd, limit=4000):
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        with open(path, "rb") as f:
+            f.seek(0, os.SEEK_END)
+            size = f.tell()
+            f.seek(max(0, size - limit))
+            tail = f.read().decode("utf-8", errors="replace")
+        os.ftruncate(fd, 0)
+        return tail
+    except OSError:
+        return ""
+
+
+if __name__ == "__main__":
+    main()

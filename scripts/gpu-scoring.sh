@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# GPU proof of the scoring engine (issue 3), on a GPU node WITHOUT dotnet: the harness comes as the self-contained
+# single-file .publish/kbh (see scripts/publish or the README), KernelBench as a copy in .kbh/kernelbench.
+#
+#   scripts/gpu-scoring.sh refs LEVEL [FIRST LAST]  every reference of a level (ids FIRST..LAST) as its own candidate
+#   scripts/gpu-scoring.sh kernels                  the CUDA load_inline kernels in problems/gpu-candidates
+#   scripts/gpu-scoring.sh hacks                    the GPU reward hacks in problems/gpu-hacks, each with its expected verdict
+#
+# Each part fits in ~9 minutes on one H100 with 16 cores; Level 1's large inputs (6.4 GB for the activations, made on the
+# CPU as KernelBench does) need it split: refs 1 1 25, refs 1 26 50, refs 1 51 75, refs 1 76 100; refs 2 1 50,
+# refs 2 51 100; refs 3. Builds run first, all in parallel, into the folders the harness
+# loads them from (keyed by the candidate's SHA-256), so the GPU never waits for a compiler. Results go to $OUT
+# (default .kbh/gpu-out): <part>.jsonl (one verdict per line), <part>.csv, <part>.log; a table is printed at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+PART=${1:-}
+OUT=${OUT:-$ROOT/.kbh/gpu-out}
+KBH=${KBH:-$ROOT/.publish/kbh}
+KB=${KBH_KERNELBENCH:-$ROOT/.kbh/kernelbench}
+PY=${KBH_PYTHON:-python3}
+export KBH_PYTHON=$PY
+export KBH_CACHE=${KBH_CACHE:-$ROOT/.kbh/cache}
+DEVICE=${DEVICE:-cuda}  # DEVICE=cpu tries the flow on a machine without a GPU
+if [ "$DEVICE" != cpu ]; then
+  export TORCH_CUDA_ARCH_LIST=${TORCH_CUDA_ARCH_LIST:-$("$PY" -c 'import torch; print("%d.%d" % torch.cuda.get_device_capability())')}
+fi
+mkdir -p "$OUT" "$KBH_CACHE"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/kbh-gpu-XXXXXX")
+[ -x "$KBH" ] || { echo "no harness at $KBH: publish it first (dotnet publish ... -o .publish)" >&2; exit 2; }
+[ -d "$KB" ] || { echo "no KernelBench at $KB (set KBH_KERNELBENCH)" >&2; exit 2; }
+
+# Builds every candidate's extensions at once, each into $KBH_CACHE/candidates/ext/<sha256[:16]> as the harness will.
+prebuild() {
+  local started=$SECONDS n=0
+  for f in "$@"; do
+    local key
+    key=$(sha256sum "$f" | cut -c1-16)
+    ( TORCH_EXTENSIONS_DIR=$KBH_CACHE/candidates/ext/$key MAX_JOBS=${MAX_JOBS:-4} timeout 600 \
+        "$PY" -c 'import runpy, sys; runpy.run_path(sys.argv[1])' "$f" >"$WORK/build-$key.log" 2>&1 \
+      && echo "built $f" || echo "build failed (the verdict will say why): $f" ) &
+    n=$((n + 1))
+  done
+  wait
+  echo "prebuilt $n candidates in $((SECONDS - started)) s"
+}
+
+# Runs kbh eval on a candidates folder; $1 = part name, rest = extra kbh options.
+judge() {
+  local part=$1 dir=$2; shift 2
+  local started=$SECONDS
+  "$KBH" eval --kernelbench "$KB" --candidates "$dir" --out "$WORK/run-$part" --device "$DEVICE" --format json "$@" \
+    >"$OUT/$part.jsonl" 2>>"$OUT/$part.log" || echo "kbh eval exited with $?" | tee -a "$OUT/$part.log"
+  echo "judged $(wc -l <"$OUT/$part.jsonl") candidates in $((SECONDS - started)) s" | tee -a "$OUT/$part.log"
+}
+
+case "$PART" in
+  refs)
+    LEVEL=${2:?usage: refs LEVEL [FIRST LAST]}
+    FIRST=${3:-1}; LAST=${4:-100000}
+    "$PY" - "$KB" "$LEVEL" "$FIRST" "$LAST" "$WORK/refs" <<'EOF'
+import os, re, sys
+kb, level, first, last, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+src = os.path.join(kb, "KernelBench", f"level{level}")
+os.makedirs(os.path.join(out, f"level{level}"), exist_ok=True)
+for name in os.listdir(src):
+    m = re.match(r"^(\d+)_.*\.py$", name)
+    if not m or not first <= int(m.group(1)) <= last:
+        continue
+    text = open(os.path.join(src, name), encoding="utf-8").read()
+    # Same rename as the harness's ReferenceCandidate: class Model -> ModelNew, super(Model, ...) -> super(ModelNew, ...)
+    text = re.sub(r"(?m)^class\s+Model\b(\s*[\(:])", r"class ModelNew\1", text)
+    text = re.sub(r"super\(\s*Model\b(\s*,)", r"super(ModelNew\1", text)
+    open(os.path.join(out, f"level{level}", m.group(1) + ".py"), "w", encoding="utf-8").write(text)
+EOF
+    PARTNAME=refs-L$LEVEL-$FIRST-$LAST
+    : >"$OUT/$PARTNAME.log"
+    judge "$PARTNAME" "$WORK/refs" --trials 2 --perf-trials 30 --warmup 3 --timeout 180
+    ;;
+  kernels)
+    PARTNAME=kernels
+    : >"$OUT/$PARTNAME.log"
+    prebuild problems/gpu-candidates/level*/*.py | tee -a "$OUT/$PARTNAME.log"
+    judge "$PARTNAME" problems/gpu-candidates --trials 5 --perf-trials 100 --warmup 3 --timeout 300
+    ;;
+  hacks)
+    PARTNAME=hacks
+    : >"$OUT/$PARTNAME.log"
+    prebuild problems/gpu-hacks/*.py | tee -a "$OUT/$PARTNAME.log"
+    judge "$PARTNAME" problems/gpu-hacks --trials 2 --perf-trials 20 --warmup 2 --timeout 45
+    ;;
+  *)
+    echo "usage: $0 refs LEVEL [FIRST LAST] | kernels | hacks" >&2
+    exit 2
+    ;;
+esac
+
+# Table and CSV; for hacks, each verdict is checked against what it must be.
+"$PY" - "$OUT/$PARTNAME.jsonl" "$OUT/$PARTNAME.csv" "$PARTNAME" <<'EOF'
+import csv, json, os, sys
+path, csv_path, part = sys.argv[1], sys.argv[2], sys.argv[3]
+expected = {  # sample -> (status, word the reason or flags must contain)
+    0: ("incorrect", ""), 1: ("rejected", "input_mutation"), 2: ("rejected", "non_default_stream"),
+    3: ("runtime_error", ""), 4: ("correct", ""), 5: ("timeout", ""), 6: ("rejected", "monkey_patch"), 7: ("correct", ""),
+}
+rows = [json.loads(l) for l in open(path) if l.strip().startswith("{")]
+fields = ["level", "problem_id", "problem_name", "candidate", "status", "speedup", "runtime_ms", "ref_runtime_ms",
+          "max_abs_diff", "flags", "check", "reason"]
+bad = 0
+with open(csv_path, "w", newline="") as f:
+    w = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
+    w.writeheader()
+    for r in rows:
+        r["flags"] = " ".join(r.get("flags") or [])
+        check = ""
+        if part == "hacks":
+            sample = int(os.path.basename(r.get("candidate", "")).split("_sample_")[1].split("_")[0])
+            status, word = expected[sample]
+            ok = r["status"] == status and word in (r["flags"] + " " + (r.get("reason") or ""))
+            check = "PASS" if ok else f"FAIL (want {status} {word})"
+        elif part.startswith("refs"):
+            s = r.get("speedup")
+            ok = r["status"] == "correct" and s is not None and 0.9 <= s <= 1.1
+            check = "ok" if ok else ("speedup outside 1.00+-0.10" if r["status"] == "correct" else "NOT CORRECT")
+        else:
+            ok = r["status"] == "correct"
+            check = "ok" if ok else "NOT CORRECT"
+        bad += 0 if ok else 1
+        r["check"] = check
+        r["reason"] = (r.get("reason") or "").replace("\n", " ")[:300]
+        w.writerow(r)
+print(f"{'problem':<44} {'status':<13} {'speedup':>8} {'ms':>9} {'ref ms':>9}  check / flags / reason")
+for r in rows:
+    name = f"L{r['level']}/{r['problem_id']} {r.get('problem_name') or ''}"
+    if part == "hacks":
+        name = os.path.basename(r["candidate"])[:44]
+    sp = "" if r.get("speedup") is None else f"{r['speedup']:.2f}"
+    ms = "" if r.get("runtime_ms") is None else f"{r['runtime_ms']:.3f}"
+    ref = "" if r.get("ref_runtime_ms") is None else f"{r['ref_runtime_ms']:.3f}"
+    print(f"{name[:44]:<44} {r['status']:<13} {sp:>8} {ms:>9} {ref:>9}  {r['check']} {r['flags']} {r['reason'][:100]}")
+gpu = next((r.get("gpu") for r in rows if r.get("gpu")), "?")
+print(f"{part}: {len(rows)} verdicts on {gpu}, {len(rows) - bad} as expected, {bad} not")
+EOF
