@@ -10,9 +10,9 @@ namespace KernelBench.Harness.Scoring.Devices;
 /// speedup compares a candidate and a reference timed on the same GPU, never across cards. Each device judges
 /// <c>workersPerDevice</c> candidates at a time; others wait for it. Every verdict records the device's GPU index.
 /// </summary>
-public sealed class MultiDeviceVerifier : IVerifier, IAsyncDisposable
+public sealed class MultiDeviceVerifier : IVerifier, IDisposable
 {
-    private sealed record Lane(GpuDevice Device, IVerifier Verifier, SemaphoreSlim Slots)
+    private sealed record Lane(GpuDevice Device, IVerifier Verifier, SemaphoreSlim? Slots)
     {
         public int Pinned;
     }
@@ -23,22 +23,31 @@ public sealed class MultiDeviceVerifier : IVerifier, IAsyncDisposable
 
     /// <param name="devices">From <see cref="DeviceList.Resolve"/>; a device listed twice gets two lanes.</param>
     /// <param name="create">Builds the verifier for one device label ("cuda:1"), e.g. the Python-worker verifier.</param>
-    public MultiDeviceVerifier(IReadOnlyList<GpuDevice> devices, Func<string, IVerifier> create, int workersPerDevice = 1)
+    /// <param name="workersPerDevice">Candidates one device judges at once; null: as many as its verifier accepts (it queues).</param>
+    public MultiDeviceVerifier(IReadOnlyList<GpuDevice> devices, Func<string, IVerifier> create, int? workersPerDevice = 1)
     {
         if (devices.Count == 0)
             throw new ArgumentException("at least one device", nameof(devices));
-        ArgumentOutOfRangeException.ThrowIfLessThan(workersPerDevice, 1);
-        _lanes = devices.Select(d => new Lane(d, create(d.Label), new SemaphoreSlim(workersPerDevice))).ToList();
+        if (workersPerDevice is < 1)
+            throw new ArgumentOutOfRangeException(nameof(workersPerDevice));
+        _lanes = devices.Select(d => new Lane(d, create(d.Label), workersPerDevice is { } n ? new SemaphoreSlim(n) : null)).ToList();
     }
 
     /// <summary>
-    /// The verifier for a run's devices: the one device's own verifier when there is one (no dispatch layer),
-    /// else a <see cref="MultiDeviceVerifier"/> over all of them. CUDA_VISIBLE_DEVICES is read here.
+    /// The verifier for a run's devices, each device's verifier queueing its own work. `cpu`, `cuda:N`, or `cuda` with one
+    /// (or an unknown number of) visible GPU: one verifier on that device string, as configured. `cuda` with several
+    /// GPUs, or a `gpus:` list: one per GPU (<see cref="DeviceList"/>). <paramref name="visibleCount"/> is asked only then.
     /// </summary>
-    public static IVerifier For(string device, IReadOnlyList<int>? gpus, int visibleCount, Func<string, IVerifier> create)
+    public static MultiDeviceVerifier For(string device, IReadOnlyList<int>? gpus, Func<int?> visibleCount, Func<string, IVerifier> create)
     {
-        var devices = DeviceList.Resolve(device, gpus, System.Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES"), visibleCount);
-        return devices.Count == 1 ? create(devices[0].Label) : new MultiDeviceVerifier(devices, create);
+        if (device != "cuda")
+            return new MultiDeviceVerifier([new GpuDevice(device, null)], create, workersPerDevice: null);
+        var count = visibleCount();
+        if (gpus is null && count is not > 1)
+            return new MultiDeviceVerifier([new GpuDevice(device, null)], create, workersPerDevice: null);
+        // An unknown count cannot refuse a listed ordinal; the worker then checks its device when it starts.
+        var devices = DeviceList.Resolve(device, gpus, System.Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES"), count ?? int.MaxValue);
+        return new MultiDeviceVerifier(devices, create, workersPerDevice: null);
     }
 
     public IReadOnlyList<GpuDevice> Devices => _lanes.Select(l => l.Device).ToList();
@@ -53,15 +62,17 @@ public sealed class MultiDeviceVerifier : IVerifier, IAsyncDisposable
     public async Task<Verdict> VerifyAsync(Problem problem, string candidateSource, CancellationToken cancellationToken)
     {
         var lane = Pin(problem.Key);
-        await lane.Slots.WaitAsync(cancellationToken);
+        if (lane.Slots is not null)
+            await lane.Slots.WaitAsync(cancellationToken);
         try
         {
             var verdict = await lane.Verifier.VerifyAsync(problem, candidateSource, cancellationToken);
-            return verdict with { Environment = (verdict.Environment ?? new EnvironmentInfo()) with { GpuIndex = lane.Device.Index } };
+            return lane.Device.Index is null ? verdict // one device as configured: its verifier's own record stands
+                : verdict with { Environment = (verdict.Environment ?? new EnvironmentInfo()) with { GpuIndex = lane.Device.Index } };
         }
         finally
         {
-            lane.Slots.Release();
+            lane.Slots?.Release();
         }
     }
 
@@ -78,15 +89,13 @@ public sealed class MultiDeviceVerifier : IVerifier, IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Disposes every device's verifier (stops its workers).</summary>
+    public void Dispose()
     {
         foreach (var lane in _lanes)
         {
-            if (lane.Verifier is IAsyncDisposable a)
-                await a.DisposeAsync();
-            else if (lane.Verifier is IDisposable d)
-                d.Dispose();
-            lane.Slots.Dispose();
+            (lane.Verifier as IDisposable)?.Dispose();
+            lane.Slots?.Dispose();
         }
     }
 }

@@ -57,7 +57,7 @@ public sealed class MultiDeviceVerifierTests
             // Each call holds its device until the other device is busy too: only concurrent dispatch gets past this.
             await both.Task.WaitAsync(TimeSpan.FromSeconds(10), ct);
         };
-        await using var verifier = new MultiDeviceVerifier(TwoGpus, d => new DeviceVerifier(d, calls));
+        using var verifier = new MultiDeviceVerifier(TwoGpus, d => new DeviceVerifier(d, calls));
 
         var verdicts = await Task.WhenAll(verifier.VerifyAsync(P(1), "a", default), verifier.VerifyAsync(P(2), "b", default));
 
@@ -70,7 +70,7 @@ public sealed class MultiDeviceVerifierTests
     public async Task VerifyAsync_EachVerdict_TaggedWithTheDeviceThatJudgedIt()
     {
         var calls = new Calls();
-        await using var verifier = new MultiDeviceVerifier(TwoGpus, d => new DeviceVerifier(d, calls));
+        using var verifier = new MultiDeviceVerifier(TwoGpus, d => new DeviceVerifier(d, calls));
 
         for (var id = 1; id <= 6; id++)
         {
@@ -85,7 +85,7 @@ public sealed class MultiDeviceVerifierTests
     public async Task VerifyAsync_ManyCandidatesPerProblem_ReferenceAndCandidatesOnOnePinnedDevice()
     {
         var calls = new Calls();
-        await using var verifier = new MultiDeviceVerifier(TwoGpus, d => new DeviceVerifier(d, calls));
+        using var verifier = new MultiDeviceVerifier(TwoGpus, d => new DeviceVerifier(d, calls));
 
         var work = Enumerable.Range(1, 4).SelectMany(id => Enumerable.Range(0, 5).Select(c => verifier.VerifyAsync(P(id), $"c{c}", default)));
         await Task.WhenAll(work);
@@ -110,24 +110,37 @@ public sealed class MultiDeviceVerifierTests
             await Task.Delay(20, ct);
             perDevice.AddOrUpdate(device, 0, (_, v) => v - 1);
         };
-        await using var verifier = new MultiDeviceVerifier(TwoGpus, d => new DeviceVerifier(d, calls));
+        using var verifier = new MultiDeviceVerifier(TwoGpus, d => new DeviceVerifier(d, calls));
 
         await Task.WhenAll(Enumerable.Range(0, 6).Select(c => verifier.VerifyAsync(P(1), $"c{c}", default)));
 
         Assert.That(worst, Is.EqualTo(1));
     }
 
-    [Test]
-    public async Task For_OneDevice_ThatDevicesVerifierWithoutDispatch()
+    [TestCase("cpu", null, 0, new[] { "cpu" })]
+    [TestCase("cuda:1", null, 4, new[] { "cuda:1" })]
+    [TestCase("cuda", null, 1, new[] { "cuda" })]
+    [TestCase("cuda", null, -1, new[] { "cuda" })]   // count unknown (no nvidia-smi): the default device, as configured
+    [TestCase("cuda", null, 3, new[] { "cuda:0", "cuda:1", "cuda:2" })]
+    [TestCase("cuda", new[] { 0, 0 }, 1, new[] { "cuda:0", "cuda:0" })]
+    public void For_DeviceAndGpus_OneVerifierPerDevice(string device, int[]? gpus, int visible, string[] expected)
     {
-        var calls = new Calls();
         var made = new List<string>();
-        var verifier = MultiDeviceVerifier.For("cuda:0", null, 1, d => { made.Add(d); return new DeviceVerifier(d, calls); });
+        using var verifier = MultiDeviceVerifier.For(device, gpus, () => visible < 0 ? null : visible, d => { made.Add(d); return new DeviceVerifier(d, new Calls()); });
 
-        await verifier.VerifyAsync(P(1), "x", default);
+        Assert.That(made, Is.EqualTo(expected));
+        Assert.That(verifier.Devices.Select(d => d.Label), Is.EqualTo(expected));
+    }
 
-        Assert.That(verifier, Is.TypeOf<DeviceVerifier>());
-        Assert.That(made, Is.EqualTo(new[] { "cuda:0" }));
+    [Test]
+    public async Task VerifyAsync_OneConfiguredDevice_VerdictKeptAsItsVerifierMadeIt()
+    {
+        using var verifier = MultiDeviceVerifier.For("cuda", null, () => 1, d => new DeviceVerifier(d, new Calls()));
+
+        var verdict = await verifier.VerifyAsync(P(1), "x", default);
+
+        Assert.That(verdict.Environment!.GpuIndex, Is.Null);
+        Assert.That(verdict.Environment.GpuName, Is.EqualTo("test cuda"));
     }
 
     private static void InterlockedMax(ref int target, int value)
