@@ -4,10 +4,12 @@ using KernelBench.Harness.Cli.Commands.Config;
 using KernelBench.Harness.Cli.Commands.Eval;
 using KernelBench.Harness.Cli.Commands.Gpus;
 using KernelBench.Harness.Cli.Commands.Leaderboard;
+using KernelBench.Harness.Cli.Commands.Merge;
 using KernelBench.Harness.Cli.Commands.Models;
 using KernelBench.Harness.Cli.Commands.Problems;
 using KernelBench.Harness.Cli.Commands.Report;
 using KernelBench.Harness.Cli.Commands.Run;
+using KernelBench.Harness.Cli.Commands.Slurm;
 using KernelBench.Harness.Cli.Infrastructure;
 using KernelBench.Harness.Problems;
 using Spectre.Console.Cli;
@@ -43,6 +45,22 @@ public static class KbhApp
         config.AddCommand<RunCommand>("run")
             .WithDescription("Run the agent loop (model → ModelNew → verifier → feedback) over the configured problems, or resume a run.")
             .WithExample("run", "--config", "problems/demo.yaml").WithExample("run", "--resume", "results/runs/demo");
+        config.AddCommand<MergeCommand>("merge")
+            .WithDescription("Join the shard folders of one run (kbh run --shard I/N) into a single run folder.")
+            .WithExample("merge", "results/runs/big/shard-1-of-2", "results/runs/big/shard-2-of-2", "--out", "results/runs/big/merged");
+        config.AddBranch("slurm", slurm =>
+        {
+            slurm.SetDescription("Spread a run over nodes with Slurm job arrays (one task per shard), merged after.");
+            slurm.AddCommand<SlurmSubmitCommand>("submit")
+                .WithDescription("Write the job-array and merge scripts into the run folder and submit them with sbatch.")
+                .WithExample("slurm", "submit", "--config", "run.yaml", "--shards", "8", "--partition", "gpu", "--time", "12:00:00");
+            slurm.AddCommand<SlurmStatusCommand>("status")
+                .WithDescription("Each shard's progress from its run folder, and its queue state.")
+                .WithExample("slurm", "status", "results/runs/big");
+            slurm.AddCommand<SlurmResubmitCommand>("resubmit")
+                .WithDescription("Run a dead shard again; it resumes from its folder.")
+                .WithExample("slurm", "resubmit", "results/runs/big", "--shard", "3");
+        });
         config.AddCommand<ModelsCommand>("models")
             .WithDescription("List the models the configured endpoint serves.")
             .WithExample("models", "--config", "run.yaml");

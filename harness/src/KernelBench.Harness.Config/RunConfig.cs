@@ -33,6 +33,12 @@ public sealed record RunConfig
     /// <summary>cpu, cuda or cuda:N.</summary>
     public string Device { get; init; } = "cuda";
 
+    /// <summary>
+    /// With device: cuda, the GPU ordinals to use (as the process sees them, i.e. after CUDA_VISIBLE_DEVICES), one GPU
+    /// worker each; an ordinal listed twice gets two workers. Null: every visible GPU.
+    /// </summary>
+    public IReadOnlyList<int>? Gpus { get; init; }
+
     /// <summary>Absolute path of the run folder.</summary>
     public required string Out { get; init; }
 

@@ -46,7 +46,7 @@ public static class RunConfigLoader
             throw new ConfigException($"{fileLabel}:1:1: a run config must be a YAML mapping (key: value pairs).");
 
         var top = new YamlSection(root, fileLabel, "").Expect("kernelbench", "problems", "model", "budget", "strategy", "samples",
-            "parallel_problems", "verify_parallel", "stop_at_speedup", "device", "out", "eval", "prompts");
+            "parallel_problems", "verify_parallel", "stop_at_speedup", "device", "gpus", "out", "eval", "prompts");
         var config = new RunConfig
         {
             KernelBench = Resolve(baseDirectory, top.String("kernelbench", required: true)!),
@@ -59,6 +59,7 @@ public static class RunConfigLoader
             VerifyParallel = top.Int("verify_parallel", 1, 1024),
             StopAtSpeedup = top.Double("stop_at_speedup", 0, 1e6),
             Device = ReadDevice(top),
+            Gpus = ReadGpus(top),
             Out = Resolve(baseDirectory, top.String("out", required: true)!),
             Eval = ReadEval(top.Section("eval")),
             Prompts = ReadPrompts(top.Section("prompts"), baseDirectory),
@@ -128,6 +129,16 @@ public static class RunConfigLoader
         if (device is "cpu" or "cuda" || (device.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(device[5..], out var i) && i >= 0))
             return device;
         throw top.ErrorAt("device", $"'device' must be cpu, cuda or cuda:N, not '{device}'");
+    }
+
+    private static IReadOnlyList<int>? ReadGpus(YamlSection top)
+    {
+        var gpus = top.IntList("gpus", 0, 1023);
+        if (gpus is not null && (top.String("device") ?? "cuda") != "cuda")
+            throw top.ErrorAt("gpus", "'gpus' picks GPUs for 'device: cuda'; remove it, or set device: cuda");
+        if (gpus is { Count: 0 })
+            throw top.ErrorAt("gpus", "'gpus' is empty; list GPU ordinals such as [0, 2], or remove it to use every visible GPU");
+        return gpus;
     }
 
     private static EvalConfig ReadEval(YamlSection? s)

@@ -36,4 +36,22 @@ public sealed record RunManifest
     public string? ConfigYaml { get; init; }
 
     public KernelBench.Harness.Scoring.Verdicts.EvalSettings? EvalSettings { get; init; }
+
+    /// <summary>Set when this folder is one shard of a run split over machines (`--shard I/N`); null for a whole run.</summary>
+    public ShardInfo? Shard { get; init; }
+
+    /// <summary>Set on a run joined by `kbh merge`: the run ids of the shards it was made from.</summary>
+    public IReadOnlyList<string>? MergedFrom { get; init; }
+}
+
+/// <summary>Which shard a folder holds, and the whole run it is part of, so `kbh merge` can check coverage and agreement.</summary>
+/// <param name="Index">1-based shard number.</param>
+/// <param name="Count">How many shards the run was split into.</param>
+/// <param name="RunProblemSetHash">Hash of the whole run's problem set (every shard's problems), the same in every shard.</param>
+/// <param name="RunProblemCount">How many problems the whole run has.</param>
+public sealed record ShardInfo(int Index, int Count, string RunProblemSetHash, int RunProblemCount)
+{
+    /// <summary>The manifest entry of <paramref name="shard"/> of a run over <paramref name="all"/> problems (every shard's).</summary>
+    public static ShardInfo Of(KernelBench.Harness.Problems.Sharding.Shard shard, IReadOnlyCollection<KernelBench.Harness.Problems.Problem> all) =>
+        new(shard.Index, shard.Count, KernelBench.Harness.Problems.ProblemSet.ComputeHash(all), all.Count);
 }

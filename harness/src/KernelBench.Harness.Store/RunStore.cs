@@ -14,6 +14,9 @@ public sealed class RunStore
     public const string ManifestFile = "run.json";
     public const string AttemptsFile = "attempts.jsonl";
 
+    /// <summary>Written when a run ends with every problem's budget spent, so a scheduler can tell a finished shard from a dead one.</summary>
+    public const string FinishedFile = "finished.json";
+
     private readonly object _gate = new();
 
     private RunStore(string folder, RunManifest manifest)
@@ -98,6 +101,12 @@ public sealed class RunStore
             stream.Flush(flushToDisk: true);
         }
     }
+
+    public bool IsFinished => File.Exists(Path.Combine(Folder, FinishedFile));
+
+    /// <summary>Marks the run finished (every problem's budget spent or stopped); a resumed run that ends marks it again.</summary>
+    public void MarkFinished(int attempts) => WriteAtomically(Path.Combine(Folder, FinishedFile),
+        JsonSerializer.Serialize(new { EndedAt = DateTimeOffset.UtcNow, Attempts = attempts }, HarnessJson.Indented));
 
     /// <summary>Every complete attempt in the folder, in the order written. Torn or unreadable lines are reported, not thrown.</summary>
     public AttemptLog ReadAttempts() => AttemptLog.Read(AttemptsPath);

@@ -3,6 +3,7 @@ using KernelBench.Harness.Agent.Models;
 using KernelBench.Harness.Agent.Prompts;
 using KernelBench.Harness.Config;
 using KernelBench.Harness.Problems;
+using KernelBench.Harness.Problems.Sharding;
 using KernelBench.Harness.Scoring;
 using KernelBench.Harness.Scoring.Verdicts;
 using KernelBench.Harness.Store;
@@ -33,11 +34,18 @@ public sealed class RunSession
     public PromptSet Prompts { get; }
     public IModelClient Model { get; }
 
-    public static RunSession Start(RunConfig config, string harnessVersion, Func<ModelSettings, IModelClient>? models = null)
+    /// <summary>
+    /// Starts a new run folder at config.Out, or with a <paramref name="shard"/> at config.Out/shard-I-of-N holding only
+    /// that shard's problems (<see cref="ShardSelector"/>); the shard and the whole problem set are in the manifest.
+    /// </summary>
+    public static RunSession Start(RunConfig config, string harnessVersion, Func<ModelSettings, IModelClient>? models = null, Shard? shard = null)
     {
+        if (shard is not null)
+            config = config with { Out = Path.Combine(config.Out, shard.FolderName) };
         if (File.Exists(Path.Combine(config.Out, RunStore.ManifestFile)))
             throw new RunStoreException($"{config.Out}: a run already exists here; continue it with `kbh run --resume {config.Out}` or set another 'out'.");
-        var problems = Select(config);
+        var all = Select(config);
+        var problems = shard is null ? all : ShardSelector.Select(all, shard);
         var prompts = PromptSet.Load(config.Prompts);
         var model = (models ?? (m => ModelClientFactory.Create(m)))(config.Model);
         var store = RunStore.Create(config.Out, new RunManifest
@@ -49,6 +57,7 @@ public sealed class RunSession
             Budget = config.Budget.ToString(), BudgetMinutes = config.Budget.Minutes, BudgetAttempts = config.Budget.Attempts,
             BudgetTokens = config.Budget.Tokens, Device = config.Device,
             ConfigYaml = File.Exists(config.SourcePath) ? File.ReadAllText(config.SourcePath) : null,
+            Shard = shard is null ? null : ShardInfo.Of(shard, all),
         });
         File.WriteAllText(Path.Combine(config.Out, ConfigFile), JsonSerializer.Serialize(config, HarnessJson.Indented));
         return new RunSession(config, store, problems, prompts, model);
@@ -72,6 +81,8 @@ public sealed class RunSession
             throw new RunStoreException($"{configPath}: unreadable run config ({e.Message}).");
         }
         var problems = Select(config);
+        if (store.Manifest.Shard is { } part)
+            problems = ShardSelector.Select(problems, new Shard(part.Index, part.Count));
         var hash = ProblemSet.ComputeHash(problems);
         if (store.Manifest.ProblemSetHash.Length > 0 && hash != store.Manifest.ProblemSetHash)
             throw new RunStoreException($"{folder}: the problem files under {config.KernelBench} changed since this run began; results would mix versions. Start a new run.");
@@ -85,7 +96,8 @@ public sealed class RunSession
         return AgentRunner.RunAsync(ctx, Problems, cancellationToken);
     }
 
-    private static IReadOnlyList<Problem> Select(RunConfig config)
+    /// <summary>The problems a config selects (all shards'), refused with the config's file named when there are none.</summary>
+    public static IReadOnlyList<Problem> Select(RunConfig config)
     {
         var set = ProblemLoader.Load(config.KernelBench);
         var chosen = set.Problems.Where(p => config.Problems.Levels.Contains(p.Level)

@@ -1,5 +1,6 @@
 using KernelBench.Harness.Cli.Infrastructure;
 using KernelBench.Harness.Problems;
+using KernelBench.Harness.Problems.Sharding;
 using KernelBench.Harness.Scoring.Engine;
 using KernelBench.Harness.Scoring.Verdicts;
 using KernelBench.Harness.Store;
@@ -19,7 +20,13 @@ internal sealed class EvalBatch(IAnsiConsole console, CandidateEngine engine, Pr
         var candidates = CandidateDiscovery.Find(settings.Candidates!);
         if (candidates.Count == 0)
             throw new BadInputException($"{settings.Candidates}: no candidate files (expected level<N>/<id>.py or level_<L>_problem_<P>_sample_<S>_kernel.py).");
-        var store = RunStore.OpenOrCreate(settings.Out!, new RunManifest
+        var shard = settings.Shard is { } text ? Shard.Parse(text) : null;
+        var mine = shard is null ? null : ShardSelector.Select(set.Problems, shard).Select(p => p.Key).ToHashSet();
+        if (shard is not null)
+            // A candidate for a problem the set lacks is recorded (as bad input) by shard 1 only, so merged it is there once.
+            candidates = candidates.Where(c => mine!.Contains($"L{c.Level}/{c.ProblemId}")
+                                               || (shard.Index == 1 && set.Find(c.Level, c.ProblemId) is null)).ToList();
+        var store = RunStore.OpenOrCreate(shard is null ? settings.Out! : Path.Combine(settings.Out!, shard.FolderName), new RunManifest
         {
             RunId = Path.GetFileName(Path.GetFullPath(settings.Out!).TrimEnd('/')),
             Kind = "eval",
@@ -29,6 +36,8 @@ internal sealed class EvalBatch(IAnsiConsole console, CandidateEngine engine, Pr
             ProblemSetHash = set.Hash,
             Device = settings.Device,
             EvalSettings = settings.ToEngineOptions("").Settings,
+            ProblemKeys = mine is null ? [] : ShardSelector.Select(mine, new Shard(1, 1)),
+            Shard = shard is null ? null : ShardInfo.Of(shard, set.Problems),
         });
         var log = store.ReadAttempts();
         var done = log.Attempts.Where(a => a.Verdict is not null || a.Status == "bad_input")
@@ -67,6 +76,7 @@ internal sealed class EvalBatch(IAnsiConsole console, CandidateEngine engine, Pr
             });
         if (!json)
             console.MarkupLine($"{judged} judged, {skipped} skipped (already in {Markup.Escape(store.Folder)}).");
+        store.MarkFinished(store.ReadAttempts().Attempts.Count); // every candidate judged: a shard that `kbh merge` accepts
         return ExitCodes.Success;
     }
 

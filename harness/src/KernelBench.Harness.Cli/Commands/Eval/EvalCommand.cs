@@ -32,6 +32,10 @@ public sealed class EvalCommand(IAnsiConsole console) : AsyncCommand<EvalCommand
         [Description("Run folder for --candidates: each verdict is appended as it lands; a rerun skips judged candidates.")]
         public string? Out { get; init; }
 
+        [CommandOption("--shard <I/N>")]
+        [Description("With --candidates: judge only the candidates of shard I of N's problems (balanced by level) into RUN_DIR/shard-I-of-N; join with `kbh merge`.")]
+        public string? Shard { get; init; }
+
         [CommandOption("--format <FORMAT>")]
         [Description("table or json (one JSON object per verdict).")]
         [DefaultValue("table")]
@@ -54,6 +58,8 @@ public sealed class EvalCommand(IAnsiConsole console) : AsyncCommand<EvalCommand
                 return ValidationResult.Error("--candidate needs --level N and --problem ID.");
             if (Candidates is not null && string.IsNullOrWhiteSpace(Out))
                 return ValidationResult.Error("--candidates needs --out RUN_DIR.");
+            if (Shard is not null && Candidates is null)
+                return ValidationResult.Error("--shard goes with --candidates DIR.");
             return ValidationResult.Success();
         }
     }

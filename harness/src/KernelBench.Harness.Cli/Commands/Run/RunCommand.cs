@@ -3,6 +3,7 @@ using System.Globalization;
 using KernelBench.Harness.Agent.Loop;
 using KernelBench.Harness.Cli.Infrastructure;
 using KernelBench.Harness.Config;
+using KernelBench.Harness.Problems.Sharding;
 using KernelBench.Harness.Store;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -22,16 +23,23 @@ public sealed class RunCommand(IAnsiConsole console) : AsyncCommand<RunCommand.S
         [Description("Continue an interrupted run folder with the settings it began with.")]
         public string? Resume { get; init; }
 
+        [CommandOption("--shard <I/N>")]
+        [Description("Run only shard I of N (1-based, balanced by level) into OUT/shard-I-of-N; join shards with `kbh merge`.")]
+        public string? Shard { get; init; }
+
         public override ValidationResult Validate() => (Config is null) == (Resume is null)
             ? ValidationResult.Error("give exactly one of --config FILE (a new run) or --resume DIR (continue a run).")
-            : ValidationResult.Success();
+            : Shard is not null && Resume is not null
+                ? ValidationResult.Error("--shard goes with --config; a resumed shard folder already knows its shard.")
+                : ValidationResult.Success();
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var session = settings.Resume is { } dir
             ? RunSession.Resume(dir)
-            : RunSession.Start(RunConfigLoader.Load(settings.Config!), VersionInfo.Describe());
+            : RunSession.Start(RunConfigLoader.Load(settings.Config!), VersionInfo.Describe(),
+                shard: settings.Shard is { } shard ? Shard.Parse(shard) : null);
         var config = session.Config;
         var earlier = session.Store.ReadAttempts();
         foreach (var problem in earlier.Problems)
@@ -50,7 +58,10 @@ public sealed class RunCommand(IAnsiConsole console) : AsyncCommand<RunCommand.S
             throw;
         }
         Summarize(outcomes);
-        return outcomes.Any(o => o.StopReason.StartsWith("model error", StringComparison.Ordinal)) ? ExitCodes.Failed : ExitCodes.Success;
+        if (outcomes.Any(o => o.StopReason.StartsWith("model error", StringComparison.Ordinal)))
+            return ExitCodes.Failed;
+        session.Store.MarkFinished(session.Store.ReadAttempts().Attempts.Count);
+        return ExitCodes.Success;
     }
 
     private void Report(AttemptRecord a)

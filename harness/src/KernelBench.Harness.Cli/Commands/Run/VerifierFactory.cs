@@ -1,15 +1,21 @@
 using KernelBench.Harness.Cli.Infrastructure;
 using KernelBench.Harness.Config;
+using KernelBench.Harness.Scoring.Devices;
 using KernelBench.Harness.Scoring.Engine;
 using KernelBench.Harness.Scoring.Verdicts;
 using KernelBench.Harness.Scoring.Workers;
 
 namespace KernelBench.Harness.Cli.Commands.Run;
 
-/// <summary>The one place `kbh run` gets its verifier: the scoring engine built from the run config's eval: and device.</summary>
+/// <summary>
+/// The one place `kbh run` gets its verifier: the scoring engine built from the run config's eval: and device, one
+/// engine per GPU when the run has several (device: cuda on a multi-GPU node, or gpus: [...]); each problem is then
+/// pinned to one GPU for its reference and its candidates (Scoring/Devices/MultiDeviceVerifier).
+/// </summary>
 public static class VerifierFactory
 {
-    public static CandidateEngine Create(RunConfig config) => new(Options(config), ScoringValidators.Default());
+    public static MultiDeviceVerifier Create(RunConfig config) => MultiDeviceVerifier.For(config.Device, config.Gpus, GpuCount.Visible,
+        device => new CandidateEngine(Options(config with { Device = device }), ScoringValidators.Default()));
 
     public static EngineOptions Options(RunConfig config)
     {

@@ -1,0 +1,101 @@
+using KernelBench.Harness.Problems;
+using KernelBench.Harness.Scoring.Verdicts;
+
+namespace KernelBench.Harness.Scoring.Devices;
+
+/// <summary>
+/// One verifier per device (one GPU worker per GPU), behind the one <see cref="IVerifier"/> the agent loop sees.
+/// A problem is pinned to a device the first time it is judged (the device with the fewest problems pinned so far) and
+/// all its candidates go there: the per-device verifier measures the problem's reference once on that GPU, so every
+/// speedup compares a candidate and a reference timed on the same GPU, never across cards. Each device judges
+/// <c>workersPerDevice</c> candidates at a time; others wait for it. Every verdict records the device's GPU index.
+/// </summary>
+public sealed class MultiDeviceVerifier : IVerifier, IDisposable
+{
+    private sealed record Lane(GpuDevice Device, IVerifier Verifier, SemaphoreSlim? Slots)
+    {
+        public int Pinned;
+    }
+
+    private readonly List<Lane> _lanes;
+    private readonly Dictionary<string, Lane> _pins = new(StringComparer.Ordinal);
+    private readonly object _gate = new();
+
+    /// <param name="devices">From <see cref="DeviceList.Resolve"/>; a device listed twice gets two lanes.</param>
+    /// <param name="create">Builds the verifier for one device label ("cuda:1"), e.g. the Python-worker verifier.</param>
+    /// <param name="workersPerDevice">Candidates one device judges at once; null: as many as its verifier accepts (it queues).</param>
+    public MultiDeviceVerifier(IReadOnlyList<GpuDevice> devices, Func<string, IVerifier> create, int? workersPerDevice = 1)
+    {
+        if (devices.Count == 0)
+            throw new ArgumentException("at least one device", nameof(devices));
+        if (workersPerDevice is < 1)
+            throw new ArgumentOutOfRangeException(nameof(workersPerDevice));
+        _lanes = devices.Select(d => new Lane(d, create(d.Label), workersPerDevice is { } n ? new SemaphoreSlim(n) : null)).ToList();
+    }
+
+    /// <summary>
+    /// The verifier for a run's devices, each device's verifier queueing its own work. `cpu`, `cuda:N`, or `cuda` with one
+    /// (or an unknown number of) visible GPU: one verifier on that device string, as configured. `cuda` with several
+    /// GPUs, or a `gpus:` list: one per GPU (<see cref="DeviceList"/>). <paramref name="visibleCount"/> is asked only then.
+    /// </summary>
+    public static MultiDeviceVerifier For(string device, IReadOnlyList<int>? gpus, Func<int?> visibleCount, Func<string, IVerifier> create)
+    {
+        if (device != "cuda")
+            return new MultiDeviceVerifier([new GpuDevice(device, null)], create, workersPerDevice: null);
+        var count = visibleCount();
+        if (gpus is null && count is not > 1)
+            return new MultiDeviceVerifier([new GpuDevice(device, null)], create, workersPerDevice: null);
+        // An unknown count cannot refuse a listed ordinal; the worker then checks its device when it starts.
+        var devices = DeviceList.Resolve(device, gpus, System.Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES"), count ?? int.MaxValue);
+        return new MultiDeviceVerifier(devices, create, workersPerDevice: null);
+    }
+
+    public IReadOnlyList<GpuDevice> Devices => _lanes.Select(l => l.Device).ToList();
+
+    /// <summary>The device a problem is pinned to, or null before its first candidate.</summary>
+    public GpuDevice? PinnedDevice(string problemKey)
+    {
+        lock (_gate)
+            return _pins.TryGetValue(problemKey, out var lane) ? lane.Device : null;
+    }
+
+    public async Task<Verdict> VerifyAsync(Problem problem, string candidateSource, CancellationToken cancellationToken)
+    {
+        var lane = Pin(problem.Key);
+        if (lane.Slots is not null)
+            await lane.Slots.WaitAsync(cancellationToken);
+        try
+        {
+            var verdict = await lane.Verifier.VerifyAsync(problem, candidateSource, cancellationToken);
+            return lane.Device.Index is null ? verdict // one device as configured: its verifier's own record stands
+                : verdict with { Environment = (verdict.Environment ?? new EnvironmentInfo()) with { GpuIndex = lane.Device.Index } };
+        }
+        finally
+        {
+            lane.Slots?.Release();
+        }
+    }
+
+    private Lane Pin(string problemKey)
+    {
+        lock (_gate)
+        {
+            if (_pins.TryGetValue(problemKey, out var lane))
+                return lane;
+            lane = _lanes.OrderBy(l => l.Pinned).First(); // stable: ties go to the first listed device
+            lane.Pinned++;
+            _pins[problemKey] = lane;
+            return lane;
+        }
+    }
+
+    /// <summary>Disposes every device's verifier (stops its workers).</summary>
+    public void Dispose()
+    {
+        foreach (var lane in _lanes)
+        {
+            (lane.Verifier as IDisposable)?.Dispose();
+            lane.Slots?.Dispose();
+        }
+    }
+}
