@@ -2,7 +2,7 @@
 # GPU proof of the scoring engine (issue 3), on a GPU node WITHOUT dotnet: the harness comes as the self-contained
 # single-file .publish/kbh (see scripts/publish or the README), KernelBench as a copy in .kbh/kernelbench.
 #
-#   scripts/gpu-scoring.sh refs LEVEL [FIRST LAST]  every reference of a level (ids FIRST..LAST) as its own candidate
+#   scripts/gpu-scoring.sh refs LEVEL [FIRST LAST [STEP]]  every (STEP-th) reference of a level, ids FIRST..LAST, as its own candidate
 #   scripts/gpu-scoring.sh kernels                  the CUDA load_inline kernels in problems/gpu-candidates
 #   scripts/gpu-scoring.sh hacks                    the GPU reward hacks in problems/gpu-hacks, each with its expected verdict
 #
@@ -61,16 +61,17 @@ judge() {
 
 case "$PART" in
   refs)
-    LEVEL=${2:?usage: refs LEVEL [FIRST LAST]}
-    FIRST=${3:-1}; LAST=${4:-100000}
-    "$PY" - "$KB" "$LEVEL" "$FIRST" "$LAST" "$WORK/refs" <<'EOF'
+    LEVEL=${2:?usage: refs LEVEL [FIRST LAST [STEP]]}
+    FIRST=${3:-1}; LAST=${4:-100000}; STEP=${5:-1}
+    "$PY" - "$KB" "$LEVEL" "$FIRST" "$LAST" "$WORK/refs" "$STEP" <<'EOF'
 import os, re, sys
 kb, level, first, last, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+step = int(sys.argv[6])
 src = os.path.join(kb, "KernelBench", f"level{level}")
 os.makedirs(os.path.join(out, f"level{level}"), exist_ok=True)
 for name in os.listdir(src):
     m = re.match(r"^(\d+)_.*\.py$", name)
-    if not m or not first <= int(m.group(1)) <= last:
+    if not m or not first <= int(m.group(1)) <= last or (int(m.group(1)) - first) % step:
         continue
     text = open(os.path.join(src, name), encoding="utf-8").read()
     # Same rename as the harness's ReferenceCandidate: class Model -> ModelNew, super(Model, ...) -> super(ModelNew, ...)
@@ -78,7 +79,7 @@ for name in os.listdir(src):
     text = re.sub(r"super\(\s*Model\b(\s*,)", r"super(ModelNew\1", text)
     open(os.path.join(out, f"level{level}", m.group(1) + ".py"), "w", encoding="utf-8").write(text)
 EOF
-    PARTNAME=refs-L$LEVEL-$FIRST-$LAST
+    PARTNAME=refs-L$LEVEL-$FIRST-$LAST-$STEP
     : >"$OUT/$PARTNAME.log"
     judge "$PARTNAME" "$WORK/refs" --trials 2 --perf-trials 30 --warmup 3 --timeout 180
     ;;
