@@ -24,11 +24,29 @@ def _private_channels(capture_path):
     return proto_in, proto_out, capture
 
 
+def _end_with_harness(harness_pid):
+    """Ends this worker's whole process group once the harness that started it is gone (kill -9, a scheduler's time
+    limit): a job in progress would otherwise keep the GPU busy for nobody. The functions are bound here, before any
+    candidate code runs, so a candidate cannot patch them away."""
+    import signal
+    import threading
+    import time
+    getppid, killpg, getpgrp, sleep = os.getppid, os.killpg, os.getpgrp, time.sleep
+
+    def watch():
+        while getppid() == harness_pid:
+            sleep(0.5)
+        killpg(getpgrp(), signal.SIGKILL)
+
+    threading.Thread(target=watch, name="kbh-harness-watch", daemon=True).start()
+
+
 def main():
     try:
         os.setsid()  # own process group: the harness kills the whole tree, children the candidate spawned included
     except OSError:
         pass
+    _end_with_harness(os.getppid())
     capture_path = sys.argv[sys.argv.index("--capture") + 1]
     nonce = os.environ.pop("KBH_WORKER_NONCE", "")
     proto_in, proto_out, capture = _private_channels(capture_path)

@@ -11,6 +11,19 @@ namespace KernelBench.Harness.Scoring.Workers;
 /// </summary>
 public sealed class WorkerProcess : IDisposable
 {
+    // Workers still running: killed when the harness exits (SIGTERM from `timeout` or a scheduler runs ProcessExit), so
+    // none keeps a GPU busy. A kill -9 of the harness skips this; the worker then notices its parent is gone (kbh_worker.py).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<WorkerProcess, byte> Live = new();
+
+    static WorkerProcess()
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            foreach (var worker in Live.Keys)
+                worker.Kill();
+        };
+    }
+
     private readonly Process _process;
     private readonly Channel<JsonElement> _answers = Channel.CreateUnbounded<JsonElement>();
     private readonly WorkerOptions _options;
@@ -68,6 +81,7 @@ public sealed class WorkerProcess : IDisposable
         var worker = new WorkerProcess(new Process { StartInfo = info }, options, capture);
         info.Environment["KBH_WORKER_NONCE"] = worker._nonce;
         worker._process.Start();
+        Live.TryAdd(worker, 0);
         worker.StartReaders();
         var hello = await worker.NextAnswerAsync(options.StartTimeout, cancellationToken);
         if (hello.Outcome != WorkerOutcome.Answered)
@@ -224,6 +238,7 @@ public sealed class WorkerProcess : IDisposable
 
     public void Dispose()
     {
+        Live.TryRemove(this, out _);
         if (!_process.HasExited)
         {
             try
