@@ -1,6 +1,7 @@
 using KernelBench.Harness.Cli.Infrastructure;
 using KernelBench.Harness.Problems;
 using KernelBench.Harness.Problems.Sharding;
+using KernelBench.Harness.Scoring.Devices;
 using KernelBench.Harness.Scoring.Engine;
 using KernelBench.Harness.Scoring.Verdicts;
 using KernelBench.Harness.Store;
@@ -11,10 +12,13 @@ namespace KernelBench.Harness.Cli.Commands.Eval;
 /// <summary>
 /// `kbh eval --candidates`: judges every candidate of a folder, appending each verdict to the run folder as it lands.
 /// A candidate already judged there (same problem, same source SHA-256) is skipped; a bad candidate file is recorded
-/// with its message and the others are still judged.
+/// with its message and the others are still judged. With several devices or workers, problems are judged side by side
+/// (one problem's candidates in order, on the device it is pinned to); the run folder gets each verdict as it lands.
 /// </summary>
-internal sealed class EvalBatch(IAnsiConsole console, CandidateEngine engine, ProblemSet set, EvalCommand.Settings settings)
+internal sealed class EvalBatch(IAnsiConsole console, MultiDeviceVerifier verifier, ProblemSet set, EvalCommand.Settings settings)
 {
+    private readonly object _output = new();
+
     public async Task<int> RunAsync(CancellationToken ct)
     {
         var candidates = CandidateDiscovery.Find(settings.Candidates!);
@@ -46,24 +50,35 @@ internal sealed class EvalBatch(IAnsiConsole console, CandidateEngine engine, Pr
         var json = settings.Format == "json";
         int judged = 0, skipped = 0;
 
+        // Problems in the order their first candidate is listed; each problem's candidates stay in order.
+        var byProblem = candidates.GroupBy(c => $"L{c.Level}/{c.ProblemId}").ToList();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = verifier.Devices.Count, CancellationToken = ct };
+
         async Task Each(Action<string> progress)
         {
-            foreach (var c in candidates)
+            await Parallel.ForEachAsync(byProblem, parallel, async (group, token) =>
             {
-                ct.ThrowIfCancellationRequested();
-                var key = $"L{c.Level}/{c.ProblemId}";
-                progress($"{key} {Path.GetFileName(c.Path)}");
-                var record = await JudgeAsync(c, key, done, ct);
-                if (record is null)
+                foreach (var c in group)
                 {
-                    skipped++;
-                    continue;
+                    token.ThrowIfCancellationRequested();
+                    var key = group.Key;
+                    lock (_output)
+                        progress($"{key} {Path.GetFileName(c.Path)}");
+                    var record = await JudgeAsync(c, key, done, token);
+                    lock (_output)
+                    {
+                        if (record is null)
+                        {
+                            skipped++;
+                            continue;
+                        }
+                        perProblem[key] = perProblem.GetValueOrDefault(key) + 1;
+                        store.Append(record with { Index = perProblem[key] - 1 });
+                        judged++;
+                        Report(record, c, json);
+                    }
                 }
-                perProblem[key] = perProblem.GetValueOrDefault(key) + 1;
-                store.Append(record with { Index = perProblem[key] - 1 });
-                judged++;
-                Report(record, c, json);
-            }
+            });
         }
 
         if (json || !console.Profile.Capabilities.Interactive)
@@ -105,7 +120,7 @@ internal sealed class EvalBatch(IAnsiConsole console, CandidateEngine engine, Pr
         var codeSha = CandidateSource.Sha256(source);
         if (done.Contains((key, codeSha)))
             return null;
-        var verdict = await engine.VerifyAsync(problem, source, ct);
+        var verdict = await verifier.VerifyAsync(problem, source, ct);
         var ended = DateTimeOffset.UtcNow;
         return new AttemptRecord
         {

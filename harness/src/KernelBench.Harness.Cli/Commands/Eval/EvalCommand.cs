@@ -36,6 +36,15 @@ public sealed class EvalCommand(IAnsiConsole console) : AsyncCommand<EvalCommand
         [Description("With --candidates: judge only the candidates of shard I of N's problems (balanced by level) into RUN_DIR/shard-I-of-N; join with `kbh merge`.")]
         public string? Shard { get; init; }
 
+        [CommandOption("--gpus <LIST>")]
+        [Description("With --candidates: the GPU ordinals to judge on, e.g. 0,1 (an ordinal listed twice gets two workers). Default with --device cuda: every visible GPU.")]
+        public string? Gpus { get; init; }
+
+        [CommandOption("--workers <N>")]
+        [Description("With --candidates: workers per device, each judging one problem's candidates at a time.")]
+        [DefaultValue(1)]
+        public int Workers { get; init; } = 1;
+
         [CommandOption("--format <FORMAT>")]
         [Description("table or json (one JSON object per verdict).")]
         [DefaultValue("table")]
@@ -60,6 +69,14 @@ public sealed class EvalCommand(IAnsiConsole console) : AsyncCommand<EvalCommand
                 return ValidationResult.Error("--candidates needs --out RUN_DIR.");
             if (Shard is not null && Candidates is null)
                 return ValidationResult.Error("--shard goes with --candidates DIR.");
+            if ((Gpus is not null || Workers != 1) && Candidates is null)
+                return ValidationResult.Error("--gpus and --workers go with --candidates DIR.");
+            if (Workers < 1)
+                return ValidationResult.Error($"--workers {Workers}: expected at least 1.");
+            if (Gpus is not null && !Device.StartsWith("cuda", StringComparison.Ordinal))
+                return ValidationResult.Error($"--gpus needs --device cuda (got --device {Device}).");
+            if (Gpus is not null && EvalLanes.ParseGpus(Gpus) is null)
+                return ValidationResult.Error($"--gpus {Gpus}: expected GPU ordinals separated by commas, e.g. 0,1.");
             return ValidationResult.Success();
         }
     }
@@ -70,10 +87,13 @@ public sealed class EvalCommand(IAnsiConsole console) : AsyncCommand<EvalCommand
         var options = settings.ToEngineOptions(VersionInfo.Describe());
         if (settings.Baseline is not null)
             options = options with { Baseline = KernelBench.Harness.Scoring.Baselines.BaselineFile.Load(settings.Baseline) };
-        using var engine = new CandidateEngine(options, ScoringValidators.Default());
         if (settings.Candidates is not null)
-            return await new EvalBatch(console, engine, set, settings).RunAsync(cancellationToken);
+        {
+            using var lanes = EvalLanes.Create(settings, options);
+            return await new EvalBatch(console, lanes, set, settings).RunAsync(cancellationToken);
+        }
 
+        using var engine = new CandidateEngine(options, ScoringValidators.Default());
         var problem = set.Find(settings.Level, settings.Problem)
             ?? throw new BadInputException($"{settings.KernelBench}: no problem with level {settings.Level} and id {settings.Problem}.");
         var source = CandidateSource.Read(settings.Candidate!);

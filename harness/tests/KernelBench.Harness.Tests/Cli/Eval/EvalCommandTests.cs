@@ -94,4 +94,42 @@ public class EvalCommandTests
         Assert.That(RunStore.Open(run).ReadAttempts().Attempts, Has.Count.EqualTo(4), "a rerun judges nothing twice");
         Assert.That(second.Output.Trim(), Is.Empty);
     }
+
+    [Test]
+    public async Task Eval_TwoWorkers_JudgeProblemsSideBySideAndRecordEachCandidateOnce()
+    {
+        var candidates = Directory.CreateDirectory(Path.Combine(_dir, "candidates")).FullName;
+        foreach (var (level, id) in new[] { (1, 2), (1, 3), (2, 1) })
+        {
+            File.Copy(Candidate("correct", level, id), Path.Combine(candidates, $"level_{level}_problem_{id}_sample_0_kernel.py"));
+            File.Copy(Candidate("wrong", level, id), Path.Combine(candidates, $"level_{level}_problem_{id}_sample_1_kernel.py"));
+        }
+        var run = Path.Combine(_dir, "run");
+        var console = new TestConsole();
+        var code = await KbhApp.RunAsync(["eval", "--kernelbench", Paths.SampleProblems, "--candidates", candidates, "--out", run,
+            "--format", "json", "--perf-trials", "3", "--trials", "2", "--workers", "2"], console);
+
+        Assert.That(code, Is.Zero, console.Output);
+        var attempts = RunStore.Open(run).ReadAttempts().Attempts;
+        Assert.That(attempts, Has.Count.EqualTo(6));
+        foreach (var group in attempts.GroupBy(a => a.ProblemKey))
+        {
+            // Each problem's candidates in their listed order on one worker: sample 0 (correct) first, then sample 1 (wrong).
+            var ordered = group.OrderBy(a => a.Index).ToList();
+            Assert.That(ordered.Select(a => a.Index), Is.EqualTo(new[] { 0, 1 }), group.Key);
+            Assert.That(ordered.Select(a => a.Status), Is.EqualTo(new[] { "correct", "incorrect" }), group.Key);
+            Assert.That(ordered[0].Source, Does.Contain("sample_0"), group.Key);
+        }
+        var spans = attempts.Select(a => (a.ProblemKey, a.StartedAt, a.EndedAt)).ToList();
+        var overlap = spans.Any(x => spans.Any(y => x.ProblemKey != y.ProblemKey && x.StartedAt < y.EndedAt && y.StartedAt < x.EndedAt));
+        Assert.That(overlap, Is.True, "two workers judge two problems at the same time");
+    }
+
+    [Test]
+    public void Eval_GpusWithoutCuda_IsBadUsageNamingTheOption()
+    {
+        var result = KbhProcess.Run("eval", "--kernelbench", Paths.SampleProblems, "--candidates", _dir, "--out", Path.Combine(_dir, "run"), "--gpus", "0,0");
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Stderr, Does.Contain("--gpus needs --device cuda"));
+    }
 }

@@ -1,0 +1,45 @@
+using System.Globalization;
+using KernelBench.Harness.Cli.Infrastructure;
+using KernelBench.Harness.Scoring.Devices;
+using KernelBench.Harness.Scoring.Engine;
+
+namespace KernelBench.Harness.Cli.Commands.Eval;
+
+/// <summary>
+/// The verifiers `kbh eval --candidates` judges with: one engine per device and worker, behind the same
+/// <see cref="MultiDeviceVerifier"/> that `kbh run` uses, so each problem is pinned to one GPU for its reference and all
+/// its candidates. `--device cuda` takes every visible GPU; `--gpus 0,0` puts two workers on one GPU (the multi-GPU
+/// path on a one-GPU machine); `--workers N` gives each device N workers.
+/// </summary>
+internal static class EvalLanes
+{
+    public static MultiDeviceVerifier Create(EvalCommand.Settings settings, EngineOptions options)
+    {
+        var visible = System.Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES");
+        IReadOnlyList<GpuDevice> devices;
+        if (settings.Gpus is { } list)
+            devices = DeviceList.Resolve("cuda", ParseGpus(list), visible, GpuCount.Visible() ?? int.MaxValue);
+        else if (settings.Device == "cuda" && GpuCount.Visible() is > 1 and var count)
+            devices = DeviceList.Resolve("cuda", null, visible, count);
+        else
+            devices = [new GpuDevice(settings.Device, null)]; // one device as given: its verdicts stay as the engine records them
+        var lanes = devices.SelectMany(d => Enumerable.Repeat(d, settings.Workers)).ToList();
+        return new MultiDeviceVerifier(lanes,
+            device => new CandidateEngine(options with { Settings = options.Settings with { Device = device } }, ScoringValidators.Default()),
+            workersPerDevice: 1);
+    }
+
+    /// <summary>"0,1" → [0, 1]; null when any part is not a non-negative integer.</summary>
+    public static IReadOnlyList<int>? ParseGpus(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var ordinals = new List<int>();
+        foreach (var p in parts)
+        {
+            if (!int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var i))
+                return null;
+            ordinals.Add(i);
+        }
+        return ordinals.Count == 0 ? null : ordinals;
+    }
+}
