@@ -5,12 +5,19 @@
 #   scripts/gpu-scoring.sh refs LEVEL [FIRST LAST [STEP]]  every (STEP-th) reference of a level, ids FIRST..LAST, as its own candidate
 #   scripts/gpu-scoring.sh kernels                  the CUDA load_inline kernels in problems/gpu-candidates
 #   scripts/gpu-scoring.sh hacks                    the GPU reward hacks in problems/gpu-hacks, each with its expected verdict
+#   scripts/gpu-scoring.sh multi                    the kernels again on two workers sharing GPU 0 (--gpus 0,0): the
+#                                                   multi-GPU path on a one-GPU machine; verdicts and wall time vs. kernels
+#   scripts/gpu-scoring.sh prebuild                 only build every CUDA candidate above into the build cache
+#
+# JUDGE_SECONDS=N stops a part's judging after N seconds (what was judged is kept: each verdict lands as it is made).
+# SKIP_PREBUILD=1 skips a part's own prebuild (another process is building the same sources into the same cache).
 #
 # Each part fits in ~9 minutes on one H100 with 16 cores; Level 1's large inputs (6.4 GB for the activations, made on the
 # CPU as KernelBench does) need it split: refs 1 1 25, refs 1 26 50, refs 1 51 75, refs 1 76 100; refs 2 1 50,
 # refs 2 51 100; refs 3. Builds run first, all in parallel, into the folders the harness
 # loads them from (keyed by the candidate's SHA-256), so the GPU never waits for a compiler. Results go to $OUT
-# (default .kbh/gpu-out): <part>.jsonl (one verdict per line), <part>.csv, <part>.log; a table is printed at the end.
+# (default .kbh/gpu-out): <part>.jsonl (one verdict per line), <part>.csv, <part>.log, the run folder runs/<part>
+# (for `kbh report`); a table is printed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -34,10 +41,11 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/kbh-gpu-XXXXXX")
 # ($KBH_CACHE/builds, harness/worker/kbh_build_cache.py), so judging finds them built and never waits for a compiler.
 prebuild() {
   local started=$SECONDS n=0
+  [ "${SKIP_PREBUILD:-0}" = 1 ] && { echo "prebuild skipped (SKIP_PREBUILD=1)"; return; }
   for f in "$@"; do
     local key
     key=$(sha256sum "$f" | cut -c1-16)
-    ( MAX_JOBS=${MAX_JOBS:-4} timeout 600 "$PY" -c '
+    ( MAX_JOBS=${MAX_JOBS:-4} timeout 600 nice -n "${BUILD_NICE:-0}" "$PY" -c '
 import os, runpy, sys
 sys.path.insert(0, sys.argv[2])
 import kbh_build_cache
@@ -54,8 +62,9 @@ runpy.run_path(sys.argv[1])' "$f" "$ROOT/harness/worker" >"$WORK/build-$key.log"
 judge() {
   local part=$1 dir=$2; shift 2
   local started=$SECONDS
-  "$KBH" eval --kernelbench "$KB" --candidates "$dir" --out "$WORK/run-$part" --device "$DEVICE" --format json "$@" \
-    >"$OUT/$part.jsonl" 2>>"$OUT/$part.log" || echo "kbh eval exited with $?" | tee -a "$OUT/$part.log"
+  mkdir -p "$OUT/runs"
+  timeout "${JUDGE_SECONDS:-100000}" "$KBH" eval --kernelbench "$KB" --candidates "$dir" --out "$OUT/runs/$part" --device "$DEVICE" \
+    --format json "$@" >"$OUT/$part.jsonl" 2>>"$OUT/$part.log" || echo "kbh eval exited with $? (124: stopped at JUDGE_SECONDS)" | tee -a "$OUT/$part.log"
   echo "judged $(wc -l <"$OUT/$part.jsonl") candidates in $((SECONDS - started)) s" | tee -a "$OUT/$part.log"
 }
 
@@ -89,6 +98,18 @@ EOF
     prebuild problems/gpu-candidates/level*/*.py | tee -a "$OUT/$PARTNAME.log"
     judge "$PARTNAME" problems/gpu-candidates --trials 5 --perf-trials 100 --warmup 3 --timeout 300
     ;;
+  prebuild)
+    prebuild problems/gpu-candidates/level*/*.py problems/gpu-hacks/*.py
+    exit 0
+    ;;
+  multi)
+    # Fresh reference timings (a cache folder of its own, sharing only the builds), so both workers measure as kernels did.
+    PARTNAME=multi
+    : >"$OUT/$PARTNAME.log"
+    mkdir -p "$WORK/cache" && ln -s "$KBH_CACHE/builds" "$WORK/cache/builds"
+    lanes=(--gpus 0,0); [ "$DEVICE" = cpu ] && lanes=(--workers 2)
+    KBH_CACHE=$WORK/cache judge "$PARTNAME" problems/gpu-candidates --trials 5 --perf-trials 100 --warmup 3 --timeout 300 "${lanes[@]}"
+    ;;
   hacks)
     PARTNAME=hacks
     : >"$OUT/$PARTNAME.log"
@@ -96,7 +117,7 @@ EOF
     judge "$PARTNAME" problems/gpu-hacks --trials 2 --perf-trials 20 --warmup 2 --timeout 45
     ;;
   *)
-    echo "usage: $0 refs LEVEL [FIRST LAST] | kernels | hacks" >&2
+    echo "usage: $0 refs LEVEL [FIRST LAST [STEP]] | kernels | hacks | multi | prebuild" >&2
     exit 2
     ;;
 esac
@@ -107,7 +128,9 @@ import csv, json, os, sys
 path, csv_path, part = sys.argv[1], sys.argv[2], sys.argv[3]
 expected = {  # sample -> (status, word the reason or flags must contain)
     0: ("incorrect", ""), 1: ("rejected", "input_mutation"), 2: ("rejected", "non_default_stream"),
-    3: ("runtime_error", ""), 4: ("correct", ""), 5: ("timeout", ""), 6: ("rejected", "_patch")  # timing_event_patch (static) or monkey_patch (runtime), 7: ("correct", ""),
+    3: ("runtime_error", ""), 4: ("correct", ""), 5: ("timeout", ""),
+    6: ("rejected", "_patch"),  # timing_event_patch (static) or monkey_patch (run time)
+    7: ("correct", ""),
 }
 rows = [json.loads(l) for l in open(path) if l.strip().startswith("{")]
 fields = ["level", "problem_id", "problem_name", "candidate", "status", "speedup", "runtime_ms", "ref_runtime_ms",
