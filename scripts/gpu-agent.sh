@@ -19,7 +19,7 @@ export KBH_CACHE=${KBH_CACHE:-$ROOT/.kbh/cache}  # the same for prebuild and kbh
 DEVICE=${DEVICE:-cuda}
 PORT=${PORT:-18765}
 export KBH_SCRIPTED_KEY=scripted-dummy-key
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/kbh-agent-XXXXXX")/agent-gpu
+WORK=${AGENT_WORK:-$(mktemp -d "${TMPDIR:-/tmp}/kbh-agent-XXXXXX")/agent-gpu}  # AGENT_WORK: keep it there, unpacked
 mkdir -p "$OUT" "$KBH_CACHE" "$WORK"
 exec > >(tee "$WORK/console.log") 2>&1
 if [ "$DEVICE" = cpu ]; then
@@ -142,6 +142,8 @@ open(os.path.join(work, "checks.txt"), "w").write("PASS\n" if fails == 0 else f"
 sys.exit(1 if fails else 0)
 EOF
 status=$?
-tar czf "$OUT/agent-gpu.tgz" -C "$(dirname "$WORK")" agent-gpu
-echo "packed $OUT/agent-gpu.tgz"
+if [ -z "${AGENT_WORK:-}" ]; then
+  tar czf "$OUT/agent-gpu.tgz" -C "$(dirname "$WORK")" agent-gpu
+  echo "packed $OUT/agent-gpu.tgz"
+fi
 exit $status
