@@ -6,8 +6,9 @@ using KernelBench.Harness.Scoring.Verdicts;
 namespace KernelBench.Harness.Agent.Loop;
 
 /// <summary>
-/// The shared queue in front of the verifier (verify_parallel slots, or none): the time a candidate waits for a slot
-/// is measured so it is recorded and not charged to its problem.
+/// The shared queue in front of the verifier (verify_parallel slots, or none): the time a candidate waits for a slot,
+/// and the time the verifier reports it waited for a free worker or GPU (<see cref="Verdict.QueueSeconds"/>), is
+/// recorded as wait and not charged to its problem.
 /// </summary>
 public sealed class VerificationGate(IVerifier verifier, int? slots)
 {
@@ -22,7 +23,8 @@ public sealed class VerificationGate(IVerifier verifier, int? slots)
         try
         {
             var verdict = await verifier.VerifyAsync(problem, code, cancellationToken);
-            return (verdict, waited, clock.Elapsed.TotalSeconds - waited);
+            var queued = Math.Min(Math.Max(0, verdict.QueueSeconds), clock.Elapsed.TotalSeconds - waited);
+            return (verdict, waited + queued, clock.Elapsed.TotalSeconds - waited - queued);
         }
         finally
         {

@@ -62,11 +62,14 @@ public sealed class MultiDeviceVerifier : IVerifier, IDisposable
     public async Task<Verdict> VerifyAsync(Problem problem, string candidateSource, CancellationToken cancellationToken)
     {
         var lane = Pin(problem.Key);
+        var queued = System.Diagnostics.Stopwatch.StartNew();
         if (lane.Slots is not null)
             await lane.Slots.WaitAsync(cancellationToken);
+        var waited = queued.Elapsed.TotalSeconds;
         try
         {
             var verdict = await lane.Verifier.VerifyAsync(problem, candidateSource, cancellationToken);
+            verdict = verdict with { QueueSeconds = verdict.QueueSeconds + waited };
             return lane.Device.Index is null ? verdict // one device as configured: its verifier's own record stands
                 : verdict with { Environment = (verdict.Environment ?? new EnvironmentInfo()) with { GpuIndex = lane.Device.Index } };
         }

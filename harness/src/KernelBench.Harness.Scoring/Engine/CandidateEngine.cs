@@ -41,10 +41,13 @@ public sealed class CandidateEngine : IVerifier, IDisposable
 
     public async Task<Verdict> VerifyAsync(Problem problem, string candidateSource, CancellationToken cancellationToken)
     {
+        var queued = System.Diagnostics.Stopwatch.StartNew();
         await _gate.WaitAsync(cancellationToken);
+        var waited = queued.Elapsed.TotalSeconds;
         try
         {
-            return await JudgeAsync(problem, candidateSource, cancellationToken);
+            var verdict = await JudgeAsync(problem, candidateSource, cancellationToken);
+            return verdict with { QueueSeconds = verdict.QueueSeconds + waited };
         }
         finally
         {

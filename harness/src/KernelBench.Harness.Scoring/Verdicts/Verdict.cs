@@ -40,6 +40,9 @@ public sealed record Verdict
     /// <summary>Seconds spent building the candidate's extensions, and which build path was used.</summary>
     public double? BuildSeconds { get; init; }
 
+    /// <summary>Seconds the candidate waited for a free worker or GPU before judging began: not the candidate's cost.</summary>
+    public double QueueSeconds { get; init; }
+
     /// <summary>Tail of what the candidate printed (stdout and stderr), never mixed with the worker's own protocol.</summary>
     public string CandidateOutput { get; init; } = "";
 

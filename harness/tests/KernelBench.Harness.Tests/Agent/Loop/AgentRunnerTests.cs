@@ -123,6 +123,33 @@ public sealed class AgentRunnerTests
     }
 
     [Test]
+    public async Task RunAsync_TwoProblemsShareOneGpu_TheWaitForItIsRecordedNotCharged()
+    {
+        _server.Fallback = _ => Answer("correct 2");
+        var config = MakeConfig(_server, _out, new BudgetSettings(null, 1, null), ids: [1, 2]) with { ParallelProblems = 2 };
+        // One GPU lane judging one candidate at a time, each taking 1.5 s: whichever problem comes second waits for it.
+        using var gpu = new KernelBench.Harness.Scoring.Devices.MultiDeviceVerifier(
+            [new KernelBench.Harness.Scoring.Devices.GpuDevice("cuda:0", 0)], _ => new SlowVerifier(TimeSpan.FromSeconds(1.5)), workersPerDevice: 1);
+        await Start(config).RunAsync(gpu, null, CancellationToken.None);
+
+        var stored = Stored().OrderBy(a => a.WaitSeconds).ToList();
+        Assert.That(stored.Select(a => a.Status), Is.EqualTo(new[] { "correct", "correct" }));
+        var (first, second) = (stored[0], stored[1]);
+        Assert.That(second.WaitSeconds, Is.GreaterThanOrEqualTo(1.2), "the second problem waited for the GPU");
+        Assert.That(second.Verdict!.QueueSeconds, Is.GreaterThanOrEqualTo(1.2));
+        Assert.That(second.ChargedSeconds, Is.LessThan(first.ChargedSeconds + 1.0), "the wait is not charged: both cost about one check");
+    }
+
+    private sealed class SlowVerifier(TimeSpan delay) : KernelBench.Harness.Scoring.IVerifier
+    {
+        public async Task<KernelBench.Harness.Scoring.Verdicts.Verdict> VerifyAsync(KernelBench.Harness.Problems.Problem problem, string candidateSource, CancellationToken cancellationToken)
+        {
+            await Task.Delay(delay, cancellationToken);
+            return await new ScriptedVerifier().VerifyAsync(problem, candidateSource, cancellationToken);
+        }
+    }
+
+    [Test]
     public async Task Resume_AfterCancellation_ContinuesWithoutCountingTwice()
     {
         _server.Fallback = _ => Answer("incorrect", tokens: 10);
