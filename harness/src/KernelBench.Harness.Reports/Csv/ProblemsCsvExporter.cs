@@ -9,7 +9,9 @@ namespace KernelBench.Harness.Reports.Csv;
 /// level, id, name, problem_sha256, best_status (correct … no_code, or not_attempted), attempts,
 /// seconds_to_first_correct and attempts_to_first_correct (budget axis of <see cref="TimedAttempt"/>),
 /// best_runtime_ms and ref_runtime_ms (means, of the best attempt), speedup (point, ref/candidate),
-/// speedup_lower95 (best lower bound among correct attempts: ref CI lower / candidate CI upper), flags (';'-joined).
+/// speedup_lower95 (best lower bound among correct attempts: ref CI lower / candidate CI upper),
+/// ref_runtime_compile_ms and speedup_compile (against the torch.compile'd reference, empty unless
+/// `kbh report --compile-baseline FILE` gave its times), flags (';'-joined).
 /// </summary>
 public sealed class ProblemsCsvExporter : IReportExporter
 {
@@ -18,7 +20,8 @@ public sealed class ProblemsCsvExporter : IReportExporter
     public static readonly IReadOnlyList<string> Header =
     [
         "level", "id", "name", "problem_sha256", "best_status", "attempts", "seconds_to_first_correct",
-        "attempts_to_first_correct", "best_runtime_ms", "ref_runtime_ms", "speedup", "speedup_lower95", "flags",
+        "attempts_to_first_correct", "best_runtime_ms", "ref_runtime_ms", "speedup", "speedup_lower95",
+        "ref_runtime_compile_ms", "speedup_compile", "flags",
     ];
 
     public string Name => "problems.csv";
@@ -30,7 +33,7 @@ public sealed class ProblemsCsvExporter : IReportExporter
         {
             Int(r.Key.Level), Int(r.Key.Id), r.Name, r.Sha256, r.BestStatus, Int(r.Attempts), Number(r.SecondsToFirstCorrect),
             Int(r.AttemptsToFirstCorrect), Number(r.BestRuntimeMs), Number(r.RefRuntimeMs), Number(r.Speedup),
-            Number(r.SpeedupLower), string.Join(';', r.Flags),
+            Number(r.SpeedupLower), Number(r.RefRuntimeCompileMs), Number(r.SpeedupCompile), string.Join(';', r.Flags),
         }));
         return [path];
     }

@@ -11,7 +11,34 @@ namespace KernelBench.Harness.Reports.KernelBenchImport;
 /// </summary>
 public sealed class Baseline(IReadOnlyDictionary<int, (string Name, TimingSummary Timing)> byId)
 {
-    public (string Name, TimingSummary Timing)? For(int id) => byId.TryGetValue(id, out var t) ? t : null;
+    private readonly IReadOnlyDictionary<int, (string Name, TimingSummary Timing)> _byId = byId;
+
+    public (string Name, TimingSummary Timing)? For(int id) => _byId.TryGetValue(id, out var t) ? t : null;
+
+    /// <summary>Every levelN section of a baseline file, by problem: for the torch.compile reference columns.</summary>
+    public static IReadOnlyDictionary<ProblemKey, TimingSummary> LoadAllLevels(string path)
+    {
+        JsonObject? root;
+        try
+        {
+            root = JsonNode.Parse(File.ReadAllText(path)) as JsonObject;
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        {
+            throw new ReportInputException($"{path}: not a KernelBench baseline timing file ({e.Message}).");
+        }
+        var levels = root?.Where(kv => kv.Key.StartsWith("level", StringComparison.Ordinal) && int.TryParse(kv.Key[5..], out _)).ToList() ?? [];
+        if (levels.Count == 0)
+            throw new ReportInputException($"{path}: not a KernelBench baseline timing file (no \"levelN\" section).");
+        var map = new Dictionary<ProblemKey, TimingSummary>();
+        foreach (var (name, _) in levels)
+        {
+            var level = int.Parse(name[5..], System.Globalization.CultureInfo.InvariantCulture);
+            foreach (var (id, (_, timing)) in Load(path, level)._byId)
+                map[new ProblemKey(level, id)] = timing;
+        }
+        return map;
+    }
 
     public static Baseline Load(string path, int level)
     {

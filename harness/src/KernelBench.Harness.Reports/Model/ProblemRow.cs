@@ -18,6 +18,10 @@ public sealed record ProblemRow
     public double? BestRuntimeMs { get; init; }
     public double? RefRuntimeMs { get; init; }
     public double? Speedup { get; init; }
+
+    /// <summary>The torch.compile'd reference's mean, when a compile baseline was given, and the best runtime's speedup over it.</summary>
+    public double? RefRuntimeCompileMs { get; init; }
+    public double? SpeedupCompile { get; init; }
     /// <summary>The best speedup lower bound among the correct attempts (the noise-aware fast_p uses it).</summary>
     public double? SpeedupLower { get; init; }
     public IReadOnlyList<string> Flags { get; init; } = [];

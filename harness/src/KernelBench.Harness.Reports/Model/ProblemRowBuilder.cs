@@ -7,10 +7,19 @@ public static class ProblemRowBuilder
     private static readonly string[] FailureRank =
         ["incorrect", "timeout", "runtime_error", "rejected", "compile_error", "model_error", "no_code", "bad_input"];
 
-    public static IReadOnlyList<ProblemRow> Build(RunData run)
+    public static IReadOnlyList<ProblemRow> Build(RunData run, ReportOptions? options = null)
     {
         var byKey = run.Attempts.GroupBy(a => new ProblemKey(a.Level, a.ProblemId)).ToDictionary(g => g.Key, g => g.ToList());
-        return run.ProblemKeys().Select(key => byKey.TryGetValue(key, out var list) ? Row(key, list) : Missing(key)).ToList();
+        var rows = run.ProblemKeys().Select(key => byKey.TryGetValue(key, out var list) ? Row(key, list) : Missing(key));
+        return rows.Select(r => WithCompileBaseline(r, options?.CompileBaseline)).ToList();
+    }
+
+    private static ProblemRow WithCompileBaseline(ProblemRow row, IReadOnlyDictionary<ProblemKey, Scoring.Timing.TimingSummary>? baseline)
+    {
+        if (baseline is null || !baseline.TryGetValue(row.Key, out var compiled))
+            return row;
+        var speedup = row.IsCorrect && row.BestRuntimeMs is > 0 ? compiled.MeanMs / row.BestRuntimeMs : null;
+        return row with { RefRuntimeCompileMs = compiled.MeanMs, SpeedupCompile = speedup };
     }
 
     private static ProblemRow Missing(ProblemKey key) => new() { Key = key, BestStatus = "not_attempted" };

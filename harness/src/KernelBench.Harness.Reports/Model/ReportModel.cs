@@ -12,7 +12,7 @@ public sealed record ReportModel(
     public static ReportModel Compute(RunData run, ReportOptions? options = null)
     {
         options ??= new ReportOptions();
-        var rows = ProblemRowBuilder.Build(run);
+        var rows = ProblemRowBuilder.Build(run, options);
         return new ReportModel(run, RunInfo.From(run), options, rows, SummaryBuilder.Build(rows, options),
             BudgetCurveBuilder.Build(rows, run, options));
     }

@@ -7,4 +7,10 @@ public sealed record ReportOptions
 
     /// <summary>Minutes between two points of the anytime curve.</summary>
     public double MinuteStep { get; init; } = 1;
+
+    /// <summary>
+    /// torch.compile reference times by problem (a KernelBench baseline_time_torch_compile_*.json measured on the run's
+    /// GPU), for the compile columns of problems.csv; null: those columns stay empty.
+    /// </summary>
+    public IReadOnlyDictionary<ProblemKey, Scoring.Timing.TimingSummary>? CompileBaseline { get; init; }
 }

@@ -35,6 +35,10 @@ public sealed class ReportCommand(IAnsiConsole console) : Command<ReportCommand.
         [Description("For a KernelBench eval_results.json: KernelBench's baseline_time_torch.json, for the speedups.")]
         public string? Baseline { get; init; }
 
+        [CommandOption("--compile-baseline <FILE>")]
+        [Description("KernelBench's baseline_time_torch_compile_*.json measured on this run's GPU: fills problems.csv's torch.compile reference and speedup columns.")]
+        public string? CompileBaseline { get; init; }
+
         public IReadOnlyList<double> PValues() => PList.Parse(P);
 
         public override ValidationResult Validate()
@@ -47,7 +51,13 @@ public sealed class ReportCommand(IAnsiConsole console) : Command<ReportCommand.
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var options = new ReportOptions { PValues = settings.PValues(), MinuteStep = settings.MinuteStep };
+        var options = new ReportOptions
+        {
+            PValues = settings.PValues(), MinuteStep = settings.MinuteStep,
+            CompileBaseline = settings.CompileBaseline is { } file
+                ? KernelBench.Harness.Reports.KernelBenchImport.Baseline.LoadAllLevels(file)
+                : null,
+        };
         var import = new KernelBench.Harness.Reports.KernelBenchImport.ImportOptions(settings.Level, settings.Baseline);
         var outcome = ReportGenerator.Generate(settings.RunDir, options, null, import);
         ReportConsole.Write(console, outcome);
