@@ -60,7 +60,8 @@ public static class RunConfigLoader
             StopAtSpeedup = top.Double("stop_at_speedup", 0, 1e6),
             Device = ReadDevice(top),
             Gpus = ReadGpus(top),
-            Out = Resolve(baseDirectory, top.String("out", required: true)!),
+            // No out: results/runs/<config name> under the directory kbh runs in (the repository root, usually).
+            Out = top.String("out") is { } folder ? Resolve(baseDirectory, folder) : DefaultOut(fileLabel),
             Eval = ReadEval(top.Section("eval")),
             Prompts = ReadPrompts(top.Section("prompts"), baseDirectory),
             SourcePath = fileLabel,
@@ -174,6 +175,9 @@ public static class RunConfigLoader
         s.Finish();
         return prompts;
     }
+
+    public static string DefaultOut(string configPath) =>
+        Path.GetFullPath(Path.Combine("results", "runs", Path.GetFileNameWithoutExtension(configPath) is { Length: > 0 } stem ? stem : "run"));
 
     private static string Resolve(string baseDirectory, string path) =>
         Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(baseDirectory, path));

@@ -89,9 +89,17 @@ public class RunConfigLoaderTests
     [Test]
     public void Load_MissingTopLevelSection_NamesIt()
     {
-        var ex = Refused(string.Join('\n', Valid.Split('\n').Where(l => !l.StartsWith("out:"))));
+        var ex = Refused(string.Join('\n', Valid.Split('\n').Where(l => !l.StartsWith("budget:"))));
 
-        Assert.That(ex.Message, Does.Contain("run.yaml:1:1: missing required key 'out'"));
+        Assert.That(ex.Message, Does.Contain("run.yaml:1:1: missing required key 'budget'"));
+    }
+
+    [Test]
+    public void Load_NoOut_RunGoesToResultsRunsNamedAfterTheConfig()
+    {
+        var config = RunConfigLoader.Load(Write(string.Join('\n', Valid.Split('\n').Where(l => !l.StartsWith("out:")))));
+
+        Assert.That(config.Out, Is.EqualTo(Path.Combine(Environment.CurrentDirectory, "results", "runs", "run")));
     }
 
     [TestCase("minutes: 15", "minutes: 0", "'budget.minutes' is 0, out of range")]

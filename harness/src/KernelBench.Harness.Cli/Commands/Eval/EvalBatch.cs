@@ -30,9 +30,9 @@ internal sealed class EvalBatch(IAnsiConsole console, MultiDeviceVerifier verifi
             // A candidate for a problem the set lacks is recorded (as bad input) by shard 1 only, so merged it is there once.
             candidates = candidates.Where(c => mine!.Contains($"L{c.Level}/{c.ProblemId}")
                                                || (shard.Index == 1 && set.Find(c.Level, c.ProblemId) is null)).ToList();
-        var store = RunStore.OpenOrCreate(shard is null ? settings.Out! : Path.Combine(settings.Out!, shard.FolderName), new RunManifest
+        var store = RunStore.OpenOrCreate(shard is null ? settings.RunFolder : Path.Combine(settings.RunFolder, shard.FolderName), new RunManifest
         {
-            RunId = Path.GetFileName(Path.GetFullPath(settings.Out!).TrimEnd('/')),
+            RunId = Path.GetFileName(Path.GetFullPath(settings.RunFolder).TrimEnd('/')),
             Kind = "eval",
             CreatedAt = DateTimeOffset.UtcNow,
             HarnessVersion = VersionInfo.Describe(),

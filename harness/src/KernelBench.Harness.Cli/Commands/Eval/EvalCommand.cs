@@ -29,8 +29,12 @@ public sealed class EvalCommand(IAnsiConsole console) : AsyncCommand<EvalCommand
         public string? Candidates { get; init; }
 
         [CommandOption("--out <RUN_DIR>")]
-        [Description("Run folder for --candidates: each verdict is appended as it lands; a rerun skips judged candidates.")]
+        [Description("Run folder for --candidates: each verdict is appended as it lands; a rerun skips judged candidates. Default: results/runs/eval-<candidates folder name>.")]
         public string? Out { get; init; }
+
+        /// <summary>The run folder: --out, else results/runs/eval-&lt;name of the candidates folder&gt; under the current directory.</summary>
+        public string RunFolder => Out ?? Path.GetFullPath(Path.Combine("results", "runs",
+            "eval-" + Path.GetFileName(Path.GetFullPath(Candidates!).TrimEnd(Path.DirectorySeparatorChar))));
 
         [CommandOption("--shard <I/N>")]
         [Description("With --candidates: judge only the candidates of shard I of N's problems (balanced by level) into RUN_DIR/shard-I-of-N; join with `kbh merge`.")]
@@ -62,11 +66,9 @@ public sealed class EvalCommand(IAnsiConsole console) : AsyncCommand<EvalCommand
             if (Format is not ("table" or "json"))
                 return ValidationResult.Error($"--format {Format}: expected table or json.");
             if (Candidate is null == (Candidates is null))
-                return ValidationResult.Error("give either --candidate FILE (with --level and --problem) or --candidates DIR (with --out).");
+                return ValidationResult.Error("give either --candidate FILE (with --level and --problem) or --candidates DIR (results into --out RUN_DIR).");
             if (Candidate is not null && (Level < 1 || Problem < 1))
                 return ValidationResult.Error("--candidate needs --level N and --problem ID.");
-            if (Candidates is not null && string.IsNullOrWhiteSpace(Out))
-                return ValidationResult.Error("--candidates needs --out RUN_DIR.");
             if (Shard is not null && Candidates is null)
                 return ValidationResult.Error("--shard goes with --candidates DIR.");
             if ((Gpus is not null || Workers != 1) && Candidates is null)
