@@ -4,9 +4,11 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
-if ! /usr/bin/python3 -c 'import torch' 2>/dev/null || ! command -v ninja >/dev/null; then
+packages=(python3-torch libtorch-dev ninja-build pybind11-dev)
+# Any of them not installed (dpkg-query names each; a package it has never seen is an error line): install them all.
+if dpkg-query -W -f='${Package} ${Status}\n' "${packages[@]}" 2>&1 | grep -qv " install ok installed$"; then
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-torch libtorch-dev ninja-build pybind11-dev >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${packages[@]}" >/dev/null
 fi
 command -v dotnet >/dev/null || { echo "setup: the .NET 10 SDK is required (dotnet not found on PATH)" >&2; exit 2; }
 "$root/scripts/kbh" --version

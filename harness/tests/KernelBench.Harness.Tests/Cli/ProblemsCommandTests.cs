@@ -108,13 +108,31 @@ public class ProblemsCommandTests
         Assert.That(result.Stdout, Does.Match(@"^\d+\.\d+\.\d+ \(commit [0-9a-f]{7,40}|unknown\)"));
     }
 
-    [TestCase("problems", "list")]
-    [TestCase("config", "check")]
-    public void Help_EveryCommandHasIt(string noun, string verb)
-    {
-        var result = KbhProcess.Run(noun, verb, "--help");
+    // Every command KbhApp registers; the next test checks that `kbh --help` lists no top-level command missing here.
+    private static readonly string[] Commands =
+    [
+        "problems list", "problems show", "config check", "run", "merge", "slurm submit", "slurm status", "slurm resubmit",
+        "models", "eval", "baseline", "gpus", "cache info", "cache clear", "report", "leaderboard",
+    ];
 
-        Assert.That(result.ExitCode, Is.EqualTo(0));
-        Assert.That(result.Stdout, Does.Contain("USAGE:"));
+    [TestCaseSource(nameof(Commands))]
+    public void Help_EveryCommandHasIt(string command)
+    {
+        var result = KbhProcess.Run([.. command.Split(' '), "--help"]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Stderr);
+        Assert.That(result.Stdout, Does.Contain("USAGE:").And.Contain("kbh " + command));
+    }
+
+    [Test]
+    public void Help_TopLevel_ListsOnlyCommandsThatHaveHelpTests()
+    {
+        var result = KbhProcess.Run("--help");
+        var listed = result.Stdout.Split('\n').SkipWhile(l => !l.StartsWith("COMMANDS:", StringComparison.Ordinal)).Skip(1)
+            .Where(l => l.Length > 4 && l.StartsWith("    ", StringComparison.Ordinal) && l[4] != ' ') // not a wrapped description
+            .Select(l => l.Trim().Split(' ')[0]).ToList();
+
+        Assert.That(listed, Is.Not.Empty);
+        Assert.That(listed, Is.SubsetOf(Commands.Select(c => c.Split(' ')[0]).Distinct()));
     }
 }
