@@ -77,6 +77,9 @@ public sealed record ModelSettings
     public double IdleTimeoutSeconds { get; init; } = 300;
     public int MaxRetries { get; init; } = 5;
 
+    /// <summary>Model requests in flight at once over the whole run (problems × chains); null: no limit.</summary>
+    public int? MaxConcurrentRequests { get; init; }
+
     /// <summary>Run folder whose transcripts the replay provider answers from.</summary>
     public string? ReplayFrom { get; init; }
 }

@@ -82,7 +82,7 @@ public static class RunConfigLoader
     private static ModelSettings ReadModel(YamlSection s, string baseDirectory)
     {
         s.Expect("provider", "base_url", "name", "api_key_env", "temperature", "top_p", "max_output_tokens", "max_tokens_field",
-            "system_prompt", "request_timeout_s", "idle_timeout_s", "max_retries", "replay_from");
+            "system_prompt", "request_timeout_s", "idle_timeout_s", "max_retries", "max_concurrent_requests", "replay_from");
         var provider = s.Choice("provider", "openai", "openai", "replay");
         var model = new ModelSettings
         {
@@ -98,6 +98,7 @@ public static class RunConfigLoader
             RequestTimeoutSeconds = s.Double("request_timeout_s", 1, 86_400) ?? 1800,
             IdleTimeoutSeconds = s.Double("idle_timeout_s", 1, 86_400) ?? 300,
             MaxRetries = s.Int("max_retries", 0, 100) ?? 5,
+            MaxConcurrentRequests = s.Int("max_concurrent_requests", 1, 100_000),
             ReplayFrom = s.String("replay_from") is { } replay ? Resolve(baseDirectory, replay) : null,
         };
         if (provider == "replay" && model.ReplayFrom is null)

@@ -47,7 +47,7 @@ public sealed class RunSession
         var all = Select(config);
         var problems = shard is null ? all : ShardSelector.Select(all, shard);
         var prompts = PromptSet.Load(config.Prompts);
-        var model = (models ?? (m => ModelClientFactory.Create(m)))(config.Model);
+        var model = ThrottledModelClient.Wrap((models ?? (m => ModelClientFactory.Create(m)))(config.Model), config.Model.MaxConcurrentRequests);
         var store = RunStore.Create(config.Out, new RunManifest
         {
             RunId = $"{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}-{Path.GetFileName(config.Out.TrimEnd('/'))}",
@@ -86,7 +86,7 @@ public sealed class RunSession
         var hash = ProblemSet.ComputeHash(problems);
         if (store.Manifest.ProblemSetHash.Length > 0 && hash != store.Manifest.ProblemSetHash)
             throw new RunStoreException($"{folder}: the problem files under {config.KernelBench} changed since this run began; results would mix versions. Start a new run.");
-        var model = (models ?? (m => ModelClientFactory.Create(m)))(config.Model);
+        var model = ThrottledModelClient.Wrap((models ?? (m => ModelClientFactory.Create(m)))(config.Model), config.Model.MaxConcurrentRequests);
         return new RunSession(config, store, problems, PromptSet.Load(config.Prompts), model);
     }
 

@@ -34,6 +34,12 @@ public sealed class ScriptedModelServer : IAsyncDisposable
 
     public List<ReceivedRequest> ChatRequests => Requests.Where(r => r.Path.EndsWith("/chat/completions")).ToList();
 
+    private int _inFlight;
+    private int _maxInFlight;
+
+    /// <summary>The most chat requests this server was answering at the same time.</summary>
+    public int MaxChatRequestsInFlight => Volatile.Read(ref _maxInFlight);
+
     public void Enqueue(params ServerReply[] replies)
     {
         foreach (var r in replies)
@@ -62,7 +68,24 @@ public sealed class ScriptedModelServer : IAsyncDisposable
             var reply = request.Path.EndsWith("/models") ? ModelsReply()
                 : _script.TryDequeue(out var next) ? next
                 : Fallback?.Invoke(request) ?? ServerReply.Error(500, "script exhausted");
-            await WriteAsync(stream, reply);
+            var chat = request.Path.EndsWith("/chat/completions");
+            if (chat)
+            {
+                var now = Interlocked.Increment(ref _inFlight);
+                int seen;
+                while (now > (seen = Volatile.Read(ref _maxInFlight)) && Interlocked.CompareExchange(ref _maxInFlight, now, seen) != seen)
+                {
+                }
+            }
+            try
+            {
+                await WriteAsync(stream, reply);
+            }
+            finally
+            {
+                if (chat)
+                    Interlocked.Decrement(ref _inFlight);
+            }
         }
         catch (Exception) when (_stop.IsCancellationRequested) { }
         catch (IOException) { }

@@ -123,6 +123,26 @@ public sealed class AgentRunnerTests
     }
 
     [Test]
+    public async Task RunAsync_MaxConcurrentRequests_NoMoreInFlightAndTheWaitIsNotCharged()
+    {
+        _server.Fallback = _ => Slow(Answer("incorrect"));
+        var config = MakeConfig(_server, _out, new BudgetSettings(null, 2, null), ids: [1, 2, 3]) with { ParallelProblems = 3, Strategy = "best_of_n", Samples = 2 };
+        config = config with { Model = config.Model with { MaxConcurrentRequests = 2 } };
+        await Run(config);
+
+        var stored = Stored();
+        Assert.That(stored, Has.Count.EqualTo(6), "3 problems x 2 chains, one attempt each");
+        Assert.That(_server.MaxChatRequestsInFlight, Is.EqualTo(2), "six chains at once, never more than two requests");
+        var waited = stored.MaxBy(a => a.WaitSeconds)!;
+        Assert.That(waited.WaitSeconds, Is.GreaterThanOrEqualTo(0.4), "the last requests waited for a slot");
+        var wall = (waited.EndedAt - waited.StartedAt).TotalSeconds;
+        Assert.That(waited.ChargedSeconds, Is.EqualTo(wall - waited.WaitSeconds).Within(0.05), "charged: its time less the wait");
+    }
+
+    // Streams its events 100 ms apart: a request stays in flight long enough for others to pile up behind it.
+    private static ServerReply Slow(ServerReply reply) => reply with { EventDelayMs = 100 };
+
+    [Test]
     public async Task RunAsync_TwoProblemsShareOneGpu_TheWaitForItIsRecordedNotCharged()
     {
         _server.Fallback = _ => Answer("correct 2");

@@ -29,6 +29,29 @@ public sealed class FeedbackBuilderTests
     }
 
     [Test]
+    public void Build_RuntimeError_CarriesTheErrorAndWhatTheCandidatePrinted()
+    {
+        var v = new Verdict
+        {
+            Status = VerdictStatus.RuntimeError,
+            Reason = "AcceleratorError: CUDA error: an illegal memory access was encountered",
+            CandidateOutput = "launching relu_kernel with 65535 blocks",
+        };
+        var text = FeedbackBuilder.Build(Attempt(v), null);
+        Assert.That(text.Status, Is.EqualTo("runtime error"));
+        Assert.That(text.Details, Does.Contain("illegal memory access").And.Contain("launching relu_kernel with 65535 blocks"));
+    }
+
+    [Test]
+    public void Build_Timeout_SaysItDidNotFinish()
+    {
+        var v = new Verdict { Status = VerdictStatus.Timeout, Reason = "no answer within 300 s; the worker and its children were killed" };
+        var text = FeedbackBuilder.Build(Attempt(v), null);
+        Assert.That(text.Status, Is.EqualTo("timed out"));
+        Assert.That(text.Details, Does.Contain("did not finish within the time limit").And.Contain("no answer within 300 s"));
+    }
+
+    [Test]
     public void Build_Rejected_NamesTheValidator()
     {
         var v = new Verdict { Status = VerdictStatus.Rejected, Reason = "output_aliasing: the output shares storage with an input", Flags = ["output_aliasing"] };
