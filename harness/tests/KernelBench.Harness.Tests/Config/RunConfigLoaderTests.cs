@@ -152,4 +152,21 @@ public class RunConfigLoaderTests
         var ex = Assert.Throws<ConfigException>(() => RunConfigLoader.Load(Path.Combine(_dir.Path, "nope.yaml")))!;
         Assert.That(ex.Message, Does.Contain("nope.yaml: config file not found"));
     }
+
+    [Test]
+    public void Load_TheReadmeExample_IsAValidConfig()
+    {
+        // The README's run-config block is what people copy: it must load as it stands.
+        var readme = File.ReadAllText(Path.Combine(Paths.RepoRoot, "README.md"));
+        var start = readme.IndexOf("```yaml\nkernelbench:", StringComparison.Ordinal);
+        Assert.That(start, Is.GreaterThanOrEqualTo(0), "the README has a ```yaml block starting with kernelbench:");
+        start += "```yaml\n".Length;
+        var yaml = readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)];
+
+        var config = RunConfigLoader.Load(Write(yaml));
+
+        Assert.That((config.Model.Temperature, config.Model.TopP, config.Strategy), Is.EqualTo((0.6, 0.95, "sequential")));
+        Assert.That(config.Budget, Is.EqualTo(new BudgetSettings(15, 20, null)));
+        Assert.That(config.Model.MaxConcurrentRequests, Is.EqualTo(8));
+    }
 }
