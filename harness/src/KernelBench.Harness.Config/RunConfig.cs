@@ -117,6 +117,9 @@ public sealed record EvalConfig
 
     public double TimeoutSeconds { get; init; } = 300;
 
+    /// <summary>CPU workers building candidates ahead of the GPU checks; null: one per core on a GPU, none on a CPU run.</summary>
+    public int? BuildWorkers { get; init; }
+
     /// <summary>cuda, cpp, triton, tilelang, cute, thunderkittens, pytorch.</summary>
     public string Backend { get; init; } = "cuda";
 }

@@ -10,7 +10,7 @@ namespace KernelBench.Harness.Scoring.Devices;
 /// speedup compares a candidate and a reference timed on the same GPU, never across cards. Each device judges
 /// <c>workersPerDevice</c> candidates at a time; others wait for it. Every verdict records the device's GPU index.
 /// </summary>
-public sealed class MultiDeviceVerifier : IVerifier, IDisposable
+public sealed class MultiDeviceVerifier : IDisposableVerifier
 {
     private sealed record Lane(GpuDevice Device, IVerifier Verifier, SemaphoreSlim? Slots)
     {

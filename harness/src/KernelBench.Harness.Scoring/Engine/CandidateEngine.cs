@@ -14,7 +14,7 @@ namespace KernelBench.Harness.Scoring.Engine;
 /// check stage (correctness trials, runtime hack checks, timing), each in a long-lived worker that is replaced after a
 /// crash, a time-out or a CUDA fault. One candidate at a time per engine; run one engine per GPU.
 /// </summary>
-public sealed class CandidateEngine : IVerifier, IDisposable
+public sealed class CandidateEngine : IDisposableVerifier
 {
     private readonly EngineOptions _options;
     private readonly IReadOnlyList<ICandidateValidator> _validators;
@@ -59,17 +59,12 @@ public sealed class CandidateEngine : IVerifier, IDisposable
     {
         var settings = _options.Settings;
         var sha = CandidateSource.Sha256(source);
-        var verdicts = new VerdictFactory(problem, sha, settings, Environment);
-        if (CandidateSource.Problem(source) is { } bad)
-            return verdicts.Make(VerdictStatus.CompileError, bad);
-
-        var findings = _validators.SelectMany(v => v.Validate(new CandidateContext(problem, source, settings.Backend))).ToList();
-        var staticFlags = findings.Where(f => f.Severity == FindingSeverity.Flag).Select(f => f.Rule).Distinct().ToList();
-        if (findings.FirstOrDefault(f => f.Severity == FindingSeverity.Reject) is { } reject)
-            return verdicts.Make(VerdictStatus.Rejected, $"{reject.Rule}: {reject.Message}") with { Flags = findings.Select(f => f.Rule).Distinct().ToList() };
+        var (screened, staticFlags) = Screen(problem, source, new VerdictFactory(problem, sha, settings, Environment));
+        if (screened is not null)
+            return screened;
 
         var worker = await EnsureWorkerAsync(ct);
-        verdicts = new VerdictFactory(problem, sha, settings, Environment);
+        var verdicts = new VerdictFactory(problem, sha, settings, Environment);
         var (build, failed) = await BuildStageAsync(worker, verdicts, source, sha, ct);
         if (failed is not null)
             return failed with { Flags = staticFlags };
@@ -105,25 +100,44 @@ public sealed class CandidateEngine : IVerifier, IDisposable
     }
 
     /// <summary>
-    /// The build stage alone, for build engines (device cpu) working ahead of the GPU engine: null when the candidate
-    /// built, else its verdict (compile_error, timeout, runtime_error). Extensions go to the cache folder keyed by the
-    /// candidate's hash, where the GPU engine's <see cref="VerifyAsync"/> loads them without compiling (PyTorch 2.x).
+    /// Static checks, then the build stage alone, for build engines working ahead of the GPU engines
+    /// (<see cref="PipelinedVerifier"/>): the verdict <see cref="VerifyAsync"/> would give when the candidate is
+    /// rejected or fails to build (never touching the GPU), else null and the seconds its extensions took to build.
+    /// Extensions go to the content-addressed build cache, where the GPU engine loads them without compiling.
     /// </summary>
-    public async Task<Verdict?> BuildAsync(Problem problem, string source, CancellationToken ct)
+    public async Task<(Verdict? Failed, double? BuildSeconds)> BuildStageAsync(Problem problem, string source, CancellationToken ct)
     {
         await _gate.WaitAsync(ct);
         try
         {
             var sha = CandidateSource.Sha256(source);
-            if (CandidateSource.Problem(source) is { } bad)
-                return new VerdictFactory(problem, sha, _options.Settings, Environment).Make(VerdictStatus.CompileError, bad);
+            var (screened, staticFlags) = Screen(problem, source, new VerdictFactory(problem, sha, _options.Settings, Environment));
+            if (screened is not null)
+                return (screened, null);
             var worker = await EnsureWorkerAsync(ct);
-            return (await BuildStageAsync(worker, new VerdictFactory(problem, sha, _options.Settings, Environment), source, sha, ct)).Failed;
+            var (build, failed) = await BuildStageAsync(worker, new VerdictFactory(problem, sha, _options.Settings, Environment), source, sha, ct);
+            return failed is not null ? (failed with { Flags = staticFlags }, null) : (null, build.Num("build_seconds"));
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>The build stage's verdict when the candidate is rejected or does not build, else null.</summary>
+    public async Task<Verdict?> BuildAsync(Problem problem, string source, CancellationToken ct) =>
+        (await BuildStageAsync(problem, source, ct)).Failed;
+
+    // Checks that need no worker: an unusable source, and the static validators (a rejection, or flags to carry).
+    private (Verdict? Done, List<string> StaticFlags) Screen(Problem problem, string source, VerdictFactory verdicts)
+    {
+        if (CandidateSource.Problem(source) is { } bad)
+            return (verdicts.Make(VerdictStatus.CompileError, bad), []);
+        var findings = _validators.SelectMany(v => v.Validate(new CandidateContext(problem, source, _options.Settings.Backend))).ToList();
+        var staticFlags = findings.Where(f => f.Severity == FindingSeverity.Flag).Select(f => f.Rule).Distinct().ToList();
+        if (findings.FirstOrDefault(f => f.Severity == FindingSeverity.Reject) is { } reject)
+            return (verdicts.Make(VerdictStatus.Rejected, $"{reject.Rule}: {reject.Message}") with { Flags = findings.Select(f => f.Rule).Distinct().ToList() }, staticFlags);
+        return (null, staticFlags);
     }
 
     private async Task<(WorkerReply Build, Verdict? Failed)> BuildStageAsync(WorkerProcess worker, VerdictFactory verdicts, string source, string sha, CancellationToken ct)

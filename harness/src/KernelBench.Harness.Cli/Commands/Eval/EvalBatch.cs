@@ -15,7 +15,7 @@ namespace KernelBench.Harness.Cli.Commands.Eval;
 /// with its message and the others are still judged. With several devices or workers, problems are judged side by side
 /// (one problem's candidates in order, on the device it is pinned to); the run folder gets each verdict as it lands.
 /// </summary>
-internal sealed class EvalBatch(IAnsiConsole console, MultiDeviceVerifier verifier, ProblemSet set, EvalCommand.Settings settings)
+internal sealed class EvalBatch(IAnsiConsole console, EvalVerifier verifier, ProblemSet set, EvalCommand.Settings settings)
 {
     private readonly object _output = new();
 
@@ -52,7 +52,9 @@ internal sealed class EvalBatch(IAnsiConsole console, MultiDeviceVerifier verifi
 
         // Problems in the order their first candidate is listed; each problem's candidates stay in order.
         var byProblem = candidates.GroupBy(c => $"L{c.Level}/{c.ProblemId}").ToList();
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = verifier.Devices.Count, CancellationToken = ct };
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = verifier.Lanes, CancellationToken = ct };
+        if (verifier.Pipeline is { } pipeline)
+            Prebuild(pipeline, candidates, done);
 
         async Task Each(Action<string> progress)
         {
@@ -120,7 +122,7 @@ internal sealed class EvalBatch(IAnsiConsole console, MultiDeviceVerifier verifi
         var codeSha = CandidateSource.Sha256(source);
         if (done.Contains((key, codeSha)))
             return null;
-        var verdict = await verifier.VerifyAsync(problem, source, ct);
+        var verdict = await verifier.Verifier.VerifyAsync(problem, source, ct);
         var ended = DateTimeOffset.UtcNow;
         return new AttemptRecord
         {
@@ -128,6 +130,27 @@ internal sealed class EvalBatch(IAnsiConsole console, MultiDeviceVerifier verifi
             Status = VerdictOutput.StatusName(verdict.Status), Source = c.Path, Code = source, CodeSha256 = codeSha,
             StartedAt = started, EndedAt = ended, ChargedSeconds = (ended - started).TotalSeconds, Verdict = verdict,
         };
+    }
+
+    // Every candidate still to judge starts building now, on the build workers, in the order they will be judged.
+    private void Prebuild(PipelinedVerifier pipeline, IReadOnlyList<CandidateFile> candidates, HashSet<(string, string?)> done)
+    {
+        foreach (var c in candidates.OrderBy(c => (c.Level, c.ProblemId)))
+        {
+            if (set.Find(c.Level, c.ProblemId) is not { } problem)
+                continue;
+            string source;
+            try
+            {
+                source = CandidateSource.Read(c.Path);
+            }
+            catch (BadInputException)
+            {
+                continue; // recorded as bad input when its turn comes
+            }
+            if (!done.Contains(($"L{c.Level}/{c.ProblemId}", CandidateSource.Sha256(source))))
+                pipeline.Prebuild(problem, source);
+        }
     }
 
     private void Report(AttemptRecord record, CandidateFile c, bool json)

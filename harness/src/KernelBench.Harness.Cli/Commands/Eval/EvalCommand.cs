@@ -49,6 +49,10 @@ public sealed class EvalCommand(IAnsiConsole console) : AsyncCommand<EvalCommand
         [DefaultValue(1)]
         public int Workers { get; init; } = 1;
 
+        [CommandOption("--build-workers <N>")]
+        [Description("With --candidates: CPU workers building candidates ahead of the checks. Default: one per core with --device cuda, none on a CPU.")]
+        public int? BuildWorkers { get; init; }
+
         [CommandOption("--format <FORMAT>")]
         [Description("table or json (one JSON object per verdict).")]
         [DefaultValue("table")]
@@ -75,6 +79,10 @@ public sealed class EvalCommand(IAnsiConsole console) : AsyncCommand<EvalCommand
                 return ValidationResult.Error("--gpus and --workers go with --candidates DIR.");
             if (Workers < 1)
                 return ValidationResult.Error($"--workers {Workers}: expected at least 1.");
+            if (BuildWorkers is < 0)
+                return ValidationResult.Error($"--build-workers {BuildWorkers}: expected 0 or more.");
+            if (BuildWorkers is not null && Candidates is null)
+                return ValidationResult.Error("--build-workers goes with --candidates DIR.");
             if (Gpus is not null && !Device.StartsWith("cuda", StringComparison.Ordinal))
                 return ValidationResult.Error($"--gpus needs --device cuda (got --device {Device}).");
             if (Gpus is not null && EvalLanes.ParseGpus(Gpus) is null)
@@ -91,8 +99,8 @@ public sealed class EvalCommand(IAnsiConsole console) : AsyncCommand<EvalCommand
             options = options with { Baseline = KernelBench.Harness.Scoring.Baselines.BaselineFile.Load(settings.Baseline) };
         if (settings.Candidates is not null)
         {
-            using var lanes = EvalLanes.Create(settings, options);
-            return await new EvalBatch(console, lanes, set, settings).RunAsync(cancellationToken);
+            using var verifier = EvalLanes.Create(settings, options);
+            return await new EvalBatch(console, verifier, set, settings).RunAsync(cancellationToken);
         }
 
         using var engine = new CandidateEngine(options, ScoringValidators.Default());

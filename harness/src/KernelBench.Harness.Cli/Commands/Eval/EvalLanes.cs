@@ -1,5 +1,6 @@
 using System.Globalization;
 using KernelBench.Harness.Cli.Infrastructure;
+using KernelBench.Harness.Scoring;
 using KernelBench.Harness.Scoring.Devices;
 using KernelBench.Harness.Scoring.Engine;
 
@@ -9,11 +10,11 @@ namespace KernelBench.Harness.Cli.Commands.Eval;
 /// The verifiers `kbh eval --candidates` judges with: one engine per device and worker, behind the same
 /// <see cref="MultiDeviceVerifier"/> that `kbh run` uses, so each problem is pinned to one GPU for its reference and all
 /// its candidates. `--device cuda` takes every visible GPU; `--gpus 0,0` puts two workers on one GPU (the multi-GPU
-/// path on a one-GPU machine); `--workers N` gives each device N workers.
+/// path on a one-GPU machine); `--workers N` gives each device N workers; `--build-workers N` CPU workers build ahead.
 /// </summary>
 internal static class EvalLanes
 {
-    public static MultiDeviceVerifier Create(EvalCommand.Settings settings, EngineOptions options)
+    public static EvalVerifier Create(EvalCommand.Settings settings, EngineOptions options)
     {
         var visible = System.Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES");
         IReadOnlyList<GpuDevice> devices;
@@ -24,9 +25,12 @@ internal static class EvalLanes
         else
             devices = [new GpuDevice(settings.Device, null)]; // one device as given: its verdicts stay as the engine records them
         var lanes = devices.SelectMany(d => Enumerable.Repeat(d, settings.Workers)).ToList();
-        return new MultiDeviceVerifier(lanes,
+        var checks = new MultiDeviceVerifier(lanes,
             device => new CandidateEngine(options with { Settings = options.Settings with { Device = device } }, ScoringValidators.Default()),
             workersPerDevice: 1);
+        var builders = PipelinedVerifier.DefaultWorkers(settings.BuildWorkers, settings.Device);
+        var verifier = PipelinedVerifier.Wrap(checks, () => new CandidateEngine(options, ScoringValidators.Default()), builders);
+        return new EvalVerifier(verifier, lanes.Count, verifier as PipelinedVerifier);
     }
 
     /// <summary>"0,1" → [0, 1]; null when any part is not a non-negative integer.</summary>
@@ -42,4 +46,10 @@ internal static class EvalLanes
         }
         return ordinals.Count == 0 ? null : ordinals;
     }
+}
+
+/// <summary>What `kbh eval --candidates` judges with: the verifier, how many checks run at once, and the build pipeline (if any).</summary>
+internal sealed record EvalVerifier(IDisposableVerifier Verifier, int Lanes, PipelinedVerifier? Pipeline) : IDisposable
+{
+    public void Dispose() => Verifier.Dispose();
 }

@@ -1,5 +1,6 @@
 using KernelBench.Harness.Cli.Infrastructure;
 using KernelBench.Harness.Config;
+using KernelBench.Harness.Scoring;
 using KernelBench.Harness.Scoring.Devices;
 using KernelBench.Harness.Scoring.Engine;
 using KernelBench.Harness.Scoring.Verdicts;
@@ -14,8 +15,14 @@ namespace KernelBench.Harness.Cli.Commands.Run;
 /// </summary>
 public static class VerifierFactory
 {
-    public static MultiDeviceVerifier Create(RunConfig config) => MultiDeviceVerifier.For(config.Device, config.Gpus, GpuCount.Visible,
-        device => new CandidateEngine(Options(config with { Device = device }), ScoringValidators.Default()));
+    /// <summary>The run's verifier: the GPU engines, behind CPU build workers when the run has any (eval.build_workers).</summary>
+    public static IDisposableVerifier Create(RunConfig config)
+    {
+        var checks = MultiDeviceVerifier.For(config.Device, config.Gpus, GpuCount.Visible,
+            device => new CandidateEngine(Options(config with { Device = device }), ScoringValidators.Default()));
+        return PipelinedVerifier.Wrap(checks, () => new CandidateEngine(Options(config), ScoringValidators.Default()),
+            PipelinedVerifier.DefaultWorkers(config.Eval.BuildWorkers, config.Device));
+    }
 
     public static EngineOptions Options(RunConfig config)
     {

@@ -126,6 +126,30 @@ public class EvalCommandTests
     }
 
     [Test]
+    public async Task Eval_BuildWorkers_BuildAheadAndGiveTheSameVerdicts()
+    {
+        var candidates = Directory.CreateDirectory(Path.Combine(_dir, "candidates")).FullName;
+        var good = File.ReadAllText(Candidate("correct", 1, 1));
+        File.WriteAllText(Path.Combine(candidates, "level_1_problem_1_sample_0_kernel.py"), good);
+        File.WriteAllText(Path.Combine(candidates, "level_1_problem_1_sample_1_kernel.py"),
+            good.Replace("name=\"kbh_sample_scale_shift\"", "name=\"kbh_eval_broken\"").Replace("return out;", "return out +;"));
+        File.Copy(Candidate("wrong", 1, 2), Path.Combine(candidates, "level_1_problem_2_sample_0_kernel.py"));
+        var run = Path.Combine(_dir, "run");
+        var console = new TestConsole();
+        var code = await KbhApp.RunAsync(["eval", "--kernelbench", Paths.SampleProblems, "--candidates", candidates, "--out", run,
+            "--format", "json", "--perf-trials", "3", "--trials", "2", "--build-workers", "2", "--backend", "cpp"], console);
+
+        Assert.That(code, Is.Zero, console.Output);
+        var attempts = RunStore.Open(run).ReadAttempts().Attempts.OrderBy(a => a.ProblemKey).ThenBy(a => a.Index).ToList();
+        Assert.That(attempts.Select(a => (a.ProblemKey, a.Status)), Is.EqualTo(new[]
+        {
+            ("L1/1", "correct"), ("L1/1", "compile_error"), ("L1/2", "incorrect"),
+        }));
+        Assert.That(attempts[0].Verdict!.BuildSeconds, Is.GreaterThan(1.0), "the build stage's time is in the verdict");
+        Assert.That(attempts[1].Verdict!.Reason, Does.Contain("error"));
+    }
+
+    [Test]
     public void Eval_GpusWithoutCuda_IsBadUsageNamingTheOption()
     {
         var result = KbhProcess.Run("eval", "--kernelbench", Paths.SampleProblems, "--candidates", _dir, "--out", Path.Combine(_dir, "run"), "--gpus", "0,0");

@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using KernelBench.Harness.Problems;
+using KernelBench.Harness.Scoring.Verdicts;
+
+namespace KernelBench.Harness.Scoring.Engine;
+
+/// <summary>
+/// Builds ahead of the GPU: CPU build workers import each candidate (which builds its extensions into the shared,
+/// content-addressed build cache) while the check verifier (one engine per GPU) judges candidates whose builds are done
+/// and so loads their libraries without compiling. A candidate whose build fails gets its verdict from the build stage
+/// and never reaches the GPU. <see cref="Prebuild"/> lets a caller that knows its candidates in advance (kbh eval) start
+/// their builds before it asks for verdicts; the agent loop simply calls <see cref="VerifyAsync"/>.
+/// </summary>
+public sealed class PipelinedVerifier : IDisposableVerifier
+{
+    private readonly IDisposableVerifier _checks;
+    private readonly Func<CandidateEngine> _newBuilder;
+    private readonly SemaphoreSlim _slots;
+    private readonly ConcurrentBag<CandidateEngine> _idle = new();
+    private readonly ConcurrentBag<CandidateEngine> _all = new();
+    private readonly ConcurrentDictionary<string, Lazy<Task<Built>>> _builds = new(StringComparer.Ordinal);
+
+    private sealed record Built(Verdict? Failed, double? BuildSeconds, double Queued);
+
+    /// <param name="checks">Judges built candidates (the GPU engines).</param>
+    /// <param name="newBuilder">Makes a build engine: a CPU worker sharing the check engines' cache folder.</param>
+    /// <param name="buildWorkers">Builds at once.</param>
+    public PipelinedVerifier(IDisposableVerifier checks, Func<CandidateEngine> newBuilder, int buildWorkers)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(buildWorkers, 1);
+        _checks = checks;
+        _newBuilder = newBuilder;
+        _slots = new SemaphoreSlim(buildWorkers, buildWorkers);
+    }
+
+    /// <summary>Build workers started so far (they start on demand, up to the configured number).</summary>
+    public int BuildWorkersStarted => _all.Count;
+
+    /// <summary>
+    /// How many build workers a run gets: the configured number, else one per core when judging on a GPU (builds are
+    /// CPU work the GPU should never wait for) and none on a CPU run (the cores that would build are the ones checking).
+    /// </summary>
+    public static int DefaultWorkers(int? configured, string device) =>
+        configured ?? (device.StartsWith("cuda", StringComparison.Ordinal) ? System.Environment.ProcessorCount : 0);
+
+    /// <summary><paramref name="checks"/> behind build workers, or <paramref name="checks"/> itself when there are none.</summary>
+    public static IDisposableVerifier Wrap(IDisposableVerifier checks, Func<CandidateEngine> newBuilder, int buildWorkers) =>
+        buildWorkers > 0 ? new PipelinedVerifier(checks, newBuilder, buildWorkers) : checks;
+
+    /// <summary>Starts the candidate's build if it has not started yet; returns at once.</summary>
+    public void Prebuild(Problem problem, string source) => _ = Build(problem, source, CancellationToken.None);
+
+    public async Task<Verdict> VerifyAsync(Problem problem, string candidateSource, CancellationToken cancellationToken)
+    {
+        var built = await Build(problem, candidateSource, cancellationToken).WaitAsync(cancellationToken);
+        _builds.TryRemove(Key(problem, candidateSource), out _); // judged: a later identical source builds (or hits) anew
+        if (built.Failed is { } failed)
+            return failed with { QueueSeconds = failed.QueueSeconds + built.Queued };
+        var verdict = await _checks.VerifyAsync(problem, candidateSource, cancellationToken);
+        // The build's time is the build stage's: the check only loaded what it built.
+        return verdict with { QueueSeconds = verdict.QueueSeconds + built.Queued, BuildSeconds = built.BuildSeconds ?? verdict.BuildSeconds };
+    }
+
+    private Task<Built> Build(Problem problem, string source, CancellationToken ct) =>
+        _builds.GetOrAdd(Key(problem, source), _ => new Lazy<Task<Built>>(() => BuildAsync(problem, source, ct))).Value;
+
+    private static string Key(Problem problem, string source) => problem.Key + "|" + CandidateSource.Sha256(source);
+
+    private async Task<Built> BuildAsync(Problem problem, string source, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        await _slots.WaitAsync(ct);
+        var queued = clock.Elapsed.TotalSeconds;
+        if (!_idle.TryTake(out var builder))
+        {
+            builder = _newBuilder();
+            _all.Add(builder);
+        }
+        try
+        {
+            var (failed, seconds) = await builder.BuildStageAsync(problem, source, ct);
+            return new Built(failed, seconds, queued);
+        }
+        finally
+        {
+            _idle.Add(builder);
+            _slots.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var builder in _all)
+            builder.Dispose();
+        _checks.Dispose();
+        _slots.Dispose();
+    }
+}

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using KernelBench.Harness.Scoring.Engine;
+using KernelBench.Harness.Scoring.Verdicts;
+using static KernelBench.Harness.Tests.Scoring.Engine.ScoringFixtures;
+
+namespace KernelBench.Harness.Tests.Scoring.Engine;
+
+/// <summary>
+/// Build workers ahead of the check engine, all real: two C++ load_inline candidates build at the same time on two
+/// build workers, a candidate that does not compile gets its verdict from the build stage without the check engine
+/// ever starting, and the check engine loads what was built instead of compiling it again.
+/// </summary>
+[Category("Slow")]
+[NonParallelizable]
+public class PipelinedVerifierTests
+{
+    private string _cache = "";
+
+    [SetUp]
+    public void SetUp() => _cache = TempFolder();
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_cache, recursive: true);
+
+    [Test]
+    public async Task Verify_TwoBuildWorkers_BuildInParallelFailuresSkipTheCheckAndChecksLoadTheBuilds()
+    {
+        var good = SampleCandidate("correct", 1, 1);
+        var other = good.Replace("name=\"kbh_sample_scale_shift\"", "name=\"kbh_sample_scale_shift_b\""); // its own extension
+        var broken = good.Replace("name=\"kbh_sample_scale_shift\"", "name=\"kbh_sample_broken\"").Replace("return out;", "return out +;");
+        Assert.That(new[] { other, broken }, Has.None.EqualTo(good));
+        var options = Options(_cache, TimeSpan.FromSeconds(120));
+        using var checks = new CandidateEngine(options, []);
+        using var pipeline = new PipelinedVerifier(checks, () => new CandidateEngine(options, []), buildWorkers: 2);
+
+        pipeline.Prebuild(Sample(1, 1), good);
+        pipeline.Prebuild(Sample(1, 1), other);
+        pipeline.Prebuild(Sample(1, 1), broken);
+
+        var failed = await pipeline.VerifyAsync(Sample(1, 1), broken, CancellationToken.None);
+        Assert.That(failed.Status, Is.EqualTo(VerdictStatus.CompileError), failed.Reason);
+        Assert.That(failed.Reason, Does.Contain("error"));
+        Assert.That(checks.WorkersStarted, Is.Zero, "a candidate that does not build never reaches the check engine");
+
+        var first = await pipeline.VerifyAsync(Sample(1, 1), good, CancellationToken.None);
+        var second = await pipeline.VerifyAsync(Sample(1, 1), other, CancellationToken.None);
+        Assert.That((first.Status, second.Status), Is.EqualTo((VerdictStatus.Correct, VerdictStatus.Correct)), first.Reason + second.Reason);
+        Assert.That(pipeline.BuildWorkersStarted, Is.EqualTo(2));
+
+        // The cache holds one entry per extension, each built by a build worker; the two builds overlapped in time.
+        var entries = Entries();
+        Assert.That(entries.Select(e => e.Name), Is.EquivalentTo(new[] { "kbh_sample_scale_shift", "kbh_sample_scale_shift_b" }));
+        var (a, b) = (entries[0], entries[1]);
+        var overlap = Math.Min(a.End, b.End) - Math.Max(a.Start, b.Start);
+        Assert.That(overlap, Is.GreaterThan(1.0), $"builds {a.Start:0.0}-{a.End:0.0} and {b.Start:0.0}-{b.End:0.0} ran at the same time");
+        // The verdicts carry the build stage's time; the check engine only loaded the libraries.
+        Assert.That(first.BuildSeconds, Is.GreaterThan(1.0));
+        Assert.That(new[] { first.BuildSeconds!.Value, second.BuildSeconds!.Value },
+            Is.EquivalentTo(entries.Select(e => e.Seconds)).Using<double>((x, y) => Math.Abs(x - y) < 0.5 ? 0 : x.CompareTo(y)));
+    }
+
+    private sealed record Entry(string Name, double Start, double End, double Seconds);
+
+    // Each cache entry's marker records when it was published and how long its build took.
+    private List<Entry> Entries() => Directory.EnumerateFiles(Path.Combine(_cache, "builds"), "KBH_COMPLETE", SearchOption.AllDirectories)
+        .Select(f => JsonDocument.Parse(File.ReadAllText(f)).RootElement)
+        .Select(m =>
+        {
+            var end = DateTimeOffset.Parse(m.GetProperty("created").GetString()!, System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeSeconds();
+            var seconds = m.GetProperty("build_seconds").GetDouble();
+            return new Entry(m.GetProperty("name").GetString()!, end - seconds, end + 1, seconds); // created has whole seconds
+        })
+        .OrderBy(e => e.Name)
+        .ToList();
+}
