@@ -16,6 +16,9 @@ public static class RunFolderReader
             throw new ReportInputException($"{folder}: no such run folder.");
         var problems = new List<string>();
         var manifest = ReadManifest(folder, problems);
+        if (OtherHarnessVersion(manifest.HarnessVersion) is { } made)
+            problems.Add($"{Path.Combine(folder, RunStore.ManifestFile)}: made by harness {made}, reported by {ThisVersion}: " +
+                         "its numbers are recomputed by this version's rules; rerun or report it with that version to compare like with like.");
         var attemptsPath = Path.Combine(folder, RunStore.AttemptsFile);
         var log = AttemptLog.Read(attemptsPath);
         var (gaps, redone) = TornLines.Classify(attemptsPath, log);
@@ -23,6 +26,18 @@ public static class RunFolderReader
         if (!File.Exists(attemptsPath))
             problems.Add($"{attemptsPath}: missing; no attempt was recorded.");
         return new RunData(folder, manifest, log.Attempts, problems) { Notes = redone };
+    }
+
+    private static string ThisVersion => typeof(RunFolderReader).Assembly.GetName().Version is { } v ? $"{v.Major}.{v.Minor}.{v.Build}" : "?";
+
+    // "0.1.0 (commit …)" → "0.1.0" when that differs from this harness's version; null when equal or not recorded
+    // (a different commit of the same version reads the same).
+    private static string? OtherHarnessVersion(string recorded)
+    {
+        var version = recorded.Split(' ', 2)[0];
+        if (!System.Version.TryParse(version, out _))
+            return null;
+        return version == ThisVersion ? null : version;
     }
 
     private static RunManifest ReadManifest(string folder, List<string> problems)

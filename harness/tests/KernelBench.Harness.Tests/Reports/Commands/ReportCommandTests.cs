@@ -80,6 +80,33 @@ public sealed class ReportCommandTests
     }
 
     [Test]
+    public async Task Report_RunOfAnotherHarnessVersion_SaysWhichAndMarksItPartial()
+    {
+        var run = RunFolderBuilder.WorkedExample(_temp.Sub("run"));
+        var manifestPath = Path.Combine(run, RunStore.ManifestFile);
+        var json = JsonNode.Parse(File.ReadAllText(manifestPath))!;
+        json["harness_version"] = "0.0.7 (commit 1234567)";
+        File.WriteAllText(manifestPath, json.ToJsonString());
+        var (code, output) = await Kbh("report", run);
+        Assert.That(code, Is.Zero, output);
+        Assert.That(output, Does.Contain("made by harness 0.0.7, reported by "));
+        Assert.That(Summary(run), Does.Contain(",true\n"), "marked partial");
+    }
+
+    [Test]
+    public async Task Report_RunOfThisVersionAnotherCommit_IsNotPartial()
+    {
+        var run = RunFolderBuilder.WorkedExample(_temp.Sub("run"));
+        var manifestPath = Path.Combine(run, RunStore.ManifestFile);
+        var json = JsonNode.Parse(File.ReadAllText(manifestPath))!;
+        json["harness_version"] = "0.1.0 (commit 1234567)";
+        File.WriteAllText(manifestPath, json.ToJsonString());
+        var (code, output) = await Kbh("report", run);
+        Assert.That(code, Is.Zero, output);
+        Assert.That(Summary(run), Does.Contain(",false\n"));
+    }
+
+    [Test]
     public async Task Report_CorruptRunJson_ReportsAttemptsMarkedPartial()
     {
         var run = RunFolderBuilder.WorkedExample(_temp.Sub("run"));
