@@ -64,6 +64,24 @@ public sealed class AgentRunnerTests
     }
 
     [Test]
+    public async Task RunAsync_Hybrid_EachChainRefinedOnItsOwnFeedback()
+    {
+        _server.Fallback = _ => Answer("incorrect", "THOUGHT");
+        await Run(MakeConfig(_server, _out, new BudgetSettings(null, 4, null), strategy: "hybrid", samples: 2));
+        var stored = Stored();
+        Assert.That(stored, Has.Count.EqualTo(4));
+        Assert.That(stored.GroupBy(a => a.Chain).Select(g => g.Count()), Is.EquivalentTo(new[] { 2, 2 }), "two chains, two attempts each");
+        // Each chain's second request carries its own first answer and that answer's feedback, never the reasoning.
+        var conversations = _server.ChatRequests.Select(r => r.Json["messages"]!.AsArray()).ToList();
+        Assert.That(conversations.Select(m => m.Count).Order(), Is.EqualTo(new[] { 1, 1, 3, 3 }));
+        foreach (var refined in conversations.Where(m => m.Count == 3))
+        {
+            Assert.That((string)refined[2]!["content"]!, Does.Contain("attempt 1"));
+            Assert.That(refined.ToJsonString(), Does.Not.Contain("THOUGHT"));
+        }
+    }
+
+    [Test]
     public async Task RunAsync_TokenBudget_StopsOnceReached()
     {
         _server.Fallback = _ => Answer("incorrect", tokens: 50);
