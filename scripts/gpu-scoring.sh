@@ -11,6 +11,7 @@
 #
 # JUDGE_SECONDS=N stops a part's judging after N seconds (what was judged is kept: each verdict lands as it is made).
 # SKIP_PREBUILD=1 skips a part's own prebuild (another process is building the same sources into the same cache).
+# INPUTS=device makes the refs part's inputs on the GPU (kbh eval --inputs device): Level 1 in seconds, not minutes.
 #
 # Each part fits in ~9 minutes on one H100 with 16 cores; Level 1's large inputs (6.4 GB for the activations, made on the
 # CPU as KernelBench does) need it split: refs 1 1 25, refs 1 26 50, refs 1 51 75, refs 1 76 100; refs 2 1 50,
@@ -90,7 +91,7 @@ for name in os.listdir(src):
 EOF
     PARTNAME=refs-L$LEVEL-$FIRST-$LAST-$STEP
     : >"$OUT/$PARTNAME.log"
-    judge "$PARTNAME" "$WORK/refs" --trials 2 --perf-trials 30 --warmup 3 --timeout 180
+    judge "$PARTNAME" "$WORK/refs" --trials 2 --perf-trials 30 --warmup 3 --timeout 180 --inputs "${INPUTS:-cpu}"
     ;;
   kernels)
     PARTNAME=kernels

@@ -21,9 +21,19 @@ class Reference:
 _inputs = {"key": None, "by_seed": {}}
 
 
-def trial_inputs(problem, seed, device, dtype):
+def trial_inputs(problem, seed, device, dtype, on_device=False):
     """get_inputs() under the trial's seed, on the CPU as KernelBench makes them, made once per problem and seed (large
-    Level 1 inputs take seconds) and kept in host memory; every call gets its own fresh copy on the device."""
+    Level 1 inputs take seconds) and kept in host memory; every call gets its own fresh copy on the device.
+    on_device (settings' inputs: device): made on the GPU itself under the same seed, afresh for every call (milliseconds,
+    and nothing kept): the same distributions with other values than the CPU's generator gives."""
+    if on_device and device.type == "cuda":
+        if not hasattr(torch.device, "__enter__"):
+            raise RuntimeError("inputs: device needs PyTorch 2.0 or newer (torch.device as a context manager); "
+                               f"this worker has torch {torch.__version__}: use inputs: cpu")
+        kbh_load.set_seed(seed)
+        with torch.device(device):
+            values = problem.get_inputs()
+        return kbh_load.to_device(values, device, dtype)
     key = (id(problem), str(device), str(dtype))
     if _inputs["key"] != key:
         _inputs["key"], _inputs["by_seed"] = key, {}
@@ -48,7 +58,7 @@ def run_reference(problem, req, device, dtype):
     outputs, aliases = [], False
     with torch.no_grad():
         for seed in kbh_load.trial_seeds(req["seed"], req["correctness_trials"]):
-            inputs = trial_inputs(problem, seed, device, dtype)
+            inputs = trial_inputs(problem, seed, device, dtype, req.get("inputs") == "device")
             out = model(*inputs)
             aliases = aliases or kbh_hacks._overlap(kbh_hacks._storages(kbh_hacks.flatten(out)),
                                                     kbh_hacks._storages(inputs))
@@ -57,7 +67,7 @@ def run_reference(problem, req, device, dtype):
             del out, inputs
         times = []
         if req.get("measure_performance", True):
-            inputs = trial_inputs(problem, req["seed"], device, dtype)
+            inputs = trial_inputs(problem, req["seed"], device, dtype, req.get("inputs") == "device")
             times = kbh_timing.time_calls(lambda: model(*inputs), device, req["timing_method"], req["warmup"],
                                           req["perf_trials"])
             del inputs

@@ -117,6 +117,9 @@ public sealed record EvalConfig
 
     public double TimeoutSeconds { get; init; } = 300;
 
+    /// <summary>Where get_inputs() runs: cpu (as KernelBench) or device (on the GPU: faster, other values).</summary>
+    public string Inputs { get; init; } = "cpu";
+
     /// <summary>CPU workers building candidates ahead of the GPU checks; null: one per core on a GPU, none on a CPU run.</summary>
     public int? BuildWorkers { get; init; }
 

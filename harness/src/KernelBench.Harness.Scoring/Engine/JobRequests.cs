@@ -31,11 +31,11 @@ public static class JobRequests
         ["job"] = job, ["problem_path"] = problem.Path, ["ref_key"] = refKey, ["device"] = s.Device,
         ["precision"] = s.Precision, ["seed"] = s.Seed, ["correctness_trials"] = s.CorrectnessTrials,
         ["perf_trials"] = s.PerfTrials, ["warmup"] = s.WarmupRuns, ["timing_method"] = s.TimingMethod,
-        ["atol"] = s.Atol, ["rtol"] = s.Rtol, ["measure_performance"] = s.MeasurePerformance,
+        ["atol"] = s.Atol, ["rtol"] = s.Rtol, ["measure_performance"] = s.MeasurePerformance, ["inputs"] = s.Inputs,
     };
 
     /// <summary>Names one reference measurement: same problem version, device, settings and software give the same outputs.</summary>
     public static string ReferenceKey(Problem problem, EvalSettings s, string torchVersion) =>
         string.Join('|', problem.Sha256, s.Device, s.Precision, s.Seed, s.CorrectnessTrials, s.PerfTrials, s.WarmupRuns,
-            s.TimingMethod, s.MeasurePerformance, torchVersion);
+            s.TimingMethod, s.MeasurePerformance, s.Inputs, torchVersion);
 }

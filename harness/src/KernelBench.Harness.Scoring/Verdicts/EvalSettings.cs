@@ -22,4 +22,11 @@ public sealed record EvalSettings
     public string Backend { get; init; } = "cuda";
     public double TimeoutSeconds { get; init; } = 300;
     public bool MeasurePerformance { get; init; } = true;
+
+    /// <summary>
+    /// Where get_inputs() runs: cpu (KernelBench's way: made on the CPU under the trial's seed, then copied to the device)
+    /// or device (made on the check's GPU under the same seed: the same distributions, other values, and seconds
+    /// faster per trial for Level 1's gigabyte inputs).
+    /// </summary>
+    public string Inputs { get; init; } = "cpu";
 }

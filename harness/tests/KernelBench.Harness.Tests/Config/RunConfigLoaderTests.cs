@@ -169,4 +169,13 @@ public class RunConfigLoaderTests
         Assert.That(config.Budget, Is.EqualTo(new BudgetSettings(15, 20, null)));
         Assert.That(config.Model.MaxConcurrentRequests, Is.EqualTo(8));
     }
+
+    [Test]
+    public void Load_EvalInputs_DeviceOrCpuOnly()
+    {
+        Assert.That(RunConfigLoader.Load(Write(Valid + "\neval: { inputs: device }")).Eval.Inputs, Is.EqualTo("device"));
+        Assert.That(RunConfigLoader.Load(Write(Valid)).Eval.Inputs, Is.EqualTo("cpu"));
+        var ex = Refused(Valid + "\neval: { inputs: gpu }");
+        Assert.That(ex.Message, Does.Contain("eval.inputs").And.Contain("cpu").And.Contain("device"));
+    }
 }

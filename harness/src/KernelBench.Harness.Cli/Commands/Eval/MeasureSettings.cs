@@ -53,6 +53,11 @@ public class MeasureSettings : KernelBenchSettings
     [DefaultValue("cuda_event")]
     public string Timing { get; init; } = "cuda_event";
 
+    [CommandOption("--inputs <WHERE>")]
+    [Description("Where get_inputs() runs: cpu (as KernelBench, then copied to the device) or device (on the GPU: the same distributions, other values, far faster for Level 1).")]
+    [DefaultValue("cpu")]
+    public string Inputs { get; init; } = "cpu";
+
     [CommandOption("--no-perf")]
     [Description("Check correctness only.")]
     public bool NoPerf { get; init; }
@@ -76,6 +81,8 @@ public class MeasureSettings : KernelBenchSettings
             return ValidationResult.Error($"--device {Device}: expected cpu, cuda or cuda:N.");
         if (!Tolerances.Precisions.Contains(Precision))
             return ValidationResult.Error($"--precision {Precision}: expected fp32, fp16 or bf16.");
+        if (Inputs is not ("cpu" or "device"))
+            return ValidationResult.Error($"--inputs {Inputs}: expected cpu or device.");
         if (Timing is not ("cuda_event" or "do_bench" or "host_time"))
             return ValidationResult.Error($"--timing {Timing}: expected cuda_event, do_bench or host_time.");
         if (Trials < 1 || PerfTrials < 1 || Warmup < 0)
@@ -93,7 +100,7 @@ public class MeasureSettings : KernelBenchSettings
             CorrectnessTrials = Trials, PerfTrials = PerfTrials, WarmupRuns = Warmup, Seed = Seed,
             Atol = Tolerances.For(Precision, LegacyTolerance), Rtol = Tolerances.For(Precision, LegacyTolerance),
             Precision = Precision, TimingMethod = Device == "cpu" ? "host_time" : Timing, Device = Device,
-            Backend = Backend, TimeoutSeconds = Timeout, MeasurePerformance = !NoPerf,
+            Backend = Backend, TimeoutSeconds = Timeout, MeasurePerformance = !NoPerf, Inputs = Inputs,
         },
         Worker = new WorkerOptions
         {

@@ -20,7 +20,8 @@ public static class VerdictOutput
             ["max_abs_diff"] = Finite(v.MaxAbsDiff), ["mean_abs_diff"] = Finite(v.MeanAbsDiff), ["failed_trial"] = v.FailedTrial,
             ["runtime_ms"] = Finite(v.Runtime?.MeanMs), ["ref_runtime_ms"] = Finite(v.RefRuntime?.MeanMs),
             ["speedup"] = Finite(v.Speedup), ["flags"] = flags, ["backend"] = v.Backend, ["build_seconds"] = Finite(v.BuildSeconds),
-            ["device"] = v.Settings?.Device, ["gpu"] = v.Environment?.GpuName, ["candidate_sha256"] = v.CandidateSha256,
+            ["device"] = v.Settings?.Device, ["inputs"] = v.Settings?.Inputs, ["gpu"] = v.Environment?.GpuName,
+            ["candidate_sha256"] = v.CandidateSha256, ["queue_seconds"] = Finite(v.QueueSeconds),
         }.ToJsonString();
     }
 

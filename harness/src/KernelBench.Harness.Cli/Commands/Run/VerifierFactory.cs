@@ -37,7 +37,7 @@ public static class VerifierFactory
                 Atol = eval.Atol ?? tolerance, Rtol = eval.Rtol ?? tolerance, Precision = eval.Precision,
                 // No CUDA events on a CPU: wall-clock timing there, as `kbh eval --device cpu` does.
                 TimingMethod = config.Device == "cpu" ? "host_time" : eval.Timing,
-                Device = config.Device, Backend = eval.Backend, TimeoutSeconds = eval.TimeoutSeconds,
+                Device = config.Device, Backend = eval.Backend, TimeoutSeconds = eval.TimeoutSeconds, Inputs = eval.Inputs,
             },
             Worker = new WorkerOptions
             {

@@ -50,6 +50,18 @@ public class EvalCommandTests
     }
 
     [Test]
+    public async Task Eval_InputsDeviceOnCpu_SameVerdictAndTheSettingRecorded()
+    {
+        var console = new TestConsole();
+        var code = await KbhApp.RunAsync(["eval", "--kernelbench", Paths.SampleProblems, "--level", "1", "--problem", "2",
+            "--candidate", Candidate("correct", 1, 2), "--format", "json", "--perf-trials", "3", "--trials", "2", "--inputs", "device"], console);
+        Assert.That(code, Is.Zero, console.Output);
+        using var doc = JsonDocument.Parse(console.Output.Trim());
+        Assert.That(doc.RootElement.GetProperty("status").GetString(), Is.EqualTo("correct"));
+        Assert.That(doc.RootElement.GetProperty("inputs").GetString(), Is.EqualTo("device"));
+    }
+
+    [Test]
     public async Task Eval_UnknownProblem_IsBadInput()
     {
         var code = await KbhApp.RunAsync(["eval", "--kernelbench", Paths.SampleProblems, "--level", "1", "--problem", "99",
