@@ -82,11 +82,7 @@ public sealed class ReportCommandTests
     [Test]
     public async Task Report_RunOfAnotherHarnessVersion_SaysWhichAndMarksItPartial()
     {
-        var run = RunFolderBuilder.WorkedExample(_temp.Sub("run"));
-        var manifestPath = Path.Combine(run, RunStore.ManifestFile);
-        var json = JsonNode.Parse(File.ReadAllText(manifestPath))!;
-        json["harness_version"] = "0.0.7 (commit 1234567)";
-        File.WriteAllText(manifestPath, json.ToJsonString());
+        var run = RunMadeBy("0.0.7 (commit 1234567)");
         var (code, output) = await Kbh("report", run);
         Assert.That(code, Is.Zero, output);
         Assert.That(output, Does.Contain("made by harness 0.0.7, reported by "));
@@ -96,14 +92,21 @@ public sealed class ReportCommandTests
     [Test]
     public async Task Report_RunOfThisVersionAnotherCommit_IsNotPartial()
     {
-        var run = RunFolderBuilder.WorkedExample(_temp.Sub("run"));
-        var manifestPath = Path.Combine(run, RunStore.ManifestFile);
-        var json = JsonNode.Parse(File.ReadAllText(manifestPath))!;
-        json["harness_version"] = "0.1.0 (commit 1234567)";
-        File.WriteAllText(manifestPath, json.ToJsonString());
+        var run = RunMadeBy("0.1.0 (commit 1234567)");
         var (code, output) = await Kbh("report", run);
         Assert.That(code, Is.Zero, output);
         Assert.That(Summary(run), Does.Contain(",false\n"));
+    }
+
+    // The worked example, as if written by the given harness version.
+    private string RunMadeBy(string harnessVersion)
+    {
+        var run = RunFolderBuilder.WorkedExample(_temp.Sub("run"));
+        var manifestPath = Path.Combine(run, RunStore.ManifestFile);
+        var json = JsonNode.Parse(File.ReadAllText(manifestPath))!;
+        json["harness_version"] = harnessVersion;
+        File.WriteAllText(manifestPath, json.ToJsonString());
+        return run;
     }
 
     [Test]
