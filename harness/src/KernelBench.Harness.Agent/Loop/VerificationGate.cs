@@ -16,15 +16,14 @@ public sealed class VerificationGate(IVerifier verifier, int? slots)
 
     public async Task<(Verdict Verdict, double WaitSeconds, double Seconds)> VerifyAsync(Problem problem, string code, CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
-        if (_slots is not null)
-            await _slots.WaitAsync(cancellationToken);
-        var waited = clock.Elapsed.TotalSeconds;
+        var waited = await _slots.WaitTimedAsync(cancellationToken);
         try
         {
+            var clock = Stopwatch.StartNew();
             var verdict = await verifier.VerifyAsync(problem, code, cancellationToken);
-            var queued = Math.Min(Math.Max(0, verdict.QueueSeconds), clock.Elapsed.TotalSeconds - waited);
-            return (verdict, waited + queued, clock.Elapsed.TotalSeconds - waited - queued);
+            var seconds = clock.Elapsed.TotalSeconds;
+            var queued = Math.Min(Math.Max(0, verdict.QueueSeconds), seconds);
+            return (verdict, waited + queued, seconds - queued);
         }
         finally
         {

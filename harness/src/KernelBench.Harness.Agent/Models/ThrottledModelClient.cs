@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using KernelBench.Harness.Scoring;
 
 namespace KernelBench.Harness.Agent.Models;
 
@@ -16,9 +16,7 @@ public sealed class ThrottledModelClient(IModelClient inner, int limit) : IModel
 
     public async Task<ModelReply> CompleteAsync(ModelRequest request, CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
-        await _slots.WaitAsync(cancellationToken);
-        var waited = clock.Elapsed.TotalSeconds;
+        var waited = await _slots.WaitTimedAsync(cancellationToken);
         try
         {
             var reply = await inner.CompleteAsync(request, cancellationToken);

@@ -62,10 +62,7 @@ public sealed class MultiDeviceVerifier : IDisposableVerifier
     public async Task<Verdict> VerifyAsync(Problem problem, string candidateSource, CancellationToken cancellationToken)
     {
         var lane = Pin(problem.Key);
-        var queued = System.Diagnostics.Stopwatch.StartNew();
-        if (lane.Slots is not null)
-            await lane.Slots.WaitAsync(cancellationToken);
-        var waited = queued.Elapsed.TotalSeconds;
+        var waited = await lane.Slots.WaitTimedAsync(cancellationToken);
         try
         {
             var verdict = await lane.Verifier.VerifyAsync(problem, candidateSource, cancellationToken);

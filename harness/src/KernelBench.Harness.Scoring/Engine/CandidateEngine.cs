@@ -41,9 +41,7 @@ public sealed class CandidateEngine : IDisposableVerifier
 
     public async Task<Verdict> VerifyAsync(Problem problem, string candidateSource, CancellationToken cancellationToken)
     {
-        var queued = System.Diagnostics.Stopwatch.StartNew();
-        await _gate.WaitAsync(cancellationToken);
-        var waited = queued.Elapsed.TotalSeconds;
+        var waited = await _gate.WaitTimedAsync(cancellationToken);
         try
         {
             var verdict = await JudgeAsync(problem, candidateSource, cancellationToken);

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using KernelBench.Harness.Problems;
 using KernelBench.Harness.Scoring.Verdicts;
 
@@ -69,9 +68,7 @@ public sealed class PipelinedVerifier : IDisposableVerifier
 
     private async Task<Built> BuildAsync(Problem problem, string source, CancellationToken ct)
     {
-        var clock = Stopwatch.StartNew();
-        await _slots.WaitAsync(ct);
-        var queued = clock.Elapsed.TotalSeconds;
+        var queued = await _slots.WaitTimedAsync(ct);
         if (!_idle.TryTake(out var builder))
         {
             builder = _newBuilder();
