@@ -38,16 +38,19 @@ public sealed class MultiDeviceVerifier : IDisposableVerifier
     /// (or an unknown number of) visible GPU: one verifier on that device string, as configured. `cuda` with several
     /// GPUs, or a `gpus:` list: one per GPU (<see cref="DeviceList"/>). <paramref name="visibleCount"/> is asked only then.
     /// </summary>
-    public static MultiDeviceVerifier For(string device, IReadOnlyList<int>? gpus, Func<int?> visibleCount, Func<string, IVerifier> create)
+    public static MultiDeviceVerifier For(string device, IReadOnlyList<int>? gpus, Func<int?> visibleCount, Func<string, IVerifier> create) =>
+        new(DevicesFor(device, gpus, visibleCount), create, workersPerDevice: null);
+
+    /// <summary>The devices <see cref="For"/> puts a verifier on (see there); <paramref name="visibleCount"/> is asked only for `cuda`.</summary>
+    public static IReadOnlyList<GpuDevice> DevicesFor(string device, IReadOnlyList<int>? gpus, Func<int?> visibleCount)
     {
         if (device != "cuda")
-            return new MultiDeviceVerifier([new GpuDevice(device, null)], create, workersPerDevice: null);
+            return [new GpuDevice(device, null)];
         var count = visibleCount();
         if (gpus is null && count is not > 1)
-            return new MultiDeviceVerifier([new GpuDevice(device, null)], create, workersPerDevice: null);
+            return [new GpuDevice(device, null)];
         // An unknown count cannot refuse a listed ordinal; the worker then checks its device when it starts.
-        var devices = DeviceList.Resolve(device, gpus, System.Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES"), count ?? int.MaxValue);
-        return new MultiDeviceVerifier(devices, create, workersPerDevice: null);
+        return DeviceList.Resolve(device, gpus, System.Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES"), count ?? int.MaxValue);
     }
 
     public IReadOnlyList<GpuDevice> Devices => _lanes.Select(l => l.Device).ToList();

@@ -16,14 +16,10 @@ internal static class EvalLanes
 {
     public static EvalVerifier Create(EvalCommand.Settings settings, EngineOptions options)
     {
-        var visible = System.Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES");
-        IReadOnlyList<GpuDevice> devices;
-        if (settings.Gpus is { } list)
-            devices = DeviceList.Resolve("cuda", ParseGpus(list), visible, GpuCount.Visible() ?? int.MaxValue);
-        else if (settings.Device == "cuda" && GpuCount.Visible() is > 1 and var count)
-            devices = DeviceList.Resolve("cuda", null, visible, count);
-        else
-            devices = [new GpuDevice(settings.Device, null)]; // one device as given: its verdicts stay as the engine records them
+        // The same devices `kbh run` gets; --gpus picks ordinals whatever cuda[:N] --device names.
+        var devices = settings.Gpus is { } list
+            ? MultiDeviceVerifier.DevicesFor("cuda", ParseGpus(list), GpuCount.Visible)
+            : MultiDeviceVerifier.DevicesFor(settings.Device, null, GpuCount.Visible);
         var lanes = devices.SelectMany(d => Enumerable.Repeat(d, settings.Workers)).ToList();
         var checks = new MultiDeviceVerifier(lanes,
             device => new CandidateEngine(options with { Settings = options.Settings with { Device = device } }, ScoringValidators.Default()),
