@@ -11,47 +11,43 @@ namespace KernelBench.Harness.Reports.KernelBenchImport;
 /// </summary>
 public sealed class Baseline(IReadOnlyDictionary<int, (string Name, TimingSummary Timing)> byId)
 {
-    private readonly IReadOnlyDictionary<int, (string Name, TimingSummary Timing)> _byId = byId;
-
-    public (string Name, TimingSummary Timing)? For(int id) => _byId.TryGetValue(id, out var t) ? t : null;
+    public (string Name, TimingSummary Timing)? For(int id) => byId.TryGetValue(id, out var t) ? t : null;
 
     /// <summary>Every levelN section of a baseline file, by problem: for the torch.compile reference columns.</summary>
     public static IReadOnlyDictionary<ProblemKey, TimingSummary> LoadAllLevels(string path)
     {
-        JsonObject? root;
-        try
-        {
-            root = JsonNode.Parse(File.ReadAllText(path)) as JsonObject;
-        }
-        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
-        {
-            throw new ReportInputException($"{path}: not a KernelBench baseline timing file ({e.Message}).");
-        }
+        var root = ReadRoot(path);
         var levels = root?.Where(kv => kv.Key.StartsWith("level", StringComparison.Ordinal) && int.TryParse(kv.Key[5..], out _)).ToList() ?? [];
         if (levels.Count == 0)
             throw new ReportInputException($"{path}: not a KernelBench baseline timing file (no \"levelN\" section).");
         var map = new Dictionary<ProblemKey, TimingSummary>();
-        foreach (var (name, _) in levels)
+        foreach (var (name, node) in levels)
         {
             var level = int.Parse(name[5..], System.Globalization.CultureInfo.InvariantCulture);
-            foreach (var (id, (_, timing)) in Load(path, level)._byId)
+            foreach (var (id, (_, timing)) in Section(path, level, node))
                 map[new ProblemKey(level, id)] = timing;
         }
         return map;
     }
 
-    public static Baseline Load(string path, int level)
+    public static Baseline Load(string path, int level) => new(Section(path, level, ReadRoot(path)?[$"level{level}"]));
+
+    private static JsonObject? ReadRoot(string path)
     {
-        JsonObject? levelNode;
         try
         {
-            levelNode = JsonNode.Parse(File.ReadAllText(path))?[$"level{level}"] as JsonObject;
+            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject;
         }
-        catch (Exception e) when (e is JsonException or IOException)
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
         {
             throw new ReportInputException($"{path}: not a KernelBench baseline timing file ({e.Message}).");
         }
-        if (levelNode is null)
+    }
+
+    // One "levelN" section: problem id (the number before the first '_' of its file name) -> file name and timing.
+    private static Dictionary<int, (string, TimingSummary)> Section(string path, int level, JsonNode? node)
+    {
+        if (node is not JsonObject levelNode)
             throw new ReportInputException($"{path}: no \"level{level}\" section.");
         var map = new Dictionary<int, (string, TimingSummary)>();
         foreach (var (file, stats) in levelNode)
@@ -60,6 +56,6 @@ public sealed class Baseline(IReadOnlyDictionary<int, (string Name, TimingSummar
             if (int.TryParse(prefix, out var id) && SampleAttempt.Timing(stats as JsonObject, null) is { } timing)
                 map[id] = (Path.GetFileNameWithoutExtension(file), timing);
         }
-        return new Baseline(map);
+        return map;
     }
 }
