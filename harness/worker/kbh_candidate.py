@@ -24,9 +24,10 @@ def check(module, problem, reference, req, device, dtype):
     kbh_check.poison_freed_memory(device)
     earlier = []
     worst_max, worst_mean = 0.0, 0.0
+    on_device = req.get("inputs") == "device"
     with torch.no_grad():
         for trial, trial_seed in enumerate(kbh_load.trial_seeds(seed, req["correctness_trials"])):
-            inputs = kbh_check.trial_inputs(problem, trial_seed, device, dtype, req.get("inputs") == "device")
+            inputs = kbh_check.trial_inputs(problem, trial_seed, device, dtype, on_device)
             snapshots = [kbh_guard.clone(t) if isinstance(t, torch.Tensor) else t for t in inputs]
             out = model(*inputs)
             if device.type == "cuda":
@@ -53,7 +54,7 @@ def check(module, problem, reference, req, device, dtype):
 
         # Same inputs twice: a result that is the very same storage twice is a cached one.
         del earlier
-        inputs = kbh_check.trial_inputs(problem, seed, device, dtype, req.get("inputs") == "device")
+        inputs = kbh_check.trial_inputs(problem, seed, device, dtype, on_device)
         first = model(*inputs)
         findings += kbh_hacks.memoised(model(*inputs), [first])
         del first

@@ -56,9 +56,10 @@ def run_reference(problem, req, device, dtype):
     model = kbh_load.build_model(problem.Model, init_inputs(problem, req["seed"], device, dtype), req["seed"], device,
                                  dtype)
     outputs, aliases = [], False
+    on_device = req.get("inputs") == "device"
     with torch.no_grad():
         for seed in kbh_load.trial_seeds(req["seed"], req["correctness_trials"]):
-            inputs = trial_inputs(problem, seed, device, dtype, req.get("inputs") == "device")
+            inputs = trial_inputs(problem, seed, device, dtype, on_device)
             out = model(*inputs)
             aliases = aliases or kbh_hacks._overlap(kbh_hacks._storages(kbh_hacks.flatten(out)),
                                                     kbh_hacks._storages(inputs))
@@ -67,7 +68,7 @@ def run_reference(problem, req, device, dtype):
             del out, inputs
         times = []
         if req.get("measure_performance", True):
-            inputs = trial_inputs(problem, req["seed"], device, dtype, req.get("inputs") == "device")
+            inputs = trial_inputs(problem, req["seed"], device, dtype, on_device)
             times = kbh_timing.time_calls(lambda: model(*inputs), device, req["timing_method"], req["warmup"],
                                           req["perf_trials"])
             del inputs

@@ -28,6 +28,10 @@ public sealed class RunSession
         Model = model;
     }
 
+    // The config's answer source (or the caller's, in tests), capped at model.max_concurrent_requests when set.
+    private static IModelClient OpenModel(ModelSettings settings, Func<ModelSettings, IModelClient>? models) =>
+        ThrottledModelClient.Wrap((models ?? (m => ModelClientFactory.Create(m)))(settings), settings.MaxConcurrentRequests);
+
     public RunConfig Config { get; }
     public RunStore Store { get; }
     public IReadOnlyList<Problem> Problems { get; }
@@ -47,7 +51,7 @@ public sealed class RunSession
         var all = Select(config);
         var problems = shard is null ? all : ShardSelector.Select(all, shard);
         var prompts = PromptSet.Load(config.Prompts);
-        var model = ThrottledModelClient.Wrap((models ?? (m => ModelClientFactory.Create(m)))(config.Model), config.Model.MaxConcurrentRequests);
+        var model = OpenModel(config.Model, models);
         var store = RunStore.Create(config.Out, new RunManifest
         {
             RunId = $"{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}-{Path.GetFileName(config.Out.TrimEnd('/'))}",
@@ -86,7 +90,7 @@ public sealed class RunSession
         var hash = ProblemSet.ComputeHash(problems);
         if (store.Manifest.ProblemSetHash.Length > 0 && hash != store.Manifest.ProblemSetHash)
             throw new RunStoreException($"{folder}: the problem files under {config.KernelBench} changed since this run began; results would mix versions. Start a new run.");
-        var model = ThrottledModelClient.Wrap((models ?? (m => ModelClientFactory.Create(m)))(config.Model), config.Model.MaxConcurrentRequests);
+        var model = OpenModel(config.Model, models);
         return new RunSession(config, store, problems, PromptSet.Load(config.Prompts), model);
     }
 

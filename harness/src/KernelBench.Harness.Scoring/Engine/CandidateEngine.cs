@@ -122,10 +122,6 @@ public sealed class CandidateEngine : IDisposableVerifier
         }
     }
 
-    /// <summary>The build stage's verdict when the candidate is rejected or does not build, else null.</summary>
-    public async Task<Verdict?> BuildAsync(Problem problem, string source, CancellationToken ct) =>
-        (await BuildStageAsync(problem, source, ct)).Failed;
-
     // Checks that need no worker: an unusable source, and the static validators (a rejection, or flags to carry).
     private (Verdict? Done, List<string> StaticFlags) Screen(Problem problem, string source, VerdictFactory verdicts)
     {

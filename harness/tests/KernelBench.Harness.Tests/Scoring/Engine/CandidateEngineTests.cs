@@ -178,8 +178,8 @@ public class CandidateEngineTests
     [Test]
     public async Task BuildAsync_SyntaxErrorAndGoodCandidate_ReportsOnlyTheFailure()
     {
-        var failed = await _engine.BuildAsync(Sample(1, 1), Fixture("syntax_error.py"), CancellationToken.None);
-        var built = await _engine.BuildAsync(Sample(1, 2), SampleCandidate("correct", 1, 2), CancellationToken.None);
+        var (failed, _) = await _engine.BuildStageAsync(Sample(1, 1), Fixture("syntax_error.py"), CancellationToken.None);
+        var (built, _) = await _engine.BuildStageAsync(Sample(1, 2), SampleCandidate("correct", 1, 2), CancellationToken.None);
         Assert.That(failed!.Status, Is.EqualTo(VerdictStatus.CompileError));
         Assert.That(built, Is.Null);
     }
