@@ -37,23 +37,29 @@ def answer(code, reasoning, style):
     return {"content": f"Here is the new architecture.\n\n```python\n{code}```\n", "reasoning": reasoning, "style": style}
 
 
+# Per mode: the two answers' source files, their problems, the extension-name prefix, and the L1 kernel's line with
+# the versions of it that do not compile and that compute the wrong thing. cpu's L2 answer is PyTorch only (no name=).
+MODES = {
+    "cuda": {"files": ("problems/gpu-candidates/level1/19.py", "problems/gpu-candidates/level2/12.py"),
+             "keys": ("L1/19", "L2/12"), "prefix": "kbh_agent_", "rename_l2": True,
+             "op": "y[i] = fmaxf(x[i], 0.0f);", "broken": f"y[i] = fmaxf(x[i], {BROKEN});",
+             "wrong": "y[i] = fmaxf(x[i], 0.0f) * 0.5f;"},
+    "cpu": {"files": ("problems/candidates/correct/level1/1.py", "problems/candidates/correct/level2/1.py"),
+            "keys": ("L1/1", "L2/1"), "prefix": "kbh_agent_cpu_", "rename_l2": False,
+            "op": "o[i] = in[i] * 2.0f + 1.0f;", "broken": f"o[i] = in[i] * {BROKEN} + 1.0f;",
+            "wrong": "o[i] = in[i] * 2.0f + 1.5f;"},
+}
+
+
 def plan(mode):
-    if mode == "cuda":
-        l1, l2 = read("problems/gpu-candidates/level1/19.py"), read("problems/gpu-candidates/level2/12.py")
-        op = "y[i] = fmaxf(x[i], 0.0f);"
-        k1, k2 = "L1/19", "L2/12"
-        broken = swap(rename(l1, "kbh_agent_l1_19_a1"), op, f"y[i] = fmaxf(x[i], {BROKEN});")
-        wrong = swap(rename(l1, "kbh_agent_l1_19_a2"), op, "y[i] = fmaxf(x[i], 0.0f) * 0.5f;")
-        right = rename(l1, "kbh_agent_l1_19_a3")
-        fused = rename(l2, "kbh_agent_l2_12_a1")
-    else:
-        l1, l2 = read("problems/candidates/correct/level1/1.py"), read("problems/candidates/correct/level2/1.py")
-        op = "o[i] = in[i] * 2.0f + 1.0f;"
-        k1, k2 = "L1/1", "L2/1"
-        broken = swap(rename(l1, "kbh_agent_cpu_l1_1_a1"), op, f"o[i] = in[i] * {BROKEN} + 1.0f;")
-        wrong = swap(rename(l1, "kbh_agent_cpu_l1_1_a2"), op, "o[i] = in[i] * 2.0f + 1.5f;")
-        right = rename(l1, "kbh_agent_cpu_l1_1_a3")
-        fused = rename(l2, "kbh_agent_cpu_l2_1_a1") if "name=" in l2 else l2
+    m = MODES[mode]
+    l1, l2 = (read(f) for f in m["files"])
+    k1, k2 = m["keys"]
+    name = lambda key, n: f"{m['prefix']}{key.lower().replace('/', '_')}_a{n}"  # "L1/19", 1 -> kbh_agent_l1_19_a1
+    broken = swap(rename(l1, name(k1, 1)), m["op"], m["broken"])
+    wrong = swap(rename(l1, name(k1, 2)), m["op"], m["wrong"])
+    right = rename(l1, name(k1, 3))
+    fused = rename(l2, name(k2, 1)) if m["rename_l2"] else l2
     script = {
         k1: [answer(broken, "The op is elementwise; one thread per element, grid-stride loop.", "field"),
              answer(wrong, "The build failed on an undeclared identifier; use the literal zero.", "think"),
