@@ -6,7 +6,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
 packages=(python3-torch libtorch-dev ninja-build pybind11-dev)
 # Any of them not installed (dpkg-query names each; a package it has never seen is an error line): install them all.
-if dpkg-query -W -f='${Package} ${Status}\n' "${packages[@]}" 2>&1 | grep -qv " install ok installed$"; then
+# (Captured first: under pipefail dpkg-query's own failure for an unknown package would hide grep's answer.)
+installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${packages[@]}" 2>&1 || true)
+if grep -qv " install ok installed$" <<<"$installed"; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${packages[@]}" >/dev/null
 fi

@@ -10,6 +10,11 @@ Safety with several processes: one flock per key serialises builds of the same k
 temporary folder and becomes an entry only by an atomic rename after the library and the marker file are written, so
 a killed build never looks finished and two processes building the same source produce one entry.
 
+Each build runs its compiles through kbh_cc.py (CXX and PYTORCH_NVCC point at it): a per-object cache below the
+per-extension one, a precompiled header for the bindings file and light torch headers for kernel sources, each falling
+back to the plain compile. Which of these each file got is kept in the entry and in stats() ("objects").
+KBH_FAST_BUILDS=0 turns the launcher off (plain torch builds, still cached per extension).
+
 Works with torch 1.13 and 2.x (the wrapped functions' own signatures are bound, so new keyword arguments pass through).
 """
 
@@ -44,10 +49,44 @@ def install(cache_root):
     os.makedirs(root, exist_ok=True)
     # Triton keys its own cache by source, options and target; pointing it here makes it survive across runs too.
     os.environ.setdefault("TRITON_CACHE_DIR", os.path.join(root, TRITON_DIR))
+    if os.environ.get("KBH_FAST_BUILDS", "1") != "0":
+        _install_launcher(root, cpp)
     for fn_name in ("load_inline", "load"):
         original = _installed.get(fn_name) or getattr(cpp, fn_name)
         _installed[fn_name] = original
         setattr(cpp, fn_name, _wrap(original, fn_name, root))
+
+
+def _install_launcher(root, cpp):
+    """Point torch's C++ and CUDA compilers at kbh_cc.py. The scripts are named by their content, so processes that
+    install at once write the same files; an existing script is never rewritten."""
+    launcher = os.path.join(os.path.dirname(os.path.abspath(__file__)), "kbh_cc.py")
+    if not os.path.isfile(launcher) or _installed.get("launcher"):
+        return
+    real_cxx = os.environ.get("CXX") or "c++"
+    os.environ["CXX"] = _launcher_script(root, launcher, real_cxx)
+    cuda_home = getattr(cpp, "CUDA_HOME", None)
+    real_nvcc = os.environ.get("PYTORCH_NVCC") or (os.path.join(cuda_home, "bin", "nvcc") if cuda_home else None)
+    if real_nvcc:
+        os.environ["PYTORCH_NVCC"] = _launcher_script(root, launcher, real_nvcc)
+    os.environ["KBH_CC_ROOT"] = os.path.join(root, "cc")
+    os.environ["KBH_CC_SALT"] = json.dumps(_environment(), sort_keys=True)
+    _installed["launcher"] = (real_cxx, real_nvcc)
+
+
+def _launcher_script(root, launcher, real):
+    # Named like the real compiler: torch's compiler checks look at the name, then ask it (-v), which passes through.
+    text = '#!/bin/sh\nexec "%s" -S "%s" "%s" "$@"\n' % (sys.executable, launcher, real)
+    folder = os.path.join(root, "cc", "bin", hashlib.sha256(text.encode()).hexdigest()[:16])
+    path = os.path.join(folder, os.path.basename(real))
+    if not os.path.isfile(path):
+        os.makedirs(folder, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+        with os.fdopen(fd, "w") as f:
+            f.write(text)
+        os.chmod(tmp, 0o755)
+        os.rename(tmp, path)
+    return path
 
 
 def stats():
@@ -135,17 +174,26 @@ def _load_or_build(root, key, call, build):
         tmp = tempfile.mkdtemp(prefix=".tmp-%s-" % key, dir=root)
         os.chmod(tmp, 0o755)  # mkdtemp makes it private; the published entry is shared like the rest of the cache
         started = time.monotonic()
+        log = os.path.join(tmp, "kbh-build-log.jsonl")
+        previous_log = os.environ.get("KBH_BUILD_LOG")
+        os.environ["KBH_BUILD_LOG"] = log  # kbh_cc.py appends a line per compiled file
         try:
             result = build(tmp)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)  # a compile error is the candidate's verdict, not a cache entry
             raise
+        finally:
+            if previous_log is None:
+                os.environ.pop("KBH_BUILD_LOG", None)
+            else:
+                os.environ["KBH_BUILD_LOG"] = previous_log
         seconds = time.monotonic() - started
+        objects = _read_log(log)
         library = os.path.join(tmp, name + ".so")
         if not os.path.isfile(library):
             raise RuntimeError("kbh build cache: torch built no %s.so in %s" % (name, tmp))
         meta = {"key": key, "name": name, "library": name + ".so", "build_seconds": round(seconds, 3),
-                "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "env": _environment()}
+                "objects": objects, "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "env": _environment()}
         _write_marker(tmp, meta)
         if os.path.isdir(entry):  # an unmarked leftover cannot be loaded; clear it so the rename succeeds
             shutil.rmtree(entry, ignore_errors=True)
@@ -154,8 +202,18 @@ def _load_or_build(root, key, call, build):
         _stats["misses"] += 1
         _stats["builds"] += 1
         _stats["build_seconds"] += seconds
-        _stats["entries"].append({"key": key, "name": name, "hit": False, "seconds": round(seconds, 3)})
+        _stats["entries"].append({"key": key, "name": name, "hit": False, "seconds": round(seconds, 3),
+                                  "objects": objects})
         return result
+
+
+def _read_log(path):
+    """The launcher's lines for this build ({file, mode, seconds}); empty when the launcher was off."""
+    try:
+        with open(path) as f:
+            return [json.loads(line) for line in f if line.strip()]
+    except (OSError, ValueError):
+        return []
 
 
 def _complete(entry):

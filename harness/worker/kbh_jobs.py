@@ -43,6 +43,25 @@ def _tail(text, limit=3000):
     return text if len(text) <= limit else "..." + text[-limit:]
 
 
+def _cache_entries():
+    cache = sys.modules.get("kbh_build_cache")
+    return cache.stats()["entries"] if cache else []
+
+
+def _build_modes(entries):
+    """How each extension of this build was made: loaded from the extension cache, or file by file as kbh_cc.py
+    compiled it (object-cache, pch, light, plain, plain-after-light, ...)."""
+    modes = []
+    for e in entries:
+        if e.get("hit"):
+            modes.append(f"{e['name']}: library-cache")
+        elif e.get("objects"):
+            modes.extend(f"{e['name']}/{o['file']}: {o['mode']}" for o in e["objects"])
+        else:
+            modes.append(f"{e['name']}: plain")
+    return modes
+
+
 class Jobs:
     def __init__(self):
         if os.environ.get("KBH_BUILD_CACHE"):
@@ -93,6 +112,7 @@ class Jobs:
         with open(req["candidate_path"], "rb") as f:
             source = f.read().decode("utf-8")
         threads_before = kbh_guard.active_threads()
+        self._entries_before = _cache_entries()
         start = time.perf_counter()
         info = {"build_seconds": 0.0, "extensions_built": 0, "kinds": []}
         try:
@@ -120,7 +140,8 @@ class Jobs:
     def _build_info(self, start):
         return {"build_seconds": time.perf_counter() - start if self.tracker.count else 0.0,
                 "extension_seconds": self.tracker.seconds,
-                "extensions_built": self.tracker.count, "kinds": sorted(self.tracker.kinds)}
+                "extensions_built": self.tracker.count, "kinds": sorted(self.tracker.kinds),
+                "build_modes": _build_modes(_cache_entries()[len(getattr(self, "_entries_before", [])):])}
 
     def reference(self, req, device, dtype):
         self.references.clear()  # one problem's reference (and inputs) at a time

@@ -120,6 +120,9 @@ public sealed record EvalConfig
     /// <summary>Where get_inputs() runs: cpu (as KernelBench) or device (on the GPU: faster, other values).</summary>
     public string Inputs { get; init; } = "cpu";
 
+    /// <summary>fast (kbh's compiler launcher, each shortcut falling back to the plain compile) or plain (torch's own build).</summary>
+    public string Builds { get; init; } = "fast";
+
     /// <summary>CPU workers building candidates ahead of the GPU checks; null: one per core on a GPU, none on a CPU run.</summary>
     public int? BuildWorkers { get; init; }
 

@@ -147,7 +147,7 @@ public static class RunConfigLoader
     {
         if (s is null)
             return new EvalConfig();
-        s.Expect("correctness_trials", "perf_trials", "seed", "precision", "atol", "rtol", "legacy_tolerance", "timing", "timeout_s", "backend", "build_workers", "inputs");
+        s.Expect("correctness_trials", "perf_trials", "seed", "precision", "atol", "rtol", "legacy_tolerance", "timing", "timeout_s", "backend", "build_workers", "inputs", "builds");
         var eval = new EvalConfig
         {
             CorrectnessTrials = s.Int("correctness_trials", 1, 1000) ?? 5,
@@ -161,6 +161,7 @@ public static class RunConfigLoader
             TimeoutSeconds = s.Double("timeout_s", 1, 86_400) ?? 300,
             BuildWorkers = s.Int("build_workers", 0, 4096),
             Inputs = s.Choice("inputs", "cpu", "cpu", "device"),
+            Builds = s.Choice("builds", "fast", "fast", "plain"),
             Backend = s.Choice("backend", "cuda", "cuda", "cpp", "triton", "tilelang", "cute", "thunderkittens", "pytorch"),
         };
         s.Finish();

@@ -15,6 +15,13 @@ public sealed class BuildCache(string root)
     /// <summary>Triton's own cache (TRITON_CACHE_DIR), kept inside the root: not an entry, but cleared with the rest.</summary>
     public const string TritonFolder = ".triton";
 
+    /// <summary>
+    /// The compiler launcher's store (kbh_cc.py): objects/ (one compiled file per key), pch/ (precompiled
+    /// torch/extension.h per compiler and flags), include/ (the light header), bin/ (the launcher scripts).
+    /// Not an entry, but counted and cleared with the rest.
+    /// </summary>
+    public const string LauncherFolder = "cc";
+
     /// <summary>Environment variable that moves the cache.</summary>
     public const string RootVariable = "KBH_CACHE";
 
@@ -40,9 +47,15 @@ public sealed class BuildCache(string root)
         var entries = Entries();
         var unfinished = Directory.Exists(Root)
             ? new DirectoryInfo(Root).EnumerateDirectories()
-                .Count(d => d.Name != TritonFolder && !File.Exists(Path.Combine(d.FullName, MarkerFile)))
+                .Count(d => d.Name != TritonFolder && d.Name != LauncherFolder && !File.Exists(Path.Combine(d.FullName, MarkerFile)))
             : 0;
-        return new BuildCacheInfo(Root, entries.Count, entries.Sum(e => e.Bytes), entries.FirstOrDefault()?.Created, unfinished);
+        var launcher = new DirectoryInfo(Path.Combine(Root, LauncherFolder));
+        var objects = Path.Combine(launcher.FullName, "objects");
+        return new BuildCacheInfo(Root, entries.Count, entries.Sum(e => e.Bytes), entries.FirstOrDefault()?.Created, unfinished)
+        {
+            Objects = Directory.Exists(objects) ? Directory.EnumerateFiles(objects, "*.o", SearchOption.AllDirectories).Count() : 0,
+            LauncherBytes = launcher.Exists ? launcher.EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length) : 0,
+        };
     }
 
     /// <summary>
@@ -84,5 +97,12 @@ public sealed class BuildCache(string root)
 /// <summary>One finished build: its key (folder name), the extension's name, size on disk, when it finished and how long it took.</summary>
 public sealed record BuildCacheEntry(string Key, string Name, long Bytes, DateTimeOffset Created, double? BuildSeconds);
 
-/// <summary>A summary of the cache: finished entries, their bytes, the newest, and unfinished (building or dead) folders.</summary>
-public sealed record BuildCacheInfo(string Root, int Entries, long Bytes, DateTimeOffset? Newest, int Unfinished);
+/// <summary>
+/// A summary of the cache: finished entries, their bytes, the newest, unfinished (building or dead) folders, and the
+/// compiler launcher's cached objects and bytes (objects and precompiled headers).
+/// </summary>
+public sealed record BuildCacheInfo(string Root, int Entries, long Bytes, DateTimeOffset? Newest, int Unfinished)
+{
+    public int Objects { get; init; }
+    public long LauncherBytes { get; init; }
+}

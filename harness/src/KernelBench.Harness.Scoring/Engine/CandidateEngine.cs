@@ -90,7 +90,7 @@ public sealed class CandidateEngine : IDisposableVerifier
 
         var check = await RunAsync(worker, JobRequests.Check(problem, settings, refKey, key, path, Path.Combine(_workDir, "ext", key)), _options.Worker.CheckTimeout, ct);
         if (check.Outcome != WorkerOutcome.Answered)
-            return verdicts.FromFailure(check, "check") with { BuildSeconds = build.Num("build_seconds"), Flags = staticFlags };
+            return verdicts.FromFailure(check, "check") with { BuildSeconds = build.Num("build_seconds"), BuildModes = VerdictFactory.BuildModes(build), Flags = staticFlags };
         if (check.Status == "bad_input")
             throw new BadInputException(check.Str("reason"));
         var refRuntime = ReferenceRuntime(problem, refKey);
@@ -103,7 +103,7 @@ public sealed class CandidateEngine : IDisposableVerifier
     /// rejected or fails to build (never touching the GPU), else null and the seconds its extensions took to build.
     /// Extensions go to the content-addressed build cache, where the GPU engine loads them without compiling.
     /// </summary>
-    public async Task<(Verdict? Failed, double? BuildSeconds)> BuildStageAsync(Problem problem, string source, CancellationToken ct)
+    public async Task<(Verdict? Failed, double? BuildSeconds, IReadOnlyList<string> BuildModes)> BuildStageAsync(Problem problem, string source, CancellationToken ct)
     {
         await _gate.WaitAsync(ct);
         try
@@ -111,10 +111,10 @@ public sealed class CandidateEngine : IDisposableVerifier
             var sha = CandidateSource.Sha256(source);
             var (screened, staticFlags) = Screen(problem, source, new VerdictFactory(problem, sha, _options.Settings, Environment));
             if (screened is not null)
-                return (screened, null);
+                return (screened, null, []);
             var worker = await EnsureWorkerAsync(ct);
             var (build, failed) = await BuildStageAsync(worker, new VerdictFactory(problem, sha, _options.Settings, Environment), source, sha, ct);
-            return failed is not null ? (failed with { Flags = staticFlags }, null) : (null, build.Num("build_seconds"));
+            return failed is not null ? (failed with { Flags = staticFlags }, null, []) : (null, build.Num("build_seconds"), VerdictFactory.BuildModes(build));
         }
         finally
         {
@@ -142,7 +142,7 @@ public sealed class CandidateEngine : IDisposableVerifier
         if (build.Outcome != WorkerOutcome.Answered)
             return (build, verdicts.FromFailure(build, "build"));
         if (build.Status != "built")
-            return (build, verdicts.Make(VerdictStatus.CompileError, build.Str("reason"), build.OutputTail) with { BuildSeconds = build.Num("build_seconds") });
+            return (build, verdicts.Make(VerdictStatus.CompileError, build.Str("reason"), build.OutputTail) with { BuildSeconds = build.Num("build_seconds"), BuildModes = VerdictFactory.BuildModes(build) });
         return (build, null);
     }
 

@@ -20,7 +20,7 @@ public sealed class PipelinedVerifier : IDisposableVerifier
     private readonly ConcurrentBag<CandidateEngine> _all = new();
     private readonly ConcurrentDictionary<string, Lazy<Task<Built>>> _builds = new(StringComparer.Ordinal);
 
-    private sealed record Built(Verdict? Failed, double? BuildSeconds, double Queued);
+    private sealed record Built(Verdict? Failed, double? BuildSeconds, IReadOnlyList<string> BuildModes, double Queued);
 
     /// <param name="checks">Judges built candidates (the GPU engines).</param>
     /// <param name="newBuilder">Makes a build engine: a CPU worker sharing the check engines' cache folder.</param>
@@ -58,7 +58,12 @@ public sealed class PipelinedVerifier : IDisposableVerifier
             return failed with { QueueSeconds = failed.QueueSeconds + built.Queued };
         var verdict = await _checks.VerifyAsync(problem, candidateSource, cancellationToken);
         // The build's time is the build stage's: the check only loaded what it built.
-        return verdict with { QueueSeconds = verdict.QueueSeconds + built.Queued, BuildSeconds = built.BuildSeconds ?? verdict.BuildSeconds };
+        return verdict with
+        {
+            QueueSeconds = verdict.QueueSeconds + built.Queued,
+            BuildSeconds = built.BuildSeconds ?? verdict.BuildSeconds,
+            BuildModes = built.BuildModes.Count > 0 ? built.BuildModes : verdict.BuildModes,
+        };
     }
 
     private Task<Built> Build(Problem problem, string source, CancellationToken ct) =>
@@ -76,8 +81,8 @@ public sealed class PipelinedVerifier : IDisposableVerifier
         }
         try
         {
-            var (failed, seconds) = await builder.BuildStageAsync(problem, source, ct);
-            return new Built(failed, seconds, queued);
+            var (failed, seconds, modes) = await builder.BuildStageAsync(problem, source, ct);
+            return new Built(failed, seconds, modes, queued);
         }
         finally
         {

@@ -23,6 +23,10 @@ public sealed class VerdictFactory(Problem problem, string candidateSha, EvalSet
         Environment = environment,
     };
 
+    /// <summary>What the build job said of how each extension was built (see <see cref="Verdict.BuildModes"/>).</summary>
+    public static IReadOnlyList<string> BuildModes(WorkerReply build) =>
+        build.Array("build_modes").Select(m => m.GetString() ?? "").Where(m => m.Length > 0).ToList();
+
     /// <summary>A job that did not answer: time-out or a dead worker.</summary>
     public Verdict FromFailure(WorkerReply reply, string stage) => reply.Outcome == WorkerOutcome.TimedOut
         ? Make(VerdictStatus.Timeout, $"{stage}: {reply.Detail}", reply.OutputTail)
@@ -62,6 +66,7 @@ public sealed class VerdictFactory(Problem problem, string candidateSha, EvalSet
             Speedup = speedup,
             Flags = flags,
             BuildSeconds = build.Num("build_seconds"),
+            BuildModes = BuildModes(build),
         };
     }
 }

@@ -37,8 +37,14 @@ public sealed record Verdict
     /// <summary>Non-fatal findings, e.g. "excessive_speedup", "pytorch_only".</summary>
     public IReadOnlyList<string> Flags { get; init; } = [];
 
-    /// <summary>Seconds spent building the candidate's extensions, and which build path was used.</summary>
+    /// <summary>Seconds spent building the candidate's extensions.</summary>
     public double? BuildSeconds { get; init; }
+
+    /// <summary>
+    /// Which build each extension got: "name: library-cache" (loaded, nothing compiled), or per compiled file
+    /// "name/file: mode" with mode object-cache, pch, light, plain, plain-after-light or plain-after-pch.
+    /// </summary>
+    public IReadOnlyList<string> BuildModes { get; init; } = [];
 
     /// <summary>Seconds the candidate waited for a free worker or GPU before judging began: not the candidate's cost.</summary>
     public double QueueSeconds { get; init; }

@@ -21,6 +21,25 @@ public sealed record WorkerOptions
     /// <summary>Folder for the extracted worker, capture files and extension builds; null means the user cache.</summary>
     public string? CacheRoot { get; init; }
 
+    /// <summary>
+    /// Builds through the compiler launcher (kbh_cc.py: per-object cache, light torch headers for kernel files, each
+    /// falling back to the plain compile); false: torch's own build, still cached per extension.
+    /// </summary>
+    public bool FastBuilds { get; init; } = true;
+
+    /// <summary>
+    /// With <see cref="FastBuilds"/>: compile bindings files against a precompiled torch/extension.h, built once per
+    /// compiler and flags. Pays off over many builds (GPU runs); the first build pays for the header.
+    /// </summary>
+    public bool PrecompiledHeaders { get; init; }
+
+    /// <summary>What `builds` settings say: "fast" (launcher, precompiled headers on a GPU) or "plain".</summary>
+    public static WorkerOptions ForBuilds(WorkerOptions options, string builds, string device) => options with
+    {
+        FastBuilds = builds != "plain",
+        PrecompiledHeaders = builds != "plain" && device.StartsWith("cuda", StringComparison.Ordinal),
+    };
+
     /// <summary>Time source for the limits (tests use a fake one).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 

@@ -77,6 +77,8 @@ public sealed class WorkerProcess : IDisposable
         info.Environment["PYTHONNOUSERSITE"] = "1";
         // Every extension a candidate builds goes through the content-addressed build cache (kbh_build_cache.py).
         info.Environment["KBH_BUILD_CACHE"] = Path.Combine(options.CacheRoot ?? WorkerScript.DefaultCacheRoot(), "builds");
+        info.Environment["KBH_FAST_BUILDS"] = options.FastBuilds ? "1" : "0";
+        info.Environment["KBH_CC_PCH"] = options.PrecompiledHeaders ? "1" : "0";
 
         var worker = new WorkerProcess(new Process { StartInfo = info }, options, capture);
         info.Environment["KBH_WORKER_NONCE"] = worker._nonce;

@@ -178,4 +178,13 @@ public class RunConfigLoaderTests
         var ex = Refused(Valid + "\neval: { inputs: gpu }");
         Assert.That(ex.Message, Does.Contain("eval.inputs").And.Contain("cpu").And.Contain("device"));
     }
+
+    [Test]
+    public void Load_EvalBuilds_FastByDefaultPlainOnRequestTypoRefused()
+    {
+        Assert.That(RunConfigLoader.Load(Write(Valid)).Eval.Builds, Is.EqualTo("fast"));
+        Assert.That(RunConfigLoader.Load(Write(Valid + "\neval: { builds: plain }")).Eval.Builds, Is.EqualTo("plain"));
+        var ex = Refused(Valid + "\neval: { builds: quick }");
+        Assert.That(ex.Message, Does.Contain("eval.builds").And.Contain("fast").And.Contain("plain"));
+    }
 }

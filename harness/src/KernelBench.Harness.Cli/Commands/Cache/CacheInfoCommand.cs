@@ -34,6 +34,7 @@ public sealed class CacheInfoCommand(IAnsiConsole console) : Command<CacheInfoCo
         console.MarkupLine($"cache    [bold]{Markup.Escape(info.Root)}[/]{(Directory.Exists(info.Root) ? "" : " (does not exist yet)")}");
         console.MarkupLine($"entries  {info.Entries.ToString(CultureInfo.InvariantCulture)}");
         console.MarkupLine($"size     {FormatBytes(info.Bytes)}");
+        console.MarkupLine($"objects  {info.Objects.ToString(CultureInfo.InvariantCulture)} compiled files, {FormatBytes(info.LauncherBytes)} with precompiled headers");
         console.MarkupLine($"newest   {(info.Newest is { } n ? n.ToString("u", CultureInfo.InvariantCulture) : "-")}");
         if (info.Unfinished > 0)
             console.MarkupLine($"unfinished builds (in progress or killed; never loaded): {info.Unfinished.ToString(CultureInfo.InvariantCulture)}");

@@ -58,6 +58,11 @@ public class MeasureSettings : KernelBenchSettings
     [DefaultValue("cpu")]
     public string Inputs { get; init; } = "cpu";
 
+    [CommandOption("--builds <MODE>")]
+    [Description("fast: compiles through kbh's launcher (object cache, light torch headers, precompiled headers on a GPU), each shortcut falling back to the plain compile; plain: torch's own build. Both cache whole extensions.")]
+    [DefaultValue("fast")]
+    public string Builds { get; init; } = "fast";
+
     [CommandOption("--no-perf")]
     [Description("Check correctness only.")]
     public bool NoPerf { get; init; }
@@ -83,6 +88,8 @@ public class MeasureSettings : KernelBenchSettings
             return ValidationResult.Error($"--precision {Precision}: expected fp32, fp16 or bf16.");
         if (Inputs is not ("cpu" or "device"))
             return ValidationResult.Error($"--inputs {Inputs}: expected cpu or device.");
+        if (Builds is not ("fast" or "plain"))
+            return ValidationResult.Error($"--builds {Builds}: expected fast or plain.");
         if (Timing is not ("cuda_event" or "do_bench" or "host_time"))
             return ValidationResult.Error($"--timing {Timing}: expected cuda_event, do_bench or host_time.");
         if (Trials < 1 || PerfTrials < 1 || Warmup < 0)
@@ -102,11 +109,11 @@ public class MeasureSettings : KernelBenchSettings
             Precision = Precision, TimingMethod = Device == "cpu" ? "host_time" : Timing, Device = Device,
             Backend = Backend, TimeoutSeconds = Timeout, MeasurePerformance = !NoPerf, Inputs = Inputs,
         },
-        Worker = new WorkerOptions
+        Worker = WorkerOptions.ForBuilds(new WorkerOptions
         {
             CheckTimeout = TimeSpan.FromSeconds(Timeout),
             BuildTimeout = TimeSpan.FromSeconds(BuildTimeout),
             ReferenceTimeout = TimeSpan.FromSeconds(Math.Max(Timeout, 600)),
-        },
+        }, Builds, Device),
     };
 }

@@ -13,6 +13,9 @@ public static class VerdictOutput
         var flags = new JsonArray();
         foreach (var f in v.Flags)
             flags.Add(f);
+        var modes = new JsonArray();
+        foreach (var m in v.BuildModes)
+            modes.Add(m);
         return new JsonObject
         {
             ["level"] = v.Level, ["problem_id"] = v.ProblemId, ["problem_name"] = v.ProblemName,
@@ -20,6 +23,7 @@ public static class VerdictOutput
             ["max_abs_diff"] = Finite(v.MaxAbsDiff), ["mean_abs_diff"] = Finite(v.MeanAbsDiff), ["failed_trial"] = v.FailedTrial,
             ["runtime_ms"] = Finite(v.Runtime?.MeanMs), ["ref_runtime_ms"] = Finite(v.RefRuntime?.MeanMs),
             ["speedup"] = Finite(v.Speedup), ["flags"] = flags, ["backend"] = v.Backend, ["build_seconds"] = Finite(v.BuildSeconds),
+            ["build_modes"] = modes,
             ["device"] = v.Settings?.Device, ["inputs"] = v.Settings?.Inputs, ["gpu"] = v.Environment?.GpuName,
             ["candidate_sha256"] = v.CandidateSha256, ["queue_seconds"] = Finite(v.QueueSeconds),
         }.ToJsonString();
@@ -48,6 +52,8 @@ public static class VerdictOutput
             grid.AddRow("reference", $"{rr.MeanMs:F4} ms");
         if (v.Speedup is { } s)
             grid.AddRow("speedup", $"{s:F2}x");
+        if (v.BuildSeconds is { } b)
+            grid.AddRow("build", Markup.Escape($"{b:F1} s" + (v.BuildModes.Count > 0 ? $" ({string.Join(", ", v.BuildModes)})" : "")));
         if (v.Flags.Count > 0)
             grid.AddRow("flags", Markup.Escape(string.Join(", ", v.Flags)));
         console.Write(grid);

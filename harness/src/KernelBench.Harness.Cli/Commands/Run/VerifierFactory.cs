@@ -39,11 +39,11 @@ public static class VerifierFactory
                 TimingMethod = config.Device == "cpu" ? "host_time" : eval.Timing,
                 Device = config.Device, Backend = eval.Backend, TimeoutSeconds = eval.TimeoutSeconds, Inputs = eval.Inputs,
             },
-            Worker = new WorkerOptions
+            Worker = WorkerOptions.ForBuilds(new WorkerOptions
             {
                 CheckTimeout = TimeSpan.FromSeconds(eval.TimeoutSeconds),
                 ReferenceTimeout = TimeSpan.FromSeconds(Math.Max(eval.TimeoutSeconds, 600)),
-            },
+            }, eval.Builds, config.Device),
         };
     }
 }

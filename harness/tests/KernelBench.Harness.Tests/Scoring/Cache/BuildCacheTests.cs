@@ -85,7 +85,9 @@ public class BuildCacheTests
 
             Assert.That(process.ExitCode, Is.Not.Zero);
             Assert.That(stderr, Does.Contain("Error building extension"));
-            Assert.That(Directory.EnumerateDirectories(_root), Is.Empty, "no entry and no leftover build folder");
+            Assert.That(Directory.EnumerateDirectories(_root).Where(d => Path.GetFileName(d) != BuildCache.LauncherFolder), Is.Empty,
+                "no entry and no leftover build folder");
+            Assert.That(new BuildCache(_root).Info().Objects, Is.Zero, "no object of a failed compile is kept");
         }
         finally
         {

@@ -172,14 +172,17 @@ public class CandidateEngineTests
         Assert.That(v.Status, Is.EqualTo(VerdictStatus.Correct), v.Reason + v.CandidateOutput);
         Assert.That(v.Backend, Is.EqualTo("cpp"));
         Assert.That(v.BuildSeconds, Is.GreaterThan(0));
+        // Built here (the launcher's plain compile: no precompiled header on a CPU run), or loaded whole from the cache.
+        Assert.That(v.BuildModes, Has.Count.EqualTo(1));
+        Assert.That(v.BuildModes[0], Does.Match(@"^kbh_sample_scale_shift(/main\.cpp: plain|: library-cache)$"));
         Assert.That(v.Flags, Does.Not.Contain("pytorch_only"));
     }
 
     [Test]
     public async Task BuildAsync_SyntaxErrorAndGoodCandidate_ReportsOnlyTheFailure()
     {
-        var (failed, _) = await _engine.BuildStageAsync(Sample(1, 1), Fixture("syntax_error.py"), CancellationToken.None);
-        var (built, _) = await _engine.BuildStageAsync(Sample(1, 2), SampleCandidate("correct", 1, 2), CancellationToken.None);
+        var (failed, _, _) = await _engine.BuildStageAsync(Sample(1, 1), Fixture("syntax_error.py"), CancellationToken.None);
+        var (built, _, _) = await _engine.BuildStageAsync(Sample(1, 2), SampleCandidate("correct", 1, 2), CancellationToken.None);
         Assert.That(failed!.Status, Is.EqualTo(VerdictStatus.CompileError));
         Assert.That(built, Is.Null);
     }
