@@ -146,9 +146,20 @@ class _Compile:
         key = self.key(source)
         cached = os.path.join(root, "objects", key[:2], key + ".o")
         if os.path.isfile(cached):
-            shutil.copyfile(cached, self.out)
-            self._simple_depfile()
-            return self._log("object-cache", started, 0)
+            return self._from_cache(cached, started)
+        os.makedirs(os.path.dirname(cached), exist_ok=True)
+        # One compile per key at a time: candidates built at once often share their bindings file.
+        with _Lock(cached + ".lock"):
+            if os.path.isfile(cached):
+                return self._from_cache(cached, started)
+            return self._compile_and_store(source, cached, started)
+
+    def _from_cache(self, cached, started):
+        shutil.copyfile(cached, self.out)
+        self._simple_depfile()
+        return self._log("object-cache", started, 0)
+
+    def _compile_and_store(self, source, cached, started):
         text = source.decode("utf-8", "replace")
         lines = text.splitlines()
         mode, rc = "plain", None

@@ -1,0 +1,150 @@
+"""The throughput benchmark's table (scripts/bench-throughput.sh), from what its parts left in one folder: per mode the
+wall time, seconds per candidate, GPU busy share, compile seconds and verdicts; the typical candidate's build alone;
+whether every candidate got the same verdict in every mode; how far the same candidate's speedups moved between modes.
+
+    python3 throughput_table.py BENCH_DIR
+"""
+import json
+import os
+import statistics
+import sys
+
+
+def lines(path):
+    if not os.path.isfile(path):
+        return []
+    out = []
+    for line in open(path):
+        line = line.strip()
+        if line.startswith("{"):
+            try:
+                out.append(json.loads(line))
+            except ValueError:
+                pass
+    return out
+
+
+def load(path):
+    rows = lines(path)
+    return rows[-1] if rows else None
+
+
+def gpu_busy(path):
+    try:
+        values = [float(v) for v in open(path).read().split() if v.replace(".", "", 1).isdigit()]
+    except OSError:
+        return None
+    return statistics.mean(values) if values else None
+
+
+def kbh_mode(folder, mode):
+    summary = load(os.path.join(folder, f"{mode}-summary.json"))
+    rows = lines(os.path.join(folder, f"{mode}.jsonl"))
+    if not summary:
+        return None
+    verdicts = {os.path.basename(r["candidate"]): r for r in rows}
+    return {"wall": summary["wall_s"], "n": summary["candidates"], "gpu": gpu_busy(os.path.join(folder, f"{mode}-gpu.txt")),
+            "compile": sum(r.get("build_seconds") or 0 for r in rows), "judged": len(rows),
+            "status": {k: v["status"] for k, v in verdicts.items()},
+            "speedup": {k: v.get("speedup") for k, v in verdicts.items()},
+            "modes": [m for r in rows for m in (r.get("build_modes") or [])]}
+
+
+def kernelbench_mode(folder):
+    summary = load(os.path.join(folder, "a-summary.json"))
+    rows = lines(os.path.join(folder, "a.jsonl"))
+    if not summary:
+        return None
+    status, speedup = {}, {}
+    for r in rows:
+        b, e = r.get("build") or {}, r.get("eval") or {}
+        status[r["candidate"]] = "compile_error" if not b.get("ok", True) else e.get("status", "runtime_error")
+        speedup[r["candidate"]] = e.get("speedup")
+    return {"wall": summary["wall_s"], "n": summary["candidates"], "gpu": gpu_busy(os.path.join(folder, "a-gpu.txt")),
+            "compile": sum((r.get("build") or {}).get("seconds") or 0 for r in rows), "judged": len(rows),
+            "status": status, "speedup": speedup, "build_phase": summary.get("build_phase_s"),
+            "eval_wall": [r.get("eval_wall_s") for r in rows if r.get("eval_wall_s")],
+            "load": [(r.get("eval") or {}).get("load_seconds") for r in rows if (r.get("eval") or {}).get("load_seconds")]}
+
+
+def fmt(v, spec="{:.1f}"):
+    return "-" if v is None else spec.format(v)
+
+
+def main(folder):
+    modes = {"(a) KernelBench flow": kernelbench_mode(folder), "(b) pipeline, cold cache": kbh_mode(folder, "b"),
+             "(c) pipeline, warm cache": kbh_mode(folder, "c")}
+    env = open(os.path.join(folder, "environment.txt")).read().strip() if os.path.isfile(os.path.join(folder, "environment.txt")) else ""
+    print("# Throughput benchmark\n")
+    print("```\n" + env + "\n```\n")
+    print("| mode | candidates judged | wall s | s / candidate | GPU busy % | compile s (sum) | correct | other verdicts |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, m in modes.items():
+        if not m:
+            print(f"| {name} | not run | | | | | | |")
+            continue
+        correct = sum(1 for s in m["status"].values() if s == "correct")
+        other = {}
+        for s in m["status"].values():
+            if s != "correct":
+                other[s] = other.get(s, 0) + 1
+        print(f"| {name} | {m['judged']}/{m['n']} | {m['wall']} | {fmt(m['wall'] / max(m['n'], 1))} | {fmt(m['gpu'], '{:.0f}')} "
+              f"| {fmt(m['compile'])} | {correct} | {', '.join(f'{k} {v}' for k, v in sorted(other.items())) or '-'} |")
+    a, b, c = modes.values()
+    if a and b:
+        print(f"\nPipeline (b) vs KernelBench flow (a): {a['wall'] / max(b['wall'], 1):.1f}x fewer seconds per candidate.")
+    if a:
+        if a["eval_wall"]:
+            print(f"(a) one fresh process per candidate: median {statistics.median(a['eval_wall']):.1f} s "
+                  f"(of it the candidate's load, extensions already built: median {fmt(statistics.median(a['load']) if a['load'] else None)} s); "
+                  f"build phase {a['build_phase']} s.")
+    for name, m in (("(b)", b), ("(c)", c)):
+        if m and m["modes"]:
+            counts = {}
+            for s in m["modes"]:
+                kind = s.rsplit(": ", 1)[-1]
+                counts[kind] = counts.get(kind, 0) + 1
+            print(f"{name} build modes: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+
+    print("\n## Same verdicts in every mode?\n")
+    names = sorted(set().union(*[m["status"].keys() for m in modes.values() if m]))
+    diffs = []
+    for n in names:
+        seen = {k: m["status"].get(n) for k, m in modes.items() if m}
+        if len(set(seen.values())) > 1:
+            diffs.append((n, seen))
+    if not names:
+        print("no verdicts")
+    elif not diffs:
+        print(f"yes: all {len(names)} candidates got the same verdict in every mode that judged them.")
+    else:
+        print(f"no: {len(diffs)} of {len(names)} differ")
+        for n, seen in diffs:
+            print(f"- {n}: " + ", ".join(f"{k.split(')')[0]}) {v}" for k, v in seen.items()))
+
+    print("\n## Speedups of the same candidate across modes\n")
+    for (x, mx), (y, my) in (((k1, modes[k1]), (k2, modes[k2])) for k1, k2 in
+                             (("(a) KernelBench flow", "(b) pipeline, cold cache"),
+                              ("(b) pipeline, cold cache", "(c) pipeline, warm cache"))):
+        if not mx or not my:
+            continue
+        ratios = [my["speedup"][n] / mx["speedup"][n] for n in names
+                  if mx["speedup"].get(n) and my["speedup"].get(n)]
+        if ratios:
+            dev = sorted(abs(r - 1) * 100 for r in ratios)
+            within = sum(1 for d in dev if d <= 5)
+            print(f"- {y.split(')')[0]}) / {x.split(')')[0]}): {len(ratios)} candidates, median |change| {statistics.median(dev):.1f}%, "
+                  f"max {dev[-1]:.1f}%, within ±5%: {within}/{len(ratios)}")
+
+    print("\n## One typical candidate built alone\n")
+    for label, f in (("torch's plain build (cold)", "alone-plain.json"),
+                     ("kbh fast build, everything cold (precompiled header built first)", "alone-fast-cold.json"),
+                     ("kbh fast build of another candidate, precompiled header present", "alone-fast-next.json")):
+        r = load(os.path.join(folder, f))
+        if r:
+            objs = [f"{o['file']}: {o['mode']} {o['seconds']:.1f} s" for e in r.get("entries", []) for o in e.get("objects", [])]
+            print(f"- {label}: {r.get('seconds', 0):.1f} s" + (f" ({'; '.join(objs)})" if objs else ""))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else ".")
