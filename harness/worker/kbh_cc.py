@@ -75,7 +75,11 @@ def main(argv):
     job = _Compile.parse(real, args)
     if job is None or not os.environ.get("KBH_CC_ROOT"):
         return _exec(real, args)
-    return job.run(os.environ["KBH_CC_ROOT"])
+    try:
+        return job.run(os.environ["KBH_CC_ROOT"])
+    except Exception as e:  # a fault of the launcher's own must never become the candidate's compile error
+        job.log_line("launcher-error: %s: %s" % (type(e).__name__, e), time.monotonic(), 0)
+        return _exec(real, args)
 
 
 def _exec(real, args):
@@ -152,14 +156,14 @@ class _Compile:
         with _Lock(cached + ".lock"):
             if os.path.isfile(cached):
                 return self._from_cache(cached, started)
-            return self._compile_and_store(source, cached, started)
+            return self._compile_and_store(root, source, cached, started)
 
     def _from_cache(self, cached, started):
         shutil.copyfile(cached, self.out)
         self._simple_depfile()
         return self._log("object-cache", started, 0)
 
-    def _compile_and_store(self, source, cached, started):
+    def _compile_and_store(self, root, source, cached, started):
         text = source.decode("utf-8", "replace")
         lines = text.splitlines()
         mode, rc = "plain", None
@@ -203,6 +207,12 @@ class _Compile:
         if self.depfile:
             with open(self.depfile, "w") as f:
                 f.write("%s: %s\n" % (self.out.replace(" ", "\\ "), self.src.replace(" ", "\\ ")))
+
+    def log_line(self, mode, started, rc):
+        try:
+            self._log(mode, started, rc)
+        except OSError:
+            pass
 
     def _log(self, mode, started, rc):
         path = os.environ.get("KBH_BUILD_LOG")
