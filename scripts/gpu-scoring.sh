@@ -11,7 +11,7 @@
 #
 # JUDGE_SECONDS=N stops a part's judging after N seconds (what was judged is kept: each verdict lands as it is made).
 # SKIP_PREBUILD=1 skips a part's own prebuild (another process is building the same sources into the same cache).
-# INPUTS=device makes the refs part's inputs on the GPU (kbh eval --inputs device): Level 1 in seconds, not minutes.
+# INPUTS=device makes the inputs on the GPU (kbh eval --inputs device) in every part: Level 1 in seconds, not minutes.
 #
 # Each part fits in ~9 minutes on one H100 with 16 cores; Level 1's large inputs (6.4 GB for the activations, made on the
 # CPU as KernelBench does) need it split: refs 1 1 25, refs 1 26 50, refs 1 51 75, refs 1 76 100; refs 2 1 50,
@@ -97,7 +97,7 @@ EOF
     PARTNAME=kernels
     : >"$OUT/$PARTNAME.log"
     prebuild problems/gpu-candidates/level*/*.py | tee -a "$OUT/$PARTNAME.log"
-    judge "$PARTNAME" problems/gpu-candidates --trials 5 --perf-trials 100 --warmup 3 --timeout 300
+    judge "$PARTNAME" problems/gpu-candidates --trials 5 --perf-trials 100 --warmup 3 --timeout 300 --inputs "${INPUTS:-cpu}"
     ;;
   prebuild)
     prebuild problems/gpu-candidates/level*/*.py problems/gpu-hacks/*.py
@@ -109,13 +109,13 @@ EOF
     : >"$OUT/$PARTNAME.log"
     mkdir -p "$WORK/cache" && ln -s "$KBH_CACHE/builds" "$WORK/cache/builds"
     lanes=(--gpus 0,0); [ "$DEVICE" = cpu ] && lanes=(--workers 2)
-    KBH_CACHE=$WORK/cache judge "$PARTNAME" problems/gpu-candidates --trials 5 --perf-trials 100 --warmup 3 --timeout 300 "${lanes[@]}"
+    KBH_CACHE=$WORK/cache judge "$PARTNAME" problems/gpu-candidates --trials 5 --perf-trials 100 --warmup 3 --timeout 300 --inputs "${INPUTS:-cpu}" "${lanes[@]}"
     ;;
   hacks)
     PARTNAME=hacks
     : >"$OUT/$PARTNAME.log"
     prebuild problems/gpu-hacks/*.py | tee -a "$OUT/$PARTNAME.log"
-    judge "$PARTNAME" problems/gpu-hacks --trials 2 --perf-trials 20 --warmup 2 --timeout 45
+    judge "$PARTNAME" problems/gpu-hacks --trials 2 --perf-trials 20 --warmup 2 --timeout 45 --inputs "${INPUTS:-cpu}"
     ;;
   *)
     echo "usage: $0 refs LEVEL [FIRST LAST [STEP]] | kernels | hacks | multi | prebuild" >&2
