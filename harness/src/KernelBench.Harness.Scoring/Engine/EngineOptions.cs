@@ -17,4 +17,7 @@ public sealed record EngineOptions
     public double ExcessiveSpeedup { get; init; } = 10;
 
     public string HarnessVersion { get; init; } = "";
+
+    /// <summary>The options of a build worker (<see cref="PipelinedVerifier"/>): the same, at the lowest CPU priority.</summary>
+    public EngineOptions ForBuildWorker() => this with { Worker = Worker with { LowPriority = true } };
 }

@@ -83,6 +83,8 @@ public sealed class WorkerProcess : IDisposable
         var worker = new WorkerProcess(new Process { StartInfo = info }, options, capture);
         info.Environment["KBH_WORKER_NONCE"] = worker._nonce;
         worker._process.Start();
+        if (options.LowPriority)
+            LowerPriority(worker._process);
         Live.TryAdd(worker, 0);
         worker.StartReaders();
         var hello = await worker.NextAnswerAsync(options.StartTimeout, cancellationToken);
@@ -94,6 +96,18 @@ public sealed class WorkerProcess : IDisposable
         }
         worker.Hello = hello.Body.Clone();
         return worker;
+    }
+
+    // nice 19 before the worker runs any build; a process that is already gone has nothing left to lower.
+    private static void LowerPriority(Process process)
+    {
+        try
+        {
+            process.PriorityClass = ProcessPriorityClass.Idle;
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+        }
     }
 
     /// <summary>Sends one job and waits for its answer, at most <paramref name="limit"/>; on time-out the worker is killed.</summary>

@@ -25,7 +25,7 @@ internal static class EvalLanes
             device => new CandidateEngine(options with { Settings = options.Settings with { Device = device } }, ScoringValidators.Default()),
             workersPerDevice: 1);
         var builders = PipelinedVerifier.DefaultWorkers(settings.BuildWorkers, settings.Device);
-        var verifier = PipelinedVerifier.Wrap(checks, () => new CandidateEngine(options, ScoringValidators.Default()), builders);
+        var verifier = PipelinedVerifier.Wrap(checks, () => new CandidateEngine(options.ForBuildWorker(), ScoringValidators.Default()), builders);
         return new EvalVerifier(verifier, lanes.Count, verifier as PipelinedVerifier);
     }
 

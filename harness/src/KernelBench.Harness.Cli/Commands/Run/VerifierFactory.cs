@@ -20,7 +20,7 @@ public static class VerifierFactory
     {
         var checks = MultiDeviceVerifier.For(config.Device, config.Gpus, GpuCount.Visible,
             device => new CandidateEngine(Options(config with { Device = device }), ScoringValidators.Default()));
-        return PipelinedVerifier.Wrap(checks, () => new CandidateEngine(Options(config), ScoringValidators.Default()),
+        return PipelinedVerifier.Wrap(checks, () => new CandidateEngine(Options(config).ForBuildWorker(), ScoringValidators.Default()),
             PipelinedVerifier.DefaultWorkers(config.Eval.BuildWorkers, config.Device));
     }
 

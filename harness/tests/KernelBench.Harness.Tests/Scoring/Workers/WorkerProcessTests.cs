@@ -10,6 +10,22 @@ namespace KernelBench.Harness.Tests.Scoring.Workers;
 [NonParallelizable]
 public class WorkerProcessTests
 {
+    [TestCase(true, "19")]
+    [TestCase(false, "0")]
+    public async Task StartAsync_LowPriority_WorkerAndWhatItRunsAtNice19(bool low, string nice)
+    {
+        var cache = TempFolder();
+        using var worker = await WorkerProcess.StartAsync(new WorkerOptions { Python = Python, CacheRoot = cache, LowPriority = low }, CancellationToken.None);
+        var path = Path.Combine(cache, "nice.py");
+        // What a build runs (ninja, the compilers) inherits the worker's priority: a child process reports its own.
+        File.WriteAllText(path, "import subprocess, sys\nprint('NICE=' + subprocess.check_output([sys.executable, '-c', 'import os; print(os.nice(0))'], text=True).strip())\n");
+
+        var built = await worker.RunAsync(JobRequests.Build("nice", path, null), TimeSpan.FromMinutes(2), CancellationToken.None);
+
+        Assert.That(built.OutputTail, Does.Contain("NICE=" + nice));
+        Directory.Delete(cache, recursive: true);
+    }
+
     [Test]
     public async Task RunAsync_FakeClockPassesLimit_TimesOutAndKillsWorker()
     {
