@@ -14,6 +14,8 @@ def check(module, problem, reference, req, device, dtype):
     seed = req["seed"]
     threads_before = req.get("threads_before", kbh_guard.active_threads())
 
+    clock = kbh_check.PhaseClock(device)
+    result["phase_seconds"] = clock.seconds
     findings += kbh_hacks.patched_functions("at import")
     init = kbh_check.init_inputs(problem, seed, device, dtype)
     model = kbh_load.build_model(module.ModelNew, init, seed, device, dtype)
@@ -21,7 +23,9 @@ def check(module, problem, reference, req, device, dtype):
 
     # Memory the previous candidate or trial freed may hold a correct result (an earlier output, an input that equals
     # the answer): poison it, so a candidate returning torch.empty cannot pass on someone else's work.
+    clock.lap("model")
     kbh_check.poison_freed_memory(device)
+    clock.lap("poison")
     earlier = []
     worst_max, worst_mean = 0.0, 0.0
     on_device = req.get("inputs") == "device"
@@ -29,6 +33,7 @@ def check(module, problem, reference, req, device, dtype):
         for trial, trial_seed in enumerate(kbh_load.trial_seeds(seed, req["correctness_trials"])):
             inputs = kbh_check.trial_inputs(problem, trial_seed, device, dtype, on_device)
             snapshots = [kbh_guard.clone(t) if isinstance(t, torch.Tensor) else t for t in inputs]
+            clock.lap("inputs")
             out = model(*inputs)
             if device.type == "cuda":
                 kbh_guard.synchronize(device)
@@ -50,6 +55,7 @@ def check(module, problem, reference, req, device, dtype):
                 return result
             del snapshots
             earlier = [out]  # the previous output stays alive: a later call returning its storage is caching
+            clock.lap("correctness")
         result.update(max_abs_diff=worst_max, mean_abs_diff=worst_mean)
 
         # Same inputs twice: a result that is the very same storage twice is a cached one.
@@ -58,12 +64,14 @@ def check(module, problem, reference, req, device, dtype):
         first = model(*inputs)
         findings += kbh_hacks.memoised(model(*inputs), [first])
         del first
+        clock.lap("validators")
 
         if req.get("measure_performance", True):
             result["times_ms"] = kbh_timing.time_calls(lambda: model(*inputs), device, req["timing_method"],
                                                        req["warmup"], req["perf_trials"])
             escape = kbh_timing.stream_escape_ms(lambda: model(*inputs), device)
             findings += kbh_hacks.stream_escape(escape, min(result["times_ms"]) if result["times_ms"] else 0.0)
+            clock.lap("timing")
         findings += kbh_hacks.patched_functions("while timing")
     findings += kbh_hacks.extra_threads(threads_before)
     if _rejected(findings):

@@ -1,5 +1,6 @@
 """The reference and check jobs: KernelBench's correctness semantics plus the runtime hack checks."""
 import gc
+import time
 
 import torch
 
@@ -12,10 +13,11 @@ import kbh_timing
 class Reference:
     """The reference's outputs (kept on the device) for every trial and its raw times, measured once per problem and settings."""
 
-    def __init__(self, outputs, times_ms, aliases_input):
+    def __init__(self, outputs, times_ms, aliases_input, phase_seconds=None):
         self.outputs = outputs
         self.times_ms = times_ms
         self.aliases_input = aliases_input
+        self.phase_seconds = phase_seconds or {}
 
 
 _inputs = {"key": None, "by_seed": {}}
@@ -53,28 +55,51 @@ def init_inputs(problem, seed, device, dtype):
 
 
 def run_reference(problem, req, device, dtype):
+    clock = PhaseClock(device)
     model = kbh_load.build_model(problem.Model, init_inputs(problem, req["seed"], device, dtype), req["seed"], device,
                                  dtype)
     outputs, aliases = [], False
     on_device = req.get("inputs") == "device"
     with torch.no_grad():
+        clock.lap("model")
         for seed in kbh_load.trial_seeds(req["seed"], req["correctness_trials"]):
             inputs = trial_inputs(problem, seed, device, dtype, on_device)
+            clock.lap("inputs")
             out = model(*inputs)
             aliases = aliases or kbh_hacks._overlap(kbh_hacks._storages(kbh_hacks.flatten(out)),
                                                     kbh_hacks._storages(inputs))
             # Kept alive on the device: memory that holds a reference result is never free for a candidate to find.
             outputs.append([t.detach() if isinstance(t, torch.Tensor) else t for t in kbh_hacks.flatten(out)])
             del out, inputs
+            clock.lap("outputs")
         times = []
         if req.get("measure_performance", True):
             inputs = trial_inputs(problem, req["seed"], device, dtype, on_device)
             times = kbh_timing.time_calls(lambda: model(*inputs), device, req["timing_method"], req["warmup"],
                                           req["perf_trials"])
             del inputs
+            clock.lap("timing")
     del model
     poison_freed_memory(device)
-    return Reference(outputs, times, aliases)
+    clock.lap("poison")
+    return Reference(outputs, times, aliases, clock.seconds)
+
+
+class PhaseClock:
+    """Seconds per phase of a job (summed over repeats), for the verdict to say where a check's time went. Each lap
+    ends with the device synchronized, so GPU work is booked to the phase that queued it."""
+
+    def __init__(self, device):
+        self._device = device
+        self._last = time.perf_counter()
+        self.seconds = {}
+
+    def lap(self, name):
+        if self._device.type == "cuda":
+            kbh_guard.synchronize(self._device)
+        now = time.perf_counter()
+        self.seconds[name] = round(self.seconds.get(name, 0.0) + now - self._last, 4)
+        self._last = now
 
 
 def poison_freed_memory(device):

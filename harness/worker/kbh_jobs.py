@@ -152,7 +152,7 @@ class Jobs:
             return {"status": "reference_error", "reason": "the reference failed: " + _tail(traceback.format_exc()),
                     "unhealthy": device.type == "cuda"}
         self.references[req["ref_key"]] = ref  # the only one: Level 1 outputs take gigabytes
-        return {"status": "ok", "times_ms": ref.times_ms}
+        return {"status": "ok", "times_ms": ref.times_ms, "phase_seconds": ref.phase_seconds}
 
     def check(self, req, device, dtype):
         if req["candidate_key"] not in self.candidates:
@@ -180,4 +180,6 @@ class Jobs:
         result.update(info)
         if ref_times is not None:
             result["ref_times_ms"] = ref_times
+            result["phase_seconds"] = {**{"reference." + k: v for k, v in ref.phase_seconds.items()},
+                                       **result.get("phase_seconds", {})}
         return result

@@ -47,7 +47,8 @@ def kbh_mode(folder, mode):
             "compile": sum(r.get("build_seconds") or 0 for r in rows), "judged": len(rows),
             "status": {k: v["status"] for k, v in verdicts.items()},
             "speedup": {k: v.get("speedup") for k, v in verdicts.items()},
-            "modes": [m for r in rows for m in (r.get("build_modes") or [])]}
+            "modes": [m for r in rows for m in (r.get("build_modes") or [])],
+            "phases": [r.get("phase_seconds") or {} for r in rows]}
 
 
 def kernelbench_mode(folder):
@@ -105,6 +106,10 @@ def main(folder):
                 kind = s.rsplit(": ", 1)[-1]
                 counts[kind] = counts.get(kind, 0) + 1
             print(f"{name} build modes: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+        if m and any(m["phases"]):
+            keys = sorted({k for p in m["phases"] for k in p})
+            means = {k: statistics.mean(p.get(k, 0.0) for p in m["phases"]) for k in keys}
+            print(f"{name} mean seconds per candidate by phase: " + ", ".join(f"{k} {v:.2f}" for k, v in means.items()))
 
     print("\n## Same verdicts in every mode?\n")
     names = sorted(set().union(*[m["status"].keys() for m in modes.values() if m]))

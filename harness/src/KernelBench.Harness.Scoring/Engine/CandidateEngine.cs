@@ -70,13 +70,18 @@ public sealed class CandidateEngine : IDisposableVerifier
         var key = sha[..16];
 
         var refKey = JobRequests.ReferenceKey(problem, settings, Environment.TorchVersion);
+        var phases = new Dictionary<string, double>(StringComparer.Ordinal);
         if (!worker.References.Contains(refKey))
         {
             var timingKey = refKey + "|" + Environment.GpuName + "|" + Environment.GpuUuid;
             var known = _referenceTimes.TryGetValue(refKey, out var inMemory) ? inMemory : _timingCache.Get(timingKey);
             // Outputs are always recomputed in this worker; times only when no earlier run on this GPU measured them.
             var request = JobRequests.Reference(problem, known is null ? settings : settings with { MeasurePerformance = false }, refKey);
+            var referenceStarted = System.Diagnostics.Stopwatch.GetTimestamp();
             var reference = await RunAsync(worker, request, _options.Worker.ReferenceTimeout, ct);
+            phases["reference_job"] = System.Diagnostics.Stopwatch.GetElapsedTime(referenceStarted).TotalSeconds;
+            foreach (var (name, seconds) in reference.Numbers("phase_seconds"))
+                phases["reference." + name] = seconds;
             if (reference.Outcome != WorkerOutcome.Answered)
                 return verdicts.FromFailure(reference, "the reference") with { Reason = $"the reference could not be measured: {reference.Detail}" };
             if (reference.Status != "ok")
@@ -88,13 +93,17 @@ public sealed class CandidateEngine : IDisposableVerifier
             _referenceTimes.TryAdd(refKey, known ?? reference.Times("times_ms"));
         }
 
+        var checkStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         var check = await RunAsync(worker, JobRequests.Check(problem, settings, refKey, key, path, Path.Combine(_workDir, "ext", key)), _options.Worker.CheckTimeout, ct);
+        phases["check_job"] = System.Diagnostics.Stopwatch.GetElapsedTime(checkStarted).TotalSeconds;
+        foreach (var (name, seconds) in check.Numbers("phase_seconds"))
+            phases[name.StartsWith("reference.", StringComparison.Ordinal) ? name : "check." + name] = seconds;
         if (check.Outcome != WorkerOutcome.Answered)
             return verdicts.FromFailure(check, "check") with { BuildSeconds = build.Num("build_seconds"), BuildModes = VerdictFactory.BuildModes(build), Flags = staticFlags };
         if (check.Status == "bad_input")
             throw new BadInputException(check.Str("reason"));
         var refRuntime = ReferenceRuntime(problem, refKey);
-        return verdicts.FromCheck(check, build, refRuntime, _options.ExcessiveSpeedup, staticFlags);
+        return verdicts.FromCheck(check, build, refRuntime, _options.ExcessiveSpeedup, staticFlags) with { PhaseSeconds = phases };
     }
 
     /// <summary>

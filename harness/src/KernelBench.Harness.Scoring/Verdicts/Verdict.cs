@@ -46,6 +46,14 @@ public sealed record Verdict
     /// </summary>
     public IReadOnlyList<string> BuildModes { get; init; } = [];
 
+    /// <summary>
+    /// Where the judging time went, in seconds: check.model, check.poison, check.inputs, check.correctness,
+    /// check.validators, check.timing (inside the worker, the device synchronized at each boundary); reference.* the
+    /// same for the reference when it was measured for this verdict; check_job and reference_job the whole jobs as the
+    /// harness saw them. Empty when no check ran.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> PhaseSeconds { get; init; } = new Dictionary<string, double>();
+
     /// <summary>Seconds the candidate waited for a free worker or GPU before judging began: not the candidate's cost.</summary>
     public double QueueSeconds { get; init; }
 

@@ -34,6 +34,17 @@ public sealed record WorkerReply(WorkerOutcome Outcome, JsonElement Body, string
             ? v.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Number).Select(e => e.GetDouble()).ToList()
             : [];
 
+    /// <summary>An object of numbers (e.g. phase_seconds), in the order sent; other values are skipped.</summary>
+    public IReadOnlyDictionary<string, double> Numbers(string name)
+    {
+        var numbers = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (Body.ValueKind == JsonValueKind.Object && Body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Object)
+            foreach (var p in v.EnumerateObject())
+                if (p.Value.ValueKind == JsonValueKind.Number)
+                    numbers[p.Name] = p.Value.GetDouble();
+        return numbers;
+    }
+
     public IEnumerable<JsonElement> Array(string name) =>
         Body.ValueKind == JsonValueKind.Object && Body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array
             ? v.EnumerateArray()

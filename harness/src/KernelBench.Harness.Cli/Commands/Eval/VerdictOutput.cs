@@ -13,6 +13,9 @@ public static class VerdictOutput
         var flags = new JsonArray();
         foreach (var f in v.Flags)
             flags.Add(f);
+        var phases = new JsonObject();
+        foreach (var (name, seconds) in v.PhaseSeconds)
+            phases[name] = Finite(seconds);
         var modes = new JsonArray();
         foreach (var m in v.BuildModes)
             modes.Add(m);
@@ -24,6 +27,7 @@ public static class VerdictOutput
             ["runtime_ms"] = Finite(v.Runtime?.MeanMs), ["ref_runtime_ms"] = Finite(v.RefRuntime?.MeanMs),
             ["speedup"] = Finite(v.Speedup), ["flags"] = flags, ["backend"] = v.Backend, ["build_seconds"] = Finite(v.BuildSeconds),
             ["build_modes"] = modes,
+            ["phase_seconds"] = phases,
             ["device"] = v.Settings?.Device, ["inputs"] = v.Settings?.Inputs, ["gpu"] = v.Environment?.GpuName,
             ["candidate_sha256"] = v.CandidateSha256, ["queue_seconds"] = Finite(v.QueueSeconds),
         }.ToJsonString();

@@ -45,6 +45,12 @@ public class CandidateEngineTests
         Assert.That(v.MaxAbsDiff, Is.LessThan(1e-4));
         Assert.That(v.Environment!.TorchVersion, Is.Not.Empty);
         Assert.That(v.ProblemSha256, Is.EqualTo(Sample(1, 2).Sha256));
+        // Where the time went: the reference was measured for this verdict, then the check's phases.
+        Assert.That(v.PhaseSeconds.Keys, Is.SupersetOf(new[] { "check_job", "check.inputs", "check.correctness", "check.timing" }));
+        if (v.PhaseSeconds.ContainsKey("reference_job")) // measured for this verdict, not loaded by an earlier test's
+            Assert.That(v.PhaseSeconds.Keys, Is.SupersetOf(new[] { "reference.inputs", "reference.outputs" })); // timing: unless cached
+        var inside = v.PhaseSeconds.Where(p => p.Key.StartsWith("check.", StringComparison.Ordinal)).Sum(p => p.Value);
+        Assert.That(inside, Is.GreaterThan(0).And.LessThanOrEqualTo(v.PhaseSeconds["check_job"]));
     }
 
     [Test]
