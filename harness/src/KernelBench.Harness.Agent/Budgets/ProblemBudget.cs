@@ -6,22 +6,29 @@ namespace KernelBench.Harness.Agent.Budgets;
 /// <summary>
 /// One problem's budget across its chains: attempts and output tokens are summed over chains; wall-clock is each chain's
 /// own charged seconds (chains run side by side, so the problem's clock is the longest chain's). The first limit reached
-/// ends the problem. Attempts are reserved before they start, so parallel chains never overshoot the attempt limit.
+/// ends the problem. Attempts are reserved before they start, so parallel chains never overshoot the attempt limit, and
+/// each chain may take at most its share of them (the limit divided by the chains, rounded up): which chain gets an
+/// attempt never depends on which answered faster, so a rerun spends the budget the same way.
 /// </summary>
 public sealed class ProblemBudget
 {
     private readonly BudgetSettings _limits;
     private readonly Dictionary<int, double> _chainSeconds = [];
+    private readonly Dictionary<int, int> _chainAttempts = [];
+    private readonly int _chains;
     private readonly object _gate = new();
     private int _attempts;
     private long _tokens;
 
-    public ProblemBudget(BudgetSettings limits, IEnumerable<AttemptRecord> earlier)
+    public ProblemBudget(BudgetSettings limits, IEnumerable<AttemptRecord> earlier, int chains = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(chains, 1);
         _limits = limits;
+        _chains = chains;
         foreach (var a in earlier)
         {
             _attempts++;
+            _chainAttempts[a.Chain] = _chainAttempts.GetValueOrDefault(a.Chain) + 1;
             Charge(a.Chain, a.ChargedSeconds, a.CompletionTokens ?? 0);
         }
     }
@@ -37,17 +44,27 @@ public sealed class ProblemBudget
         {
             if (_limits.Attempts is { } a && _attempts >= a)
                 return $"attempt budget reached ({a})";
+            if (_limits.Attempts is { } total && _chains > 1 && _chainAttempts.GetValueOrDefault(chain) >= (total + _chains - 1) / _chains)
+                return $"attempt budget reached (this chain's share, {(total + _chains - 1) / _chains} of {total})";
             if (_limits.Tokens is { } t && _tokens >= t)
                 return $"token budget reached ({_tokens} of {t})";
             if (_limits.Minutes is { } m && _chainSeconds.GetValueOrDefault(chain) >= m * 60)
                 return $"time budget reached ({m:0.##} min)";
             _attempts++;
+            _chainAttempts[chain] = _chainAttempts.GetValueOrDefault(chain) + 1;
             return null;
         }
     }
 
     /// <summary>Gives back a reservation that produced no attempt (a replay with no more answers).</summary>
-    public void Release() { lock (_gate) _attempts--; }
+    public void Release(int chain)
+    {
+        lock (_gate)
+        {
+            _attempts--;
+            _chainAttempts[chain]--;
+        }
+    }
 
     /// <summary>Charges a finished attempt; returns the chain's clock after it.</summary>
     public double Charge(int chain, double seconds, long tokens)

@@ -14,8 +14,8 @@ namespace KernelBench.Harness.Agent.Loop;
 /// </summary>
 public sealed class ProblemRunner(LoopContext ctx, Problem problem, IReadOnlyList<AttemptRecord> earlier)
 {
-    private readonly ProblemBudget _budget = new(ctx.Config.Budget, earlier);
     private readonly ChainPlan _plan = ChainPlan.For(ctx.Config);
+    private readonly ProblemBudget _budget = new(ctx.Config.Budget, earlier, ChainPlan.For(ctx.Config).Chains);
     private readonly List<AttemptRecord> _all = [.. earlier];
     private readonly object _gate = new();
     private string? _stopReason;
@@ -46,7 +46,7 @@ public sealed class ProblemRunner(LoopContext ctx, Problem problem, IReadOnlyLis
             var record = await AttemptRunner.RunAsync(ctx, problem, chain, index, Messages(initial, answered), cancellationToken);
             if (record is null)
             {
-                _budget.Release();
+                _budget.Release(chain);
                 return "no more recorded answers";
             }
             var clock = _budget.Charge(chain, record.ChargedSeconds, record.CompletionTokens ?? 0);

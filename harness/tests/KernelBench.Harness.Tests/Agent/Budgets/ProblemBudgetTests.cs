@@ -29,8 +29,21 @@ public sealed class ProblemBudgetTests
         var budget = new ProblemBudget(new BudgetSettings(null, 3, null), [Done(0, 1)]);
         var granted = Enumerable.Range(0, 5).Count(i => budget.TryReserve(i % 2) is null);
         Assert.That(granted, Is.EqualTo(2));
-        budget.Release();
+        budget.Release(1);
         Assert.That(budget.TryReserve(0), Is.Null);
+    }
+
+    [Test]
+    public void TryReserve_SeveralChains_EachTakesAtMostItsShare()
+    {
+        var budget = new ProblemBudget(new BudgetSettings(null, 5, null), [Done(0, 1)], chains: 2);
+        // Chain 0 asks first and often: it gets its share (3 of 5, one already spent), never chain 1's.
+        var chain0 = Enumerable.Range(0, 4).Count(_ => budget.TryReserve(0) is null);
+        var chain1 = Enumerable.Range(0, 4).Count(_ => budget.TryReserve(1) is null);
+
+        Assert.That((chain0, chain1), Is.EqualTo((2, 2)));
+        Assert.That(budget.TryReserve(0), Does.Contain("attempt budget"));
+        Assert.That(budget.Attempts, Is.EqualTo(5));
     }
 
     [Test]
