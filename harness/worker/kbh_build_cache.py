@@ -18,7 +18,6 @@ KBH_FAST_BUILDS=0 turns the launcher off (plain torch builds, still cached per e
 Works with torch 1.13 and 2.x (the wrapped functions' own signatures are bound, so new keyword arguments pass through).
 """
 
-import fcntl
 import functools
 import hashlib
 import importlib.machinery
@@ -30,6 +29,8 @@ import shutil
 import sys
 import tempfile
 import time
+
+import kbh_files
 
 MARKER = "KBH_COMPLETE"  # written last inside the build folder, before the rename that publishes it
 KEY_VERSION = "kbh-build-cache-1"
@@ -80,12 +81,7 @@ def _launcher_script(root, launcher, real):
     folder = os.path.join(root, "cc", "bin", hashlib.sha256(text.encode()).hexdigest()[:16])
     path = os.path.join(folder, os.path.basename(real))
     if not os.path.isfile(path):
-        os.makedirs(folder, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-        os.chmod(tmp, 0o755)
-        os.rename(tmp, path)
+        kbh_files.write_atomically(path, text, mode=0o755)
     return path
 
 
@@ -167,7 +163,7 @@ def _load_or_build(root, key, call, build):
     entry = os.path.join(root, key)
     if _complete(entry):
         return _hit(entry, key, call)
-    with _lock(os.path.join(root, key + ".lock")):
+    with kbh_files.FileLock(os.path.join(root, key + ".lock")):
         if _complete(entry):  # another process built it while we waited
             return _hit(entry, key, call)
         _remove_stale(root, key)
@@ -247,12 +243,7 @@ def _import_library(name, path, is_python_module):
 
 
 def _write_marker(folder, meta):
-    path = os.path.join(folder, MARKER)
-    with open(path + ".part", "w") as f:
-        json.dump(meta, f, indent=1)
-        f.flush()
-        os.fsync(f.fileno())
-    os.rename(path + ".part", path)
+    kbh_files.write_atomically(os.path.join(folder, MARKER), json.dumps(meta, indent=1), fsync=True)
 
 
 def _remove_stale(root, key):
@@ -269,23 +260,6 @@ def _fsync_dir(path):
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-class _lock:
-    """An exclusive flock; the kernel drops it when the holder dies, so a killed build never blocks the next one."""
-
-    def __init__(self, path):
-        self._path = path
-
-    def __enter__(self):
-        self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
-        fcntl.flock(self._fd, fcntl.LOCK_EX)
-        return self
-
-    def __exit__(self, *exc):
-        fcntl.flock(self._fd, fcntl.LOCK_UN)
-        os.close(self._fd)
-        return False
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ Anything that is not a single compile (linking, -v, --version) runs the real com
 Each compile appends one JSON line {file, mode, seconds} to $KBH_BUILD_LOG, so the verdict says which build was used.
 """
 
-import fcntl
 import hashlib
 import json
 import os
@@ -24,6 +23,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+import kbh_files
 
 KEY_VERSION = "kbh-cc-1"
 _SOURCE_EXT = (".c", ".cc", ".cpp", ".cxx", ".cu")
@@ -153,7 +154,7 @@ class _Compile:
             return self._from_cache(cached, started)
         os.makedirs(os.path.dirname(cached), exist_ok=True)
         # One compile per key at a time: candidates built at once often share their bindings file.
-        with _Lock(cached + ".lock"):
+        with kbh_files.FileLock(cached + ".lock"):
             if os.path.isfile(cached):
                 return self._from_cache(cached, started)
             return self._compile_and_store(root, source, cached, started)
@@ -193,9 +194,7 @@ class _Compile:
 
     def _light_copy(self, root, lines):
         header = _shared_file(root, "include", "kbh_torch_light.h", LIGHT_HEADER)
-        base, ext = os.path.splitext(self.out)
-        path = base + ".kbh-light" + ext if ext == os.path.splitext(self.src)[1] else base + ".kbh-light" + \
-            os.path.splitext(self.src)[1]
+        path = os.path.splitext(self.out)[0] + ".kbh-light" + os.path.splitext(self.src)[1]
         # #line keeps __FILE__ and the line numbers of the source as written (messages, TORCH_CHECK texts).
         body = ['#line 1 "%s"' % self.src.replace("\\", "\\\\").replace('"', '\\"')]
         body += ['#include "%s"' % header if _TORCH_INCLUDE.match(l) else l for l in lines]
@@ -254,7 +253,7 @@ def _pch(root, job):
     if os.path.exists(failed):
         return None
     os.makedirs(os.path.dirname(folder), exist_ok=True)
-    with _Lock(folder + ".lock"):
+    with kbh_files.FileLock(folder + ".lock"):
         if os.path.isfile(header + ".gch"):
             return header
         tmp = tempfile.mkdtemp(prefix=".tmp-", dir=os.path.dirname(folder))
@@ -289,11 +288,7 @@ def _shared_file(root, folder, name, content):
     d = os.path.join(root, folder, digest)
     path = os.path.join(d, name)
     if not os.path.isfile(path):
-        os.makedirs(d, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=d)
-        with os.fdopen(fd, "w") as f:
-            f.write(content)
-        os.rename(tmp, path)
+        kbh_files.write_atomically(path, content)
     return path
 
 
@@ -315,27 +310,8 @@ def _identity(real):
         pass
     done = subprocess.run([real, "--version"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     identity = stamp + "|" + done.stdout.decode("utf-8", "replace").strip()
-    os.makedirs(memo_dir, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=memo_dir)
-    with os.fdopen(fd, "w") as f:
-        f.write(identity)
-    os.rename(tmp, memo)
+    kbh_files.write_atomically(memo, identity)
     return identity
-
-
-class _Lock:
-    def __init__(self, path):
-        self._path = path
-
-    def __enter__(self):
-        self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
-        fcntl.flock(self._fd, fcntl.LOCK_EX)
-        return self
-
-    def __exit__(self, *exc):
-        fcntl.flock(self._fd, fcntl.LOCK_UN)
-        os.close(self._fd)
-        return False
 
 
 if __name__ == "__main__":

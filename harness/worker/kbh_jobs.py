@@ -69,6 +69,7 @@ class Jobs:
             import kbh_build_cache
             kbh_build_cache.install(os.environ["KBH_BUILD_CACHE"])
         self.tracker = kbh_load.ExtensionTracker()
+        self._entries_before = []  # the build cache's entries when the current build started
         self.candidates = {}  # key -> (module, build info)
         self.problems = {}  # path+sha -> module
         self.references = {}  # ref_key -> kbh_check.Reference
@@ -141,7 +142,7 @@ class Jobs:
         return {"build_seconds": time.perf_counter() - start if self.tracker.count else 0.0,
                 "extension_seconds": self.tracker.seconds,
                 "extensions_built": self.tracker.count, "kinds": sorted(self.tracker.kinds),
-                "build_modes": _build_modes(_cache_entries()[len(getattr(self, "_entries_before", [])):])}
+                "build_modes": _build_modes(_cache_entries()[len(self._entries_before):])}
 
     def reference(self, req, device, dtype):
         self.references.clear()  # one problem's reference (and inputs) at a time

@@ -1,0 +1,39 @@
+"""File primitives the build cache and the compiler launcher share: an flock that dies with its holder, and files
+that appear whole or not at all (written beside their final name, then renamed). Standard library only: the launcher
+imports it on every compile, without site-packages."""
+
+import fcntl
+import os
+import tempfile
+
+
+class FileLock:
+    """An exclusive flock; the kernel drops it when the holder dies, so a killed build never blocks the next one."""
+
+    def __init__(self, path):
+        self._path = path
+
+    def __enter__(self):
+        self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc):
+        fcntl.flock(self._fd, fcntl.LOCK_UN)
+        os.close(self._fd)
+        return False
+
+
+def write_atomically(path, text, mode=None, fsync=False):
+    """Writes text to path through a temporary file in the same folder and a rename: readers see all of it or none."""
+    folder = os.path.dirname(path)
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+        if fsync:
+            f.flush()
+            os.fsync(f.fileno())
+    if mode is not None:
+        os.chmod(tmp, mode)
+    os.rename(tmp, path)
