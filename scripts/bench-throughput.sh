@@ -4,8 +4,14 @@
 #   kernelbench   (a) KernelBench's own flow: every candidate built at once (one process each, one per core at a
 #                     time, each in its own build folder), then one fresh Python process per candidate, serially
 #                     (scripts/bench/kernelbench_flow.py)
-#   pipeline      (b) kbh eval, cold cache: build workers (one per core) ahead of one long-lived GPU worker, then
+#   pipeline      (b) kbh eval, cold cache: build workers (one per core) ahead of long-lived GPU workers
+#                     (GPU_WORKERS per GPU, default 2, taking turns on it: one constructs the next model on the host
+#                     while the other is on the GPU), then
 #                 (c) the same command again on the warm cache
+#                 (d) warm cache again, inputs made on the GPU (--inputs device): what the check costs without
+#                     KernelBench's CPU-made inputs (other input values; reported beside the others).
+#                 PIPELINE_MODES lists NAME[:WORKERS] entries (default "b c d"): b... cold, c... warm, d... warm with
+#                 inputs on the GPU, e.g. "b c c1:1 c4:4" for worker counts side by side.
 #   alone         one typical candidate built alone: torch's plain build; kbh's fast build with everything cold
 #                 (the precompiled header included); another candidate after it (precompiled header present)
 #   table         the table (scripts/bench/throughput_table.py) from everything under $OUT/bench
@@ -82,17 +88,25 @@ PYEOF
 }
 
 pipeline() {
-  local cache=$WORK/kbh-cache mode
-  for mode in b c; do
-    stamp "($mode) kbh eval, $([ $mode = b ] && echo cold || echo warm) cache"
+  local cache=$WORK/kbh-cache spec
+  for spec in ${PIPELINE_MODES:-b c d}; do
+    # NAME[:WORKERS]: b cold cache, c warm, d warm with inputs made on the GPU; WORKERS GPU workers per GPU taking
+    # turns on it (default $GPU_WORKERS). Files are named NAME, or NAME-wN with a worker count.
+    local mode=${spec%%:*} workers=${GPU_WORKERS:-2} name=${spec%%:*} extra=()
+    [[ "$spec" == *:* ]] && { workers=${spec#*:}; name="$mode-w$workers"; }
+    case "${mode:0:1}" in
+      b) rm -rf "$cache" ;;
+      d) extra=(--inputs device) ;;
+    esac
+    stamp "($name) kbh eval, $([ "${mode:0:1}" = b ] && echo cold || echo warm) cache, $workers GPU worker(s) ${extra[*]}"
     local t0=$SECONDS pid
-    pid=$(gpu_sampler "$B/$mode-gpu.txt")
+    pid=$(gpu_sampler "$B/$name-gpu.txt")
     KBH_CACHE=$cache timeout 1200 "$KBH" eval --kernelbench "$KB" --candidates "$SET" --device "$DEVICE" --format json \
-      --out "$WORK/run-$mode" --build-workers "$JOBS" >"$B/$mode.jsonl" 2>"$B/$mode.log"
+      --out "$WORK/run-$name" --build-workers "$JOBS" --workers "$workers" "${extra[@]}" >"$B/$name.jsonl" 2>"$B/$name.log"
     local rc=$?
     stop_sampler "$pid"
-    echo "{\"mode\": \"$mode\", \"wall_s\": $((SECONDS - t0)), \"exit\": $rc, \"candidates\": $(ls "$SET" | wc -l)}" >"$B/$mode-summary.json"
-    cat "$B/$mode-summary.json"
+    echo "{\"mode\": \"$name\", \"wall_s\": $((SECONDS - t0)), \"exit\": $rc, \"candidates\": $(ls "$SET" | wc -l), \"gpu_workers\": $workers}" >"$B/$name-summary.json"
+    cat "$B/$name-summary.json"
   done
   KBH_CACHE=$cache "$KBH" cache info --format json >"$B/cache-info.json" 2>&1 || true
 }

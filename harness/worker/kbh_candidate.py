@@ -1,4 +1,6 @@
 """The check job for one candidate: correctness trials with the runtime hack checks, then timing."""
+import contextlib
+
 import torch
 
 import kbh_check
@@ -8,7 +10,10 @@ import kbh_load
 import kbh_timing
 
 
-def check(module, problem, reference, req, device, dtype):
+def check(module, problem, reference, req, device, dtype, turn=None, memo=None):
+    """Constructs ModelNew on the host (KernelBench's seeded CPU initialisation; memo, a kbh_init_memo.InitMemo,
+    copies in the weight fills the reference made from the same generator state), then, inside the GPU turn
+    (kbh_gpu_turn.GpuTurn), moves it to the device, checks and times it."""
     result = {"findings": [], "status": "correct", "reason": ""}
     findings = result["findings"]
     seed = req["seed"]
@@ -18,12 +23,26 @@ def check(module, problem, reference, req, device, dtype):
     result["phase_seconds"] = clock.seconds
     findings += kbh_hacks.patched_functions("at import")
     init = kbh_check.init_inputs(problem, seed, device, dtype)
-    model = kbh_load.build_model(module.ModelNew, init, seed, device, dtype)
+    model = kbh_load.construct_model(module.ModelNew, init, seed, memo.replaying() if memo else None)
+    clock.lap("model.init")
     findings += kbh_hacks.patched_functions("while constructing ModelNew")
+    with turn or contextlib.nullcontext():
+        clock.lap("gpu_wait")
+        model = kbh_load.place_model(model, device, dtype)
+        clock.lap("model.to_device")
+        _check_on_device(model, problem, reference, req, device, dtype, result, clock)
+    findings += kbh_hacks.extra_threads(threads_before)
+    if result["status"] == "correct" and _rejected(findings):
+        result.update(status="rejected", reason=_first_reject(findings))
+    return result
 
+
+def _check_on_device(model, problem, reference, req, device, dtype, result, clock):
+    """Correctness trials with the runtime hack checks, then timing; sets result's status on the first failure."""
+    findings = result["findings"]
+    seed = req["seed"]
     # Memory the previous candidate or trial freed may hold a correct result (an earlier output, an input that equals
     # the answer): poison it, so a candidate returning torch.empty cannot pass on someone else's work.
-    clock.lap("model")
     kbh_check.poison_freed_memory(device)
     clock.lap("poison")
     earlier = []
@@ -45,14 +64,14 @@ def check(module, problem, reference, req, device, dtype):
             findings += kbh_hacks.stream_left_switched(device)
             if _rejected(findings):
                 result.update(status="rejected", reason=_first_reject(findings), failed_trial=trial)
-                return result
+                return
             reason, max_diff, mean_diff = kbh_check.compare(reference.outputs[trial], out, req["atol"], req["rtol"])
             if max_diff is not None:
                 worst_max, worst_mean = max(worst_max, max_diff), max(worst_mean, mean_diff)
             if reason is not None:
                 result.update(status="incorrect", reason=f"trial {trial}: {reason}", failed_trial=trial,
                               max_abs_diff=max_diff, mean_abs_diff=mean_diff)
-                return result
+                return
             del snapshots
             earlier = [out]  # the previous output stays alive: a later call returning its storage is caching
             clock.lap("correctness")
@@ -73,10 +92,6 @@ def check(module, problem, reference, req, device, dtype):
             findings += kbh_hacks.stream_escape(escape, min(result["times_ms"]) if result["times_ms"] else 0.0)
             clock.lap("timing")
         findings += kbh_hacks.patched_functions("while timing")
-    findings += kbh_hacks.extra_threads(threads_before)
-    if _rejected(findings):
-        result.update(status="rejected", reason=_first_reject(findings))
-    return result
 
 
 def _rejected(findings):

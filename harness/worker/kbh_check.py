@@ -1,4 +1,5 @@
 """The reference and check jobs: KernelBench's correctness semantics plus the runtime hack checks."""
+import contextlib
 import gc
 import time
 
@@ -54,34 +55,51 @@ def init_inputs(problem, seed, device, dtype):
     return kbh_load.to_device(problem.get_init_inputs(), device, dtype)
 
 
-def run_reference(problem, req, device, dtype):
+def prepare_inputs(problem, seeds, device, dtype, on_device):
+    """Makes the CPU inputs of every seed ahead (host work, outside the GPU turn); nothing to do for inputs: device."""
+    if not (on_device and device.type == "cuda"):
+        for seed in seeds:
+            trial_inputs(problem, seed, torch.device("cpu"), dtype)
+
+
+def run_reference(problem, req, device, dtype, turn=None, memo=None):
+    """The reference's outputs for every trial and its times. Constructing the model and making CPU inputs happen
+    before the GPU turn is taken (turn: kbh_gpu_turn.GpuTurn), the rest inside it. memo (kbh_init_memo.InitMemo)
+    records the construction's large weight fills for the candidates' constructions."""
     clock = PhaseClock(device)
-    model = kbh_load.build_model(problem.Model, init_inputs(problem, req["seed"], device, dtype), req["seed"], device,
-                                 dtype)
-    outputs, aliases = [], False
+    model = kbh_load.construct_model(problem.Model, init_inputs(problem, req["seed"], device, dtype), req["seed"],
+                                     memo.recording() if memo else None)
+    clock.lap("model.init")
     on_device = req.get("inputs") == "device"
-    with torch.no_grad():
-        clock.lap("model")
-        for seed in kbh_load.trial_seeds(req["seed"], req["correctness_trials"]):
-            inputs = trial_inputs(problem, seed, device, dtype, on_device)
-            clock.lap("inputs")
-            out = model(*inputs)
-            aliases = aliases or kbh_hacks._overlap(kbh_hacks._storages(kbh_hacks.flatten(out)),
-                                                    kbh_hacks._storages(inputs))
-            # Kept alive on the device: memory that holds a reference result is never free for a candidate to find.
-            outputs.append([t.detach() if isinstance(t, torch.Tensor) else t for t in kbh_hacks.flatten(out)])
-            del out, inputs
-            clock.lap("outputs")
-        times = []
-        if req.get("measure_performance", True):
-            inputs = trial_inputs(problem, req["seed"], device, dtype, on_device)
-            times = kbh_timing.time_calls(lambda: model(*inputs), device, req["timing_method"], req["warmup"],
-                                          req["perf_trials"])
-            del inputs
-            clock.lap("timing")
-    del model
-    poison_freed_memory(device)
-    clock.lap("poison")
+    seeds = kbh_load.trial_seeds(req["seed"], req["correctness_trials"])
+    prepare_inputs(problem, seeds + [req["seed"]], device, dtype, on_device)
+    clock.lap("inputs")
+    with turn or contextlib.nullcontext():
+        clock.lap("gpu_wait")
+        model = kbh_load.place_model(model, device, dtype)
+        clock.lap("model.to_device")
+        outputs, aliases = [], False
+        with torch.no_grad():
+            for seed in seeds:
+                inputs = trial_inputs(problem, seed, device, dtype, on_device)
+                clock.lap("inputs")
+                out = model(*inputs)
+                aliases = aliases or kbh_hacks._overlap(kbh_hacks._storages(kbh_hacks.flatten(out)),
+                                                        kbh_hacks._storages(inputs))
+                # Kept alive on the device: memory that holds a reference result is never free for a candidate to find.
+                outputs.append([t.detach() if isinstance(t, torch.Tensor) else t for t in kbh_hacks.flatten(out)])
+                del out, inputs
+                clock.lap("outputs")
+            times = []
+            if req.get("measure_performance", True):
+                inputs = trial_inputs(problem, req["seed"], device, dtype, on_device)
+                times = kbh_timing.time_calls(lambda: model(*inputs), device, req["timing_method"], req["warmup"],
+                                              req["perf_trials"])
+                del inputs
+                clock.lap("timing")
+        del model
+        poison_freed_memory(device)
+        clock.lap("poison")
     return Reference(outputs, times, aliases, clock.seconds)
 
 

@@ -8,14 +8,23 @@ import tempfile
 
 
 class FileLock:
-    """An exclusive flock; the kernel drops it when the holder dies, so a killed build never blocks the next one."""
+    """An exclusive flock; the kernel drops it when the holder dies, so a killed build never blocks the next one.
+    on_wait(), when given, is called once before blocking on a lock that another process holds."""
 
-    def __init__(self, path):
+    def __init__(self, path, on_wait=None):
         self._path = path
+        self._on_wait = on_wait
+        self.waited = False
 
     def __enter__(self):
         self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
-        fcntl.flock(self._fd, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.waited = True
+            if self._on_wait:
+                self._on_wait()
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
         return self
 
     def __exit__(self, *exc):

@@ -11,6 +11,8 @@ import torch
 
 import kbh_candidate
 import kbh_check
+import kbh_gpu_turn
+import kbh_init_memo
 import kbh_load
 
 _KEEP_CANDIDATES = 4
@@ -73,6 +75,8 @@ class Jobs:
         self.candidates = {}  # key -> (module, build info)
         self.problems = {}  # path+sha -> module
         self.references = {}  # ref_key -> kbh_check.Reference
+        self.init_memo = kbh_init_memo.InitMemo()  # the current reference's large weight fills
+        self.notify = lambda event: None  # progress events of the current job ("gpu_wait", "gpu_acquired")
 
     def run(self, req):
         job = req.get("job")
@@ -145,15 +149,21 @@ class Jobs:
                 "build_modes": _build_modes(_cache_entries()[len(self._entries_before):])}
 
     def reference(self, req, device, dtype):
-        self.references.clear()  # one problem's reference (and inputs) at a time
+        self.references.clear()  # one problem's reference (and inputs, and weight fills) at a time
         kbh_check.forget_inputs()
+        self.init_memo.clear()
         try:
-            ref = kbh_check.run_reference(self._problem(req["problem_path"]), req, device, dtype)
+            ref = kbh_check.run_reference(self._problem(req["problem_path"]), req, device, dtype, self._turn(req, device),
+                                          self.init_memo)
         except Exception:
             return {"status": "reference_error", "reason": "the reference failed: " + _tail(traceback.format_exc()),
                     "unhealthy": device.type == "cuda"}
         self.references[req["ref_key"]] = ref  # the only one: Level 1 outputs take gigabytes
         return {"status": "ok", "times_ms": ref.times_ms, "phase_seconds": ref.phase_seconds}
+
+    def _turn(self, req, device):
+        """The GPU's lock shared with the other workers on it (gpu_lock_dir: where the harness keeps such locks)."""
+        return kbh_gpu_turn.GpuTurn(req.get("gpu_lock_dir"), device, self.notify)
 
     def check(self, req, device, dtype):
         if req["candidate_key"] not in self.candidates:
@@ -170,7 +180,8 @@ class Jobs:
             ref, ref_times = self.references[req["ref_key"]], answer["times_ms"]
         try:
             result = kbh_candidate.check(module, self._problem(req["problem_path"]), ref,
-                                         {**req, "threads_before": threads_before}, device, dtype)
+                                         {**req, "threads_before": threads_before}, device, dtype,
+                                         self._turn(req, device), self.init_memo)
         except Exception as e:
             text = traceback.format_exc()
             unhealthy = device.type == "cuda" and ("CUDA" in text or "cuda" in str(e).lower())

@@ -1,4 +1,5 @@
 """Loading problem and candidate sources as modules, with KernelBench's seeding and precision rules."""
+import contextlib
 import random
 import sys
 import time
@@ -80,11 +81,17 @@ def to_device(values, device, dtype=None):
     return out
 
 
-def build_model(cls, init_inputs, seed, device, dtype):
-    """KernelBench: seed, then construct from get_init_inputs(), so two modules built the same way share weights."""
-    with torch.no_grad():
+def construct_model(cls, init_inputs, seed, memo_context=None):
+    """KernelBench: seed, then construct from get_init_inputs(), so two modules built the same way share weights. Host
+    side only (KernelBench initialises weights on the CPU); place_model moves the result to the device.
+    memo_context: kbh_init_memo's recording() or replaying(), around the construction."""
+    with torch.no_grad(), (memo_context or contextlib.nullcontext()):
         set_seed(seed)
-        model = cls(*init_inputs)
+        return cls(*init_inputs)
+
+
+def place_model(model, device, dtype):
+    """The module moved to the device, and cast for fp16/bf16."""
     if isinstance(model, torch.nn.Module):
         model = model.to(device)
         if dtype is not None and dtype != torch.float32:

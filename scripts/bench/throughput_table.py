@@ -44,6 +44,7 @@ def kbh_mode(folder, mode):
         return None
     verdicts = {os.path.basename(r["candidate"]): r for r in rows}
     return {"wall": summary["wall_s"], "n": summary["candidates"], "gpu": gpu_busy(os.path.join(folder, f"{mode}-gpu.txt")),
+            "workers": summary.get("gpu_workers", 1),
             "compile": sum(r.get("build_seconds") or 0 for r in rows), "judged": len(rows),
             "status": {k: v["status"] for k, v in verdicts.items()},
             "speedup": {k: v.get("speedup") for k, v in verdicts.items()},
@@ -73,8 +74,13 @@ def fmt(v, spec="{:.1f}"):
 
 
 def main(folder):
-    modes = {"(a) KernelBench flow": kernelbench_mode(folder), "(b) pipeline, cold cache": kbh_mode(folder, "b"),
-             "(c) pipeline, warm cache": kbh_mode(folder, "c")}
+    kinds = {"b": "cold cache", "c": "warm cache", "d": "warm cache, inputs made on the GPU"}
+    mode_names = sorted(f[:-len("-summary.json")] for f in os.listdir(folder)
+                        if f.endswith("-summary.json") and f[0] in kinds)
+    modes = {"(a) KernelBench flow": kernelbench_mode(folder)}
+    for name in mode_names:
+        m = kbh_mode(folder, name)
+        modes[f"({name}) pipeline, {kinds[name[0]]}, {m['workers']} GPU worker(s)"] = m
     env = open(os.path.join(folder, "environment.txt")).read().strip() if os.path.isfile(os.path.join(folder, "environment.txt")) else ""
     print("# Throughput benchmark\n")
     print("```\n" + env + "\n```\n")
@@ -91,15 +97,18 @@ def main(folder):
                 other[s] = other.get(s, 0) + 1
         print(f"| {name} | {m['judged']}/{m['n']} | {m['wall']} | {fmt(m['wall'] / max(m['n'], 1))} | {fmt(m['gpu'], '{:.0f}')} "
               f"| {fmt(m['compile'])} | {correct} | {', '.join(f'{k} {v}' for k, v in sorted(other.items())) or '-'} |")
-    a, b, c = modes.values()
-    if a and b:
-        print(f"\nPipeline (b) vs KernelBench flow (a): {a['wall'] / max(b['wall'], 1):.1f}x fewer seconds per candidate.")
+    a = modes["(a) KernelBench flow"]
+    if a:
+        for name, m in modes.items():
+            if name.startswith("(b"):
+                print(f"\nPipeline {name.split(')')[0]}) vs KernelBench flow (a): {a['wall'] / max(m['wall'], 1):.1f}x fewer "
+                      "seconds per candidate.")
     if a:
         if a["eval_wall"]:
             print(f"(a) one fresh process per candidate: median {statistics.median(a['eval_wall']):.1f} s "
                   f"(of it the candidate's load, extensions already built: median {fmt(statistics.median(a['load']) if a['load'] else None)} s); "
                   f"build phase {a['build_phase']} s.")
-    for name, m in (("(b)", b), ("(c)", c)):
+    for name, m in ((k.split(" ")[0], v) for k, v in modes.items() if not k.startswith("(a)")):
         if m and m["modes"]:
             counts = {}
             for s in m["modes"]:
@@ -128,9 +137,11 @@ def main(folder):
             print(f"- {n}: " + ", ".join(f"{k.split(')')[0]}) {v}" for k, v in seen.items()))
 
     print("\n## Speedups of the same candidate across modes\n")
-    for (x, mx), (y, my) in (((k1, modes[k1]), (k2, modes[k2])) for k1, k2 in
-                             (("(a) KernelBench flow", "(b) pipeline, cold cache"),
-                              ("(b) pipeline, cold cache", "(c) pipeline, warm cache"))):
+    # Every pipeline mode against (a), and every later mode against the first pipeline mode (cold, usually).
+    labels = [k for k, m in modes.items() if m and not k.startswith("(a)")]
+    pairs = [("(a) KernelBench flow", k) for k in labels] + [(labels[0], k) for k in labels[1:]]
+    for x, y in pairs:
+        mx, my = modes[x], modes[y]
         if not mx or not my:
             continue
         ratios = [my["speedup"][n] / mx["speedup"][n] for n in names

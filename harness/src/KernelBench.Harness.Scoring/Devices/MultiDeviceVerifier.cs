@@ -5,7 +5,8 @@ namespace KernelBench.Harness.Scoring.Devices;
 
 /// <summary>
 /// One verifier per device (one GPU worker per GPU), behind the one <see cref="IVerifier"/> the agent loop sees.
-/// A problem is pinned to a device the first time it is judged (the device with the fewest problems pinned so far) and
+/// A problem is pinned to a device the first time it is judged (the device with the fewest candidates in flight, then
+/// the fewest problems pinned so far: a new problem never queues behind a busy device while another is idle) and
 /// all its candidates go there: the per-device verifier measures the problem's reference once on that GPU, so every
 /// speedup compares a candidate and a reference timed on the same GPU, never across cards. Each device judges
 /// <c>workersPerDevice</c> candidates at a time; others wait for it. Every verdict records the device's GPU index.
@@ -15,6 +16,7 @@ public sealed class MultiDeviceVerifier : IDisposableVerifier
     private sealed record Lane(GpuDevice Device, IVerifier Verifier, SemaphoreSlim? Slots)
     {
         public int Pinned;
+        public int InFlight; // under _gate
     }
 
     private readonly List<Lane> _lanes;
@@ -65,29 +67,41 @@ public sealed class MultiDeviceVerifier : IDisposableVerifier
     public async Task<Verdict> VerifyAsync(Problem problem, string candidateSource, CancellationToken cancellationToken)
     {
         var lane = Pin(problem.Key);
-        var waited = await lane.Slots.WaitTimedAsync(cancellationToken);
         try
         {
-            var verdict = await lane.Verifier.VerifyAsync(problem, candidateSource, cancellationToken);
-            verdict = verdict with { QueueSeconds = verdict.QueueSeconds + waited };
-            return lane.Device.Index is null ? verdict // one device as configured: its verifier's own record stands
-                : verdict with { Environment = (verdict.Environment ?? new EnvironmentInfo()) with { GpuIndex = lane.Device.Index } };
+            var waited = await lane.Slots.WaitTimedAsync(cancellationToken);
+            try
+            {
+                var verdict = await lane.Verifier.VerifyAsync(problem, candidateSource, cancellationToken);
+                verdict = verdict with { QueueSeconds = verdict.QueueSeconds + waited };
+                return lane.Device.Index is null ? verdict // one device as configured: its verifier's own record stands
+                    : verdict with { Environment = (verdict.Environment ?? new EnvironmentInfo()) with { GpuIndex = lane.Device.Index } };
+            }
+            finally
+            {
+                lane.Slots?.Release();
+            }
         }
         finally
         {
-            lane.Slots?.Release();
+            lock (_gate)
+                lane.InFlight--;
         }
     }
 
+    /// <summary>The problem's device (pinned on first use), with this call counted in flight on it.</summary>
     private Lane Pin(string problemKey)
     {
         lock (_gate)
         {
-            if (_pins.TryGetValue(problemKey, out var lane))
-                return lane;
-            lane = _lanes.OrderBy(l => l.Pinned).First(); // stable: ties go to the first listed device
-            lane.Pinned++;
-            _pins[problemKey] = lane;
+            if (!_pins.TryGetValue(problemKey, out var lane))
+            {
+                // stable: ties go to the first listed device
+                lane = _lanes.OrderBy(l => l.InFlight).ThenBy(l => l.Pinned).First();
+                lane.Pinned++;
+                _pins[problemKey] = lane;
+            }
+            lane.InFlight++;
             return lane;
         }
     }

@@ -187,6 +187,7 @@ public sealed class CandidateEngine : IDisposableVerifier
 
     private async Task<WorkerReply> RunAsync(WorkerProcess worker, System.Text.Json.Nodes.JsonObject request, TimeSpan limit, CancellationToken ct)
     {
+        request["gpu_lock_dir"] = _options.Worker.GpuLockFolder; // workers sharing a GPU take turns on it
         var reply = await worker.RunAsync(request, limit, ct);
         if (reply.Outcome != WorkerOutcome.Answered || reply.Flag("unhealthy"))
             worker.Unhealthy = true;

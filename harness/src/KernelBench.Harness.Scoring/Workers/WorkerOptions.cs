@@ -12,6 +12,21 @@ public sealed record WorkerOptions
     /// <summary>Most time measuring a reference may take. Default 600 s (large Level 1 inputs are slow to make).</summary>
     public TimeSpan ReferenceTimeout { get; init; } = TimeSpan.FromSeconds(600);
 
+    /// <summary>
+    /// Most time a job may wait for its GPU while another worker on the same GPU holds it (checks and references take
+    /// turns on a GPU; see kbh_gpu_turn.py). Not counted in the job's own limit. Default 30 min.
+    /// </summary>
+    public TimeSpan GpuWaitTimeout { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// Folder of the per-GPU locks that workers on one GPU take turns with, shared by every harness process of this
+    /// user on the machine (two `kbh eval` runs on one GPU never time beside each other); null: no turns.
+    /// </summary>
+    public string? GpuLockFolder { get; init; } = DefaultGpuLockFolder();
+
+    public static string DefaultGpuLockFolder() =>
+        Path.Combine(Path.GetTempPath(), "kbh-gpu-locks-" + System.Environment.UserName);
+
     /// <summary>Most time Python may take to start and import torch. Default 120 s.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(120);
 
@@ -57,6 +72,7 @@ public sealed record WorkerOptions
         Check(CheckTimeout, nameof(CheckTimeout));
         Check(ReferenceTimeout, nameof(ReferenceTimeout));
         Check(StartTimeout, nameof(StartTimeout));
+        Check(GpuWaitTimeout, nameof(GpuWaitTimeout));
         return this;
     }
 

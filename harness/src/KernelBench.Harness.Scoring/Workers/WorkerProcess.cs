@@ -124,15 +124,33 @@ public sealed class WorkerProcess : IDisposable
         {
             return await DiedAsync();
         }
+        var queued = false;
         while (true)
         {
-            var reply = await NextAnswerAsync(limit, cancellationToken);
-            if (reply.Outcome != WorkerOutcome.Answered || reply.Body.TryGetProperty("id", out var got) && got.ValueKind == JsonValueKind.Number && got.GetInt64() == id)
+            var reply = await NextAnswerAsync(queued ? _options.GpuWaitTimeout : limit, cancellationToken, queued);
+            if (reply.Outcome != WorkerOutcome.Answered)
                 return reply;
+            if (!reply.Body.TryGetProperty("id", out var got) || got.ValueKind != JsonValueKind.Number || got.GetInt64() != id)
+                continue;
+            // Progress, not the answer: time queued for a GPU that another worker is using does not count against
+            // the job's limit (it is bounded by GpuWaitTimeout); once the GPU is ours, the job gets its whole limit.
+            switch (reply.Body.TryGetProperty("event", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null)
+            {
+                case "gpu_wait":
+                    queued = true;
+                    continue;
+                case "gpu_acquired":
+                    queued = false;
+                    continue;
+                case null:
+                    return reply;
+                default:
+                    continue;
+            }
         }
     }
 
-    private async Task<WorkerReply> NextAnswerAsync(TimeSpan limit, CancellationToken cancellationToken)
+    private async Task<WorkerReply> NextAnswerAsync(TimeSpan limit, CancellationToken cancellationToken, bool waitingForGpu = false)
     {
         using var timer = new CancellationTokenSource(limit, _options.Time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, cancellationToken);
@@ -146,7 +164,10 @@ public sealed class WorkerProcess : IDisposable
         {
             Kill();
             Unhealthy = true;
-            return new WorkerReply(WorkerOutcome.TimedOut, default, $"no answer within {limit.TotalSeconds:0.###} s; the worker and its children were killed", CaptureTail());
+            var what = waitingForGpu
+                ? $"waited {limit.TotalSeconds:0.###} s for the GPU, which another worker held all that time (GpuWaitTimeout)"
+                : $"no answer within {limit.TotalSeconds:0.###} s";
+            return new WorkerReply(WorkerOutcome.TimedOut, default, $"{what}; the worker and its children were killed", CaptureTail());
         }
         catch (OperationCanceledException)
         {

@@ -117,6 +117,25 @@ public sealed class MultiDeviceVerifierTests
         Assert.That(worst, Is.EqualTo(1));
     }
 
+    [Test]
+    public async Task VerifyAsync_NewProblemWhileADeviceIsBusy_PinnedToTheIdleDevice()
+    {
+        var calls = new Calls();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        calls.Gate = (device, ct) => device == "cuda:0" ? release.Task.WaitAsync(ct) : Task.CompletedTask;
+        using var verifier = new MultiDeviceVerifier(TwoGpus, d => new DeviceVerifier(d, calls));
+
+        var first = verifier.VerifyAsync(P(1), "a", default); // cuda:0, held
+        await verifier.VerifyAsync(P(2), "b", default);       // cuda:1, done: one problem pinned on each device
+        // Pinned by problem count alone, P(3) would tie and queue behind P(1) on cuda:0 while cuda:1 sits idle.
+        var third = await verifier.VerifyAsync(P(3), "c", default).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.That(third.Environment!.GpuIndex, Is.EqualTo(1));
+        Assert.That(first.IsCompleted, Is.False);
+        release.SetResult();
+        Assert.That((await first).Environment!.GpuIndex, Is.EqualTo(0));
+    }
+
     [TestCase("cpu", null, 0, new[] { "cpu" })]
     [TestCase("cuda:1", null, 4, new[] { "cuda:1" })]
     [TestCase("cuda", null, 1, new[] { "cuda" })]

@@ -1,0 +1,77 @@
+using KernelBench.Harness.Scoring.Engine;
+using KernelBench.Harness.Scoring.Verdicts;
+using static KernelBench.Harness.Tests.Scoring.Engine.ScoringFixtures;
+
+namespace KernelBench.Harness.Tests.Scoring.Engine;
+
+/// <summary>
+/// Workers on one device take turns on it (kbh_gpu_turn.py): the real worker on the CPU, whose turns are one lock for
+/// the machine, held here by the test the way another worker would hold it (.NET's FileShare.None is an flock on Linux).
+/// </summary>
+[Category("Slow")]
+[NonParallelizable]
+public class DeviceTurnTests
+{
+    private string _cache = "";
+    private string _locks = "";
+
+    [SetUp]
+    public void Folders()
+    {
+        _cache = TempFolder();
+        _locks = TempFolder();
+    }
+
+    [TearDown]
+    public void Clean()
+    {
+        Directory.Delete(_cache, recursive: true);
+        Directory.Delete(_locks, recursive: true);
+    }
+
+    private EngineOptions TurnOptions(TimeSpan checkTimeout, TimeSpan gpuWait)
+    {
+        var o = Options(_cache, checkTimeout);
+        return o with { Worker = o.Worker with { GpuLockFolder = _locks, ReferenceTimeout = checkTimeout, GpuWaitTimeout = gpuWait } };
+    }
+
+    /// <summary>Holds the device's lock as another worker would, until disposed.</summary>
+    private FileStream HoldDevice()
+    {
+        Directory.CreateDirectory(_locks);
+        return new FileStream(Path.Combine(_locks, "cpu.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+    }
+
+    [Test]
+    public async Task Verify_DeviceHeldByAnotherWorker_WaitsWithoutSpendingItsTimeLimit()
+    {
+        using var engine = new CandidateEngine(TurnOptions(TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(120)), []);
+        await engine.VerifyAsync(Sample(1, 1), SampleCandidate("correct", 1, 1), CancellationToken.None); // worker started, problem loaded
+
+        var held = HoldDevice();
+        var release = Task.Delay(TimeSpan.FromSeconds(12)).ContinueWith(_ => held.Dispose());
+        var v = await engine.VerifyAsync(Sample(1, 2), SampleCandidate("correct", 1, 2), CancellationToken.None);
+        await release;
+
+        Assert.That(v.Status, Is.EqualTo(VerdictStatus.Correct), v.Reason);
+        // The reference (a new problem) queued for the device: twice the 6 s limit, none of it held against the job.
+        var waited = v.PhaseSeconds.GetValueOrDefault("reference.gpu_wait") + v.PhaseSeconds.GetValueOrDefault("check.gpu_wait");
+        Assert.That(waited, Is.GreaterThan(6), string.Join(", ", v.PhaseSeconds.Select(p => $"{p.Key} {p.Value}")));
+        // Host-side work (constructing the model, making CPU inputs) ran before the turn; the trials inside it.
+        Assert.That(v.PhaseSeconds.Keys, Is.SupersetOf(new[] { "reference.model.init", "reference.gpu_wait", "reference.outputs", "check.model.init", "check.gpu_wait", "check.correctness" }));
+    }
+
+    [Test]
+    public async Task Verify_DeviceHeldPastGpuWaitTimeout_IsTimeoutNamingTheWait_AndTheNextCandidateIsJudged()
+    {
+        using var engine = new CandidateEngine(TurnOptions(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(4)), []);
+        Verdict v;
+        using (HoldDevice())
+            v = await engine.VerifyAsync(Sample(1, 1), SampleCandidate("correct", 1, 1), CancellationToken.None);
+
+        Assert.That(v.Status, Is.EqualTo(VerdictStatus.Timeout));
+        Assert.That(v.Reason, Does.Contain("for the GPU").And.Contain("another worker"));
+        var next = await engine.VerifyAsync(Sample(1, 1), SampleCandidate("correct", 1, 1), CancellationToken.None);
+        Assert.That(next.Status, Is.EqualTo(VerdictStatus.Correct), next.Reason);
+    }
+}

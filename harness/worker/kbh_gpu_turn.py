@@ -1,0 +1,52 @@
+"""One GPU, several workers: each worker's GPU work (moving the model over, poisoning, correctness, timing) runs under
+one lock per physical GPU, while the host-side work (constructing models with KernelBench's seeded CPU initialisation,
+making CPU inputs) runs outside it. So a second worker on the same GPU prepares the next candidate while the first one
+is timed, and nothing else ever runs on the GPU during a timing. With one worker per GPU the lock is never contended.
+Workers judging on the CPU take turns on one lock for the machine: two CPU timings side by side would slow each other.
+
+The harness is told about waits ("gpu_wait", then "gpu_acquired") so that time spent queued for the GPU does not count
+against a candidate's time limit."""
+import os
+import re
+import time
+
+import torch
+
+import kbh_files
+
+
+class GpuTurn:
+    """Context manager: holds the device's lock (no-op without a lock folder); `waited_s` says how long it queued."""
+
+    def __init__(self, lock_dir, device, notify=None):
+        self._lock = None
+        self._notify = notify or (lambda event: None)
+        self.waited_s = 0.0
+        if lock_dir:
+            os.makedirs(lock_dir, exist_ok=True)
+            name = _gpu_name(device) if device.type == "cuda" else "cpu"
+            self._lock = kbh_files.FileLock(os.path.join(lock_dir, name + ".lock"),
+                                            on_wait=lambda: self._notify("gpu_wait"))
+
+    def __enter__(self):
+        if self._lock is not None:
+            start = time.perf_counter()
+            self._lock.__enter__()
+            if self._lock.waited:
+                self.waited_s = time.perf_counter() - start
+                self._notify("gpu_acquired")
+        return self
+
+    def __exit__(self, *exc):
+        if self._lock is not None:
+            self._lock.__exit__(*exc)
+        return False
+
+
+def _gpu_name(device):
+    """The physical GPU (its UUID), whatever CUDA_VISIBLE_DEVICES made its index in this process."""
+    index = device.index if device.index is not None else torch.cuda.current_device()
+    uuid = str(getattr(torch.cuda.get_device_properties(index), "uuid", "") or "")
+    if not uuid:
+        uuid = f"visible-{os.environ.get('CUDA_VISIBLE_DEVICES', 'all')}-{index}"
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", uuid)

@@ -1,0 +1,79 @@
+"""KernelBench builds both models on the CPU after the same seed, so a large nn.Linear's weights are drawn by the serial
+CPU generator twice per candidate: ~7 s for a 32768 x 32768 layer, most of a warm check (H200, 2026-12-02).
+
+Filling a contiguous CPU tensor with uniform_/normal_ is a pure function of the generator's state, the element count,
+the dtype and the arguments: the same call from the same state writes the same values and leaves the same state. So
+while the reference is constructed, every large fill is recorded (values and the state after it), and when a
+candidate's construction makes the very same call from the very same state, the recorded values are copied in and
+the generator is set to the recorded state: the candidate gets bit for bit the weights the generator would have
+drawn, at memcpy speed. Any other call (another state, size, dtype, generator or a non-contiguous tensor) runs as
+usual. Only the reference's fills are kept (one problem at a time), so memory is bounded by its large weights."""
+import contextlib
+import hashlib
+
+import torch
+
+_MIN_NUMEL = 1 << 20  # below ~1M elements a fill takes milliseconds: not worth a state hash
+_METHODS = ("uniform_", "normal_")
+# The worker's own references, taken before any candidate code runs.
+_get_state, _set_state, _original = torch.get_rng_state, torch.set_rng_state, {m: getattr(torch.Tensor, m) for m in _METHODS}
+
+
+class InitMemo:
+    def __init__(self):
+        self._fills = {}  # key -> (values, generator state after the fill)
+        self.replayed = 0
+
+    def clear(self):
+        self._fills, self.replayed = {}, 0
+
+    @contextlib.contextmanager
+    def recording(self):
+        """Around the reference's construction: large fills are made as usual and remembered."""
+        with self._patched(record=True):
+            yield
+
+    @contextlib.contextmanager
+    def replaying(self):
+        """Around a candidate's construction: fills the reference made from the same state are copied in."""
+        with self._patched(record=False):
+            yield
+
+    @contextlib.contextmanager
+    def _patched(self, record):
+        own = {m: torch.Tensor.__dict__.get(m) for m in _METHODS}
+        for m in _METHODS:
+            setattr(torch.Tensor, m, self._method(m, record))
+        try:
+            yield
+        finally:
+            for m, before in own.items():
+                if before is None:
+                    delattr(torch.Tensor, m)  # back to the inherited C method
+                else:
+                    setattr(torch.Tensor, m, before)
+
+    def _method(self, name, record):
+        original, memo = _original[name], self
+
+        def fill(tensor, *args, **kwargs):
+            if kwargs.get("generator") is not None or type(tensor) not in (torch.Tensor, torch.nn.Parameter) \
+                    or tensor.device.type != "cpu" or not tensor.is_contiguous() or tensor.numel() < _MIN_NUMEL:
+                return original(tensor, *args, **kwargs)
+            state = _get_state()
+            key = (name, tensor.numel(), tensor.dtype, repr(args), repr(sorted(kwargs.items())),
+                   hashlib.sha256(state.numpy().tobytes()).hexdigest())
+            hit = memo._fills.get(key)
+            if hit is not None:
+                values, after = hit
+                with torch.no_grad():
+                    tensor.copy_(values.view(tensor.shape))
+                _set_state(after)
+                memo.replayed += 1
+                return tensor
+            result = original(tensor, *args, **kwargs)
+            if record:
+                memo._fills[key] = (tensor.detach().clone().view(-1), _get_state())
+            return result
+
+        return fill
