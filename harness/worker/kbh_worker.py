@@ -41,11 +41,23 @@ def _end_with_harness(harness_pid):
     threading.Thread(target=watch, name="kbh-harness-watch", daemon=True).start()
 
 
+def _pin_cores():
+    """KBH_WORKER_CPUS ("0,1"): the cores the harness gave this worker, for it and every process it starts (compilers,
+    a candidate's children). Set before torch is imported, so its thread pool is sized to them."""
+    cpus = os.environ.pop("KBH_WORKER_CPUS", "")
+    if cpus and hasattr(os, "sched_setaffinity"):
+        try:
+            os.sched_setaffinity(0, {int(c) for c in cpus.split(",")})
+        except (OSError, ValueError):
+            pass  # a core the machine no longer offers: run unpinned rather than not at all
+
+
 def main():
     try:
         os.setsid()  # own process group: the harness kills the whole tree, children the candidate spawned included
     except OSError:
         pass
+    _pin_cores()
     _end_with_harness(os.getppid())
     capture_path = sys.argv[sys.argv.index("--capture") + 1]
     nonce = os.environ.pop("KBH_WORKER_NONCE", "")

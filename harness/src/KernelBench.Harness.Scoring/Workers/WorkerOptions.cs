@@ -56,6 +56,12 @@ public sealed record WorkerOptions
     /// </summary>
     public bool LowPriority { get; init; }
 
+    /// <summary>
+    /// The cores the worker and every process it starts may run on (<see cref="CpuPlan"/>); null: wherever the harness
+    /// may. The worker sets its own affinity before importing torch, so torch's thread pool fits the set.
+    /// </summary>
+    public IReadOnlyList<int>? Cpus { get; init; }
+
     /// <summary>What `builds` settings say: "fast" (launcher, precompiled headers on a GPU) or "plain".</summary>
     public static WorkerOptions ForBuilds(WorkerOptions options, string builds, string device) => options with
     {

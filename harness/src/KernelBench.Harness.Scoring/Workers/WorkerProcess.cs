@@ -79,6 +79,8 @@ public sealed class WorkerProcess : IDisposable
         info.Environment["KBH_BUILD_CACHE"] = Path.Combine(options.CacheRoot ?? WorkerScript.DefaultCacheRoot(), "builds");
         info.Environment["KBH_FAST_BUILDS"] = options.FastBuilds ? "1" : "0";
         info.Environment["KBH_CC_PCH"] = options.PrecompiledHeaders ? "1" : "0";
+        if (options.Cpus is { Count: > 0 } cpus)
+            info.Environment["KBH_WORKER_CPUS"] = CpuPlan.Format(cpus);
 
         var worker = new WorkerProcess(new Process { StartInfo = info }, options, capture);
         info.Environment["KBH_WORKER_NONCE"] = worker._nonce;

@@ -45,9 +45,11 @@ public sealed class EvalCommand(IAnsiConsole console) : AsyncCommand<EvalCommand
         public string? Gpus { get; init; }
 
         [CommandOption("--workers <N>")]
-        [Description("With --candidates: workers per device, each judging one problem's candidates at a time.")]
-        [DefaultValue(1)]
-        public int Workers { get; init; } = 1;
+        [Description("With --candidates: workers per device, each judging one problem's candidates at a time; workers on one GPU take turns on it, one preparing the next candidate on the host while another is timed. Default: 2 with --device cuda, 1 on a CPU.")]
+        public int? Workers { get; init; }
+
+        /// <summary>--workers, or its default for the device.</summary>
+        public int EffectiveWorkers => Workers ?? (Device.StartsWith("cuda", StringComparison.Ordinal) ? 2 : 1);
 
         [CommandOption("--build-workers <N>")]
         [Description("With --candidates: CPU workers building candidates ahead of the checks. Default: one per core with --device cuda, none on a CPU.")]
@@ -75,9 +77,9 @@ public sealed class EvalCommand(IAnsiConsole console) : AsyncCommand<EvalCommand
                 return ValidationResult.Error("--candidate needs --level N and --problem ID.");
             if (Shard is not null && Candidates is null)
                 return ValidationResult.Error("--shard goes with --candidates DIR.");
-            if ((Gpus is not null || Workers != 1) && Candidates is null)
+            if ((Gpus is not null || Workers is not null) && Candidates is null)
                 return ValidationResult.Error("--gpus and --workers go with --candidates DIR.");
-            if (Workers < 1)
+            if (Workers is < 1)
                 return ValidationResult.Error($"--workers {Workers}: expected at least 1.");
             if (BuildWorkers is < 0)
                 return ValidationResult.Error($"--build-workers {BuildWorkers}: expected 0 or more.");

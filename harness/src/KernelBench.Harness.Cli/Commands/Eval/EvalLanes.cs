@@ -3,6 +3,7 @@ using KernelBench.Harness.Cli.Infrastructure;
 using KernelBench.Harness.Scoring;
 using KernelBench.Harness.Scoring.Devices;
 using KernelBench.Harness.Scoring.Engine;
+using KernelBench.Harness.Scoring.Workers;
 
 namespace KernelBench.Harness.Cli.Commands.Eval;
 
@@ -10,7 +11,8 @@ namespace KernelBench.Harness.Cli.Commands.Eval;
 /// The verifiers `kbh eval --candidates` judges with: one engine per device and worker, behind the same
 /// <see cref="MultiDeviceVerifier"/> that `kbh run` uses, so each problem is pinned to one GPU for its reference and all
 /// its candidates. `--device cuda` takes every visible GPU; `--gpus 0,0` puts two workers on one GPU (the multi-GPU
-/// path on a one-GPU machine); `--workers N` gives each device N workers; `--build-workers N` CPU workers build ahead.
+/// path on a one-GPU machine); `--workers N` gives each device N workers (default 2 on a GPU: they take turns on it,
+/// one preparing the next candidate on the host while the other is timed); `--build-workers N` CPU workers build ahead.
 /// </summary>
 internal static class EvalLanes
 {
@@ -20,12 +22,23 @@ internal static class EvalLanes
         var devices = settings.Gpus is { } list
             ? MultiDeviceVerifier.DevicesFor("cuda", ParseGpus(list), GpuCount.Visible)
             : MultiDeviceVerifier.DevicesFor(settings.Device, null, GpuCount.Visible);
-        var lanes = devices.SelectMany(d => Enumerable.Repeat(d, settings.Workers)).ToList();
+        var lanes = devices.SelectMany(d => Enumerable.Repeat(d, settings.EffectiveWorkers)).ToList();
+        // On a GPU, each GPU worker gets cores of its own and the builds share the rest (CpuPlan says why).
+        var cpus = settings.Device.StartsWith("cuda", StringComparison.Ordinal)
+            ? CpuPlan.For(CpuPlan.AllowedCores(), lanes.Count)
+            : CpuPlan.None(lanes.Count);
+        var lane = 0;
         var checks = new MultiDeviceVerifier(lanes,
-            device => new CandidateEngine(options with { Settings = options.Settings with { Device = device } }, ScoringValidators.Default()),
+            device => new CandidateEngine(options with
+            {
+                Settings = options.Settings with { Device = device },
+                Worker = options.Worker with { Cpus = cpus.GpuWorkers[lane++] },
+            }, ScoringValidators.Default()),
             workersPerDevice: 1);
-        var builders = PipelinedVerifier.DefaultWorkers(settings.BuildWorkers, settings.Device);
-        var verifier = PipelinedVerifier.Wrap(checks, () => new CandidateEngine(options.ForBuildWorker(), ScoringValidators.Default()), builders);
+        var builders = settings.BuildWorkers ?? (cpus.BuildWorkers?.Count is { } n ? n : PipelinedVerifier.DefaultWorkers(null, settings.Device));
+        var buildOptions = options.ForBuildWorker();
+        buildOptions = buildOptions with { Worker = buildOptions.Worker with { Cpus = cpus.BuildWorkers } };
+        var verifier = PipelinedVerifier.Wrap(checks, () => new CandidateEngine(buildOptions, ScoringValidators.Default()), builders);
         return new EvalVerifier(verifier, lanes.Count, verifier as PipelinedVerifier);
     }
 

@@ -27,6 +27,22 @@ public class WorkerProcessTests
     }
 
     [Test]
+    public async Task StartAsync_Cpus_WorkerAndWhatItRunsPinnedToThem()
+    {
+        var cache = TempFolder();
+        var last = CpuPlan.AllowedCores()![^1]; // one core this machine surely has
+        using var worker = await WorkerProcess.StartAsync(new WorkerOptions { Python = Python, CacheRoot = cache, Cpus = [last] }, CancellationToken.None);
+        var path = Path.Combine(cache, "cpus.py");
+        // A child (a compiler, a candidate's subprocess) reports its own affinity; torch's pool is sized to it.
+        File.WriteAllText(path, "import subprocess, sys, torch\nprint('CPUS=' + subprocess.check_output([sys.executable, '-c', 'import os; print(sorted(os.sched_getaffinity(0)))'], text=True).strip(), 'THREADS=%d' % torch.get_num_threads())\n");
+
+        var built = await worker.RunAsync(JobRequests.Build("cpus", path, null), TimeSpan.FromMinutes(2), CancellationToken.None);
+
+        Assert.That(built.OutputTail, Does.Contain($"CPUS=[{last}] THREADS=1"));
+        Directory.Delete(cache, recursive: true);
+    }
+
+    [Test]
     public async Task RunAsync_FakeClockPassesLimit_TimesOutAndKillsWorker()
     {
         var cache = TempFolder();
