@@ -5,7 +5,7 @@ namespace KernelBench.Harness.Scoring.Workers;
 /// <summary>
 /// Which cores each worker may use. A GPU worker times launch-bound models (MobileNetV1: ~2 ms of small kernels) whose
 /// times follow how soon its launching thread gets a core: on the H200 run of 2026-12-02 the same candidate took
-/// 1.98 ms alone, 2.80 ms beside 16 builds at nice 19 and 3.77 ms beside three other GPU workers constructing models.
+/// 1.98 ms in a warm run, 2.80 ms beside 16 builds at nice 19 and 3.77 ms beside three other GPU workers constructing models.
 /// So each GPU worker gets cores of its own (two, or one when cores are scarce) and the build workers, whose compilers
 /// inherit their affinity, share the rest. With fewer than four cores per GPU worker nothing is pinned.
 /// </summary>

@@ -52,7 +52,7 @@ public sealed class EvalCommand(IAnsiConsole console) : AsyncCommand<EvalCommand
         public int EffectiveWorkers => Workers ?? (Device.StartsWith("cuda", StringComparison.Ordinal) ? 2 : 1);
 
         [CommandOption("--build-workers <N>")]
-        [Description("With --candidates: CPU workers building candidates ahead of the checks. Default: one per core with --device cuda, none on a CPU.")]
+        [Description("With --candidates: CPU workers building candidates ahead of the checks. Default with --device cuda: one per core the GPU workers leave; none on a CPU.")]
         public int? BuildWorkers { get; init; }
 
         [CommandOption("--format <FORMAT>")]
