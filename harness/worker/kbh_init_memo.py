@@ -7,9 +7,11 @@ while the reference is constructed, every large fill is recorded (values and the
 candidate's construction makes the very same call from the very same state, the recorded values are copied in and
 the generator is set to the recorded state: the candidate gets bit for bit the weights the generator would have
 drawn, at memcpy speed. Any other call (another state, size, dtype, generator or a non-contiguous tensor) runs as
-usual. Only the reference's fills are kept (one problem at a time), so memory is bounded by its large weights."""
+usual. Only the reference's fills are kept (one problem at a time), at most KBH_INIT_MEMO_BYTES (default 16 GiB) of
+them per worker: L3/2's three 32768-wide layers are 8.6 GB."""
 import contextlib
 import hashlib
+import os
 
 import torch
 
@@ -20,12 +22,14 @@ _get_state, _set_state, _original = torch.get_rng_state, torch.set_rng_state, {m
 
 
 class InitMemo:
-    def __init__(self):
+    def __init__(self, limit_bytes=None):
         self._fills = {}  # key -> (values, generator state after the fill)
+        self._bytes = 0
         self.replayed = 0
+        self.limit_bytes = limit_bytes if limit_bytes is not None else int(os.environ.get("KBH_INIT_MEMO_BYTES", 16 << 30))
 
     def clear(self):
-        self._fills, self.replayed = {}, 0
+        self._fills, self._bytes, self.replayed = {}, 0, 0
 
     @contextlib.contextmanager
     def recording(self):
@@ -72,8 +76,10 @@ class InitMemo:
                 memo.replayed += 1
                 return tensor
             result = original(tensor, *args, **kwargs)
-            if record:
+            size = tensor.numel() * tensor.element_size()
+            if record and memo._bytes + size <= memo.limit_bytes:
                 memo._fills[key] = (tensor.detach().clone().view(-1), _get_state())
+                memo._bytes += size
             return result
 
         return fill

@@ -12,6 +12,7 @@ public static class WorkerEnvironment
         "LD_LIBRARY_PATH", "CC", "CXX", "MAX_JOBS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "XDG_CACHE_HOME",
         "TRITON_CACHE_DIR", "PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "CONDA_PREFIX", "CONDA_DEFAULT_ENV",
         "CPATH", "LIBRARY_PATH", "C_INCLUDE_PATH", "CPLUS_INCLUDE_PATH", "SHELL",
+        "KBH_INIT_MEMO_BYTES", // how much of a reference's weight fills a worker keeps (kbh_init_memo.py)
     ];
 
     private static readonly string[] Prefixes = ["CUDA_", "TORCH_", "NVIDIA_", "NCCL_", "PYTORCH_", "CUDNN_", "NVCC_"];

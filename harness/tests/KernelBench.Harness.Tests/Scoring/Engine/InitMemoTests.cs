@@ -39,6 +39,10 @@ public class InitMemoTests
             out[label] = {"replayed": memo.replayed,
                           "identical": all(torch.equal(p, q) for p, q in zip(plain.state_dict().values(), memoed.state_dict().values())),
                           "generator_after_identical": torch.equal(next_plain, next_memoed)}
+        capped = kbh_init_memo.InitMemo(limit_bytes=9 << 20)  # room for the first 8 MB fill only
+        kbh_load.construct_model(layers("abe"), [], 42, capped.recording())
+        kbh_load.construct_model(layers("abe"), [], 42, capped.replaying())
+        out["capped_replayed"] = capped.replayed
         print(json.dumps(out))
         """;
 
@@ -81,6 +85,8 @@ public class InitMemoTests
         var swapped = r.GetProperty("swapped");
         Assert.That(swapped.GetProperty("replayed").GetInt32(), Is.EqualTo(1));
         Assert.That(swapped.GetProperty("identical").GetBoolean() && swapped.GetProperty("generator_after_identical").GetBoolean());
+
+        Assert.That(r.GetProperty("capped_replayed").GetInt32(), Is.EqualTo(1), "a memo full at its byte limit records no more");
 
         var otherSeed = r.GetProperty("other_seed");
         Assert.That(otherSeed.GetProperty("replayed").GetInt32(), Is.EqualTo(0));
