@@ -77,6 +77,8 @@ def run_reference(problem, req, device, dtype, turn=None, memo=None):
     with turn or contextlib.nullcontext():
         clock.lap("gpu_wait")
         model = kbh_load.place_model(model, device, dtype)
+        if req.get("compile_mode"):  # kbh baseline --compile: KernelBench's torch.compile baselines
+            model = kbh_load.compile_model(model, req["compile_mode"])
         clock.lap("model.to_device")
         outputs, aliases = [], False
         with torch.no_grad():

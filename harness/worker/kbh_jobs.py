@@ -155,6 +155,8 @@ class Jobs:
         try:
             ref = kbh_check.run_reference(self._problem(req["problem_path"]), req, device, dtype, self._turn(req, device),
                                           self.init_memo)
+        except kbh_load.Unsupported as e:
+            return {"status": "bad_input", "reason": str(e)}
         except Exception:
             return {"status": "reference_error", "reason": "the reference failed: " + _tail(traceback.format_exc()),
                     "unhealthy": device.type == "cuda"}

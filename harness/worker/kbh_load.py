@@ -99,6 +99,22 @@ def place_model(model, device, dtype):
     return model
 
 
+COMPILE_MODES = ("default", "reduce-overhead", "max-autotune", "max-autotune-no-cudagraphs")
+
+
+class Unsupported(Exception):
+    """A setting this worker's PyTorch cannot honour: the harness reports it once, as a bad input, not per problem."""
+
+
+def compile_model(model, mode):
+    """torch.compile with inductor in one of KernelBench's baseline modes (baseline_time_torch_compile_inductor_<mode>)."""
+    if not hasattr(torch, "compile"):
+        raise Unsupported(f"torch.compile needs PyTorch 2.0 or newer; this worker's Python has torch {torch.__version__}")
+    if mode not in COMPILE_MODES:
+        raise Unsupported(f"compile mode {mode!r}: expected one of {', '.join(COMPILE_MODES)}")
+    return torch.compile(model, backend="inductor", mode=None if mode == "default" else mode)
+
+
 def trial_seeds(seed, n):
     """KernelBench derives one seed per correctness trial from the base seed."""
     kbh_guard.manual_seed(seed)

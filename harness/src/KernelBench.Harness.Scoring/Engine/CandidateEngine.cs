@@ -162,17 +162,25 @@ public sealed class CandidateEngine : IDisposableVerifier
         return _referenceTimes.TryGetValue(refKey, out var times) ? TimingStatistics.Summarize(times) : null;
     }
 
-    /// <summary>Measures the reference alone (for `kbh baseline`): its raw times, or why it could not be measured.</summary>
-    public async Task<(IReadOnlyList<double> Times, string? Error)> MeasureReferenceAsync(Problem problem, CancellationToken ct)
+    /// <summary>
+    /// Measures the reference alone (for `kbh baseline`): its raw times, or why it could not be measured.
+    /// <paramref name="compileMode"/>: time it under torch.compile (inductor, that mode) instead of eagerly.
+    /// Throws <see cref="NotSupportedException"/> when the worker's PyTorch cannot honour the request at all.
+    /// </summary>
+    public async Task<(IReadOnlyList<double> Times, string? Error)> MeasureReferenceAsync(Problem problem, CancellationToken ct, string? compileMode = null)
     {
         await _gate.WaitAsync(ct);
         try
         {
             var worker = await EnsureWorkerAsync(ct);
-            var refKey = JobRequests.ReferenceKey(problem, _options.Settings, Environment.TorchVersion);
-            var reply = await RunAsync(worker, JobRequests.Reference(problem, _options.Settings, refKey), _options.Worker.ReferenceTimeout, ct);
+            var refKey = JobRequests.ReferenceKey(problem, _options.Settings, Environment.TorchVersion) + (compileMode is null ? "" : "|compile:" + compileMode);
+            var request = JobRequests.Reference(problem, _options.Settings, refKey);
+            request["compile_mode"] = compileMode;
+            var reply = await RunAsync(worker, request, _options.Worker.ReferenceTimeout, ct);
             if (reply.Outcome != WorkerOutcome.Answered)
                 return ([], reply.Detail);
+            if (reply.Status == "bad_input")
+                throw new NotSupportedException(reply.Str("reason"));
             if (reply.Status != "ok")
                 return ([], reply.Str("reason"));
             worker.References.Clear();

@@ -15,6 +15,9 @@ public sealed class BaselineCommand(IAnsiConsole console) : AsyncCommand<Baselin
 {
     public sealed class Settings : MeasureSettings
     {
+        /// <summary>KernelBench's torch.compile baseline modes (the worker's kbh_load.COMPILE_MODES).</summary>
+        public static readonly string[] CompileModes = ["default", "reduce-overhead", "max-autotune", "max-autotune-no-cudagraphs"];
+
         [CommandOption("--level <N>")]
         [Description("The level to time.")]
         public int Level { get; init; }
@@ -24,8 +27,13 @@ public sealed class BaselineCommand(IAnsiConsole console) : AsyncCommand<Baselin
         public int[] Problems { get; init; } = [];
 
         [CommandOption("--compile")]
-        [Description("Time torch.compile'd references (not supported yet: refused with a message).")]
+        [Description("Time the references under torch.compile (inductor), as KernelBench's baseline_time_torch_compile_inductor_<mode>.json. Needs PyTorch 2.")]
         public bool Compile { get; init; }
+
+        [CommandOption("--compile-mode <MODE>")]
+        [Description("With --compile: default, reduce-overhead, max-autotune or max-autotune-no-cudagraphs.")]
+        [DefaultValue("default")]
+        public string CompileMode { get; init; } = "default";
 
         [CommandOption("--out <FILE>")]
         [Description("Baseline JSON to write (entries already there for other problems are kept).")]
@@ -38,14 +46,14 @@ public sealed class BaselineCommand(IAnsiConsole console) : AsyncCommand<Baselin
                 return result;
             if (Level < 1)
                 return ValidationResult.Error("--level N is required.");
+            if (!CompileModes.Contains(CompileMode))
+                return ValidationResult.Error($"--compile-mode {CompileMode}: expected one of {string.Join(", ", CompileModes)}.");
             return string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--out FILE is required.") : ValidationResult.Success();
         }
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        if (settings.Compile)
-            throw new BadInputException("--compile: torch.compile baselines are not supported by this harness yet; time the eager reference, or use KernelBench's published baseline_time_torch_compile_*.json.");
         var set = ProblemLoader.Load(settings.KernelBench!);
         var problems = set.Problems.Where(p => p.Level == settings.Level && (settings.Problems.Length == 0 || settings.Problems.Contains(p.Id))).ToList();
         if (problems.Count == 0)
@@ -55,7 +63,16 @@ public sealed class BaselineCommand(IAnsiConsole console) : AsyncCommand<Baselin
         var failures = 0;
         foreach (var problem in problems)
         {
-            var (times, error) = await engine.MeasureReferenceAsync(problem, cancellationToken);
+            IReadOnlyList<double> times;
+            string? error;
+            try
+            {
+                (times, error) = await engine.MeasureReferenceAsync(problem, cancellationToken, settings.Compile ? settings.CompileMode : null);
+            }
+            catch (NotSupportedException e) // the worker cannot do it for any problem: say so once
+            {
+                throw new BadInputException($"--compile: {e.Message}.");
+            }
             var summary = TimingStatistics.Summarize(times);
             if (error is not null || summary is null)
             {
