@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Text.Json;
-using KernelBench.Harness.Tests.Support;
 using static KernelBench.Harness.Tests.Scoring.Engine.ScoringFixtures;
 
 namespace KernelBench.Harness.Tests.Scoring.Engine;
@@ -46,29 +44,7 @@ public class InitMemoTests
         print(json.dumps(out))
         """;
 
-    private static JsonElement Run()
-    {
-        var script = Path.Combine(Path.GetTempPath(), $"kbh-init-memo-{Guid.NewGuid():N}.py");
-        File.WriteAllText(script, Script);
-        try
-        {
-            var info = new ProcessStartInfo(Python, [script, Path.Combine(Paths.RepoRoot, "harness", "worker")])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            using var process = Process.Start(info)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            Assert.That(process.ExitCode, Is.EqualTo(0), stderr);
-            return JsonDocument.Parse(stdout.Result.Trim().Split('\n')[^1]).RootElement.Clone();
-        }
-        finally
-        {
-            File.Delete(script);
-        }
-    }
+    private static JsonElement Run() => RunWorkerScript(Script);
 
     [Test]
     public void Replay_SameFillsFromSameState_CopiesEveryOne_BitForBit()

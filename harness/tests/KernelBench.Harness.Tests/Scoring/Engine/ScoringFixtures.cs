@@ -29,6 +29,34 @@ internal static class ScoringFixtures
         Worker = new WorkerOptions { Python = Python, CacheRoot = cacheRoot, CheckTimeout = checkTimeout },
     };
 
+    /// <summary>
+    /// Runs a Python script with the worker's modules importable (argv[1] is their folder) and returns the JSON object
+    /// it printed last; fails the test with its stderr when it exits non-zero.
+    /// </summary>
+    public static System.Text.Json.JsonElement RunWorkerScript(string source)
+    {
+        var script = Path.Combine(Path.GetTempPath(), $"kbh-script-{Guid.NewGuid():N}.py");
+        File.WriteAllText(script, source);
+        try
+        {
+            var info = new System.Diagnostics.ProcessStartInfo(Python, [script, Path.Combine(Paths.RepoRoot, "harness", "worker")])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            using var process = System.Diagnostics.Process.Start(info)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            Assert.That(process.ExitCode, Is.EqualTo(0), stderr);
+            return System.Text.Json.JsonDocument.Parse(stdout.Result.Trim().Split('\n')[^1]).RootElement.Clone();
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+    }
+
     public static string TempFolder()
     {
         var dir = Path.Combine(Path.GetTempPath(), "kbh-tests-" + Guid.NewGuid().ToString("N")[..8]);
