@@ -37,13 +37,19 @@ def trial_inputs(problem, seed, device, dtype, on_device=False):
         with torch.device(device):
             values = problem.get_inputs()
         return kbh_load.to_device(values, device, dtype)
-    key = (id(problem), str(dtype))  # host copies, whatever device they are copied to
+    return [t.to(device=device, copy=True) if isinstance(t, torch.Tensor) else t
+            for t in _host_inputs(problem, seed, dtype)]
+
+
+def _host_inputs(problem, seed, dtype):
+    """The kept host copy of one seed's inputs (made on first use), whatever device they are then copied to."""
+    key = (id(problem), str(dtype))
     if _inputs["key"] != key:
         _inputs["key"], _inputs["by_seed"] = key, {}
     if seed not in _inputs["by_seed"]:
         kbh_load.set_seed(seed)
         _inputs["by_seed"][seed] = kbh_load.to_device(problem.get_inputs(), "cpu", dtype)
-    return [t.to(device=device, copy=True) if isinstance(t, torch.Tensor) else t for t in _inputs["by_seed"][seed]]
+    return _inputs["by_seed"][seed]
 
 
 def forget_inputs():
@@ -59,7 +65,7 @@ def prepare_inputs(problem, seeds, device, dtype, on_device):
     """Makes the CPU inputs of every seed ahead (host work, outside the GPU turn); nothing to do for inputs: device."""
     if not (on_device and device.type == "cuda"):
         for seed in seeds:
-            trial_inputs(problem, seed, torch.device("cpu"), dtype)
+            _host_inputs(problem, seed, dtype)
 
 
 def run_reference(problem, req, device, dtype, turn=None, memo=None):
