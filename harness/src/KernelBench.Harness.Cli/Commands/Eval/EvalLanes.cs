@@ -35,7 +35,7 @@ internal static class EvalLanes
                 Worker = options.Worker with { Cpus = cpus.GpuWorkers[lane++] },
             }, ScoringValidators.Default()),
             workersPerDevice: 1);
-        var builders = settings.BuildWorkers ?? (cpus.BuildWorkers?.Count is { } n ? n : PipelinedVerifier.DefaultWorkers(null, settings.Device));
+        var builders = PipelinedVerifier.DefaultWorkers(settings.BuildWorkers ?? cpus.BuildWorkers?.Count, settings.Device);
         var buildOptions = options.ForBuildWorker();
         buildOptions = buildOptions with { Worker = buildOptions.Worker with { Cpus = cpus.BuildWorkers } };
         var verifier = PipelinedVerifier.Wrap(checks, () => new CandidateEngine(buildOptions, ScoringValidators.Default()), builders);
