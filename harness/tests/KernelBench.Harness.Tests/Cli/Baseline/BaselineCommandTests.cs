@@ -11,22 +11,19 @@ namespace KernelBench.Harness.Tests.Cli.Baseline;
 public class BaselineCommandTests
 {
     private string _dir = "";
-    private string? _savedPython;
+    private KbhEnvironment _environment = null!;
 
     [SetUp]
     public void SetUp()
     {
         _dir = Directory.CreateTempSubdirectory("kbh-baseline-").FullName;
-        _savedPython = Environment.GetEnvironmentVariable("KBH_PYTHON");
-        Environment.SetEnvironmentVariable("KBH_PYTHON", KernelBench.Harness.Tests.Scoring.Engine.ScoringFixtures.Python);
-        Environment.SetEnvironmentVariable("KBH_CACHE", Path.Combine(_dir, "cache"));
+        _environment = new KbhEnvironment(Path.Combine(_dir, "cache"));
     }
 
     [TearDown]
     public void TearDown()
     {
-        Environment.SetEnvironmentVariable("KBH_PYTHON", _savedPython);
-        Environment.SetEnvironmentVariable("KBH_CACHE", null);
+        _environment.Dispose();
         Directory.Delete(_dir, recursive: true);
     }
 
@@ -52,11 +49,7 @@ public class BaselineCommandTests
     private KbhProcess.Result BaselineProcess(string outFile, params string[] extra) =>
         KbhProcess.Run(["baseline", "--kernelbench", Paths.SampleProblems, "--level", "1", "--device", "cpu",
                 "--perf-trials", "3", "--trials", "1", "--out", outFile, .. extra],
-            environment: new Dictionary<string, string?>
-            {
-                ["KBH_PYTHON"] = KernelBench.Harness.Tests.Scoring.Engine.ScoringFixtures.Python,
-                ["KBH_CACHE"] = Path.Combine(_dir, "cache"),
-            });
+            environment: _environment.Variables.ToDictionary());
 
     [Test]
     public void Baseline_CompileOnPyTorch1_OneMessageNamingTheVersion_NoFile()

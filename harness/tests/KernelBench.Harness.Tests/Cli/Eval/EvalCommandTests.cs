@@ -12,23 +12,20 @@ namespace KernelBench.Harness.Tests.Cli.Eval;
 public class EvalCommandTests
 {
     private string _dir = "";
-    private string? _savedPython;
+    private KbhEnvironment _environment = null!;
 
     [SetUp]
     public void SetUp()
     {
         _dir = Path.Combine(Path.GetTempPath(), "kbh-eval-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(_dir);
-        _savedPython = Environment.GetEnvironmentVariable("KBH_PYTHON");
-        Environment.SetEnvironmentVariable("KBH_PYTHON", KernelBench.Harness.Tests.Scoring.Engine.ScoringFixtures.Python);
-        Environment.SetEnvironmentVariable("KBH_CACHE", Path.Combine(_dir, "cache"));
+        _environment = new KbhEnvironment(Path.Combine(_dir, "cache"));
     }
 
     [TearDown]
     public void TearDown()
     {
-        Environment.SetEnvironmentVariable("KBH_PYTHON", _savedPython);
-        Environment.SetEnvironmentVariable("KBH_CACHE", null);
+        _environment.Dispose();
         Directory.Delete(_dir, recursive: true);
     }
 
