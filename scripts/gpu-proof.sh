@@ -7,7 +7,10 @@
 #                                B. then, alone on the GPU: the load_inline kernels, the GPU reward hacks, and the
 #                                   kernels again on two workers sharing GPU 0 (the multi-GPU path on one GPU).
 #   scripts/gpu-proof.sh refs    Level 3, 2 and 1 references, each submitted as its own candidate (no builds), in the
-#                                time left; Level 1 last: it makes inputs of up to 6.4 GB on the CPU per trial seed.
+#                                time left; Level 1 last: it makes inputs of up to 6.4 GB on the CPU per trial seed
+#                                (INPUTS=device makes them on the GPU). REFS="3 2:1-50" picks levels and id ranges.
+#   scripts/gpu-proof.sh checks  the GPU reward hacks (built first, then judged alone on the GPU), and the eager and
+#                                torch.compile baselines of a few problems (kbh baseline [--compile]).
 #
 # Needs the self-contained .publish/kbh and the KernelBench copy .kbh/kernelbench (scripts/publish.sh --kernelbench DIR),
 # both carried to the node. Everything comes back as $OUT/gpu-proof-<mode>.tgz; scripts/gpu-results.sh reports on it.
@@ -16,7 +19,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 MODE=${1:-}
-[[ "$MODE" == core || "$MODE" == refs ]] || { echo "usage: $0 core|refs" >&2; exit 2; }
+[[ "$MODE" == core || "$MODE" == refs || "$MODE" == checks ]] || { echo "usage: $0 core|refs|checks" >&2; exit 2; }
 final=${OUT:-.kbh/gpu-out}
 export OUT
 OUT=$(mktemp -d)/gpu-proof-$MODE
@@ -57,11 +60,17 @@ if [ "$MODE" = core ]; then
   SKIP_PREBUILD=1 part 150 hacks scripts/gpu-scoring.sh hacks
   SKIP_PREBUILD=1 part 200 multi scripts/gpu-scoring.sh multi
   grep -E "^(PASS|FAIL|ALL PASS|[0-9]+ FAILED)" "$OUT/agent.log" | tail -25
+elif [ "$MODE" = checks ]; then
+  stamp "GPU reward hacks"
+  part "${HACKS_S:-240}" hacks scripts/gpu-scoring.sh hacks
+  stamp "eager and torch.compile baselines"
+  part 100000 compile scripts/gpu-scoring.sh compile ${COMPILE_PICKS:-}
 else
   stamp "references as candidates"
-  part "${REFS3_S:-200}" refs-L3 scripts/gpu-scoring.sh refs 3
-  part "${REFS2_S:-200}" refs-L2 scripts/gpu-scoring.sh refs 2
-  part 100000 refs-L1 scripts/gpu-scoring.sh refs 1 1 100 "${L1_STEP:-1}"
+  for pick in ${REFS:-3 2 1}; do  # LEVEL or LEVEL:FIRST-LAST; each part gets what is left of the budget
+    level=${pick%%:*}; range=1-100000; [[ "$pick" == *:* ]] && range=${pick#*:}
+    part 100000 "refs-L$level-$range" scripts/gpu-scoring.sh refs "$level" "${range%-*}" "${range#*-}"
+  done
 fi
 
 stamp "done"

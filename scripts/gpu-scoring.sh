@@ -8,6 +8,8 @@
 #   scripts/gpu-scoring.sh multi                    the kernels again on two workers sharing GPU 0 (--gpus 0,0): the
 #                                                   multi-GPU path on a one-GPU machine; verdicts and wall time vs. kernels
 #   scripts/gpu-scoring.sh prebuild                 only build every CUDA candidate above into the build cache
+#   scripts/gpu-scoring.sh compile [L/ID ...]       kbh baseline eager and --compile (torch.compile, inductor default)
+#                                                   for a few problems, beside KernelBench's published H100 timings
 #
 # JUDGE_SECONDS=N stops a part's judging after N seconds (what was judged is kept: each verdict lands as it is made).
 # SKIP_PREBUILD=1 skips a part's own prebuild (another process is building the same sources into the same cache).
@@ -117,8 +119,42 @@ EOF
     prebuild problems/gpu-hacks/*.py | tee -a "$OUT/$PARTNAME.log"
     judge "$PARTNAME" problems/gpu-hacks --trials 2 --perf-trials 20 --warmup 2 --timeout 45 --inputs "${INPUTS:-cpu}"
     ;;
+  compile)
+    shift
+    picks=("$@"); [ ${#picks[@]} -eq 0 ] && picks=(1/19 1/23 2/12 3/1)
+    : >"$OUT/compile.log"
+    for pick in "${picks[@]}"; do
+      level=${pick%/*}; id=${pick#*/}
+      for kind in eager compile; do
+        flag=(); [ "$kind" = compile ] && flag=(--compile)
+        started=$SECONDS
+        timeout "${JUDGE_SECONDS:-100000}" "$KBH" baseline --kernelbench "$KB" --level "$level" --problem "$id" --device "$DEVICE" \
+          "${flag[@]}" --out "$OUT/baseline-$kind.json" >>"$OUT/compile.log" 2>&1 || echo "kbh baseline $kind L$level/$id exited with $?" | tee -a "$OUT/compile.log"
+        echo "L$level/$id $kind: $((SECONDS - started)) s" | tee -a "$OUT/compile.log"
+      done
+    done
+    "$PY" - "$OUT" "$KB/results/timing" <<'EOF'
+import json, os, sys
+out, published = sys.argv[1], sys.argv[2]
+def load(path):
+    return json.load(open(path)) if os.path.exists(path) else {}
+ours = {k: load(os.path.join(out, f"baseline-{k}.json")) for k in ("eager", "compile")}
+theirs = {k: load(os.path.join(published, "H100_Modal", f)) for k, f in
+          (("eager", "baseline_time_torch.json"), ("compile", "baseline_time_torch_compile_inductor_default.json"))}
+f = lambda v, w=8: f"{v:>{w}.3f}" if v else " " * (w - 1) + "-"
+print(f"{'problem':<48} {'eager ms':>9} {'compile ms':>10} {'eager/compile':>13}   H100_Modal: {'eager':>8} {'compile':>8} {'ratio':>6}")
+for level in sorted(ours["eager"]):
+    for name in sorted(ours["eager"][level]):
+        e = ours["eager"][level][name]["mean"]
+        c = ours["compile"].get(level, {}).get(name, {}).get("mean")
+        pe = theirs["eager"].get(level, {}).get(name, {}).get("mean")
+        pc = theirs["compile"].get(level, {}).get(name, {}).get("mean")
+        print(f"{level + '/' + name:<48} {f(e, 9)} {f(c, 10)} {f(c and e / c, 13)}   {'':<11} {f(pe)} {f(pc)} {f(pc and pe / pc, 6)}")
+EOF
+    exit 0
+    ;;
   *)
-    echo "usage: $0 refs LEVEL [FIRST LAST [STEP]] | kernels | hacks | multi | prebuild" >&2
+    echo "usage: $0 refs LEVEL [FIRST LAST [STEP]] | kernels | hacks | multi | prebuild | compile [L/ID ...]" >&2
     exit 2
     ;;
 esac

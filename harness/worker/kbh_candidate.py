@@ -71,6 +71,11 @@ def _check_on_device(model, problem, reference, req, device, dtype, result, cloc
             if reason is not None:
                 result.update(status="incorrect", reason=f"trial {trial}: {reason}", failed_trial=trial,
                               max_abs_diff=max_diff, mean_abs_diff=mean_diff)
+                escaped = _side_stream_race(model, inputs, device)
+                if escaped:  # the mismatch is a side stream racing the default one: say that, not "wrong values"
+                    findings += escaped
+                    result.update(status="rejected", reason=f"{_first_reject(escaped)} (trial {trial} also differed "
+                                                            f"from the reference: {reason})")
                 return
             del snapshots
             earlier = [out]  # the previous output stays alive: a later call returning its storage is caching
@@ -92,6 +97,19 @@ def _check_on_device(model, problem, reference, req, device, dtype, result, cloc
             findings += kbh_hacks.stream_escape(escape, min(result["times_ms"]) if result["times_ms"] else 0.0)
             clock.lap("timing")
         findings += kbh_hacks.patched_functions("while timing")
+
+
+def _side_stream_race(model, inputs, device, probes=3):
+    """Findings when an incorrect candidate leaves work on another stream: its kernels race the default stream's
+    writes (inputs made on the GPU are still being written when an unsynchronised side stream reads them), so the
+    comparison fails before the timing-time stream check is reached. Every probe must see the escape (no jitter)."""
+    if device.type != "cuda":
+        return []
+    try:
+        escape = min(kbh_timing.stream_escape_ms(lambda: model(*inputs), device) for _ in range(probes))
+    except Exception:  # a candidate that fails when called again keeps its incorrect verdict
+        return []
+    return kbh_hacks.stream_escape(escape, 0.0)
 
 
 def _rejected(findings):
