@@ -73,13 +73,15 @@ def run_reference(problem, req, device, dtype, turn=None, memo=None):
     before the GPU turn is taken (turn: kbh_gpu_turn.GpuTurn), the rest inside it. memo (kbh_init_memo.InitMemo)
     records the construction's large weight fills for the candidates' constructions."""
     clock = PhaseClock(device)
-    model = kbh_load.construct_model(problem.Model, init_inputs(problem, req["seed"], device, dtype), req["seed"],
-                                     memo.recording() if memo else None)
-    clock.lap("model.init")
     on_device = req.get("inputs") == "device"
     seeds = kbh_load.trial_seeds(req["seed"], req["correctness_trials"])
-    prepare_inputs(problem, seeds + [req["seed"]], device, dtype, on_device)
-    clock.lap("inputs")
+    with host_work(turn):
+        clock.lap("host_wait")
+        model = kbh_load.construct_model(problem.Model, init_inputs(problem, req["seed"], device, dtype), req["seed"],
+                                         memo.recording() if memo else None)
+        clock.lap("model.init")
+        prepare_inputs(problem, seeds + [req["seed"]], device, dtype, on_device)
+        clock.lap("inputs")
     with turn or contextlib.nullcontext():
         clock.lap("gpu_wait")
         model = kbh_load.place_model(model, device, dtype)
@@ -101,14 +103,53 @@ def run_reference(problem, req, device, dtype, turn=None, memo=None):
             times = []
             if req.get("measure_performance", True):
                 inputs = trial_inputs(problem, req["seed"], device, dtype, on_device)
-                times = kbh_timing.time_calls(lambda: model(*inputs), device, req["timing_method"], req["warmup"],
-                                              req["perf_trials"])
+                clock.lap("inputs")
+                with quiet_host(turn):
+                    clock.lap("quiet_wait")
+                    times = kbh_timing.time_calls(lambda: model(*inputs), device, req["timing_method"], req["warmup"],
+                                                  req["perf_trials"])
                 del inputs
                 clock.lap("timing")
         del model
+        outputs = keep_outputs(outputs, device)
         poison_freed_memory(device)
         clock.lap("poison")
     return Reference(outputs, times, aliases, clock.seconds)
+
+
+def host_work(turn):
+    """Host-side work (turn.host()): never beside another worker's timing on the same GPU."""
+    return turn.host() if turn is not None else contextlib.nullcontext()
+
+
+def quiet_host(turn):
+    """A timing (turn.quiet()): the other workers of the GPU hold their host work until it ends."""
+    return turn.quiet() if turn is not None else contextlib.nullcontext()
+
+
+# Reference outputs larger than this share of the GPU's memory wait on the host: with two workers on one GPU, each
+# keeping five gigabyte-sized Level 1 outputs there left too little room for the other's check (CUDA out of memory).
+_DEVICE_OUTPUTS_SHARE = 8
+
+
+def keep_outputs(outputs, device):
+    """The reference's outputs where they are kept between checks: on the device, or in host memory when they take
+    more than 1/_DEVICE_OUTPUTS_SHARE of it (compare() copies each back for its trial). The device copies are freed
+    before poison_freed_memory runs, so no candidate finds them."""
+    if device.type != "cuda":
+        return outputs
+    size = sum(t.numel() * t.element_size() for trial in outputs for t in trial if isinstance(t, torch.Tensor))
+    if size * _DEVICE_OUTPUTS_SHARE <= torch.cuda.get_device_properties(device).total_memory:
+        return outputs
+    return [[t.cpu() if isinstance(t, torch.Tensor) else t for t in trial] for trial in outputs]
+
+
+def release_device_memory(device):
+    """At the end of a GPU turn: poisons what the allocator keeps cached, then hands it back to the driver."""
+    if device.type != "cuda":
+        return
+    poison_freed_memory(device)
+    torch.cuda.empty_cache()
 
 
 class PhaseClock:

@@ -165,7 +165,8 @@ class Jobs:
 
     def _turn(self, req, device):
         """The GPU's lock shared with the other workers on it (gpu_lock_dir: where the harness keeps such locks)."""
-        return kbh_gpu_turn.GpuTurn(req.get("gpu_lock_dir"), device, self.notify)
+        return kbh_gpu_turn.GpuTurn(req.get("gpu_lock_dir"), device, self.notify,
+                                    on_release=lambda: kbh_check.release_device_memory(device))
 
     def check(self, req, device, dtype):
         if req["candidate_key"] not in self.candidates:
