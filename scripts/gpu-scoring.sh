@@ -14,6 +14,7 @@
 # JUDGE_SECONDS=N stops a part's judging after N seconds (what was judged is kept: each verdict lands as it is made).
 # SKIP_PREBUILD=1 skips a part's own prebuild (another process is building the same sources into the same cache).
 # INPUTS=device makes the inputs on the GPU (kbh eval --inputs device) in every part: Level 1 in seconds, not minutes.
+# refs only: IDS="9 10" keeps those problem ids, WARMUP=N sets the warm-up runs (3), EVAL_ARGS adds kbh eval options.
 #
 # Each part fits in ~9 minutes on one H100 with 16 cores; Level 1's large inputs (6.4 GB for the activations, made on the
 # CPU as KernelBench does) need it split: refs 1 1 25, refs 1 26 50, refs 1 51 75, refs 1 76 100; refs 2 1 50,
@@ -75,15 +76,15 @@ case "$PART" in
   refs)
     LEVEL=${2:?usage: refs LEVEL [FIRST LAST [STEP]]}
     FIRST=${3:-1}; LAST=${4:-100000}; STEP=${5:-1}
-    "$PY" - "$KB" "$LEVEL" "$FIRST" "$LAST" "$WORK/refs" "$STEP" <<'EOF'
+    "$PY" - "$KB" "$LEVEL" "$FIRST" "$LAST" "$WORK/refs" "$STEP" "${IDS:-}" <<'EOF'
 import os, re, sys
 kb, level, first, last, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
-step = int(sys.argv[6])
+step, ids = int(sys.argv[6]), {int(i) for i in sys.argv[7].split()}
 src = os.path.join(kb, "KernelBench", f"level{level}")
 os.makedirs(os.path.join(out, f"level{level}"), exist_ok=True)
 for name in os.listdir(src):
     m = re.match(r"^(\d+)_.*\.py$", name)
-    if not m or not first <= int(m.group(1)) <= last or (int(m.group(1)) - first) % step:
+    if not m or not first <= int(m.group(1)) <= last or (int(m.group(1)) - first) % step or (ids and int(m.group(1)) not in ids):
         continue
     text = open(os.path.join(src, name), encoding="utf-8").read()
     # Same rename as the harness's ReferenceCandidate: class Model -> ModelNew, super(Model, ...) -> super(ModelNew, ...)
@@ -93,7 +94,7 @@ for name in os.listdir(src):
 EOF
     PARTNAME=refs-L$LEVEL-$FIRST-$LAST-$STEP
     : >"$OUT/$PARTNAME.log"
-    judge "$PARTNAME" "$WORK/refs" --trials 2 --perf-trials 30 --warmup 3 --timeout 180 --inputs "${INPUTS:-cpu}"
+    judge "$PARTNAME" "$WORK/refs" --trials 2 --perf-trials 30 --warmup "${WARMUP:-3}" --timeout 180 --inputs "${INPUTS:-cpu}" ${EVAL_ARGS:-}
     ;;
   kernels)
     PARTNAME=kernels
@@ -129,7 +130,7 @@ EOF
         flag=(); [ "$kind" = compile ] && flag=(--compile)
         started=$SECONDS
         timeout "${JUDGE_SECONDS:-100000}" "$KBH" baseline --kernelbench "$KB" --level "$level" --problem "$id" --device "$DEVICE" \
-          "${flag[@]}" --out "$OUT/baseline-$kind.json" >>"$OUT/compile.log" 2>&1 || echo "kbh baseline $kind L$level/$id exited with $?" | tee -a "$OUT/compile.log"
+          --inputs "${INPUTS:-cpu}" "${flag[@]}" --out "$OUT/baseline-$kind.json" >>"$OUT/compile.log" 2>&1 || echo "kbh baseline $kind L$level/$id exited with $?" | tee -a "$OUT/compile.log"
         echo "L$level/$id $kind: $((SECONDS - started)) s" | tee -a "$OUT/compile.log"
       done
     done
