@@ -123,8 +123,11 @@ public sealed record EvalConfig
     /// <summary>fast (kbh's compiler launcher, each shortcut falling back to the plain compile) or plain (torch's own build).</summary>
     public string Builds { get; init; } = "fast";
 
-    /// <summary>CPU workers building candidates ahead of the GPU checks; null: one per core on a GPU, none on a CPU run.</summary>
+    /// <summary>CPU workers building candidates ahead of the GPU checks; null: one per core the check workers leave on a GPU, none on a CPU run.</summary>
     public int? BuildWorkers { get; init; }
+
+    /// <summary>Check workers per device; null: two on a GPU (they take turns on it), one on a CPU.</summary>
+    public int? Workers { get; init; }
 
     /// <summary>cuda, cpp, triton, tilelang, cute, thunderkittens, pytorch.</summary>
     public string Backend { get; init; } = "cuda";

@@ -147,7 +147,7 @@ public static class RunConfigLoader
     {
         if (s is null)
             return new EvalConfig();
-        s.Expect("correctness_trials", "perf_trials", "seed", "precision", "atol", "rtol", "legacy_tolerance", "timing", "timeout_s", "backend", "build_workers", "inputs", "builds");
+        s.Expect("correctness_trials", "perf_trials", "seed", "precision", "atol", "rtol", "legacy_tolerance", "timing", "timeout_s", "backend", "build_workers", "workers", "inputs", "builds");
         var eval = new EvalConfig
         {
             CorrectnessTrials = s.Int("correctness_trials", 1, 1000) ?? 5,
@@ -160,6 +160,7 @@ public static class RunConfigLoader
             Timing = s.Choice("timing", "cuda_event", "cuda_event", "do_bench", "host_time"),
             TimeoutSeconds = s.Double("timeout_s", 1, 86_400) ?? 300,
             BuildWorkers = s.Int("build_workers", 0, 4096),
+            Workers = s.Int("workers", 1, 64),
             Inputs = s.Choice("inputs", "cpu", "cpu", "device"),
             Builds = s.Choice("builds", "fast", "fast", "plain"),
             Backend = s.Choice("backend", "cuda", "cuda", "cpp", "triton", "tilelang", "cute", "thunderkittens", "pytorch"),

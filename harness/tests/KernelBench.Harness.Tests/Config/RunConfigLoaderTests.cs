@@ -187,4 +187,13 @@ public class RunConfigLoaderTests
         var ex = Refused(Valid + "\neval: { builds: quick }");
         Assert.That(ex.Message, Does.Contain("eval.builds").And.Contain("fast").And.Contain("plain"));
     }
+
+    [Test]
+    public void Load_EvalWorkers_PositiveOrUnset()
+    {
+        Assert.That(RunConfigLoader.Load(Write(Valid + "\neval: { workers: 3 }")).Eval.Workers, Is.EqualTo(3));
+        Assert.That(RunConfigLoader.Load(Write(Valid)).Eval.Workers, Is.Null);
+        var ex = Refused(Valid + "\neval: { workers: 0 }");
+        Assert.That(ex.Message, Does.Contain("eval.workers"));
+    }
 }

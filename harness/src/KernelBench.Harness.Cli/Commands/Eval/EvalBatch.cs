@@ -15,7 +15,7 @@ namespace KernelBench.Harness.Cli.Commands.Eval;
 /// with its message and the others are still judged. With several devices or workers, problems are judged side by side
 /// (one problem's candidates in order, on the device it is pinned to); the run folder gets each verdict as it lands.
 /// </summary>
-internal sealed class EvalBatch(IAnsiConsole console, EvalVerifier verifier, ProblemSet set, EvalCommand.Settings settings)
+internal sealed class EvalBatch(IAnsiConsole console, CheckLanes verifier, ProblemSet set, EvalCommand.Settings settings)
 {
     private readonly object _output = new();
 
@@ -122,7 +122,7 @@ internal sealed class EvalBatch(IAnsiConsole console, EvalVerifier verifier, Pro
         var codeSha = CandidateSource.Sha256(source);
         if (done.Contains((key, codeSha)))
             return null;
-        var verdict = await verifier.Verifier.VerifyAsync(problem, source, ct);
+        var verdict = await verifier.VerifyAsync(problem, source, ct);
         var ended = DateTimeOffset.UtcNow;
         return new AttemptRecord
         {

@@ -49,7 +49,7 @@ public sealed class EvalCommand(IAnsiConsole console) : AsyncCommand<EvalCommand
         public int? Workers { get; init; }
 
         /// <summary>--workers, or its default for the device.</summary>
-        public int EffectiveWorkers => Workers ?? (Device.StartsWith("cuda", StringComparison.Ordinal) ? 2 : 1);
+        public int EffectiveWorkers => CheckLanes.DefaultWorkers(Workers, Device);
 
         [CommandOption("--build-workers <N>")]
         [Description("With --candidates: CPU workers building candidates ahead of the checks. Default with --device cuda: one per core the GPU workers leave; none on a CPU.")]

@@ -8,38 +8,18 @@ using KernelBench.Harness.Scoring.Workers;
 namespace KernelBench.Harness.Cli.Commands.Eval;
 
 /// <summary>
-/// The verifiers `kbh eval --candidates` judges with: one engine per device and worker, behind the same
-/// <see cref="MultiDeviceVerifier"/> that `kbh run` uses, so each problem is pinned to one GPU for its reference and all
-/// its candidates. `--device cuda` takes every visible GPU; `--gpus 0,0` puts two workers on one GPU (the multi-GPU
-/// path on a one-GPU machine); `--workers N` gives each device N workers (default 2 on a GPU: they take turns on it,
-/// one preparing the next candidate on the host while the other is timed); `--build-workers N` CPU workers build ahead.
+/// The devices `kbh eval --candidates` judges on (`--device cuda`: every visible GPU; `--gpus 0,0`: two lanes on GPU 0,
+/// the multi-GPU path on a one-GPU machine), behind the scheduler `kbh run` uses too (<see cref="CheckLanes"/>).
 /// </summary>
 internal static class EvalLanes
 {
-    public static EvalVerifier Create(EvalCommand.Settings settings, EngineOptions options)
+    public static CheckLanes Create(EvalCommand.Settings settings, EngineOptions options)
     {
         // The same devices `kbh run` gets; --gpus picks ordinals whatever cuda[:N] --device names.
         var devices = settings.Gpus is { } list
             ? MultiDeviceVerifier.DevicesFor("cuda", ParseGpus(list), GpuCount.Visible)
             : MultiDeviceVerifier.DevicesFor(settings.Device, null, GpuCount.Visible);
-        var lanes = devices.SelectMany(d => Enumerable.Repeat(d, settings.EffectiveWorkers)).ToList();
-        // On a GPU, each GPU worker gets cores of its own and the builds share the rest (CpuPlan says why).
-        var cpus = settings.Device.StartsWith("cuda", StringComparison.Ordinal)
-            ? CpuPlan.For(CpuPlan.AllowedCores(), lanes.Count)
-            : CpuPlan.None(lanes.Count);
-        var lane = 0;
-        var checks = new MultiDeviceVerifier(lanes,
-            device => new CandidateEngine(options with
-            {
-                Settings = options.Settings with { Device = device },
-                Worker = options.Worker with { Cpus = cpus.GpuWorkers[lane++] },
-            }, ScoringValidators.Default()),
-            workersPerDevice: 1);
-        var builders = PipelinedVerifier.DefaultWorkers(settings.BuildWorkers ?? cpus.BuildWorkers?.Count, settings.Device);
-        var buildOptions = options.ForBuildWorker();
-        buildOptions = buildOptions with { Worker = buildOptions.Worker with { Cpus = cpus.BuildWorkers } };
-        var verifier = PipelinedVerifier.Wrap(checks, () => new CandidateEngine(buildOptions, ScoringValidators.Default()), builders);
-        return new EvalVerifier(verifier, lanes.Count, verifier as PipelinedVerifier);
+        return CheckLanes.Create(devices, settings.EffectiveWorkers, settings.BuildWorkers, options);
     }
 
     /// <summary>"0,1" → [0, 1]; null when any part is not a non-negative integer.</summary>
@@ -57,8 +37,3 @@ internal static class EvalLanes
     }
 }
 
-/// <summary>What `kbh eval --candidates` judges with: the verifier, how many checks run at once, and the build pipeline (if any).</summary>
-internal sealed record EvalVerifier(IDisposableVerifier Verifier, int Lanes, PipelinedVerifier? Pipeline) : IDisposable
-{
-    public void Dispose() => Verifier.Dispose();
-}

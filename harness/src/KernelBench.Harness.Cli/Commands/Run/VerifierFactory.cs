@@ -9,20 +9,16 @@ using KernelBench.Harness.Scoring.Workers;
 namespace KernelBench.Harness.Cli.Commands.Run;
 
 /// <summary>
-/// The one place `kbh run` gets its verifier: the scoring engine built from the run config's eval: and device, one
-/// engine per GPU when the run has several (device: cuda on a multi-GPU node, or gpus: [...]); each problem is then
-/// pinned to one GPU for its reference and its candidates (Scoring/Devices/MultiDeviceVerifier).
+/// The one place `kbh run` gets its verifier: the scoring engine built from the run config's eval: and device, behind
+/// the scheduler `kbh eval --candidates` uses too (<see cref="CheckLanes"/>): eval.workers check workers per GPU (two
+/// by default, taking turns on it), one engine set per GPU when the run has several (device: cuda on a multi-GPU node,
+/// or gpus: [...]), each problem pinned to one worker for its reference and its candidates, CPU build workers ahead.
 /// </summary>
 public static class VerifierFactory
 {
-    /// <summary>The run's verifier: the GPU engines, behind CPU build workers when the run has any (eval.build_workers).</summary>
-    public static IDisposableVerifier Create(RunConfig config)
-    {
-        var checks = MultiDeviceVerifier.For(config.Device, config.Gpus, GpuCount.Visible,
-            device => new CandidateEngine(Options(config with { Device = device }), ScoringValidators.Default()));
-        return PipelinedVerifier.Wrap(checks, () => new CandidateEngine(Options(config).ForBuildWorker(), ScoringValidators.Default()),
-            PipelinedVerifier.DefaultWorkers(config.Eval.BuildWorkers, config.Device));
-    }
+    public static CheckLanes Create(RunConfig config) =>
+        CheckLanes.Create(MultiDeviceVerifier.DevicesFor(config.Device, config.Gpus, GpuCount.Visible),
+            CheckLanes.DefaultWorkers(config.Eval.Workers, config.Device), config.Eval.BuildWorkers, Options(config));
 
     public static EngineOptions Options(RunConfig config)
     {

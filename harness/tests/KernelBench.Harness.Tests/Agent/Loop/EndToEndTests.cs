@@ -55,8 +55,8 @@ public sealed class EndToEndTests
             var stored = RunStore.Open(dir).ReadAttempts().Attempts;
             Assert.That(stored.Where(a => a.ProblemKey == "L1/2").Select(a => a.Status), Is.EqualTo(new[] { "incorrect", "correct" }));
             // demo.yaml has a build worker: every answer went through it before the checking worker judged it.
-            Assert.That(verifier, Is.InstanceOf<KernelBench.Harness.Scoring.Engine.PipelinedVerifier>());
-            Assert.That(((KernelBench.Harness.Scoring.Engine.PipelinedVerifier)verifier).BuildWorkersStarted, Is.EqualTo(1));
+            Assert.That(verifier.Pipeline, Is.Not.Null);
+            Assert.That(verifier.Pipeline!.BuildWorkersStarted, Is.EqualTo(1));
         }
         finally
         {

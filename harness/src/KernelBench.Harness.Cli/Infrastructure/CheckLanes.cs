@@ -1,0 +1,63 @@
+using KernelBench.Harness.Problems;
+using KernelBench.Harness.Scoring;
+using KernelBench.Harness.Scoring.Devices;
+using KernelBench.Harness.Scoring.Engine;
+using KernelBench.Harness.Scoring.Verdicts;
+using KernelBench.Harness.Scoring.Workers;
+
+namespace KernelBench.Harness.Cli.Infrastructure;
+
+/// <summary>
+/// The one scheduler `kbh eval --candidates` and `kbh run` both judge through: each device gets
+/// <c>workersPerDevice</c> check workers (on a GPU they take turns on it, one preparing the next candidate on the host
+/// while another is on the GPU), each problem is pinned to one of them for its reference and all its candidates
+/// (<see cref="MultiDeviceVerifier"/>), and CPU build workers build ahead (<see cref="PipelinedVerifier"/>). On a GPU,
+/// every check worker gets cores of its own and the builds share the rest (<see cref="CpuPlan"/> says why).
+/// </summary>
+public sealed class CheckLanes : IDisposableVerifier
+{
+    private readonly IDisposableVerifier _verifier;
+
+    private CheckLanes(IDisposableVerifier verifier, int lanes)
+    {
+        _verifier = verifier;
+        Lanes = lanes;
+    }
+
+    /// <summary>How many candidates are checked at once (check workers over all devices).</summary>
+    public int Lanes { get; }
+
+    /// <summary>The build pipeline in front of the checks, when there are build workers.</summary>
+    public PipelinedVerifier? Pipeline => _verifier as PipelinedVerifier;
+
+    /// <summary>Check workers per device unless configured: two on a GPU, one on a CPU.</summary>
+    public static int DefaultWorkers(int? configured, string device) => configured ?? (OnGpu(device) ? 2 : 1);
+
+    /// <param name="devices">From <see cref="MultiDeviceVerifier.DevicesFor"/>; a device listed twice gets twice the workers.</param>
+    /// <param name="buildWorkers">Null: one per core the check workers leave on a GPU, none on a CPU.</param>
+    /// <param name="options">Every engine's options; each check worker gets its device and cores, builders the rest.</param>
+    public static CheckLanes Create(IReadOnlyList<GpuDevice> devices, int workersPerDevice, int? buildWorkers, EngineOptions options)
+    {
+        var lanes = devices.SelectMany(d => Enumerable.Repeat(d, workersPerDevice)).ToList();
+        var cpus = OnGpu(options.Settings.Device) ? CpuPlan.For(CpuPlan.AllowedCores(), lanes.Count) : CpuPlan.None(lanes.Count);
+        var lane = 0;
+        var checks = new MultiDeviceVerifier(lanes,
+            device => new CandidateEngine(options with
+            {
+                Settings = options.Settings with { Device = device },
+                Worker = options.Worker with { Cpus = cpus.GpuWorkers[lane++] },
+            }, ScoringValidators.Default()),
+            workersPerDevice: 1);
+        var builders = PipelinedVerifier.DefaultWorkers(buildWorkers ?? cpus.BuildWorkers?.Count, options.Settings.Device);
+        var buildOptions = options.ForBuildWorker();
+        buildOptions = buildOptions with { Worker = buildOptions.Worker with { Cpus = cpus.BuildWorkers } };
+        return new CheckLanes(PipelinedVerifier.Wrap(checks, () => new CandidateEngine(buildOptions, ScoringValidators.Default()), builders), lanes.Count);
+    }
+
+    public Task<Verdict> VerifyAsync(Problem problem, string candidateSource, CancellationToken cancellationToken) =>
+        _verifier.VerifyAsync(problem, candidateSource, cancellationToken);
+
+    public void Dispose() => _verifier.Dispose();
+
+    private static bool OnGpu(string device) => device.StartsWith("cuda", StringComparison.Ordinal);
+}
