@@ -45,6 +45,37 @@ public class BaselineCommandTests
         Assert.That(entry.Value.GetProperty("num_trials").GetInt32(), Is.EqualTo(3));
     }
 
+    [Test]
+    public async Task Baseline_TimesOnly_MakesNoCorrectnessInputsOrOutputs()
+    {
+        // A problem that counts its get_inputs() calls: a baseline needs the timing inputs, not five trials' outputs
+        // (Level 1's are gigabytes each, made, moved and poisoned for nothing).
+        var problems = Path.Combine(_dir, "problems", "level1");
+        Directory.CreateDirectory(problems);
+        var calls = Path.Combine(_dir, "calls.txt");
+        File.WriteAllText(Path.Combine(problems, "1_Counted.py"), $$"""
+            import torch
+            import torch.nn as nn
+
+            class Model(nn.Module):
+                def forward(self, x):
+                    return x * 2.0
+
+            def get_inputs():
+                with open({{JsonSerializer.Serialize(calls)}}, "a") as f:
+                    f.write("call\n")
+                return [torch.rand(8, 8)]
+
+            def get_init_inputs():
+                return []
+            """);
+        var console = new TestConsole();
+        var code = await KbhApp.RunAsync(["baseline", "--kernelbench", Path.GetDirectoryName(problems)!, "--level", "1", "--device", "cpu",
+            "--perf-trials", "3", "--trials", "5", "--out", Path.Combine(_dir, "b.json")], console);
+        Assert.That(code, Is.Zero, console.Output);
+        Assert.That(File.ReadAllLines(calls), Has.Length.EqualTo(1));
+    }
+
     // Errors go to stderr: the real kbh as a process.
     private KbhProcess.Result BaselineProcess(string outFile, params string[] extra) =>
         KbhProcess.Run(["baseline", "--kernelbench", Paths.SampleProblems, "--level", "1", "--device", "cpu",
