@@ -103,7 +103,12 @@ public sealed class CandidateEngine : IDisposableVerifier
         if (check.Status == "bad_input")
             throw new BadInputException(check.Str("reason"));
         var refRuntime = ReferenceRuntime(problem, refKey);
-        return verdicts.FromCheck(check, build, refRuntime, _options.ExcessiveSpeedup, staticFlags) with { PhaseSeconds = phases };
+        var verdict = verdicts.FromCheck(check, build, refRuntime, _options.ExcessiveSpeedup, staticFlags);
+        return verdict with
+        {
+            PhaseSeconds = phases,
+            BaselineSpeedups = ComparisonBaseline.Speedups(_options.ComparisonBaselines, problem, verdict.Runtime),
+        };
     }
 
     /// <summary>

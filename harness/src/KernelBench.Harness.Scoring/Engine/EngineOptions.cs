@@ -13,6 +13,9 @@ public sealed record EngineOptions
     /// <summary>Published reference timings to compute speedups against instead of the live reference, when set.</summary>
     public BaselineFile? Baseline { get; init; }
 
+    /// <summary>Further baselines each correct verdict also gives a speedup against (<see cref="Verdict.BaselineSpeedups"/>).</summary>
+    public IReadOnlyList<ComparisonBaseline> ComparisonBaselines { get; init; } = [];
+
     /// <summary>Speedup past which a verdict is flagged excessive_speedup (KernelBench's 10x).</summary>
     public double ExcessiveSpeedup { get; init; } = 10;
 

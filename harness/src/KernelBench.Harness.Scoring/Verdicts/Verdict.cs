@@ -34,6 +34,9 @@ public sealed record Verdict
     /// <summary>Reference time / candidate time (means), when both were measured.</summary>
     public double? Speedup { get; init; }
 
+    /// <summary>Speedups against further baselines (`kbh eval --compare-baseline FILE`), by the file's name: its time / this candidate's.</summary>
+    public IReadOnlyDictionary<string, double> BaselineSpeedups { get; init; } = new Dictionary<string, double>();
+
     /// <summary>Non-fatal findings, e.g. "excessive_speedup", "pytorch_only".</summary>
     public IReadOnlyList<string> Flags { get; init; } = [];
 

@@ -64,6 +64,10 @@ public sealed class EvalCommand(IAnsiConsole console) : AsyncCommand<EvalCommand
         [Description("KernelBench baseline JSON to compute speedups against instead of the live reference.")]
         public string? Baseline { get; init; }
 
+        [CommandOption("--compare-baseline <FILE>")]
+        [Description("A further KernelBench baseline JSON (e.g. a torch.compile one: kbh baseline --compile) each correct verdict also gets a speedup against, in baseline_speedups under the file's name. Repeatable.")]
+        public string[] CompareBaselines { get; init; } = [];
+
         public override ValidationResult Validate()
         {
             var result = base.Validate();
@@ -99,6 +103,8 @@ public sealed class EvalCommand(IAnsiConsole console) : AsyncCommand<EvalCommand
         var options = settings.ToEngineOptions(VersionInfo.Describe());
         if (settings.Baseline is not null)
             options = options with { Baseline = KernelBench.Harness.Scoring.Baselines.BaselineFile.Load(settings.Baseline) };
+        if (settings.CompareBaselines.Length > 0)
+            options = options with { ComparisonBaselines = settings.CompareBaselines.Select(KernelBench.Harness.Scoring.Baselines.ComparisonBaseline.Load).ToList() };
         if (settings.Candidates is not null)
         {
             using var verifier = EvalLanes.Create(settings, options);

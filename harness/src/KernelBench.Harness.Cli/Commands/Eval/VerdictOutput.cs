@@ -16,6 +16,9 @@ public static class VerdictOutput
         var phases = new JsonObject();
         foreach (var (name, seconds) in v.PhaseSeconds)
             phases[name] = Finite(seconds);
+        var baselines = new JsonObject();
+        foreach (var (name, speedup) in v.BaselineSpeedups)
+            baselines[name] = Finite(speedup);
         var modes = new JsonArray();
         foreach (var m in v.BuildModes)
             modes.Add(m);
@@ -25,7 +28,7 @@ public static class VerdictOutput
             ["candidate"] = candidate, ["status"] = StatusName(v.Status), ["reason"] = v.Reason,
             ["max_abs_diff"] = Finite(v.MaxAbsDiff), ["mean_abs_diff"] = Finite(v.MeanAbsDiff), ["failed_trial"] = v.FailedTrial,
             ["runtime_ms"] = Finite(v.Runtime?.MeanMs), ["ref_runtime_ms"] = Finite(v.RefRuntime?.MeanMs),
-            ["speedup"] = Finite(v.Speedup), ["flags"] = flags, ["backend"] = v.Backend, ["build_seconds"] = Finite(v.BuildSeconds),
+            ["speedup"] = Finite(v.Speedup), ["baseline_speedups"] = baselines, ["flags"] = flags, ["backend"] = v.Backend, ["build_seconds"] = Finite(v.BuildSeconds),
             ["build_modes"] = modes,
             ["phase_seconds"] = phases,
             ["device"] = v.Settings?.Device, ["inputs"] = v.Settings?.Inputs, ["gpu"] = v.Environment?.GpuName,
@@ -56,6 +59,8 @@ public static class VerdictOutput
             grid.AddRow("reference", $"{rr.MeanMs:F4} ms");
         if (v.Speedup is { } s)
             grid.AddRow("speedup", $"{s:F2}x");
+        foreach (var (name, speedup) in v.BaselineSpeedups)
+            grid.AddRow(Markup.Escape($"speedup vs {name}"), $"{speedup:F2}x");
         if (v.BuildSeconds is { } b)
             grid.AddRow("build", Markup.Escape($"{b:F1} s" + (v.BuildModes.Count > 0 ? $" ({string.Join(", ", v.BuildModes)})" : "")));
         if (v.Flags.Count > 0)

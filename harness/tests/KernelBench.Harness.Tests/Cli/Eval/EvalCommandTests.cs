@@ -47,6 +47,29 @@ public class EvalCommandTests
     }
 
     [Test]
+    public async Task Eval_CompareBaseline_GivesASecondSpeedupNamedForTheFile_LiveSpeedupKept()
+    {
+        // A torch.compile baseline as `kbh baseline --compile` writes it; a problem it does not time gets no entry.
+        var compiled = Path.Combine(_dir, "baseline_time_torch_compile_inductor_default.json");
+        File.WriteAllText(compiled, """
+            {"level1": {"2_Row_softmax.py": {"mean": 40.0, "std": 0.1, "min": 39.9, "max": 40.2, "num_trials": 100,
+                                             "hardware": "NVIDIA H200", "device": "cuda:0"}}}
+            """);
+        var console = new TestConsole();
+        var code = await KbhApp.RunAsync(["eval", "--kernelbench", Paths.SampleProblems, "--level", "1", "--problem", "2",
+            "--candidate", Candidate("correct", 1, 2), "--format", "json", "--perf-trials", "5", "--trials", "2",
+            "--compare-baseline", compiled], console);
+        Assert.That(code, Is.Zero, console.Output);
+        using var doc = JsonDocument.Parse(console.Output.Trim());
+        var root = doc.RootElement;
+        var runtime = root.GetProperty("runtime_ms").GetDouble();
+        var second = root.GetProperty("baseline_speedups").GetProperty("baseline_time_torch_compile_inductor_default").GetDouble();
+        Assert.That(second, Is.EqualTo(40.0 / runtime).Within(1e-9));
+        // The speedup against the live reference is still the first one.
+        Assert.That(root.GetProperty("speedup").GetDouble(), Is.EqualTo(root.GetProperty("ref_runtime_ms").GetDouble() / runtime).Within(1e-6));
+    }
+
+    [Test]
     public async Task Eval_InputsDeviceOnCpu_SameVerdictAndTheSettingRecorded()
     {
         var console = new TestConsole();
