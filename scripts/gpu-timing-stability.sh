@@ -5,7 +5,8 @@
 #   OUT=$OUT scripts/gpu-timing-stability.sh            on the GPU node (needs .publish/kbh and .kbh/kernelbench)
 #   VARIANTS="w1-warm3 w2-warm50" IDS="9 16" LEVEL=3    the default runs the Level 3 models that left it on 2026-12-02
 #
-# A variant is w<workers>-warm<warm-up runs>. Results: $OUT/stability.tgz with each variant's verdicts and clock
+# A variant is w<workers>-warm<warm-up runs>, with -interleaved to time each reference beside its candidate
+# (kbh eval --timing-order interleaved). Results: $OUT/stability.tgz with each variant's verdicts and clock
 # samples, and a table of speedups per problem and variant (printed at the end, also stability.table).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -15,18 +16,20 @@ mkdir -p "$work" "$final"
 LEVEL=${LEVEL:-3}
 export IDS=${IDS:-9 10 15 16 19 20 22 23 24 28 32 34 35 36 37 39 40 41 42}
 export INPUTS=${INPUTS:-device}
-for variant in ${VARIANTS:-w1-warm3 w2-warm3 w1-warm50 w2-warm50}; do
-  workers=${variant#w}; workers=${workers%%-*}; warm=${variant##*warm}
-  echo "=== $variant (workers $workers, warm-up $warm) $(date -u +%T)"
+VARIANTS=${VARIANTS:-w2-warm3 w2-warm3-interleaved w2-warm3-again w2-warm3-interleaved-again}
+for variant in $VARIANTS; do
+  workers=${variant#w}; workers=${workers%%-*}; warm=${variant#*warm}; warm=${warm%%-*}
+  order=separate; [[ "$variant" == *-interleaved* ]] && order=interleaved
+  echo "=== $variant (workers $workers, warm-up $warm, timing order $order) $(date -u +%T)"
   nvidia-smi --query-gpu=timestamp,clocks.sm,clocks.mem,power.draw,utilization.gpu --format=csv,noheader -lms 200 \
     >"$work/clocks-$variant.csv" 2>/dev/null &
   sampler=$!
-  KBH_CACHE=$(mktemp -d) OUT=$work/$variant WARMUP=$warm EVAL_ARGS="--workers $workers" \
+  KBH_CACHE=$(mktemp -d) OUT=$work/$variant WARMUP=$warm EVAL_ARGS="--workers $workers --timing-order $order" \
     timeout "${VARIANT_S:-150}" scripts/gpu-scoring.sh refs "$LEVEL" >"$work/$variant.log" 2>&1
   kill $sampler 2>/dev/null
   tail -1 "$work/$variant.log"
 done
-python3 - "$work" ${VARIANTS:-w1-warm3 w2-warm3 w1-warm50 w2-warm50} <<'PY' | tee "$work/stability.table"
+python3 - "$work" $VARIANTS <<'PY' | tee "$work/stability.table"
 import csv, glob, json, statistics, sys
 work, variants = sys.argv[1], sys.argv[2:]
 rows = {}

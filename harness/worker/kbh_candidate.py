@@ -96,8 +96,15 @@ def _check_on_device(model, problem, reference, req, device, dtype, result, cloc
         if req.get("measure_performance", True):
             with kbh_check.quiet_host(turn):
                 clock.lap("quiet_wait")
-                result["times_ms"] = kbh_timing.time_calls(lambda: model(*inputs), device, req["timing_method"],
-                                                           req["warmup"], req["perf_trials"])
+                if reference.model is not None:  # timing_order: interleaved, the reference beside the candidate
+                    ref_inputs = kbh_check.trial_inputs(problem, seed, device, dtype, on_device)
+                    result["times_ms"], result["paired_ref_times_ms"] = kbh_timing.time_pairs(
+                        lambda: model(*inputs), lambda: reference.model(*ref_inputs), device, req["timing_method"],
+                        req["warmup"], req["perf_trials"])
+                    del ref_inputs
+                else:
+                    result["times_ms"] = kbh_timing.time_calls(lambda: model(*inputs), device, req["timing_method"],
+                                                               req["warmup"], req["perf_trials"])
             escape = kbh_timing.stream_escape_ms(lambda: model(*inputs), device)
             findings += kbh_hacks.stream_escape(escape, min(result["times_ms"]) if result["times_ms"] else 0.0)
             clock.lap("timing")

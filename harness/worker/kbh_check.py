@@ -14,11 +14,12 @@ import kbh_timing
 class Reference:
     """The reference's outputs (kept on the device) for every trial and its raw times, measured once per problem and settings."""
 
-    def __init__(self, outputs, times_ms, aliases_input, phase_seconds=None):
+    def __init__(self, outputs, times_ms, aliases_input, phase_seconds=None, model=None):
         self.outputs = outputs
         self.times_ms = times_ms
         self.aliases_input = aliases_input
         self.phase_seconds = phase_seconds or {}
+        self.model = model  # kept on the device for timing_order: interleaved, else None
 
 
 _inputs = {"key": None, "by_seed": {}}
@@ -110,11 +111,12 @@ def run_reference(problem, req, device, dtype, turn=None, memo=None):
                                                   req["perf_trials"])
                 del inputs
                 clock.lap("timing")
+        kept = model if req.get("timing_order") == "interleaved" else None  # timed beside each candidate
         del model
         outputs = keep_outputs(outputs, device)
         poison_freed_memory(device)
         clock.lap("poison")
-    return Reference(outputs, times, aliases, clock.seconds)
+    return Reference(outputs, times, aliases, clock.seconds, kept)
 
 
 def host_work(turn):

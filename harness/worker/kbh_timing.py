@@ -35,32 +35,61 @@ def time_calls(fn, device, method, warmup, trials):
 
 
 def _host(fn, device, trials):
-    times = []
-    for _ in range(trials):
-        if device.type == "cuda":
-            _flush_l2(device)
-            kbh_guard.synchronize(device)
-        start = kbh_guard.perf_counter()
-        fn()
-        if device.type == "cuda":
-            kbh_guard.synchronize(device)
-        times.append((kbh_guard.perf_counter() - start) * 1000.0)
-    return times
+    return [_host_once(fn, device) for _ in range(trials)]
+
+
+def _host_once(fn, device):
+    if device.type == "cuda":
+        _flush_l2(device)
+        kbh_guard.synchronize(device)
+    start = kbh_guard.perf_counter()
+    fn()
+    if device.type == "cuda":
+        kbh_guard.synchronize(device)
+    return (kbh_guard.perf_counter() - start) * 1000.0
 
 
 def _cuda_event(fn, device, trials):
-    times = []
-    for _ in range(trials + 1):
-        _flush_l2(device)
-        kbh_guard.synchronize(device)
-        start, end = kbh_guard.Event(enable_timing=True), kbh_guard.Event(enable_timing=True)
-        start.record()
-        fn()
-        kbh_guard.synchronize(device)  # count work on every stream, not just the default one
-        end.record()
-        kbh_guard.synchronize(device)
-        times.append(start.elapsed_time(end))
-    return times
+    return [_event_once(fn, device) for _ in range(trials + 1)]
+
+
+def _event_once(fn, device):
+    _flush_l2(device)
+    kbh_guard.synchronize(device)
+    start, end = kbh_guard.Event(enable_timing=True), kbh_guard.Event(enable_timing=True)
+    start.record()
+    fn()
+    kbh_guard.synchronize(device)  # count work on every stream, not just the default one
+    end.record()
+    kbh_guard.synchronize(device)
+    return start.elapsed_time(end)
+
+
+def time_pairs(fn, other, device, method, warmup, trials):
+    """Times fn and other interleaved, trial by trial, in the order AB BA AB BA ...: both see the same host and GPU
+    conditions, so a drift between timing windows (launch-bound models moved 1.4-2.2x between windows on an H200 node)
+    cancels in their ratio. Returns (fn's times, other's times), `trials` each, in ms; on CUDA one more pair is run
+    and discarded first, as the cuda_event method discards its first trial."""
+    if method not in ("cuda_event", "host_time"):
+        raise RuntimeError(f"interleaved timing takes the cuda_event or host_time method, not {method}")
+    once = _event_once if device.type == "cuda" and method == "cuda_event" else _host_once
+    with torch.no_grad():
+        for _ in range(warmup):
+            fn()
+            other()
+        if device.type == "cuda":
+            kbh_guard.synchronize(device)
+        skip = 1 if once is _event_once else 0
+        mine, theirs = [], []
+        for i in range(trials + skip):
+            if i % 2 == 0:
+                a, b = once(fn, device), once(other, device)
+            else:
+                b, a = once(other, device), once(fn, device)
+            if i >= skip:
+                mine.append(a)
+                theirs.append(b)
+    return mine, theirs
 
 
 def _do_bench(fn, device, trials):

@@ -115,6 +115,9 @@ public sealed record EvalConfig
     /// <summary>cuda_event, do_bench or host_time.</summary>
     public string Timing { get; init; } = "cuda_event";
 
+    /// <summary>separate (KernelBench's) or interleaved (the reference timed beside each candidate, trial by trial).</summary>
+    public string TimingOrder { get; init; } = "separate";
+
     public double TimeoutSeconds { get; init; } = 300;
 
     /// <summary>Where get_inputs() runs: cpu (as KernelBench) or device (on the GPU: faster, other values).</summary>

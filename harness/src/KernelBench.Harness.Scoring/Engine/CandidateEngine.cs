@@ -75,8 +75,10 @@ public sealed class CandidateEngine : IDisposableVerifier
         {
             var timingKey = refKey + "|" + Environment.GpuName + "|" + Environment.GpuUuid;
             var known = _referenceTimes.TryGetValue(refKey, out var inMemory) ? inMemory : _timingCache.Get(timingKey);
-            // Outputs are always recomputed in this worker; times only when no earlier run on this GPU measured them.
-            var request = JobRequests.Reference(problem, known is null ? settings : settings with { MeasurePerformance = false }, refKey);
+            // Outputs are always recomputed in this worker; times only when no earlier run on this GPU measured them,
+            // and never for interleaved timing, where each check times the reference beside its candidate.
+            var interleaved = settings.TimingOrder == "interleaved";
+            var request = JobRequests.Reference(problem, known is null && !interleaved ? settings : settings with { MeasurePerformance = false }, refKey);
             var referenceStarted = System.Diagnostics.Stopwatch.GetTimestamp();
             var reference = await RunAsync(worker, request, _options.Worker.ReferenceTimeout, ct);
             phases["reference_job"] = System.Diagnostics.Stopwatch.GetElapsedTime(referenceStarted).TotalSeconds;
@@ -88,9 +90,12 @@ public sealed class CandidateEngine : IDisposableVerifier
                 return verdicts.Make(VerdictStatus.RuntimeError, reference.Str("reason"), reference.OutputTail);
             worker.References.Clear(); // the worker keeps one problem's reference at a time
             worker.References.Add(refKey);
-            if (known is null && settings.MeasurePerformance)
-                _timingCache.Put(timingKey, reference.Times("times_ms"));
-            _referenceTimes.TryAdd(refKey, known ?? reference.Times("times_ms"));
+            if (!interleaved)
+            {
+                if (known is null && settings.MeasurePerformance)
+                    _timingCache.Put(timingKey, reference.Times("times_ms"));
+                _referenceTimes.TryAdd(refKey, known ?? reference.Times("times_ms"));
+            }
         }
 
         var checkStarted = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -102,7 +107,7 @@ public sealed class CandidateEngine : IDisposableVerifier
             return verdicts.FromFailure(check, "check") with { BuildSeconds = build.Num("build_seconds"), BuildModes = VerdictFactory.BuildModes(build), Flags = staticFlags };
         if (check.Status == "bad_input")
             throw new BadInputException(check.Str("reason"));
-        var refRuntime = ReferenceRuntime(problem, refKey);
+        var refRuntime = ReferenceRuntime(problem, refKey, check.Times("paired_ref_times_ms"));
         var verdict = verdicts.FromCheck(check, build, refRuntime, _options.ExcessiveSpeedup, staticFlags);
         return verdict with
         {
@@ -160,10 +165,14 @@ public sealed class CandidateEngine : IDisposableVerifier
         return (build, null);
     }
 
-    private TimingSummary? ReferenceRuntime(Problem problem, string refKey)
+    /// <summary>The reference time a speedup divides: a published baseline when given, else the times measured beside
+    /// the candidate (timing_order: interleaved), else the reference's own timing.</summary>
+    private TimingSummary? ReferenceRuntime(Problem problem, string refKey, IReadOnlyList<double> paired)
     {
         if (_options.Baseline?.Find(problem.Level, problem.FileName) is { } published)
             return BaselineFile.ToSummary(published);
+        if (paired.Count > 0)
+            return TimingStatistics.Summarize(paired);
         return _referenceTimes.TryGetValue(refKey, out var times) ? TimingStatistics.Summarize(times) : null;
     }
 

@@ -30,12 +30,12 @@ public static class JobRequests
     {
         ["job"] = job, ["problem_path"] = problem.Path, ["ref_key"] = refKey, ["device"] = s.Device,
         ["precision"] = s.Precision, ["seed"] = s.Seed, ["correctness_trials"] = s.CorrectnessTrials,
-        ["perf_trials"] = s.PerfTrials, ["warmup"] = s.WarmupRuns, ["timing_method"] = s.TimingMethod,
+        ["perf_trials"] = s.PerfTrials, ["warmup"] = s.WarmupRuns, ["timing_method"] = s.TimingMethod, ["timing_order"] = s.TimingOrder,
         ["atol"] = s.Atol, ["rtol"] = s.Rtol, ["measure_performance"] = s.MeasurePerformance, ["inputs"] = s.Inputs,
     };
 
     /// <summary>Names one reference measurement: same problem version, device, settings and software give the same outputs.</summary>
     public static string ReferenceKey(Problem problem, EvalSettings s, string torchVersion) =>
         string.Join('|', problem.Sha256, s.Device, s.Precision, s.Seed, s.CorrectnessTrials, s.PerfTrials, s.WarmupRuns,
-            s.TimingMethod, s.MeasurePerformance, s.Inputs, torchVersion);
+            s.TimingMethod, s.TimingOrder, s.MeasurePerformance, s.Inputs, torchVersion);
 }

@@ -16,6 +16,13 @@ public sealed record EvalSettings
     /// <summary>cuda_event, do_bench or host_time.</summary>
     public string TimingMethod { get; init; } = "cuda_event";
 
+    /// <summary>
+    /// separate (KernelBench's way: the reference timed once per problem, each candidate in its own window) or
+    /// interleaved (the reference timed again beside every candidate, trial by trial, so a drift of the host's launch
+    /// speed between windows cancels in the speedup; costs a reference timing per candidate).
+    /// </summary>
+    public string TimingOrder { get; init; } = "separate";
+
     /// <summary>cpu, cuda or cuda:N.</summary>
     public string Device { get; init; } = "cpu";
 

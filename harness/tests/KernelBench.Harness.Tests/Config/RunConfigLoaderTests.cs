@@ -196,4 +196,13 @@ public class RunConfigLoaderTests
         var ex = Refused(Valid + "\neval: { workers: 0 }");
         Assert.That(ex.Message, Does.Contain("eval.workers"));
     }
+
+    [Test]
+    public void Load_EvalTimingOrder_SeparateByDefault_InterleavedNotWithDoBench()
+    {
+        Assert.That(RunConfigLoader.Load(Write(Valid)).Eval.TimingOrder, Is.EqualTo("separate"));
+        Assert.That(RunConfigLoader.Load(Write(Valid + "\neval: { timing_order: interleaved }")).Eval.TimingOrder, Is.EqualTo("interleaved"));
+        Assert.That(Refused(Valid + "\neval: { timing_order: paired }").Message, Does.Contain("eval.timing_order"));
+        Assert.That(Refused(Valid + "\neval: { timing_order: interleaved, timing: do_bench }").Message, Does.Contain("do_bench"));
+    }
 }

@@ -53,6 +53,11 @@ public class MeasureSettings : KernelBenchSettings
     [DefaultValue("cuda_event")]
     public string Timing { get; init; } = "cuda_event";
 
+    [CommandOption("--timing-order <ORDER>")]
+    [Description("separate (as KernelBench: the reference timed once per problem) or interleaved (the reference timed again beside each candidate, trial by trial, so a drift between timing windows cancels in the speedup).")]
+    [DefaultValue("separate")]
+    public string TimingOrder { get; init; } = "separate";
+
     [CommandOption("--inputs <WHERE>")]
     [Description("Where get_inputs() runs: cpu (as KernelBench, then copied to the device) or device (on the GPU: the same distributions, other values, far faster for Level 1).")]
     [DefaultValue("cpu")]
@@ -92,6 +97,10 @@ public class MeasureSettings : KernelBenchSettings
             return ValidationResult.Error($"--builds {Builds}: expected fast or plain.");
         if (Timing is not ("cuda_event" or "do_bench" or "host_time"))
             return ValidationResult.Error($"--timing {Timing}: expected cuda_event, do_bench or host_time.");
+        if (TimingOrder is not ("separate" or "interleaved"))
+            return ValidationResult.Error($"--timing-order {TimingOrder}: expected separate or interleaved.");
+        if (TimingOrder == "interleaved" && Timing == "do_bench")
+            return ValidationResult.Error("--timing-order interleaved times with cuda_event or host_time, not do_bench.");
         if (Trials < 1 || PerfTrials < 1 || Warmup < 0)
             return ValidationResult.Error("--trials and --perf-trials must be at least 1, --warmup at least 0.");
         if (Timeout <= 0 || BuildTimeout <= 0)
@@ -106,7 +115,7 @@ public class MeasureSettings : KernelBenchSettings
         {
             CorrectnessTrials = Trials, PerfTrials = PerfTrials, WarmupRuns = Warmup, Seed = Seed,
             Atol = Tolerances.For(Precision, LegacyTolerance), Rtol = Tolerances.For(Precision, LegacyTolerance),
-            Precision = Precision, TimingMethod = Device == "cpu" ? "host_time" : Timing, Device = Device,
+            Precision = Precision, TimingMethod = Device == "cpu" ? "host_time" : Timing, TimingOrder = TimingOrder, Device = Device,
             Backend = Backend, TimeoutSeconds = Timeout, MeasurePerformance = !NoPerf, Inputs = Inputs,
         },
         Worker = WorkerOptions.ForBuilds(new WorkerOptions

@@ -32,7 +32,7 @@ public static class VerifierFactory
                 CorrectnessTrials = eval.CorrectnessTrials, PerfTrials = eval.PerfTrials, Seed = eval.Seed,
                 Atol = eval.Atol ?? tolerance, Rtol = eval.Rtol ?? tolerance, Precision = eval.Precision,
                 // No CUDA events on a CPU: wall-clock timing there, as `kbh eval --device cpu` does.
-                TimingMethod = config.Device == "cpu" ? "host_time" : eval.Timing,
+                TimingMethod = config.Device == "cpu" ? "host_time" : eval.Timing, TimingOrder = eval.TimingOrder,
                 Device = config.Device, Backend = eval.Backend, TimeoutSeconds = eval.TimeoutSeconds, Inputs = eval.Inputs,
             },
             Worker = WorkerOptions.ForBuilds(new WorkerOptions
