@@ -143,7 +143,26 @@ def keep_outputs(outputs, device):
     size = sum(t.numel() * t.element_size() for trial in outputs for t in trial if isinstance(t, torch.Tensor))
     if size * _DEVICE_OUTPUTS_SHARE <= torch.cuda.get_device_properties(device).total_memory:
         return outputs
+    # The host may be short too (the CPU inputs of every seed are kept there): then they stay on the device, where
+    # running out of memory is an error that names its cause, not a worker killed by the kernel's OOM killer.
+    if size + _HOST_MARGIN_BYTES > _host_available_bytes():
+        return outputs
     return [[t.cpu() if isinstance(t, torch.Tensor) else t for t in trial] for trial in outputs]
+
+
+_HOST_MARGIN_BYTES = 8 << 30
+
+
+def _host_available_bytes():
+    """MemAvailable from /proc/meminfo; unbounded where it cannot be read."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return float("inf")
 
 
 def release_device_memory(device):
