@@ -187,10 +187,10 @@ public sealed class CandidateEngine : IDisposableVerifier
         try
         {
             var worker = await EnsureWorkerAsync(ct);
-            // Timing only, under a key of its own: no correctness outputs (Level 1's are gigabytes, made for nothing).
-            var refKey = JobRequests.ReferenceKey(problem, _options.Settings, Environment.TorchVersion) + "|timing-only" + (compileMode is null ? "" : "|compile:" + compileMode);
-            var request = JobRequests.Reference(problem, _options.Settings, refKey);
-            request["correctness_trials"] = 0;
+            // Timing only: no correctness outputs (Level 1's are gigabytes, made for nothing); the key says so too.
+            var timingOnly = _options.Settings with { CorrectnessTrials = 0 };
+            var refKey = JobRequests.ReferenceKey(problem, timingOnly, Environment.TorchVersion) + (compileMode is null ? "" : "|compile:" + compileMode);
+            var request = JobRequests.Reference(problem, timingOnly, refKey);
             request["compile_mode"] = compileMode;
             var reply = await RunAsync(worker, request, _options.Worker.ReferenceTimeout, ct);
             if (reply.Outcome != WorkerOutcome.Answered)
