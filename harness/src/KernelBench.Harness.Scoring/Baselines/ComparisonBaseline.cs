@@ -19,8 +19,9 @@ public sealed record ComparisonBaseline(string Name, BaselineFile File)
         if (runtime is not { MeanMs: > 0 })
             return speedups;
         foreach (var b in baselines)
-            if (b.File.Find(problem.Level, problem.FileName) is { Mean: > 0 } entry)
-                speedups[b.Name] = entry.Mean / runtime.MeanMs;
+            if (b.File.Find(problem.Level, problem.FileName) is { Mean: > 0 } entry
+                && TimingStatistics.Speedup(BaselineFile.ToSummary(entry), runtime) is { } speedup)
+                speedups[b.Name] = speedup;
         return speedups;
     }
 }
