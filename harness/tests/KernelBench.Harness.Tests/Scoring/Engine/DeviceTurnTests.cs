@@ -42,21 +42,33 @@ public class DeviceTurnTests
         return new FileStream(Path.Combine(_locks, "cpu.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
     }
 
-    [Test]
-    public async Task Verify_DeviceHeldByAnotherWorker_WaitsWithoutSpendingItsTimeLimit()
+    /// <summary>
+    /// With a worker started and one problem judged under a 6 s check limit, takes <paramref name="hold"/> as another
+    /// worker would hold that lock and judges a new problem (its reference too) while it stays held for 12 s.
+    /// </summary>
+    private async Task<Verdict> JudgeNewProblemWhileHeld(Func<FileStream> hold)
     {
         using var engine = new CandidateEngine(TurnOptions(TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(120)), []);
         await engine.VerifyAsync(Sample(1, 1), SampleCandidate("correct", 1, 1), CancellationToken.None); // worker started, problem loaded
 
-        var held = HoldDevice();
+        var held = hold();
         var release = Task.Delay(TimeSpan.FromSeconds(12)).ContinueWith(_ => held.Dispose());
         var v = await engine.VerifyAsync(Sample(1, 2), SampleCandidate("correct", 1, 2), CancellationToken.None);
         await release;
+        return v;
+    }
+
+    private static string Phases(Verdict v) => string.Join(", ", v.PhaseSeconds.Select(p => $"{p.Key} {p.Value}"));
+
+    [Test]
+    public async Task Verify_DeviceHeldByAnotherWorker_WaitsWithoutSpendingItsTimeLimit()
+    {
+        var v = await JudgeNewProblemWhileHeld(HoldDevice);
 
         Assert.That(v.Status, Is.EqualTo(VerdictStatus.Correct), v.Reason);
         // The reference (a new problem) queued for the device: twice the 6 s limit, none of it held against the job.
         var waited = v.PhaseSeconds.GetValueOrDefault("reference.gpu_wait") + v.PhaseSeconds.GetValueOrDefault("check.gpu_wait");
-        Assert.That(waited, Is.GreaterThan(6), string.Join(", ", v.PhaseSeconds.Select(p => $"{p.Key} {p.Value}")));
+        Assert.That(waited, Is.GreaterThan(6), Phases(v));
         // Host-side work (constructing the model, making CPU inputs) ran before the turn; the trials inside it.
         Assert.That(v.PhaseSeconds.Keys, Is.SupersetOf(new[] { "reference.model.init", "reference.gpu_wait", "reference.outputs", "check.model.init", "check.gpu_wait", "check.correctness" }));
     }
@@ -70,18 +82,10 @@ public class DeviceTurnTests
             timing ? FileShare.None : FileShare.ReadWrite);
     }
 
-    private static string Phases(Verdict v) => string.Join(", ", v.PhaseSeconds.Select(p => $"{p.Key} {p.Value}"));
-
     [Test]
     public async Task Verify_AnotherWorkerTiming_HoldsOffHostWork_WithoutSpendingTheTimeLimit()
     {
-        using var engine = new CandidateEngine(TurnOptions(TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(120)), []);
-        await engine.VerifyAsync(Sample(1, 1), SampleCandidate("correct", 1, 1), CancellationToken.None);
-
-        var held = HoldHost(timing: true);
-        var release = Task.Delay(TimeSpan.FromSeconds(12)).ContinueWith(_ => held.Dispose());
-        var v = await engine.VerifyAsync(Sample(1, 2), SampleCandidate("correct", 1, 2), CancellationToken.None);
-        await release;
+        var v = await JudgeNewProblemWhileHeld(() => HoldHost(timing: true));
 
         Assert.That(v.Status, Is.EqualTo(VerdictStatus.Correct), v.Reason);
         // Constructing the new problem's reference waited for the other worker's timing to end, past the 6 s limit.
@@ -91,13 +95,7 @@ public class DeviceTurnTests
     [Test]
     public async Task Verify_AnotherWorkerConstructing_TimingWaitsForIt_HostWorkDoesNot()
     {
-        using var engine = new CandidateEngine(TurnOptions(TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(120)), []);
-        await engine.VerifyAsync(Sample(1, 1), SampleCandidate("correct", 1, 1), CancellationToken.None);
-
-        var held = HoldHost(timing: false);
-        var release = Task.Delay(TimeSpan.FromSeconds(12)).ContinueWith(_ => held.Dispose());
-        var v = await engine.VerifyAsync(Sample(1, 2), SampleCandidate("correct", 1, 2), CancellationToken.None);
-        await release;
+        var v = await JudgeNewProblemWhileHeld(() => HoldHost(timing: false));
 
         Assert.That(v.Status, Is.EqualTo(VerdictStatus.Correct), v.Reason);
         // Host work shares the lock with the other worker's; the reference's timing waited until it was alone.
