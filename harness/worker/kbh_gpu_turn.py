@@ -6,8 +6,10 @@ Workers judging on the CPU take turns on one lock for the machine: two CPU timin
 
 Timings are also kept quiet on the host: host work takes a second lock of the GPU shared (`host()`), a timing takes it
 exclusively (`quiet()`). A launch-bound model (MobileNet, DenseNet, GRUs: thousands of small kernels) is timed at the
-speed of the host thread that launches them; measured on an H200 with two workers, a co-worker constructing the next
-model beside a timing moved 12 of 50 Level 3 references-as-candidates outside 1.00 ± 0.10 (0.66 to 1.47).
+speed of the host thread that launches them, so a co-worker constructing the next model beside a timing could slow it.
+On an H200 this did not remove the spread of such models' speedups (12, then 10 of 50 Level 3 references outside
+1.00 ± 0.10; one worker alone did no better): their time drifts between timing windows whatever runs beside them,
+which `timing_order: interleaved` (kbh_timing.time_pairs) addresses.
 
 When a turn ends, the memory the worker's allocator keeps cached is poisoned and handed back to the driver
 (`on_release`), so the next worker on the GPU has room for its own gigabyte-sized Level 1 tensors.
