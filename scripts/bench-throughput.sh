@@ -10,8 +10,10 @@
 #                 (c) the same command again on the warm cache
 #                 (d) warm cache again, inputs made on the GPU (--inputs device): what the check costs without
 #                     KernelBench's CPU-made inputs (other input values; reported beside the others).
+#                 (e) warm cache, --timing-order separate: the reference timed once per problem, as KernelBench
+#                     (the default, interleaved, times it again beside every candidate)
 #                 PIPELINE_MODES lists NAME[:WORKERS] entries (default "b c d"): b... cold, c... warm, d... warm with
-#                 inputs on the GPU, e.g. "b c c1:1 c4:4" for worker counts side by side.
+#                 inputs on the GPU, e... warm, separate timing, e.g. "b c c1:1 c4:4" for worker counts side by side.
 #   alone         one typical candidate built alone: torch's plain build; kbh's fast build with everything cold
 #                 (the precompiled header included); another candidate after it (precompiled header present)
 #   table         the table (scripts/bench/throughput_table.py) from everything under $OUT/bench
@@ -97,6 +99,7 @@ pipeline() {
     case "${mode:0:1}" in
       b) rm -rf "$cache" ;;
       d) extra=(--inputs device) ;;
+      e) extra=(--timing-order separate) ;;
     esac
     stamp "($name) kbh eval, $([ "${mode:0:1}" = b ] && echo cold || echo warm) cache, $workers GPU worker(s) ${extra[*]}"
     local t0=$SECONDS pid

@@ -22,17 +22,15 @@ def check(module, problem, reference, req, device, dtype, turn=None, memo=None):
     clock = kbh_check.PhaseClock(device)
     result["phase_seconds"] = clock.seconds
     findings += kbh_hacks.patched_functions("at import")
-    with kbh_check.host_work(turn):
-        clock.lap("host_wait")
-        init = kbh_check.init_inputs(problem, seed, device, dtype)
-        model = kbh_load.construct_model(module.ModelNew, init, seed, memo.replaying() if memo else None)
-        clock.lap("model.init")
+    init = kbh_check.init_inputs(problem, seed, device, dtype)
+    model = kbh_load.construct_model(module.ModelNew, init, seed, memo.replaying() if memo else None)
+    clock.lap("model.init")
     findings += kbh_hacks.patched_functions("while constructing ModelNew")
     with turn or contextlib.nullcontext():
         clock.lap("gpu_wait")
         model = kbh_load.place_model(model, device, dtype)
         clock.lap("model.to_device")
-        _check_on_device(model, problem, reference, req, device, dtype, result, clock, turn)
+        _check_on_device(model, problem, reference, req, device, dtype, result, clock)
         del model  # before the turn ends: its memory is poisoned and handed back with the rest
     findings += kbh_hacks.extra_threads(threads_before)
     if result["status"] == "correct" and _rejected(findings):
@@ -40,7 +38,7 @@ def check(module, problem, reference, req, device, dtype, turn=None, memo=None):
     return result
 
 
-def _check_on_device(model, problem, reference, req, device, dtype, result, clock, turn=None):
+def _check_on_device(model, problem, reference, req, device, dtype, result, clock):
     """Correctness trials with the runtime hack checks, then timing; sets result's status on the first failure."""
     findings = result["findings"]
     seed = req["seed"]
@@ -94,17 +92,15 @@ def _check_on_device(model, problem, reference, req, device, dtype, result, cloc
         clock.lap("validators")
 
         if req.get("measure_performance", True):
-            with kbh_check.quiet_host(turn):
-                clock.lap("quiet_wait")
-                if reference.model is not None:  # timing_order: interleaved, the reference beside the candidate
-                    ref_inputs = kbh_check.trial_inputs(problem, seed, device, dtype, on_device)
-                    result["times_ms"], result["paired_ref_times_ms"] = kbh_timing.time_pairs(
-                        lambda: model(*inputs), lambda: reference.model(*ref_inputs), device, req["timing_method"],
-                        req["warmup"], req["perf_trials"])
-                    del ref_inputs
-                else:
-                    result["times_ms"] = kbh_timing.time_calls(lambda: model(*inputs), device, req["timing_method"],
-                                                               req["warmup"], req["perf_trials"])
+            if reference.model is not None:  # timing_order: interleaved, the reference beside the candidate
+                ref_inputs = kbh_check.trial_inputs(problem, seed, device, dtype, on_device)
+                result["times_ms"], result["paired_ref_times_ms"] = kbh_timing.time_pairs(
+                    lambda: model(*inputs), lambda: reference.model(*ref_inputs), device, req["timing_method"],
+                    req["warmup"], req["perf_trials"])
+                del ref_inputs
+            else:
+                result["times_ms"] = kbh_timing.time_calls(lambda: model(*inputs), device, req["timing_method"],
+                                                           req["warmup"], req["perf_trials"])
             escape = kbh_timing.stream_escape_ms(lambda: model(*inputs), device)
             findings += kbh_hacks.stream_escape(escape, min(result["times_ms"]) if result["times_ms"] else 0.0)
             clock.lap("timing")

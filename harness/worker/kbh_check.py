@@ -76,13 +76,11 @@ def run_reference(problem, req, device, dtype, turn=None, memo=None):
     clock = PhaseClock(device)
     on_device = req.get("inputs") == "device"
     seeds = kbh_load.trial_seeds(req["seed"], req["correctness_trials"])
-    with host_work(turn):
-        clock.lap("host_wait")
-        model = kbh_load.construct_model(problem.Model, init_inputs(problem, req["seed"], device, dtype), req["seed"],
-                                         memo.recording() if memo else None)
-        clock.lap("model.init")
-        prepare_inputs(problem, seeds + [req["seed"]], device, dtype, on_device)
-        clock.lap("inputs")
+    model = kbh_load.construct_model(problem.Model, init_inputs(problem, req["seed"], device, dtype), req["seed"],
+                                     memo.recording() if memo else None)
+    clock.lap("model.init")
+    prepare_inputs(problem, seeds + [req["seed"]], device, dtype, on_device)
+    clock.lap("inputs")
     with turn or contextlib.nullcontext():
         clock.lap("gpu_wait")
         model = kbh_load.place_model(model, device, dtype)
@@ -105,33 +103,25 @@ def run_reference(problem, req, device, dtype, turn=None, memo=None):
             if req.get("measure_performance", True):
                 inputs = trial_inputs(problem, req["seed"], device, dtype, on_device)
                 clock.lap("inputs")
-                with quiet_host(turn):
-                    clock.lap("quiet_wait")
-                    times = kbh_timing.time_calls(lambda: model(*inputs), device, req["timing_method"], req["warmup"],
-                                                  req["perf_trials"])
+                times = kbh_timing.time_calls(lambda: model(*inputs), device, req["timing_method"], req["warmup"],
+                                              req["perf_trials"])
                 del inputs
                 clock.lap("timing")
         kept = model if req.get("timing_order") == "interleaved" else None  # timed beside each candidate
         del model
         outputs = keep_outputs(outputs, device)
-        poison_freed_memory(device)
-        clock.lap("poison")
+        clock.lap("keep_outputs")
+        if not (turn is not None and turn.releases_memory):  # else leaving the turn poisons (and hands back) it all
+            poison_freed_memory(device)
+            clock.lap("poison")
     return Reference(outputs, times, aliases, clock.seconds, kept)
 
 
-def host_work(turn):
-    """Host-side work (turn.host()): never beside another worker's timing on the same GPU."""
-    return turn.host() if turn is not None else contextlib.nullcontext()
-
-
-def quiet_host(turn):
-    """A timing (turn.quiet()): the other workers of the GPU hold their host work until it ends."""
-    return turn.quiet() if turn is not None else contextlib.nullcontext()
-
-
-# Reference outputs larger than this share of the GPU's memory wait on the host: with two workers on one GPU, each
-# keeping five gigabyte-sized Level 1 outputs there left too little room for the other's check (CUDA out of memory).
-_DEVICE_OUTPUTS_SHARE = 8
+# Reference outputs larger than this share of the GPU's memory wait on the host: two workers on one GPU each keeping
+# five gigabyte-sized Level 1 outputs there can leave too little room for the other's check (CUDA out of memory). A
+# quarter each leaves half the GPU to the check on the GPU. (An eighth, session 4, sent L1/7's and L1/9's 21 GB to
+# the host of an H200: copying them took 14 s inside the GPU turn, while the other worker waited.)
+_DEVICE_OUTPUTS_SHARE = 4
 
 
 def keep_outputs(outputs, device):

@@ -4,19 +4,17 @@ making CPU inputs) runs outside it. So a second worker on the same GPU prepares 
 is checked, and nothing else ever runs on the GPU during a timing. With one worker per GPU the lock is never contended.
 Workers judging on the CPU take turns on one lock for the machine: two CPU timings side by side would slow each other.
 
-Timings are also kept quiet on the host: host work takes a second lock of the GPU shared (`host()`), a timing takes it
-exclusively (`quiet()`). A launch-bound model (MobileNet, DenseNet, GRUs: thousands of small kernels) is timed at the
-speed of the host thread that launches them, so a co-worker constructing the next model beside a timing could slow it.
-On an H200 this did not remove the spread of such models' speedups (12, then 10 of 50 Level 3 references outside
-1.00 ± 0.10; one worker alone did no better): their time drifts between timing windows whatever runs beside them,
-which `timing_order: interleaved` (kbh_timing.time_pairs) addresses.
+A launch-bound model (MobileNet, DenseNet, GRUs: thousands of small kernels) is timed at the speed of the host
+thread that launches them. A second lock that kept co-workers' host work away from a timing was tried (session 4) and
+removed: on an H200 it did not narrow the spread of such models' speedups (their time drifts between timing windows
+whatever runs beside them; `timing_order: interleaved`, kbh_timing.time_pairs, cancels that), and it cost checks
+1.7 s each of waiting in the throughput benchmark.
 
 When a turn ends, the memory the worker's allocator keeps cached is poisoned and handed back to the driver
 (`on_release`), so the next worker on the GPU has room for its own gigabyte-sized Level 1 tensors.
 
-The harness is told about waits ("gpu_wait", then "gpu_acquired") so that time spent queued for the GPU or for a quiet
-host does not count against a candidate's time limit."""
-import contextlib
+The harness is told about waits ("gpu_wait", then "gpu_acquired") so that time spent queued for the GPU does not
+count against a candidate's time limit."""
 import os
 import re
 import time
@@ -31,7 +29,6 @@ class GpuTurn:
 
     def __init__(self, lock_dir, device, notify=None, on_release=None):
         self._lock = None
-        self._host_path = None
         self._notify = notify or (lambda event: None)
         self._on_release = on_release
         self.waited_s = 0.0
@@ -40,7 +37,11 @@ class GpuTurn:
             name = _gpu_name(device) if device.type == "cuda" else "cpu"
             self._lock = kbh_files.FileLock(os.path.join(lock_dir, name + ".lock"),
                                             on_wait=lambda: self._notify("gpu_wait"))
-            self._host_path = os.path.join(lock_dir, name + ".host.lock")
+
+    @property
+    def releases_memory(self):
+        """Whether leaving the turn poisons and hands back the cached memory (a lock folder and on_release given)."""
+        return self._lock is not None and self._on_release is not None
 
     def __enter__(self):
         if self._lock is not None:
@@ -55,26 +56,6 @@ class GpuTurn:
             finally:
                 self._lock.__exit__(*exc)
         return False
-
-    def host(self):
-        """Host work (constructing a model, making CPU inputs), held shared: it never overlaps a quiet() timing."""
-        return self._host_lock(shared=True)
-
-    def quiet(self):
-        """A timing, taken inside the turn: waits for the other workers' host work to finish and holds it off."""
-        return self._host_lock(shared=False)
-
-    @contextlib.contextmanager
-    def _host_lock(self, shared):
-        if self._host_path is None:
-            yield
-            return
-        lock = kbh_files.FileLock(self._host_path, on_wait=lambda: self._notify("gpu_wait"), shared=shared)
-        self.waited_s += self._hold(lock)
-        try:
-            yield
-        finally:
-            lock.__exit__(None, None, None)
 
     def _hold(self, lock):
         start = time.perf_counter()

@@ -74,7 +74,8 @@ def fmt(v, spec="{:.1f}"):
 
 
 def main(folder):
-    kinds = {"b": "cold cache", "c": "warm cache", "d": "warm cache, inputs made on the GPU"}
+    kinds = {"b": "cold cache", "c": "warm cache", "d": "warm cache, inputs made on the GPU",
+             "e": "warm cache, reference timed separately"}
     mode_names = sorted(f[:-len("-summary.json")] for f in os.listdir(folder)
                         if f.endswith("-summary.json") and f[0] in kinds)
     modes = {"(a) KernelBench flow": kernelbench_mode(folder)}

@@ -115,8 +115,9 @@ public sealed record EvalConfig
     /// <summary>cuda_event, do_bench or host_time.</summary>
     public string Timing { get; init; } = "cuda_event";
 
-    /// <summary>separate (KernelBench's) or interleaved (the reference timed beside each candidate, trial by trial).</summary>
-    public string TimingOrder { get; init; } = "separate";
+    /// <summary>interleaved (the reference timed beside each candidate, trial by trial; the default) or separate
+    /// (KernelBench's: the reference timed once per problem; the default with do_bench).</summary>
+    public string TimingOrder { get; init; } = "interleaved";
 
     public double TimeoutSeconds { get; init; } = 300;
 

@@ -158,7 +158,8 @@ public static class RunConfigLoader
             Rtol = s.Double("rtol", 0, 1e6),
             LegacyTolerance = s.Bool("legacy_tolerance") ?? false,
             Timing = s.Choice("timing", "cuda_event", "cuda_event", "do_bench", "host_time"),
-            TimingOrder = s.Choice("timing_order", "separate", "separate", "interleaved"),
+            // interleaved unless do_bench, which times one function at a time (set below, once timing is known).
+            TimingOrder = s.Choice("timing_order", "", "separate", "interleaved"),
             TimeoutSeconds = s.Double("timeout_s", 1, 86_400) ?? 300,
             BuildWorkers = s.Int("build_workers", 0, 4096),
             Workers = s.Int("workers", 1, 64),
@@ -167,6 +168,8 @@ public static class RunConfigLoader
             Backend = s.Choice("backend", "cuda", "cuda", "cpp", "triton", "tilelang", "cute", "thunderkittens", "pytorch"),
         };
         s.Finish();
+        if (eval.TimingOrder == "")
+            eval = eval with { TimingOrder = eval.Timing == "do_bench" ? "separate" : "interleaved" };
         if (eval is { TimingOrder: "interleaved", Timing: "do_bench" })
             throw new ConfigException("eval.timing_order: interleaved times with cuda_event or host_time, not do_bench (eval.timing).");
         return eval;

@@ -198,10 +198,11 @@ public class RunConfigLoaderTests
     }
 
     [Test]
-    public void Load_EvalTimingOrder_SeparateByDefault_InterleavedNotWithDoBench()
+    public void Load_EvalTimingOrder_InterleavedByDefault_SeparateWithDoBench()
     {
-        Assert.That(RunConfigLoader.Load(Write(Valid)).Eval.TimingOrder, Is.EqualTo("separate"));
-        Assert.That(RunConfigLoader.Load(Write(Valid + "\neval: { timing_order: interleaved }")).Eval.TimingOrder, Is.EqualTo("interleaved"));
+        Assert.That(RunConfigLoader.Load(Write(Valid)).Eval.TimingOrder, Is.EqualTo("interleaved"));
+        Assert.That(RunConfigLoader.Load(Write(Valid + "\neval: { timing: do_bench }")).Eval.TimingOrder, Is.EqualTo("separate"));
+        Assert.That(RunConfigLoader.Load(Write(Valid + "\neval: { timing_order: separate }")).Eval.TimingOrder, Is.EqualTo("separate"));
         Assert.That(Refused(Valid + "\neval: { timing_order: paired }").Message, Does.Contain("eval.timing_order"));
         Assert.That(Refused(Valid + "\neval: { timing_order: interleaved, timing: do_bench }").Message, Does.Contain("do_bench"));
     }

@@ -54,9 +54,11 @@ public class MeasureSettings : KernelBenchSettings
     public string Timing { get; init; } = "cuda_event";
 
     [CommandOption("--timing-order <ORDER>")]
-    [Description("separate (as KernelBench: the reference timed once per problem) or interleaved (the reference timed again beside each candidate, trial by trial, so a drift between timing windows cancels in the speedup).")]
-    [DefaultValue("separate")]
-    public string TimingOrder { get; init; } = "separate";
+    [Description("interleaved (default: the reference timed again beside each candidate, trial by trial, so a drift between timing windows cancels in the speedup) or separate (as KernelBench: the reference timed once per problem; the default with --timing do_bench).")]
+    public string? TimingOrder { get; init; }
+
+    /// <summary>--timing-order as given, else interleaved (separate for do_bench, which cannot interleave).</summary>
+    public string EffectiveTimingOrder => TimingOrder ?? (Timing == "do_bench" ? "separate" : "interleaved");
 
     [CommandOption("--inputs <WHERE>")]
     [Description("Where get_inputs() runs: cpu (as KernelBench, then copied to the device) or device (on the GPU: the same distributions, other values, far faster for Level 1).")]
@@ -97,7 +99,7 @@ public class MeasureSettings : KernelBenchSettings
             return ValidationResult.Error($"--builds {Builds}: expected fast or plain.");
         if (Timing is not ("cuda_event" or "do_bench" or "host_time"))
             return ValidationResult.Error($"--timing {Timing}: expected cuda_event, do_bench or host_time.");
-        if (TimingOrder is not ("separate" or "interleaved"))
+        if (TimingOrder is not (null or "separate" or "interleaved"))
             return ValidationResult.Error($"--timing-order {TimingOrder}: expected separate or interleaved.");
         if (TimingOrder == "interleaved" && Timing == "do_bench")
             return ValidationResult.Error("--timing-order interleaved times with cuda_event or host_time, not do_bench.");
@@ -115,7 +117,7 @@ public class MeasureSettings : KernelBenchSettings
         {
             CorrectnessTrials = Trials, PerfTrials = PerfTrials, WarmupRuns = Warmup, Seed = Seed,
             Atol = Tolerances.For(Precision, LegacyTolerance), Rtol = Tolerances.For(Precision, LegacyTolerance),
-            Precision = Precision, TimingMethod = Device == "cpu" ? "host_time" : Timing, TimingOrder = TimingOrder, Device = Device,
+            Precision = Precision, TimingMethod = Device == "cpu" ? "host_time" : Timing, TimingOrder = EffectiveTimingOrder, Device = Device,
             Backend = Backend, TimeoutSeconds = Timeout, MeasurePerformance = !NoPerf, Inputs = Inputs,
         },
         Worker = WorkerOptions.ForBuilds(new WorkerOptions

@@ -73,37 +73,6 @@ public class DeviceTurnTests
         Assert.That(v.PhaseSeconds.Keys, Is.SupersetOf(new[] { "reference.model.init", "reference.gpu_wait", "reference.outputs", "check.model.init", "check.gpu_wait", "check.correctness" }));
     }
 
-    /// <summary>The device's host lock as another worker holds it: exclusively while timing, shared while constructing.</summary>
-    private FileStream HoldHost(bool timing)
-    {
-        Directory.CreateDirectory(_locks);
-        // .NET on Linux takes an flock: LOCK_EX for FileShare.None, LOCK_SH otherwise.
-        return new FileStream(Path.Combine(_locks, "cpu.host.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite,
-            timing ? FileShare.None : FileShare.ReadWrite);
-    }
-
-    [Test]
-    public async Task Verify_AnotherWorkerTiming_HoldsOffHostWork_WithoutSpendingTheTimeLimit()
-    {
-        var v = await JudgeNewProblemWhileHeld(() => HoldHost(timing: true));
-
-        Assert.That(v.Status, Is.EqualTo(VerdictStatus.Correct), v.Reason);
-        // Constructing the new problem's reference waited for the other worker's timing to end, past the 6 s limit.
-        Assert.That(v.PhaseSeconds.GetValueOrDefault("reference.host_wait"), Is.GreaterThan(6), Phases(v));
-    }
-
-    [Test]
-    public async Task Verify_AnotherWorkerConstructing_TimingWaitsForIt_HostWorkDoesNot()
-    {
-        var v = await JudgeNewProblemWhileHeld(() => HoldHost(timing: false));
-
-        Assert.That(v.Status, Is.EqualTo(VerdictStatus.Correct), v.Reason);
-        // Host work shares the lock with the other worker's; the reference's timing waited until it was alone.
-        Assert.That(v.PhaseSeconds.GetValueOrDefault("reference.host_wait"), Is.LessThan(3), Phases(v));
-        Assert.That(v.PhaseSeconds.GetValueOrDefault("reference.quiet_wait"), Is.GreaterThan(6), Phases(v));
-        Assert.That(v.RefRuntime, Is.Not.Null);
-    }
-
     [Test]
     public async Task Verify_DeviceHeldPastGpuWaitTimeout_IsTimeoutNamingTheWait_AndTheNextCandidateIsJudged()
     {
