@@ -77,7 +77,7 @@ public sealed class CandidateEngine : IDisposableVerifier
             var known = _referenceTimes.TryGetValue(refKey, out var inMemory) ? inMemory : _timingCache.Get(timingKey);
             // Outputs are always recomputed in this worker; times only when no earlier run on this GPU measured them,
             // and never for interleaved timing, where each check times the reference beside its candidate.
-            var interleaved = settings.TimingOrder == "interleaved";
+            var interleaved = settings.TimingOrder == TimingOrders.Interleaved;
             var request = JobRequests.Reference(problem, known is null && !interleaved ? settings : settings with { MeasurePerformance = false }, refKey);
             var referenceStarted = System.Diagnostics.Stopwatch.GetTimestamp();
             var reference = await RunAsync(worker, request, _options.Worker.ReferenceTimeout, ct);

@@ -23,7 +23,7 @@ public sealed record EvalSettings
     /// on an H200, launch-bound Level 3 references timed as their own candidates were within 10% in 7 and 11 of 19
     /// separate, 19 of 19 interleaved (results/2026-12-02-h200-session5).
     /// </summary>
-    public string TimingOrder { get; init; } = "interleaved";
+    public string TimingOrder { get; init; } = TimingOrders.Interleaved;
 
     /// <summary>cpu, cuda or cuda:N.</summary>
     public string Device { get; init; } = "cpu";

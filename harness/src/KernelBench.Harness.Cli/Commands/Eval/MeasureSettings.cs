@@ -58,7 +58,7 @@ public class MeasureSettings : KernelBenchSettings
     public string? TimingOrder { get; init; }
 
     /// <summary>--timing-order as given, else interleaved (separate for do_bench, which cannot interleave).</summary>
-    public string EffectiveTimingOrder => TimingOrder ?? (Timing == "do_bench" ? "separate" : "interleaved");
+    public string EffectiveTimingOrder => TimingOrder ?? TimingOrders.DefaultFor(Timing);
 
     [CommandOption("--inputs <WHERE>")]
     [Description("Where get_inputs() runs: cpu (as KernelBench, then copied to the device) or device (on the GPU: the same distributions, other values, far faster for Level 1).")]
@@ -99,9 +99,9 @@ public class MeasureSettings : KernelBenchSettings
             return ValidationResult.Error($"--builds {Builds}: expected fast or plain.");
         if (Timing is not ("cuda_event" or "do_bench" or "host_time"))
             return ValidationResult.Error($"--timing {Timing}: expected cuda_event, do_bench or host_time.");
-        if (TimingOrder is not (null or "separate" or "interleaved"))
+        if (TimingOrder is not null && !TimingOrders.IsKnown(TimingOrder))
             return ValidationResult.Error($"--timing-order {TimingOrder}: expected separate or interleaved.");
-        if (TimingOrder == "interleaved" && Timing == "do_bench")
+        if (TimingOrder == TimingOrders.Interleaved && Timing == "do_bench")
             return ValidationResult.Error("--timing-order interleaved times with cuda_event or host_time, not do_bench.");
         if (Trials < 1 || PerfTrials < 1 || Warmup < 0)
             return ValidationResult.Error("--trials and --perf-trials must be at least 1, --warmup at least 0.");
