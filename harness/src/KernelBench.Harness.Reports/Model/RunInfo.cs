@@ -32,7 +32,7 @@ public sealed record RunInfo
             Strategy = m.Strategy,
             Budget = m.Budget,
             Gpu = m.Gpu.Length > 0 ? m.Gpu : env?.GpuName ?? (m.Device.Length > 0 ? m.Device : settings?.Device ?? ""),
-            TimingMethod = settings is { TimingOrder: Scoring.Verdicts.TimingOrders.Interleaved } ? settings.TimingMethod + ", interleaved" : settings?.TimingMethod ?? "",
+            TimingMethod = settings is { TimingOrder: Scoring.Verdicts.TimingOrders.Interleaved } ? settings.TimingMethod + " (interleaved)" : settings?.TimingMethod ?? "",
             Atol = settings?.Atol,
             Rtol = settings?.Rtol,
             Precision = settings?.Precision ?? "",

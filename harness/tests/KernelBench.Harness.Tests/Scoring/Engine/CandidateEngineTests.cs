@@ -53,15 +53,37 @@ public class CandidateEngineTests
         Assert.That(inside, Is.GreaterThan(0).And.LessThanOrEqualTo(v.PhaseSeconds["check_job"]));
     }
 
-    [Test]
-    public async Task Verify_SecondEngineOnSameCache_ReusesReferenceTimings()
+    /// <summary>The same candidate judged by two engines, one after the other, on one cache.</summary>
+    private async Task<(Verdict First, Verdict Again)> JudgeTwiceOnOneCache(string timingOrder)
     {
-        var first = await Judge(SampleCandidate("correct", 1, 2), 1, 2);
-        using var second = new CandidateEngine(Options(_cache, TimeSpan.FromSeconds(60)), []);
-        var again = await second.VerifyAsync(Sample(1, 2), SampleCandidate("correct", 1, 2), CancellationToken.None);
-        Assert.That(again.Status, Is.EqualTo(VerdictStatus.Correct));
+        var options = Options(_cache, TimeSpan.FromSeconds(60));
+        options = options with { Settings = options.Settings with { TimingOrder = timingOrder } };
+        var verdicts = new List<Verdict>();
+        for (var i = 0; i < 2; i++)
+        {
+            using var engine = new CandidateEngine(options, []);
+            verdicts.Add(await engine.VerifyAsync(Sample(1, 2), SampleCandidate("correct", 1, 2), CancellationToken.None));
+        }
+        Assert.That(verdicts.Select(v => v.Status), Is.All.EqualTo(VerdictStatus.Correct));
+        return (verdicts[0], verdicts[1]);
+    }
+
+    [Test]
+    public async Task Verify_SeparateTiming_SecondEngineOnSameCache_ReusesReferenceTimings()
+    {
+        var (first, again) = await JudgeTwiceOnOneCache(TimingOrders.Separate);
         Assert.That(again.RefRuntime, Is.EqualTo(first.RefRuntime), "the reference is timed once per problem, device and versions");
         Assert.That(again.Runtime, Is.Not.EqualTo(first.Runtime), "the candidate is timed every time");
+    }
+
+    [Test]
+    public async Task Verify_InterleavedByDefault_TimesTheReferenceAgainBesideEachCandidate()
+    {
+        Assert.That(new EvalSettings().TimingOrder, Is.EqualTo(TimingOrders.Interleaved));
+        var (first, again) = await JudgeTwiceOnOneCache(new EvalSettings().TimingOrder);
+        Assert.That(again.RefRuntime, Is.Not.EqualTo(first.RefRuntime), "no cached reference timing: each check times it");
+        Assert.That(again.RefRuntime!.Trials, Is.EqualTo(again.Runtime!.Trials));
+        Assert.That(again.PhaseSeconds.Keys, Has.None.EqualTo("reference.timing"));
     }
 
     [Test]
