@@ -8,25 +8,24 @@ import tempfile
 
 
 class FileLock:
-    """An flock, exclusive unless shared=True; the kernel drops it when the holder dies, so a killed build never blocks
-    the next one. on_wait(), when given, is called once before blocking on a lock that another process holds."""
+    """An exclusive flock; the kernel drops it when the holder dies, so a killed build never blocks the next one.
+    on_wait(), when given, is called once before blocking on a lock that another process holds."""
 
-    def __init__(self, path, on_wait=None, shared=False):
+    def __init__(self, path, on_wait=None):
         self._path = path
         self._on_wait = on_wait
-        self._mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
         self.waited = False
 
     def __enter__(self):
         self.waited = False
         self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            fcntl.flock(self._fd, self._mode | fcntl.LOCK_NB)
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             self.waited = True
             if self._on_wait:
                 self._on_wait()
-            fcntl.flock(self._fd, self._mode)
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
         return self
 
     def __exit__(self, *exc):
