@@ -12,8 +12,12 @@
 #                     KernelBench's CPU-made inputs (other input values; reported beside the others).
 #                 (e) warm cache, --timing-order separate: the reference timed once per problem, as KernelBench
 #                     (the default, interleaved, times it again beside every candidate)
+#                 (f) warm cache, ATTEMPTS (default 3) candidates per problem, as a closed loop's attempts at one
+#                     problem (make_throughput_set.py --attempts: sample 0 and copies with a comment of their own):
+#                     the problem's reference is made once for them all; beside (c), what one more attempt costs
 #                 PIPELINE_MODES lists NAME[:WORKERS] entries (default "b c d"): b... cold, c... warm, d... warm with
-#                 inputs on the GPU, e... warm, separate timing, e.g. "b c c1:1 c4:4" for worker counts side by side.
+#                 inputs on the GPU, e... warm, separate timing, f... warm, several attempts per problem (after b or c:
+#                 its extensions come from their cache), e.g. "b c c1:1 c4:4" for worker counts side by side.
 #   alone         one typical candidate built alone: torch's plain build; kbh's fast build with everything cold
 #                 (the precompiled header included); another candidate after it (precompiled header present)
 #   table         the table (scripts/bench/throughput_table.py) from everything under $OUT/bench
@@ -94,21 +98,24 @@ pipeline() {
   for spec in ${PIPELINE_MODES:-b c d}; do
     # NAME[:WORKERS]: b cold cache, c warm, d warm with inputs made on the GPU; WORKERS GPU workers per GPU taking
     # turns on it (default $GPU_WORKERS). Files are named NAME, or NAME-wN with a worker count.
-    local mode=${spec%%:*} workers=${GPU_WORKERS:-2} name=${spec%%:*} extra=()
+    local mode=${spec%%:*} workers=${GPU_WORKERS:-2} name=${spec%%:*} extra=() cands=$SET
     [[ "$spec" == *:* ]] && { workers=${spec#*:}; name="$mode-w$workers"; }
     case "${mode:0:1}" in
       b) rm -rf "$cache" ;;
       d) extra=(--inputs device) ;;
       e) extra=(--timing-order separate) ;;
+      f) cands=$WORK/set-f
+         [ -d "$cands" ] || "$PY" scripts/bench/make_throughput_set.py "$KB" "$cands" --attempts "${ATTEMPTS:-3}" \
+           ${ONLY:+--only "$ONLY"} $([ "$DEVICE" = cpu ] && echo --cpu) | tee "$B/set-f.txt" ;;
     esac
     stamp "($name) kbh eval, $([ "${mode:0:1}" = b ] && echo cold || echo warm) cache, $workers GPU worker(s) ${extra[*]}"
     local t0=$SECONDS pid
     pid=$(gpu_sampler "$B/$name-gpu.txt")
-    KBH_CACHE=$cache timeout 1200 "$KBH" eval --kernelbench "$KB" --candidates "$SET" --device "$DEVICE" --format json \
+    KBH_CACHE=$cache timeout 1200 "$KBH" eval --kernelbench "$KB" --candidates "$cands" --device "$DEVICE" --format json \
       --out "$WORK/run-$name" --build-workers "$JOBS" --workers "$workers" "${extra[@]}" >"$B/$name.jsonl" 2>"$B/$name.log"
     local rc=$?
     stop_sampler "$pid"
-    echo "{\"mode\": \"$name\", \"wall_s\": $((SECONDS - t0)), \"exit\": $rc, \"candidates\": $(ls "$SET" | wc -l), \"gpu_workers\": $workers}" >"$B/$name-summary.json"
+    echo "{\"mode\": \"$name\", \"wall_s\": $((SECONDS - t0)), \"exit\": $rc, \"candidates\": $(ls "$cands" | wc -l), \"gpu_workers\": $workers}" >"$B/$name-summary.json"
     cat "$B/$name-summary.json"
   done
   KBH_CACHE=$cache "$KBH" cache info --format json >"$B/cache-info.json" 2>&1 || true

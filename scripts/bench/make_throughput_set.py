@@ -8,7 +8,11 @@ correct by construction: the set measures the judging pipeline (builds, loads, c
 Half of them share one extension name and bindings (as model answers often do), so a per-object cache has something
 to find; the other half have names of their own. With --cpu the kernels are C++ (for a dry run without a GPU).
 
-    python3 make_throughput_set.py KERNELBENCH_DIR OUT_DIR [--cpu] [--only L/P,L/P,...]
+With --attempts K every problem gets K samples instead, as a closed loop's attempts at one problem: sample s > 0 is
+sample 0 with a comment of its own (another candidate to judge, the same extension sources, so a warm cache builds
+nothing and the problem's reference is made once for all K).
+
+    python3 make_throughput_set.py KERNELBENCH_DIR OUT_DIR [--cpu] [--only L/P,L/P,...] [--attempts K]
 """
 import os
 import re
@@ -98,6 +102,7 @@ def main(argv):
     only = None
     if "--only" in argv:
         only = {tuple(int(x) for x in p.split("/")) for p in argv[argv.index("--only") + 1].split(",")}
+    attempts = int(argv[argv.index("--attempts") + 1]) if "--attempts" in argv else None
     os.makedirs(out, exist_ok=True)
     n = 0
     for index, (level, pid) in enumerate(PROBLEMS):
@@ -106,10 +111,10 @@ def main(argv):
         text = candidate(kb, level, pid, index, cpu)
         if cpu:  # a C++ candidate names its sources cpp_sources, which load_inline compiles with the bindings
             text = text.replace('cpp_sources="torch::Tensor epilogue(torch::Tensor x);",\n                   cpp_sources=', "cpp_sources=")
-        samples = 2 if (level, pid) in DUPLICATES else 1
+        samples = attempts or (2 if (level, pid) in DUPLICATES else 1)
         for s in range(samples):
             with open(os.path.join(out, f"level_{level}_problem_{pid}_sample_{s}_kernel.py"), "w") as f:
-                f.write(text)
+                f.write(text + (f"\n# attempt {s}: the same kernel as sample 0\n" if attempts and s else ""))
             n += 1
     print(f"{n} candidates in {out}")
 
