@@ -15,9 +15,10 @@
 #                 (f) warm cache, ATTEMPTS (default 3) candidates per problem, as a closed loop's attempts at one
 #                     problem (make_throughput_set.py --attempts: sample 0 and copies with a comment of their own):
 #                     the problem's reference is made once for them all; beside (c), what one more attempt costs
+#                 (g) as (f), with --timing-order separate (the reference timed once per problem, not beside each)
 #                 PIPELINE_MODES lists NAME[:WORKERS] entries (default "b c d"): b... cold, c... warm, d... warm with
 #                 inputs on the GPU, e... warm, separate timing, f... warm, several attempts per problem (after b or c:
-#                 its extensions come from their cache), e.g. "b c c1:1 c4:4" for worker counts side by side.
+#                 its extensions come from their cache), g... as f with separate timing, e.g. "b c c1:1 c4:4" for worker counts side by side.
 #   alone         one typical candidate built alone: torch's plain build; kbh's fast build with everything cold
 #                 (the precompiled header included); another candidate after it (precompiled header present)
 #   table         the table (scripts/bench/throughput_table.py) from everything under $OUT/bench
@@ -104,7 +105,8 @@ pipeline() {
       b) rm -rf "$cache" ;;
       d) extra=(--inputs device) ;;
       e) extra=(--timing-order separate) ;;
-      f) cands=$WORK/set-f
+      f|g) cands=$WORK/set-f
+         [ "${mode:0:1}" = g ] && extra=(--timing-order separate)
          [ -d "$cands" ] || "$PY" scripts/bench/make_throughput_set.py "$KB" "$cands" --attempts "${ATTEMPTS:-3}" \
            ${ONLY:+--only "$ONLY"} $([ "$DEVICE" = cpu ] && echo --cpu) | tee "$B/set-f.txt" ;;
     esac

@@ -75,7 +75,8 @@ def fmt(v, spec="{:.1f}"):
 
 def main(folder):
     kinds = {"b": "cold cache", "c": "warm cache", "d": "warm cache, inputs made on the GPU",
-             "e": "warm cache, reference timed separately", "f": "warm cache, several attempts per problem"}
+             "e": "warm cache, reference timed separately", "f": "warm cache, several attempts per problem",
+             "g": "warm cache, several attempts per problem, reference timed separately"}
     mode_names = sorted(f[:-len("-summary.json")] for f in os.listdir(folder)
                         if f.endswith("-summary.json") and f[0] in kinds)
     modes = {"(a) KernelBench flow": kernelbench_mode(folder)}
@@ -107,7 +108,7 @@ def main(folder):
     for name, m in modes.items():
         # One more attempt at a problem whose reference is already made: what a closed loop pays per attempt.
         c = next((v for k, v in modes.items() if k.startswith("(c)") and v), None)
-        if name.startswith("(f") and m and c and m["n"] > c["n"]:
+        if name[:2] in ("(f", "(g") and m and c and m["n"] > c["n"]:
             print(f"\n{name.split(')')[0]}) one more attempt at a problem already judged (wall beyond (c) per candidate "
                   f"beyond (c)): {(m['wall'] - c['wall']) / (m['n'] - c['n']):.2f} s.")
     if a:
