@@ -17,8 +17,9 @@
 #                     the problem's reference is made once for them all; beside (c), what one more attempt costs
 #                 (g) as (f), with --timing-order separate (the reference timed once per problem, not beside each)
 #                 PIPELINE_MODES lists NAME[:WORKERS] entries (default "b c d"): b... cold, c... warm, d... warm with
-#                 inputs on the GPU, e... warm, separate timing, f... warm, several attempts per problem (after b or c:
-#                 its extensions come from their cache), g... as f with separate timing, e.g. "b c c1:1 c4:4" for worker counts side by side.
+#                 inputs on the GPU, e... warm, separate timing, f... warm, several attempts per problem (after b or
+#                 c: its extensions come from their cache), g... as f with separate timing; e.g. "b c c1:1 c4:4" for
+#                 worker counts side by side.
 #   alone         one typical candidate built alone: torch's plain build; kbh's fast build with everything cold
 #                 (the precompiled header included); another candidate after it (precompiled header present)
 #   table         the table (scripts/bench/throughput_table.py) from everything under $OUT/bench
@@ -97,8 +98,8 @@ PYEOF
 pipeline() {
   local cache=$WORK/kbh-cache spec
   for spec in ${PIPELINE_MODES:-b c d}; do
-    # NAME[:WORKERS]: b cold cache, c warm, d warm with inputs made on the GPU; WORKERS GPU workers per GPU taking
-    # turns on it (default $GPU_WORKERS). Files are named NAME, or NAME-wN with a worker count.
+    # NAME[:WORKERS]: the mode is NAME's first letter (b...g, above); WORKERS GPU workers per GPU taking turns on it
+    # (default $GPU_WORKERS). Files are named NAME, or NAME-wN with a worker count.
     local mode=${spec%%:*} workers=${GPU_WORKERS:-2} name=${spec%%:*} extra=() cands=$SET
     [[ "$spec" == *:* ]] && { workers=${spec#*:}; name="$mode-w$workers"; }
     case "${mode:0:1}" in

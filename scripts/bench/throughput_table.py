@@ -49,7 +49,8 @@ def kbh_mode(folder, mode):
             "status": {k: v["status"] for k, v in verdicts.items()},
             "speedup": {k: v.get("speedup") for k, v in verdicts.items()},
             "modes": [m for r in rows for m in (r.get("build_modes") or [])],
-            "phases": [r.get("phase_seconds") or {} for r in rows]}
+            "phases": [r.get("phase_seconds") or {} for r in rows],
+            "candidates": [os.path.basename(r["candidate"]) for r in rows]}
 
 
 def kernelbench_mode(folder):
@@ -67,6 +68,10 @@ def kernelbench_mode(folder):
             "status": status, "speedup": speedup, "build_phase": summary.get("build_phase_s"),
             "eval_wall": [r.get("eval_wall_s") for r in rows if r.get("eval_wall_s")],
             "load": [(r.get("eval") or {}).get("load_seconds") for r in rows if (r.get("eval") or {}).get("load_seconds")]}
+
+
+# A check's phases spent holding the GPU (kbh_check.py's laps inside the turn).
+_IN_TURN = ("check.model.to_device", "check.inputs", "check.correctness", "check.validators", "check.timing", "check.poison")
 
 
 def fmt(v, spec="{:.1f}"):
@@ -105,12 +110,23 @@ def main(folder):
             if name.startswith("(b"):
                 print(f"\nPipeline {name.split(')')[0]}) vs KernelBench flow (a): {a['wall'] / max(m['wall'], 1):.1f}x fewer "
                       "seconds per candidate.")
+    # One more attempt at a problem whose reference is already made: what a closed loop pays per attempt.
+    c = next((v for k, v in modes.items() if k.startswith("(c)") and v), None)
     for name, m in modes.items():
-        # One more attempt at a problem whose reference is already made: what a closed loop pays per attempt.
-        c = next((v for k, v in modes.items() if k.startswith("(c)") and v), None)
-        if name[:2] in ("(f", "(g") and m and c and m["n"] > c["n"]:
-            print(f"\n{name.split(')')[0]}) one more attempt at a problem already judged (wall beyond (c) per candidate "
-                  f"beyond (c)): {(m['wall'] - c['wall']) / (m['n'] - c['n']):.2f} s.")
+        if name[:2] not in ("(f", "(g") or not m:
+            continue
+        label = name.split(")")[0] + ")"
+        if c and m["n"] > c["n"]:
+            print(f"\n{label} one more attempt at a problem already judged (wall beyond (c) per candidate beyond (c)): "
+                  f"{(m['wall'] - c['wall']) / (m['n'] - c['n']):.2f} s.")
+        later = [p for p, key in zip(m["phases"], m["candidates"]) if "_sample_0_" not in key]
+        if later:
+            jobs = [p.get("check_job", 0.0) for p in later]
+            turn = [sum(p.get(k, 0.0) for k in _IN_TURN) for p in later]
+            print(f"{label} the {len(later)} attempts after each problem's first: check job median {statistics.median(jobs):.2f} s "
+                  f"(mean {statistics.mean(jobs):.2f}), inside the GPU turn median {statistics.median(turn):.2f} s "
+                  f"(mean {statistics.mean(turn):.2f}), timing mean {statistics.mean(p.get('check.timing', 0.0) for p in later):.2f} s, "
+                  f"constructing ModelNew mean {statistics.mean(p.get('check.model.init', 0.0) for p in later):.2f} s.")
     if a:
         if a["eval_wall"]:
             print(f"(a) one fresh process per candidate: median {statistics.median(a['eval_wall']):.1f} s "
