@@ -8,12 +8,15 @@ candidate's construction makes the very same call from the very same state, the 
 the generator is set to the recorded state: the candidate gets bit for bit the weights the generator would have
 drawn, at memcpy speed. Any other call (another state, size, dtype, generator or a non-contiguous tensor) runs as
 usual. Only the reference's fills are kept (one problem at a time), at most KBH_INIT_MEMO_BYTES (default 16 GiB) of
-them per worker: L3/2's three 32768-wide layers are 8.6 GB."""
+them per worker: L3/2's three 32768-wide layers are 8.6 GB. A large uniform_ that is not a replay is drawn by
+kbh_fast_fill (the same values, checked against torch's own prefix of every fill)."""
 import contextlib
 import hashlib
 import os
 
 import torch
+
+import kbh_fast_fill
 
 _MIN_NUMEL = 1 << 20  # below ~1M elements a fill takes milliseconds: not worth a state hash
 _METHODS = ("uniform_", "normal_")
@@ -75,7 +78,10 @@ class InitMemo:
                 _set_state(after)
                 memo.replayed += 1
                 return tensor
-            result = original(tensor, *args, **kwargs)
+            if name == "uniform_" and kbh_fast_fill.uniform_(tensor, args, kwargs, original, _get_state, _set_state):
+                result = tensor
+            else:
+                result = original(tensor, *args, **kwargs)
             size = tensor.numel() * tensor.element_size()
             if record and memo._bytes + size <= memo.limit_bytes:
                 memo._fills[key] = (tensor.detach().clone().view(-1), _get_state())
