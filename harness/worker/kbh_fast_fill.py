@@ -195,7 +195,9 @@ def uniform_(tensor, args, kwargs, original, get_state, set_state):
     """Fills tensor (contiguous, float32, CPU) as original(tensor, *args, **kwargs) would, from the default generator;
     False (nothing done) when the fast loop is off, missing, or does not give torch's own prefix."""
     bounds = _bounds(args, kwargs)
-    fn = _load() if enabled() and bounds is not None and tensor.dtype == torch.float32 else None
+    # A leaf that requires grad, outside no_grad: torch refuses the in-place fill, so torch must be the one to say so.
+    plain = tensor.dtype == torch.float32 and not (tensor.requires_grad and torch.is_grad_enabled())
+    fn = _load() if enabled() and bounds is not None and plain else None
     if fn is None:
         stats["fallback"] += 1
         return False

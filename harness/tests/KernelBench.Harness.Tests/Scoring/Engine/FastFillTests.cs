@@ -45,6 +45,10 @@ public class FastFillTests
             return tensor
 
         out["other_arithmetic"] = compare(5, 0, 1_000_000, -0.5, 0.5, other_build)
+        leaf = torch.nn.Parameter(torch.zeros(1_000_000))  # outside no_grad torch refuses to fill it in place
+        out["grad_leaf_left_to_torch"] = not ff.uniform_(leaf, (0.0, 1.0), {}, own, torch.get_rng_state, torch.set_rng_state)
+        with torch.no_grad():
+            out["grad_leaf_no_grad_fast"] = ff.uniform_(leaf, (0.0, 1.0), {}, own, torch.get_rng_state, torch.set_rng_state)
         os.environ["KBH_FAST_FILL"] = "0"
         out["turned_off"] = compare(5, 0, 1_000_000, -0.5, 0.5)
         out["stats"] = ff.stats
@@ -75,7 +79,10 @@ public class FastFillTests
         var off = r.GetProperty("turned_off");
         Assert.That(off.GetProperty("fast").GetBoolean(), Is.False);
         Assert.That(off.GetProperty("untouched").GetBoolean());
-        Assert.That(r.GetProperty("stats").GetProperty("fast").GetInt32(), Is.EqualTo(5));
-        Assert.That(r.GetProperty("stats").GetProperty("fallback").GetInt32(), Is.EqualTo(2));
+        // A Parameter outside no_grad is torch's to refuse; inside no_grad (as nn.init fills) it is filled.
+        Assert.That(r.GetProperty("grad_leaf_left_to_torch").GetBoolean());
+        Assert.That(r.GetProperty("grad_leaf_no_grad_fast").GetBoolean());
+        Assert.That(r.GetProperty("stats").GetProperty("fast").GetInt32(), Is.EqualTo(6));
+        Assert.That(r.GetProperty("stats").GetProperty("fallback").GetInt32(), Is.EqualTo(3));
     }
 }
