@@ -82,14 +82,15 @@ static void *work(void *arg) {
     return 0;
 }
 
-/* Splits [0, n) over up to 64 threads (page-aligned parts); runs a part itself where a thread cannot start. */
+/* Splits [0, n) into at most `threads` (up to 64) page-aligned parts, each at least a page, so every element is in
+   one; runs a part itself where a thread cannot start. */
 static void spread(Part base, int64_t n, int threads) {
     Part parts[64];
     pthread_t ids[64];
     int started[64] = {0};
     if (threads < 1) threads = 1;
     if (threads > 64) threads = 64;
-    const int64_t chunk = ((n / threads + 1023) / 1024) * 1024;
+    const int64_t chunk = (((n + threads - 1) / threads + 1023) / 1024) * 1024;
     int count = 0;
     for (int64_t b = 0; b < n && count < 64; b += chunk, count++) {
         parts[count] = base;

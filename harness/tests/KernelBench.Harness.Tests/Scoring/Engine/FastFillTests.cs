@@ -37,7 +37,13 @@ public class FastFillTests
             # whole block used, deep into the stream; sizes that are no multiple of the 624-word block
             compare(42, 0, 1_000_000, -0.01, 0.01), compare(7, 1, 1_000_003, 0.0, 1.0),
             compare(3, 623, 2_000_123, -0.3, 0.7), compare(1, 624, 1_500_000, 2.5, 7.3),
-            compare(9, 100_001, 1_234_567, -1 / 181, 1 / 181)]}
+            compare(9, 100_001, 1_234_567, -1 / 181, 1 / 181),
+            # fewer elements than threads; one more than 64 threads' pages (every element in one part)
+            compare(11, 0, 1, -1.0, 1.0)]}
+        cores = ff._cores
+        ff._cores = lambda: 64
+        out["cases"].append(compare(12, 0, 64 * 1024 + 1, -1.0, 1.0))
+        ff._cores = cores
 
         def other_build(tensor, lo, hi):  # as a torch whose arithmetic differs in the last bit
             own(tensor, lo, hi)
@@ -60,7 +66,7 @@ public class FastFillTests
     {
         var r = RunWorkerScript(Script);
         var cases = r.GetProperty("cases").EnumerateArray().ToList();
-        Assert.That(cases, Has.Count.EqualTo(5));
+        Assert.That(cases, Has.Count.EqualTo(7));
         foreach (var c in cases)
         {
             Assert.That(c.GetProperty("fast").GetBoolean(), "drawn by the compiled loop: " + c);
@@ -82,7 +88,7 @@ public class FastFillTests
         // A Parameter outside no_grad is torch's to refuse; inside no_grad (as nn.init fills) it is filled.
         Assert.That(r.GetProperty("grad_leaf_left_to_torch").GetBoolean());
         Assert.That(r.GetProperty("grad_leaf_no_grad_fast").GetBoolean());
-        Assert.That(r.GetProperty("stats").GetProperty("fast").GetInt32(), Is.EqualTo(6));
+        Assert.That(r.GetProperty("stats").GetProperty("fast").GetInt32(), Is.EqualTo(8));
         Assert.That(r.GetProperty("stats").GetProperty("fallback").GetInt32(), Is.EqualTo(3));
     }
 }
