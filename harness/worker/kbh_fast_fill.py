@@ -19,6 +19,7 @@ import shutil
 import struct
 import subprocess
 import tempfile
+import threading
 
 import torch
 
@@ -124,9 +125,21 @@ void kbh_uniform_f32(uint32_t *s, int *pos, int64_t n, float *out, float from, f
     base.step = 0;
     spread(base, n, threads);
 }
+
+/* Moves the generator n words on without using them: where a fill of n words leaves it (kbh_fast_fill.parallel_). */
+void kbh_mt_advance(uint32_t *s, int *pos, int64_t n) {
+    int p = *pos;
+    for (int64_t i = 0; i < n;) {
+        if (p >= N) { regenerate(s); p = 0; }
+        const int64_t k = (N - p) < (n - i) ? (N - p) : (n - i);
+        i += k;
+        p += (int)k;
+    }
+    *pos = p;
+}
 """
 
-_library = {"fn": None, "tried": False}
+_library = {"fn": None, "advance": None, "tried": False}
 _winner = {"mode": 0}  # the arithmetic that matched last: tried first next time
 stats = {"fast": 0, "fallback": 0}
 
@@ -151,7 +164,8 @@ def _load():
     try:
         subprocess.run([cc, "-O3", "-std=gnu99", "-shared", "-fPIC", "-ffp-contract=off", "-fno-strict-aliasing",
                         "-pthread", "-o", shared, source, "-lm"], check=True, capture_output=True, timeout=120)
-        fn = ctypes.CDLL(shared).kbh_uniform_f32
+        library = ctypes.CDLL(shared)
+        fn, advance = library.kbh_uniform_f32, library.kbh_mt_advance
     except (OSError, subprocess.SubprocessError):
         return None
     finally:
@@ -159,7 +173,9 @@ def _load():
     fn.restype = None
     fn.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int), ctypes.c_int64, ctypes.c_void_p,
                    ctypes.c_float, ctypes.c_float, ctypes.c_int, ctypes.c_int]
-    _library["fn"] = fn
+    advance.restype = None
+    advance.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int), ctypes.c_int64]
+    _library["fn"], _library["advance"] = fn, advance
     return fn
 
 
@@ -243,3 +259,88 @@ def _matching_mode(fn, words, pos, probe, lo, hi):
             _winner["mode"] = mode
             return mode
     return None
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# Parallel parts drawn by torch itself (normal_ above all: torch.randn makes most of KernelBench's inputs).
+#
+# A float32 uniform_ or normal_ on a contiguous CPU tensor takes one 32-bit word per value, in order (normal_: a
+# uniform per value first, then Box-Muller within each 16, the last 16 redrawn when the size is no multiple of 16). So
+# the part of the tensor starting at value b is exactly what torch's own fill of that part makes from a generator b
+# words on. kbh_mt_advance computes those starts (the recurrence only, ~1 ns a word); each part is then filled by
+# torch itself, on its own thread (torch releases the GIL) with its own generator. Nothing rests on the advance being
+# right: when the parts are done, every part's generator must have ended exactly where the next part's began, which
+# is what a serial draw would have done; any difference and torch redraws the whole fill serially, and the parallel
+# fill stays off for that method in this process.
+
+_PART_MIN = 1 << 18  # values a thread gets at least: below that a thread costs more than it saves
+_PART_ALIGN = 1024  # part sizes: whole pages and whole 16-value blocks
+_parallel_off = set()  # methods whose boundary check once failed in this process
+parallel_stats = {"parallel": 0, "declined": 0, "redrawn": 0}
+
+
+def _parts(n, threads):
+    """[(begin, end)] covering [0, n): at most `threads` parts, each a multiple of _PART_ALIGN but the last, which is
+    never shorter than 16 (a shorter tail goes to the part before it)."""
+    size = max(_PART_MIN, -(-n // threads))
+    size = -(-size // _PART_ALIGN) * _PART_ALIGN
+    parts = [(b, min(b + size, n)) for b in range(0, n, size)]
+    if len(parts) > 1 and parts[-1][1] - parts[-1][0] < 16:
+        parts[-2:] = [(parts[-2][0], n)]
+    return parts
+
+
+def parallel_(tensor, name, args, kwargs, original, get_state, set_state):
+    """tensor.<name>(*args, **kwargs) (name: "uniform_" or "normal_") from the default generator, made by torch's own
+    fill on parts at once; False (nothing drawn, the generator untouched) when it does not apply: off, another dtype,
+    a generator of the caller's, too small for two parts, no compiler."""
+    plain = (tensor.dtype == torch.float32 and tensor.device.type == "cpu" and tensor.is_contiguous()
+             and kwargs.get("generator") is None and not (tensor.requires_grad and torch.is_grad_enabled()))
+    parts = _parts(tensor.numel(), _cores()) if plain else []
+    if not enabled() or name in _parallel_off or len(parts) < 2 or _load() is None:
+        parallel_stats["declined"] += 1
+        return False
+    state = get_state()
+    raw = state.numpy().tobytes()
+    unpacked = _unpack(raw)
+    if unpacked is None:
+        parallel_stats["declined"] += 1
+        return False
+    words, pos = unpacked
+    position = ctypes.c_int(pos)
+    starts = []
+    for begin, end in parts:
+        starts.append((bytes(words), position.value))
+        generator = torch.Generator()
+        generator.set_state(_pack(raw, words, position.value))
+        starts[-1] += (generator,)
+        _library["advance"](words, ctypes.byref(position), end - begin)
+    flat, given = tensor.detach().view(-1), {k: v for k, v in kwargs.items() if k != "generator"}
+    errors = []
+
+    def fill(index):
+        begin, end = parts[index]
+        try:
+            original(flat[begin:end], *args, generator=starts[index][2], **given)
+        except Exception as error:  # noqa: BLE001 - any failure means the serial fill below
+            errors.append(error)
+
+    threads = [threading.Thread(target=fill, args=(i,)) for i in range(1, len(parts))]
+    for t in threads:
+        t.start()
+    fill(0)
+    for t in threads:
+        t.join()
+    ends = [_unpack(s[2].get_state().numpy().tobytes()) for s in starts]
+    joined = not errors and all(end is not None and (bytes(end[0]), end[1]) == start[:2]
+                                for end, start in zip(ends, starts[1:]))
+    if not joined:
+        # Another torch (other words per value): the values cannot be trusted, so torch draws them all from the start.
+        _parallel_off.add(name)
+        parallel_stats["redrawn"] += 1
+        set_state(state)
+        original(tensor, *args, **kwargs)
+        return True
+    set_state(starts[-1][2].get_state())
+    parallel_stats["parallel"] += 1
+    return True

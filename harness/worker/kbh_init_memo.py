@@ -12,6 +12,7 @@ them per worker: L3/2's three 32768-wide layers are 8.6 GB. A large uniform_ tha
 kbh_fast_fill (the same values, checked against torch's own prefix of every fill)."""
 import contextlib
 import hashlib
+import math
 import os
 
 import torch
@@ -22,6 +23,27 @@ _MIN_NUMEL = 1 << 20  # below ~1M elements a fill takes milliseconds: not worth 
 _METHODS = ("uniform_", "normal_")
 # The worker's own references, taken before any candidate code runs.
 _get_state, _set_state, _original = torch.get_rng_state, torch.set_rng_state, {m: getattr(torch.Tensor, m) for m in _METHODS}
+
+
+# torch.randn(size) is empty(size).normal_(0, 1) and torch.rand(size) empty(size).uniform_(0, 1) (the same values and
+# generator steps), but as one C++ call they never pass through Tensor.normal_/uniform_; while patched, a large float32
+# one on the CPU from the default generator is made that way, so it is remembered, replayed and drawn in parallel too.
+_CREATORS = {"randn": "normal_", "rand": "uniform_"}
+_CREATOR_KEYS = {"dtype", "device", "requires_grad"}
+
+
+def _creator(method, original):
+    def create(*size, **kwargs):
+        shape = size[0] if len(size) == 1 and isinstance(size[0], (tuple, list, torch.Size)) else size
+        dtype, device = kwargs.get("dtype") or torch.get_default_dtype(), kwargs.get("device")
+        if set(kwargs) - _CREATOR_KEYS or dtype != torch.float32 or device not in (None, "cpu", torch.device("cpu")) \
+                or not all(type(d) is int for d in shape) or math.prod(shape) < _MIN_NUMEL:
+            return original(*size, **kwargs)
+        tensor = torch.empty(tuple(shape), dtype=torch.float32)
+        getattr(tensor, method)(0.0, 1.0)
+        return tensor.requires_grad_(bool(kwargs.get("requires_grad", False)))
+
+    return create
 
 
 class InitMemo:
@@ -49,16 +71,26 @@ class InitMemo:
     @contextlib.contextmanager
     def _patched(self, record):
         own = {m: torch.Tensor.__dict__.get(m) for m in _METHODS}
+        ours = {m: self._method(m, record) for m in _METHODS}
+        creators = {name: (getattr(torch, name), _creator(method, getattr(torch, name)))
+                    for name, method in _CREATORS.items()}
         for m in _METHODS:
-            setattr(torch.Tensor, m, self._method(m, record))
+            setattr(torch.Tensor, m, ours[m])
+        for name, (_, fast) in creators.items():
+            setattr(torch, name, fast)
         try:
             yield
         finally:
             for m, before in own.items():
+                if torch.Tensor.__dict__.get(m) is not ours[m]:
+                    continue  # replaced meanwhile (by a candidate's code): left for the guard to see
                 if before is None:
                     delattr(torch.Tensor, m)  # back to the inherited C method
                 else:
                     setattr(torch.Tensor, m, before)
+            for name, (before, fast) in creators.items():
+                if getattr(torch, name) is fast:
+                    setattr(torch, name, before)
 
     def _method(self, name, record):
         original, memo = _original[name], self
@@ -78,7 +110,8 @@ class InitMemo:
                 _set_state(after)
                 memo.replayed += 1
                 return tensor
-            if name == "uniform_" and kbh_fast_fill.uniform_(tensor, args, kwargs, original, _get_state, _set_state):
+            if (name == "uniform_" and kbh_fast_fill.uniform_(tensor, args, kwargs, original, _get_state, _set_state)) \
+                    or kbh_fast_fill.parallel_(tensor, name, args, kwargs, original, _get_state, _set_state):
                 result = tensor
             else:
                 result = original(tensor, *args, **kwargs)
@@ -89,3 +122,8 @@ class InitMemo:
             return result
 
         return fill
+
+
+def fast_draws():
+    """Around code whose large draws should be made in parallel and not remembered (KernelBench's get_inputs())."""
+    return InitMemo(limit_bytes=0).recording()

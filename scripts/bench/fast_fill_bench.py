@@ -1,7 +1,9 @@
 """Times KernelBench's seeded CPU construction of large layers with torch's own uniform_ and with kbh_fast_fill (issue
-4), on this machine's cores, and checks both give the same weights bit for bit. Prints a table.
+4), and large torch.randn inputs serially and under kbh_init_memo.fast_draws() (parts drawn by torch at once), on this
+machine's cores; checks both give the same values bit for bit. Prints two tables.
 
-    python3 scripts/bench/fast_fill_bench.py [WIDTH ...]        default widths 4096 8192 16384
+    python3 scripts/bench/fast_fill_bench.py [WIDTH ...] [--inputs MVALUES ...]
+        default widths 4096 8192 16384, inputs 64 256 (millions of values)
 """
 import os
 import sys
@@ -26,7 +28,18 @@ def construct(width, memo):
     return model, time.perf_counter() - start
 
 
-def main(widths):
+def draw_inputs(values, fast):
+    torch.manual_seed(42)
+    start = time.perf_counter()
+    if fast:
+        with kbh_init_memo.fast_draws():
+            x = torch.randn(values // 4096, 4096)
+    else:
+        x = torch.randn(values // 4096, 4096)
+    return x, time.perf_counter() - start
+
+
+def main(widths, inputs):
     kbh_fast_fill._load()  # built once per worker; not part of a fill
     print(f"cores {len(os.sched_getaffinity(0))}, torch {torch.__version__}\n")
     print("| nn.Linear | weights | torch's uniform_ s | kbh_fast_fill s | speed-up | same weights |")
@@ -40,7 +53,20 @@ def main(widths):
               f"{t_plain / t_fast:.1f}x | {'yes' if same else 'NO'} |")
         del plain, fast
     print(f"\nfast fills {kbh_fast_fill.stats['fast']}, torch's own {kbh_fast_fill.stats['fallback']}")
+    print("\n| torch.randn | values | serial s | fast_draws s | speed-up | same values |")
+    print("|---|---|---|---|---|---|")
+    for millions in inputs:
+        values = millions * (1 << 20)
+        plain, t_plain = draw_inputs(values, False)
+        fast, t_fast = draw_inputs(values, True)
+        same = torch.equal(plain.view(torch.int32), fast.view(torch.int32))
+        print(f"| {values // 4096} x 4096 | {values / 1e6:.0f} M | {t_plain:.2f} | {t_fast:.2f} | "
+              f"{t_plain / t_fast:.1f}x | {'yes' if same else 'NO'} |")
+        del plain, fast
+    print(f"\nparallel fills {kbh_fast_fill.parallel_stats}")
 
 
 if __name__ == "__main__":
-    main([int(w) for w in sys.argv[1:]] or [4096, 8192, 16384])
+    args = sys.argv[1:]
+    split = args.index("--inputs") if "--inputs" in args else len(args)
+    main([int(w) for w in args[:split]] or [4096, 8192, 16384], [int(m) for m in args[split + 1:]] or [64, 256])
