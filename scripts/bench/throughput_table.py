@@ -81,7 +81,9 @@ def fmt(v, spec="{:.1f}"):
 def main(folder):
     kinds = {"b": "cold cache", "c": "warm cache", "d": "warm cache, inputs made on the GPU",
              "e": "warm cache, reference timed separately", "f": "warm cache, several attempts per problem",
-             "g": "warm cache, several attempts per problem, reference timed separately"}
+             "g": "warm cache, several attempts per problem, reference timed separately",
+             "h": "warm cache, serial draws (KBH_FAST_FILL=0)",
+             "i": "warm cache, several attempts per problem, serial draws (KBH_FAST_FILL=0)"}
     mode_names = sorted(f[:-len("-summary.json")] for f in os.listdir(folder)
                         if f.endswith("-summary.json") and f[0] in kinds)
     modes = {"(a) KernelBench flow": kernelbench_mode(folder)}
@@ -111,14 +113,16 @@ def main(folder):
                 print(f"\nPipeline {name.split(')')[0]}) vs KernelBench flow (a): {a['wall'] / max(m['wall'], 1):.1f}x fewer "
                       "seconds per candidate.")
     # One more attempt at a problem whose reference is already made: what a closed loop pays per attempt.
-    c = next((v for k, v in modes.items() if k.startswith("(c)") and v), None)
+    # (i) runs with serial draws, so its one-attempt base is (h), the warm single-attempt run with serial draws.
+    bases = {b: next((v for k, v in modes.items() if k.startswith(f"({b})") and v), None) for b in ("c", "h")}
     for name, m in modes.items():
-        if name[:2] not in ("(f", "(g") or not m:
+        if name[:2] not in ("(f", "(g", "(i") or not m:
             continue
-        label = name.split(")")[0] + ")"
+        label, base = name.split(")")[0] + ")", "h" if name.startswith("(i") else "c"
+        c = bases[base]
         if c and m["n"] > c["n"]:
-            print(f"\n{label} one more attempt at a problem already judged (wall beyond (c) per candidate beyond (c)): "
-                  f"{(m['wall'] - c['wall']) / (m['n'] - c['n']):.2f} s.")
+            print(f"\n{label} one more attempt at a problem already judged (wall beyond ({base}) per candidate beyond "
+                  f"({base})): {(m['wall'] - c['wall']) / (m['n'] - c['n']):.2f} s.")
         later = [p for p, key in zip(m["phases"], m["candidates"]) if "_sample_0_" not in key]
         if later:
             jobs = [p.get("check_job", 0.0) for p in later]
