@@ -16,8 +16,9 @@
 #                     problem (make_throughput_set.py --attempts: sample 0 and copies with a comment of their own):
 #                     the problem's reference is made once for them all; beside (c), what one more attempt costs
 #                 (g) as (f), with --timing-order separate (the reference timed once per problem, not beside each)
-#                 (h) as (c), (i) as (f), with KBH_FAST_FILL=0: torch draws the weights and inputs serially itself,
-#                 for the same run's measure of what kbh_fast_fill's exact parallel draws save
+#                 (h) as (c), (i) as (f), with KBH_FAST_FILL=0 THP_MEM_ALLOC_ENABLE=0: torch draws the weights and
+#                 inputs serially itself, in 4 KB pages, for the same run's measure of what kbh_fast_fill's exact
+#                 parallel draws and the workers' huge pages save
 #                 PIPELINE_MODES lists NAME[:WORKERS] entries (default "b c d"): b... cold, c... warm, d... warm with
 #                 inputs on the GPU, e... warm, separate timing, f... warm, several attempts per problem (after b or
 #                 c: its extensions come from their cache), g... as f with separate timing; e.g. "b c c1:1 c4:4" for
@@ -118,10 +119,18 @@ pipeline() {
     stamp "($name) kbh eval, $([ "${mode:0:1}" = b ] && echo cold || echo warm) cache, $workers GPU worker(s) ${extra[*]}"
     local t0=$SECONDS pid
     pid=$(gpu_sampler "$B/$name-gpu.txt")
-    KBH_FAST_FILL=$fill KBH_CACHE=$cache timeout 1200 "$KBH" eval --kernelbench "$KB" --candidates "$cands" --device "$DEVICE" --format json \
+    KBH_FAST_FILL=$fill THP_MEM_ALLOC_ENABLE=$fill KBH_CACHE=$cache timeout 1200 "$KBH" eval --kernelbench "$KB" --candidates "$cands" --device "$DEVICE" --format json \
       --out "$WORK/run-$name" --build-workers "$JOBS" --workers "$workers" "${extra[@]}" >"$B/$name.jsonl" 2>"$B/$name.log"
     local rc=$?
     stop_sampler "$pid"
+    # When each candidate's judging started and ended (the run folder's attempts), for the table's timeline.
+    "$PY" - "$WORK/run-$name/attempts.jsonl" >"$B/$name-times.jsonl" <<'PYEOF'
+import json, os, sys
+for line in open(sys.argv[1]) if os.path.exists(sys.argv[1]) else []:
+    r = {k.replace("_", "").lower(): v for k, v in json.loads(line).items()}
+    print(json.dumps({"candidate": os.path.basename(r.get("source", "")), "started": r.get("startedat"),
+                      "ended": r.get("endedat")}))
+PYEOF
     echo "{\"mode\": \"$name\", \"wall_s\": $((SECONDS - t0)), \"exit\": $rc, \"candidates\": $(ls "$cands" | wc -l), \"gpu_workers\": $workers}" >"$B/$name-summary.json"
     cat "$B/$name-summary.json"
   done

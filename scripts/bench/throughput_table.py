@@ -4,7 +4,9 @@ whether every candidate got the same verdict in every mode; how far the same can
 
     python3 throughput_table.py BENCH_DIR
 """
+import datetime
 import json
+import re
 import os
 import statistics
 import sys
@@ -50,6 +52,8 @@ def kbh_mode(folder, mode):
             "speedup": {k: v.get("speedup") for k, v in verdicts.items()},
             "modes": [m for r in rows for m in (r.get("build_modes") or [])],
             "phases": [r.get("phase_seconds") or {} for r in rows],
+            "queue": [r.get("queue_seconds") or 0.0 for r in rows],
+            "times": lines(os.path.join(folder, f"{mode}-times.jsonl")),
             "candidates": [os.path.basename(r["candidate"]) for r in rows]}
 
 
@@ -74,6 +78,33 @@ def kernelbench_mode(folder):
 _IN_TURN = ("check.model.to_device", "check.inputs", "check.correctness", "check.validators", "check.timing", "check.poison")
 
 
+def _instant(text):
+    """An ISO time as seconds (.NET writes 7 fractional digits; Python's parser takes 6)."""
+    text = re.sub(r"(\.\d{6})\d+", r"\1", text.replace("Z", "+00:00"))
+    return datetime.datetime.fromisoformat(text).timestamp()
+
+
+def timeline(name, m):
+    """Where the lanes' time went: from the first candidate's start to the last verdict, each lane (GPU worker) is
+    judging a candidate or idle; a candidate's judging is queueing (for a build slot or its lane's engine), starting
+    the worker, the load job, the reference and check jobs, and the rest (waiting for its build to finish, the
+    harness between jobs)."""
+    spans = [(_instant(t["started"]), _instant(t["ended"])) for t in m["times"] if t.get("started") and t.get("ended")]
+    if not spans:
+        return f"{name} timeline: no times"
+    first, last = min(s for s, _ in spans), max(e for _, e in spans)
+    judging = sum(e - s for s, e in spans)
+    parts = {"queued": sum(m["queue"])}
+    for key, label in (("worker_start", "worker start"), ("load_job", "load jobs"), ("reference_job", "reference jobs"),
+                       ("check_job", "check jobs")):
+        parts[label] = sum(p.get(key, 0.0) for p in m["phases"])
+    parts["rest"] = judging - sum(parts.values())
+    lanes = m["workers"] * (last - first)
+    return (f"{name} timeline: candidates judged from {first - first:.0f} to {last - first:.0f} s (of {m['wall']} s "
+            f"wall); {m['workers']} lanes judging {judging:.0f} of {lanes:.0f} lane-seconds ({judging / lanes * 100:.0f}%): "
+            + ", ".join(f"{k} {v:.0f}" for k, v in parts.items()) + " s.")
+
+
 def fmt(v, spec="{:.1f}"):
     return "-" if v is None else spec.format(v)
 
@@ -82,8 +113,8 @@ def main(folder):
     kinds = {"b": "cold cache", "c": "warm cache", "d": "warm cache, inputs made on the GPU",
              "e": "warm cache, reference timed separately", "f": "warm cache, several attempts per problem",
              "g": "warm cache, several attempts per problem, reference timed separately",
-             "h": "warm cache, serial draws (KBH_FAST_FILL=0)",
-             "i": "warm cache, several attempts per problem, serial draws (KBH_FAST_FILL=0)"}
+             "h": "warm cache, torch's serial draws, 4 KB pages (KBH_FAST_FILL=0 THP_MEM_ALLOC_ENABLE=0)",
+             "i": "warm cache, several attempts per problem, torch's serial draws, 4 KB pages"}
     mode_names = sorted(f[:-len("-summary.json")] for f in os.listdir(folder)
                         if f.endswith("-summary.json") and f[0] in kinds)
     modes = {"(a) KernelBench flow": kernelbench_mode(folder)}
@@ -147,6 +178,8 @@ def main(folder):
             keys = sorted({k for p in m["phases"] for k in p})
             means = {k: statistics.mean(p.get(k, 0.0) for p in m["phases"]) for k in keys}
             print(f"{name} mean seconds per candidate by phase: " + ", ".join(f"{k} {v:.2f}" for k, v in means.items()))
+        if m and m.get("times"):
+            print(timeline(name, m))
 
     print("\n## Same verdicts in every mode?\n")
     names = sorted(set().union(*[m["status"].keys() for m in modes.values() if m]))

@@ -61,16 +61,25 @@ public sealed class CandidateEngine : IDisposableVerifier
         if (screened is not null)
             return screened;
 
+        // Where a judged candidate's wall time goes beyond its jobs' own phases: starting a worker (the first
+        // candidate, or after a crash) and the load job (importing the candidate here; its extensions come from the
+        // build cache).
+        var phases = new Dictionary<string, double>(StringComparer.Ordinal);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var worker = await EnsureWorkerAsync(ct);
+        var workerStart = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+        if (workerStart >= 0.001)
+            phases["worker_start"] = workerStart;
         var verdicts = new VerdictFactory(problem, sha, settings, Environment);
+        var loadStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         var (build, failed) = await BuildStageAsync(worker, verdicts, source, sha, ct);
+        phases["load_job"] = System.Diagnostics.Stopwatch.GetElapsedTime(loadStarted).TotalSeconds;
         if (failed is not null)
             return failed with { Flags = staticFlags };
         var path = WriteCandidate(source, sha);
         var key = sha[..16];
 
         var refKey = JobRequests.ReferenceKey(problem, settings, Environment.TorchVersion);
-        var phases = new Dictionary<string, double>(StringComparer.Ordinal);
         if (!worker.References.Contains(refKey))
         {
             var timingKey = refKey + "|" + Environment.GpuName + "|" + Environment.GpuUuid;

@@ -13,7 +13,8 @@ public static class WorkerEnvironment
         "TRITON_CACHE_DIR", "PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "CONDA_PREFIX", "CONDA_DEFAULT_ENV",
         "CPATH", "LIBRARY_PATH", "C_INCLUDE_PATH", "CPLUS_INCLUDE_PATH", "SHELL",
         "KBH_INIT_MEMO_BYTES", // how much of a reference's weight fills a worker keeps (kbh_init_memo.py)
-        "KBH_FAST_FILL", // 0: torch draws every uniform_ itself (kbh_fast_fill.py)
+        "KBH_FAST_FILL", // 0: torch draws every uniform_/normal_ itself, serially (kbh_fast_fill.py)
+        "THP_MEM_ALLOC_ENABLE", // torch's huge pages for large CPU tensors; the worker sets 1 unless given
     ];
 
     private static readonly string[] Prefixes = ["CUDA_", "TORCH_", "NVIDIA_", "NCCL_", "PYTORCH_", "CUDNN_", "NVCC_"];

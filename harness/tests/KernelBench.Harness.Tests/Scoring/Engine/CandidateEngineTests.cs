@@ -46,7 +46,7 @@ public class CandidateEngineTests
         Assert.That(v.Environment!.TorchVersion, Is.Not.Empty);
         Assert.That(v.ProblemSha256, Is.EqualTo(Sample(1, 2).Sha256));
         // Where the time went: the reference was measured for this verdict, then the check's phases.
-        Assert.That(v.PhaseSeconds.Keys, Is.SupersetOf(new[] { "check_job", "check.model.init", "check.model.to_device", "check.inputs", "check.correctness", "check.timing" }));
+        Assert.That(v.PhaseSeconds.Keys, Is.SupersetOf(new[] { "load_job", "check_job", "check.model.init", "check.model.to_device", "check.inputs", "check.correctness", "check.timing" }));
         if (v.PhaseSeconds.ContainsKey("reference_job")) // measured for this verdict, not loaded by an earlier test's
             Assert.That(v.PhaseSeconds.Keys, Is.SupersetOf(new[] { "reference.inputs", "reference.outputs" })); // timing: unless cached
         var inside = v.PhaseSeconds.Where(p => p.Key.StartsWith("check.", StringComparison.Ordinal)).Sum(p => p.Value);

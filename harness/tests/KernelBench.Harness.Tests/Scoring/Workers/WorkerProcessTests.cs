@@ -27,6 +27,21 @@ public class WorkerProcessTests
     }
 
     [Test]
+    public async Task StartAsync_TorchsHugePagesForLargeCpuTensors_OnUnlessTheHarnessSaysOtherwise()
+    {
+        var cache = TempFolder();
+        using var worker = await WorkerProcess.StartAsync(new WorkerOptions { Python = Python, CacheRoot = cache }, CancellationToken.None);
+        var path = Path.Combine(cache, "thp.py");
+        File.WriteAllText(path, "import os\nprint('THP=' + os.environ.get('THP_MEM_ALLOC_ENABLE', 'unset'))\n");
+
+        var built = await worker.RunAsync(JobRequests.Build("thp", path, null), TimeSpan.FromMinutes(2), CancellationToken.None);
+
+        var given = System.Environment.GetEnvironmentVariable("THP_MEM_ALLOC_ENABLE");
+        Assert.That(built.OutputTail, Does.Contain("THP=" + (given ?? "1")));
+        Directory.Delete(cache, recursive: true);
+    }
+
+    [Test]
     public async Task StartAsync_Cpus_WorkerAndWhatItRunsPinnedToThem()
     {
         var cache = TempFolder();
