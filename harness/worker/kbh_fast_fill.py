@@ -344,3 +344,22 @@ def parallel_(tensor, name, args, kwargs, original, get_state, set_state):
     set_state(starts[-1][2].get_state())
     parallel_stats["parallel"] += 1
     return True
+
+
+def copy_into(dst, src):
+    """dst.copy_(src) for two contiguous CPU tensors of one size and dtype, in parts on the worker's cores: a copy
+    into fresh memory is mostly page faults, which threads take in parallel (torch's own copy faults on one core). The
+    memo's record of a fill and its replay into a candidate's weights go through here. Not parallel: a plain copy."""
+    d, s = dst.detach().view(-1), src.detach().view(-1)
+    parts = _parts(d.numel(), _cores()) if (enabled() and d.device.type == "cpu" and s.device.type == "cpu"
+                                            and d.is_contiguous() and s.is_contiguous()) else []
+    if len(parts) < 2:
+        d.copy_(s)
+        return dst
+    threads = [threading.Thread(target=lambda b, e: d[b:e].copy_(s[b:e]), args=part) for part in parts[1:]]
+    for t in threads:
+        t.start()
+    d[parts[0][0]:parts[0][1]].copy_(s[parts[0][0]:parts[0][1]])
+    for t in threads:
+        t.join()
+    return dst

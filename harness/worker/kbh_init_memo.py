@@ -106,7 +106,7 @@ class InitMemo:
             if hit is not None:
                 values, after = hit
                 with torch.no_grad():
-                    tensor.copy_(values.view(tensor.shape))
+                    kbh_fast_fill.copy_into(tensor, values)
                 _set_state(after)
                 memo.replayed += 1
                 return tensor
@@ -117,7 +117,8 @@ class InitMemo:
                 result = original(tensor, *args, **kwargs)
             size = tensor.numel() * tensor.element_size()
             if record and memo._bytes + size <= memo.limit_bytes:
-                memo._fills[key] = (tensor.detach().clone().view(-1), _get_state())
+                kept = kbh_fast_fill.copy_into(torch.empty(tensor.numel(), dtype=tensor.dtype), tensor)
+                memo._fills[key] = (kept, _get_state())
                 memo._bytes += size
             return result
 

@@ -62,6 +62,10 @@ public class ParallelDrawsTests
         out["turned_off"] = compare("uniform_", 4, 0, 100_000, (0.0, 1.0), 4)
         os.environ["KBH_FAST_FILL"] = "1"
         out["stats"] = dict(ff.parallel_stats)
+        ff._cores = lambda: 4  # the memo's copies in parts: every element, in place, whatever the size
+        source = torch.randn(3 * 4096 + 11)
+        out["copy_parts"] = len(ff._parts(source.numel(), 4))
+        out["copy_identical"] = torch.equal(ff.copy_into(torch.empty_like(source), source), source)
 
         # KernelBench's get_inputs(): torch.randn/rand in every form it uses, with and without fast_draws().
         ff._parallel_off.clear()
@@ -136,6 +140,8 @@ public class ParallelDrawsTests
         Assert.That(r.GetProperty("one_core").GetProperty("done").GetBoolean(), Is.False);
         Assert.That(r.GetProperty("turned_off").GetProperty("done").GetBoolean(), Is.False);
         Assert.That(r.GetProperty("turned_off").GetProperty("untouched").GetBoolean());
+        Assert.That(r.GetProperty("copy_parts").GetInt32(), Is.EqualTo(3));
+        Assert.That(r.GetProperty("copy_identical").GetBoolean(), "kbh_fast_fill.copy_into copies every element");
         var stats = r.GetProperty("stats");
         Assert.That(stats.GetProperty("parallel").GetInt32(), Is.EqualTo(19));
         Assert.That(stats.GetProperty("redrawn").GetInt32(), Is.EqualTo(1));
