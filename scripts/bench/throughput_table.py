@@ -86,22 +86,23 @@ def _instant(text):
 
 def timeline(name, m):
     """Where the lanes' time went: from the first candidate's start to the last verdict, each lane (GPU worker) is
-    judging a candidate or idle; a candidate's judging is queueing (for a build slot or its lane's engine), starting
-    the worker, the load job, the reference and check jobs, and the rest (waiting for its build to finish, the
-    harness between jobs)."""
+    judging a candidate or idle; a candidate's judging is starting the worker, the load job, the reference and check
+    jobs, and the rest (waiting for its build to finish, the harness between jobs). The wall time outside that span is
+    the harness starting (problems, workers spawned) and stopping (workers shut down). (A verdict's queue_seconds is
+    not part of it: the wait for a build slot starts when every build is queued, before the candidate's turn.)"""
     spans = [(_instant(t["started"]), _instant(t["ended"])) for t in m["times"] if t.get("started") and t.get("ended")]
     if not spans:
         return f"{name} timeline: no times"
     first, last = min(s for s, _ in spans), max(e for _, e in spans)
     judging = sum(e - s for s, e in spans)
-    parts = {"queued": sum(m["queue"])}
+    parts = {}
     for key, label in (("worker_start", "worker start"), ("load_job", "load jobs"), ("reference_job", "reference jobs"),
                        ("check_job", "check jobs")):
         parts[label] = sum(p.get(key, 0.0) for p in m["phases"])
     parts["rest"] = judging - sum(parts.values())
     lanes = m["workers"] * (last - first)
-    return (f"{name} timeline: candidates judged from {first - first:.0f} to {last - first:.0f} s (of {m['wall']} s "
-            f"wall); {m['workers']} lanes judging {judging:.0f} of {lanes:.0f} lane-seconds ({judging / lanes * 100:.0f}%): "
+    return (f"{name} timeline: the first candidate's start to the last verdict {last - first:.0f} s of {m['wall']} s "
+            f"wall; {m['workers']} lanes judging {judging:.0f} of {lanes:.0f} lane-seconds ({judging / lanes * 100:.0f}%): "
             + ", ".join(f"{k} {v:.0f}" for k, v in parts.items()) + " s.")
 
 
