@@ -1,4 +1,6 @@
-"""torch's CPU uniform_ on float32: the same values, drawn by a compiled loop on the worker's cores (issue 4).
+"""torch's CPU uniform_/normal_ on float32: the same values, drawn on the worker's cores (issue 4). A uniform_ is drawn
+by a compiled loop (below); a normal_, or a uniform_ the loop declines, is filled by torch itself in parallel parts
+(parallel_, further down).
 
 KernelBench constructs the reference on the CPU after a seed, so a 32768 x 32768 nn.Linear is a billion serial draws
 from torch's MT19937 (7-8 s on an H200 node), paid once per problem and run. The fill is a pure function of the
@@ -105,6 +107,19 @@ static void spread(Part base, int64_t n, int threads) {
         if (started[c]) pthread_join(ids[c], 0);
 }
 
+/* Takes n words from the generator (s, *pos), copying them to raw unless it is null: MT19937's serial recurrence. */
+static void step(uint32_t *s, int *pos, int64_t n, uint32_t *raw) {
+    int p = *pos;
+    for (int64_t i = 0; i < n;) {
+        if (p >= N) { regenerate(s); p = 0; }
+        const int64_t k = (N - p) < (n - i) ? (N - p) : (n - i);
+        if (raw) memcpy(raw + i, s + p, (size_t)k * sizeof(uint32_t));
+        i += k;
+        p += (int)k;
+    }
+    *pos = p;
+}
+
 /* The serial part is only MT19937's recurrence and a copy of its words; spread over `threads` are the first-touch
    faults of a fresh allocation (they cost as much as the draws) and tempering and scaling each word in place. out
    doubles as the words' buffer (built with -fno-strict-aliasing). */
@@ -112,30 +127,14 @@ void kbh_uniform_f32(uint32_t *s, int *pos, int64_t n, float *out, float from, f
     Part base = {(uint32_t *)out, 0, 0, mode, 1024, from, to - from};
     if (n <= 0) return;
     spread(base, n, threads);
-    uint32_t *raw = (uint32_t *)out;
-    int p = *pos;
-    for (int64_t i = 0; i < n;) {
-        if (p >= N) { regenerate(s); p = 0; }
-        const int64_t k = (N - p) < (n - i) ? (N - p) : (n - i);
-        memcpy(raw + i, s + p, (size_t)k * sizeof(uint32_t));
-        i += k;
-        p += (int)k;
-    }
-    *pos = p;
+    step(s, pos, n, (uint32_t *)out);
     base.step = 0;
     spread(base, n, threads);
 }
 
 /* Moves the generator n words on without using them: where a fill of n words leaves it (kbh_fast_fill.parallel_). */
 void kbh_mt_advance(uint32_t *s, int *pos, int64_t n) {
-    int p = *pos;
-    for (int64_t i = 0; i < n;) {
-        if (p >= N) { regenerate(s); p = 0; }
-        const int64_t k = (N - p) < (n - i) ? (N - p) : (n - i);
-        i += k;
-        p += (int)k;
-    }
-    *pos = p;
+    step(s, pos, n, 0);
 }
 """
 
@@ -219,13 +218,11 @@ def uniform_(tensor, args, kwargs, original, get_state, set_state):
         stats["fallback"] += 1
         return False
     lo, hi = bounds
-    state = get_state()
-    raw = state.numpy().tobytes()
-    unpacked = _unpack(raw)
-    if unpacked is None:
+    current = _current(get_state)
+    if current is None:
         stats["fallback"] += 1
         return False
-    words, pos = unpacked
+    state, raw, words, pos = current
     probe = torch.empty(min(_PREFIX, tensor.numel()), dtype=torch.float32)
     original(probe, lo, hi)  # torch's own values from this very state
     set_state(state)
@@ -279,6 +276,25 @@ _parallel_off = set()  # methods whose boundary check once failed in this proces
 parallel_stats = {"parallel": 0, "declined": 0, "redrawn": 0}
 
 
+def _current(get_state):
+    """(state tensor, its bytes, words, pos) of the default generator, or None for a state layout this does not know."""
+    state = get_state()
+    raw = state.numpy().tobytes()
+    unpacked = _unpack(raw)
+    return None if unpacked is None else (state, raw, *unpacked)
+
+
+def _on_threads(calls, work):
+    """work(*call) for every call at once: the first on this thread, the others on threads of their own (torch's
+    fills and copies release the GIL)."""
+    threads = [threading.Thread(target=work, args=call) for call in calls[1:]]
+    for t in threads:
+        t.start()
+    work(*calls[0])
+    for t in threads:
+        t.join()
+
+
 def _parts(n, threads):
     """[(begin, end)] covering [0, n): at most `threads` parts, each a multiple of _PART_ALIGN but the last, which is
     never shorter than 16 (a shorter tail goes to the part before it)."""
@@ -300,39 +316,30 @@ def parallel_(tensor, name, args, kwargs, original, get_state, set_state):
     if not enabled() or name in _parallel_off or len(parts) < 2 or _load() is None:
         parallel_stats["declined"] += 1
         return False
-    state = get_state()
-    raw = state.numpy().tobytes()
-    unpacked = _unpack(raw)
-    if unpacked is None:
+    current = _current(get_state)
+    if current is None:
         parallel_stats["declined"] += 1
         return False
-    words, pos = unpacked
+    state, raw, words, pos = current
     position = ctypes.c_int(pos)
-    starts = []
+    starts, generators = [], []  # per part: where the serial fill would be there, and a generator set to it
     for begin, end in parts:
         starts.append((bytes(words), position.value))
-        generator = torch.Generator()
-        generator.set_state(_pack(raw, words, position.value))
-        starts[-1] += (generator,)
+        generators.append(torch.Generator())
+        generators[-1].set_state(_pack(raw, words, position.value))
         _library["advance"](words, ctypes.byref(position), end - begin)
     flat, given = tensor.detach().view(-1), {k: v for k, v in kwargs.items() if k != "generator"}
     errors = []
 
-    def fill(index):
-        begin, end = parts[index]
+    def fill(begin, end, generator):
         try:
-            original(flat[begin:end], *args, generator=starts[index][2], **given)
+            original(flat[begin:end], *args, generator=generator, **given)
         except Exception as error:  # noqa: BLE001 - any failure means the serial fill below
             errors.append(error)
 
-    threads = [threading.Thread(target=fill, args=(i,)) for i in range(1, len(parts))]
-    for t in threads:
-        t.start()
-    fill(0)
-    for t in threads:
-        t.join()
-    ends = [_unpack(s[2].get_state().numpy().tobytes()) for s in starts]
-    joined = not errors and all(end is not None and (bytes(end[0]), end[1]) == start[:2]
+    _on_threads([(b, e, g) for (b, e), g in zip(parts, generators)], fill)
+    ends = [_unpack(g.get_state().numpy().tobytes()) for g in generators[:-1]]
+    joined = not errors and all(end is not None and (bytes(end[0]), end[1]) == start
                                 for end, start in zip(ends, starts[1:]))
     if not joined:
         # Another torch (other words per value): the values cannot be trusted, so torch draws them all from the start.
@@ -341,7 +348,7 @@ def parallel_(tensor, name, args, kwargs, original, get_state, set_state):
         set_state(state)
         original(tensor, *args, **kwargs)
         return True
-    set_state(starts[-1][2].get_state())
+    set_state(generators[-1].get_state())
     parallel_stats["parallel"] += 1
     return True
 
@@ -356,10 +363,5 @@ def copy_into(dst, src):
     if len(parts) < 2:
         d.copy_(s)
         return dst
-    threads = [threading.Thread(target=lambda b, e: d[b:e].copy_(s[b:e]), args=part) for part in parts[1:]]
-    for t in threads:
-        t.start()
-    d[parts[0][0]:parts[0][1]].copy_(s[parts[0][0]:parts[0][1]])
-    for t in threads:
-        t.join()
+    _on_threads(parts, lambda b, e: d[b:e].copy_(s[b:e]))
     return dst

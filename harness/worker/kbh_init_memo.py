@@ -8,8 +8,9 @@ candidate's construction makes the very same call from the very same state, the 
 the generator is set to the recorded state: the candidate gets bit for bit the weights the generator would have
 drawn, at memcpy speed. Any other call (another state, size, dtype, generator or a non-contiguous tensor) runs as
 usual. Only the reference's fills are kept (one problem at a time), at most KBH_INIT_MEMO_BYTES (default 16 GiB) of
-them per worker: L3/2's three 32768-wide layers are 8.6 GB. A large uniform_ that is not a replay is drawn by
-kbh_fast_fill (the same values, checked against torch's own prefix of every fill)."""
+them per worker: L3/2's three 32768-wide layers are 8.6 GB. A large fill that is not a replay is drawn by
+kbh_fast_fill on the worker's cores (the same values: a uniform_ checked against torch's own prefix of every fill, a
+normal_ made by torch in parts that must join up); recording and replaying copy in parts too."""
 import contextlib
 import hashlib
 import math
@@ -72,8 +73,10 @@ class InitMemo:
     def _patched(self, record):
         own = {m: torch.Tensor.__dict__.get(m) for m in _METHODS}
         ours = {m: self._method(m, record) for m in _METHODS}
-        creators = {name: (getattr(torch, name), _creator(method, getattr(torch, name)))
-                    for name, method in _CREATORS.items()}
+        creators = {}  # name -> (torch's function before, ours)
+        for name, method in _CREATORS.items():
+            before = getattr(torch, name)
+            creators[name] = (before, _creator(method, before))
         for m in _METHODS:
             setattr(torch.Tensor, m, ours[m])
         for name, (_, fast) in creators.items():

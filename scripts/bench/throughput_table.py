@@ -52,7 +52,6 @@ def kbh_mode(folder, mode):
             "speedup": {k: v.get("speedup") for k, v in verdicts.items()},
             "modes": [m for r in rows for m in (r.get("build_modes") or [])],
             "phases": [r.get("phase_seconds") or {} for r in rows],
-            "queue": [r.get("queue_seconds") or 0.0 for r in rows],
             "times": lines(os.path.join(folder, f"{mode}-times.jsonl")),
             "candidates": [os.path.basename(r["candidate"]) for r in rows]}
 
