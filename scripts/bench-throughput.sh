@@ -131,6 +131,7 @@ for line in open(sys.argv[1]) if os.path.exists(sys.argv[1]) else []:
     print(json.dumps({"candidate": os.path.basename(r.get("source", "")), "started": r.get("startedat"),
                       "ended": r.get("endedat")}))
 PYEOF
+    cp "$WORK/run-$name/timeline.json" "$B/$name-timeline.json" 2>/dev/null || true  # the harness's own stages
     echo "{\"mode\": \"$name\", \"wall_s\": $((SECONDS - t0)), \"exit\": $rc, \"candidates\": $(ls "$cands" | wc -l), \"gpu_workers\": $workers}" >"$B/$name-summary.json"
     cat "$B/$name-summary.json"
   done

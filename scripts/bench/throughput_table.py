@@ -53,6 +53,7 @@ def kbh_mode(folder, mode):
             "modes": [m for r in rows for m in (r.get("build_modes") or [])],
             "phases": [r.get("phase_seconds") or {} for r in rows],
             "times": lines(os.path.join(folder, f"{mode}-times.jsonl")),
+            "stages": load(os.path.join(folder, f"{mode}-timeline.json")),
             "candidates": [os.path.basename(r["candidate"]) for r in rows]}
 
 
@@ -100,9 +101,18 @@ def timeline(name, m):
         parts[label] = sum(p.get(key, 0.0) for p in m["phases"])
     parts["rest"] = judging - sum(parts.values())
     lanes = m["workers"] * (last - first)
-    return (f"{name} timeline: the first candidate's start to the last verdict {last - first:.0f} s of {m['wall']} s "
+    text = (f"{name} timeline: the first candidate's start to the last verdict {last - first:.0f} s of {m['wall']} s "
             f"wall; {m['workers']} lanes judging {judging:.0f} of {lanes:.0f} lane-seconds ({judging / lanes * 100:.0f}%): "
             + ", ".join(f"{k} {v:.0f}" for k, v in parts.items()) + " s.")
+    stages = m.get("stages") or {}
+    if stages.get("process_started") and stages.get("marks"):
+        # kbh's timeline.json: its stages in seconds from the process's start, with the candidates' span placed in it
+        zero = _instant(stages["process_started"])
+        marks = [(k["name"], k["seconds"]) for k in stages["marks"]]
+        marks += [("first candidate started", first - zero), ("last verdict", last - zero)]
+        text += "\n" + f"{name} harness stages, seconds from kbh's start: " + ", ".join(
+            f"{k.replace('_', ' ')} {v:.1f}" for k, v in sorted(marks, key=lambda kv: kv[1])) + "."
+    return text
 
 
 def fmt(v, spec="{:.1f}"):

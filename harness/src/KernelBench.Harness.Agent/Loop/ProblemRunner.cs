@@ -24,6 +24,8 @@ public sealed class ProblemRunner(LoopContext ctx, Problem problem, IReadOnlyLis
     {
         if (earlier.FirstOrDefault(ReachedTarget) is not null)
             _stopReason = "reached stop_at_speedup";
+        else
+            ctx.Verifier.Prepare(problem, cancellationToken); // the reference is measured while the model thinks
         var chains = Enumerable.Range(0, _plan.Chains).Select(c => RunChainAsync(c, cancellationToken));
         var ends = await Task.WhenAll(chains);
         return new ProblemOutcome(problem.Key, _all.Count, Best(), _stopReason ?? ends.FirstOrDefault(e => e is not null) ?? "done");

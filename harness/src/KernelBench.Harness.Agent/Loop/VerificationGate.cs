@@ -14,6 +14,26 @@ public sealed class VerificationGate(IVerifier verifier, int? slots)
 {
     private readonly SemaphoreSlim? _slots = slots is { } n ? new SemaphoreSlim(n, n) : null;
 
+    /// <summary>
+    /// Lets the verifier get the problem's worker and reference ready while the model writes the first candidate;
+    /// returns at once. A failure here (a worker that cannot start) is the first verification's to report.
+    /// </summary>
+    public void Prepare(Problem problem, CancellationToken cancellationToken)
+    {
+        if (verifier is not IPreparingVerifier preparer)
+            return;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await preparer.PrepareAsync(problem, cancellationToken);
+            }
+            catch (Exception) // reported by VerifyAsync, which meets the same cause with a candidate to pin it on
+            {
+            }
+        }, CancellationToken.None);
+    }
+
     public async Task<(Verdict Verdict, double WaitSeconds, double Seconds)> VerifyAsync(Problem problem, string code, CancellationToken cancellationToken)
     {
         var waited = await _slots.WaitTimedAsync(cancellationToken);

@@ -14,7 +14,7 @@ namespace KernelBench.Harness.Cli.Infrastructure;
 /// (<see cref="MultiDeviceVerifier"/>), and CPU build workers build ahead (<see cref="PipelinedVerifier"/>). On a GPU,
 /// every check worker gets cores of its own and the builds share the rest (<see cref="CpuPlan"/> says why).
 /// </summary>
-public sealed class CheckLanes : IDisposableVerifier
+public sealed class CheckLanes : IDisposableVerifier, IPreparingVerifier
 {
     private readonly IDisposableVerifier _verifier;
 
@@ -56,6 +56,9 @@ public sealed class CheckLanes : IDisposableVerifier
 
     public Task<Verdict> VerifyAsync(Problem problem, string candidateSource, CancellationToken cancellationToken) =>
         _verifier.VerifyAsync(problem, candidateSource, cancellationToken);
+
+    public Task PrepareAsync(Problem problem, CancellationToken cancellationToken) =>
+        _verifier is IPreparingVerifier preparer ? preparer.PrepareAsync(problem, cancellationToken) : Task.CompletedTask;
 
     public void Dispose() => _verifier.Dispose();
 

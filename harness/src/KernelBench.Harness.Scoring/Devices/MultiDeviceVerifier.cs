@@ -11,7 +11,7 @@ namespace KernelBench.Harness.Scoring.Devices;
 /// speedup compares a candidate and a reference timed on the same GPU, never across cards. Each device judges
 /// <c>workersPerDevice</c> candidates at a time; others wait for it. Every verdict records the device's GPU index.
 /// </summary>
-public sealed class MultiDeviceVerifier : IDisposableVerifier
+public sealed class MultiDeviceVerifier : IDisposableVerifier, IPreparingVerifier
 {
     private sealed record Lane(GpuDevice Device, IVerifier Verifier, SemaphoreSlim? Slots)
     {
@@ -89,6 +89,38 @@ public sealed class MultiDeviceVerifier : IDisposableVerifier
         }
     }
 
+    /// <summary>
+    /// Pins the problem (as its first candidate would) and prepares it there when that lane has nothing else in flight
+    /// and a free slot; else returns at once: a busy lane is never made to switch problems for a candidate not yet built.
+    /// </summary>
+    public async Task PrepareAsync(Problem problem, CancellationToken cancellationToken)
+    {
+        var lane = Pin(problem.Key);
+        try
+        {
+            if (lane.Verifier is not IPreparingVerifier preparer)
+                return;
+            lock (_gate)
+                if (lane.InFlight > 1)
+                    return;
+            if (lane.Slots is { } slots && !await slots.WaitAsync(0, cancellationToken))
+                return;
+            try
+            {
+                await preparer.PrepareAsync(problem, cancellationToken);
+            }
+            finally
+            {
+                lane.Slots?.Release();
+            }
+        }
+        finally
+        {
+            lock (_gate)
+                lane.InFlight--;
+        }
+    }
+
     /// <summary>The problem's device (pinned on first use), with this call counted in flight on it.</summary>
     private Lane Pin(string problemKey)
     {
@@ -109,10 +141,11 @@ public sealed class MultiDeviceVerifier : IDisposableVerifier
     /// <summary>Disposes every device's verifier (stops its workers).</summary>
     public void Dispose()
     {
-        foreach (var lane in _lanes)
+        // All at once: each stops a worker, which takes seconds to free its host memory and CUDA context.
+        Parallel.ForEach(_lanes, lane =>
         {
             (lane.Verifier as IDisposable)?.Dispose();
             lane.Slots?.Dispose();
-        }
+        });
     }
 }

@@ -14,7 +14,7 @@ namespace KernelBench.Harness.Scoring.Engine;
 /// check stage (correctness trials, runtime hack checks, timing), each in a long-lived worker that is replaced after a
 /// crash, a time-out or a CUDA fault. One candidate at a time per engine; run one engine per GPU.
 /// </summary>
-public sealed class CandidateEngine : IDisposableVerifier
+public sealed class CandidateEngine : IDisposableVerifier, IPreparingVerifier
 {
     private readonly EngineOptions _options;
     private readonly IReadOnlyList<ICandidateValidator> _validators;
@@ -65,13 +65,10 @@ public sealed class CandidateEngine : IDisposableVerifier
         // candidate, or after a crash) and the load job (importing the candidate here; its extensions come from the
         // build cache).
         var phases = new Dictionary<string, double>(StringComparer.Ordinal);
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var worker = await EnsureWorkerAsync(ct);
-        var workerStart = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
-        if (workerStart >= 0.001)
-            phases["worker_start"] = workerStart;
+        var worker = await StartWorkerAsync(phases, ct);
         var verdicts = new VerdictFactory(problem, sha, settings, Environment);
         var loadStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+        CandidatesLoaded++;
         var (build, failed) = await BuildStageAsync(worker, verdicts, source, sha, ct);
         phases["load_job"] = System.Diagnostics.Stopwatch.GetElapsedTime(loadStarted).TotalSeconds;
         if (failed is not null)
@@ -80,32 +77,12 @@ public sealed class CandidateEngine : IDisposableVerifier
         var key = sha[..16];
 
         var refKey = JobRequests.ReferenceKey(problem, settings, Environment.TorchVersion);
-        if (!worker.References.Contains(refKey))
-        {
-            var timingKey = refKey + "|" + Environment.GpuName + "|" + Environment.GpuUuid;
-            var known = _referenceTimes.TryGetValue(refKey, out var inMemory) ? inMemory : _timingCache.Get(timingKey);
-            // Outputs are always recomputed in this worker; times only when no earlier run on this GPU measured them,
-            // and never for interleaved timing, where each check times the reference beside its candidate.
-            var interleaved = settings.TimingOrder == TimingOrders.Interleaved;
-            var request = JobRequests.Reference(problem, known is null && !interleaved ? settings : settings with { MeasurePerformance = false }, refKey);
-            var referenceStarted = System.Diagnostics.Stopwatch.GetTimestamp();
-            var reference = await RunAsync(worker, request, _options.Worker.ReferenceTimeout, ct);
-            phases["reference_job"] = System.Diagnostics.Stopwatch.GetElapsedTime(referenceStarted).TotalSeconds;
-            foreach (var (name, seconds) in reference.Numbers("phase_seconds"))
-                phases["reference." + name] = seconds;
-            if (reference.Outcome != WorkerOutcome.Answered)
-                return verdicts.FromFailure(reference, "the reference") with { Reason = $"the reference could not be measured: {reference.Detail}" };
-            if (reference.Status != "ok")
-                return verdicts.Make(VerdictStatus.RuntimeError, reference.Str("reason"), reference.OutputTail);
-            worker.References.Clear(); // the worker keeps one problem's reference at a time
-            worker.References.Add(refKey);
-            if (!interleaved)
-            {
-                if (known is null && settings.MeasurePerformance)
-                    _timingCache.Put(timingKey, reference.Times("times_ms"));
-                _referenceTimes.TryAdd(refKey, known ?? reference.Times("times_ms"));
-            }
-        }
+        if (_prepared is { } prepared && prepared.RefKey == refKey && worker.References.Contains(refKey))
+            foreach (var (name, seconds) in prepared.Phases) // measured ahead (PrepareAsync): its time is this verdict's
+                phases.TryAdd(name, seconds);
+        _prepared = null;
+        if (await EnsureReferenceAsync(worker, problem, refKey, verdicts, phases, ct) is { } referenceFailed)
+            return referenceFailed;
 
         var checkStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         var check = await RunAsync(worker, JobRequests.Check(problem, settings, refKey, key, path, Path.Combine(_workDir, "ext", key)), _options.Worker.CheckTimeout, ct);
@@ -123,6 +100,88 @@ public sealed class CandidateEngine : IDisposableVerifier
             PhaseSeconds = phases,
             BaselineSpeedups = ComparisonBaseline.Speedups(_options.ComparisonBaselines, problem, verdict.Runtime),
         };
+    }
+
+    /// <inheritdoc />
+    public async Task PrepareAsync(Problem problem, CancellationToken cancellationToken)
+    {
+        if (!await _gate.WaitAsync(0, cancellationToken))
+            return; // judging: the candidate in hand decides which problem this worker holds
+        try
+        {
+            var phases = new Dictionary<string, double>(StringComparer.Ordinal);
+            var worker = await StartWorkerAsync(phases, cancellationToken);
+            var refKey = JobRequests.ReferenceKey(problem, _options.Settings, Environment.TorchVersion);
+            if (worker.References.Contains(refKey))
+                return;
+            var verdicts = new VerdictFactory(problem, "", _options.Settings, Environment);
+            if (await EnsureReferenceAsync(worker, problem, refKey, verdicts, phases, cancellationToken) is null)
+            {
+                _prepared = new Prepared(refKey, phases);
+                ReferencesPrepared++;
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Problems whose reference <see cref="PrepareAsync"/> measured ahead of a candidate.</summary>
+    public int ReferencesPrepared { get; private set; }
+
+    /// <summary>Candidates this engine's worker loaded for a check (a build that failed elsewhere never counts).</summary>
+    public int CandidatesLoaded { get; private set; }
+
+    private sealed record Prepared(string RefKey, Dictionary<string, double> Phases);
+
+    private Prepared? _prepared; // under _gate
+
+    // The worker (started when there is none or the last one failed); its start-up time goes in phases.
+    private async Task<WorkerProcess> StartWorkerAsync(Dictionary<string, double> phases, CancellationToken ct)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var worker = await EnsureWorkerAsync(ct);
+        var seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+        if (seconds >= 0.001)
+            phases["worker_start"] = seconds;
+        return worker;
+    }
+
+    /// <summary>
+    /// Makes the worker hold <paramref name="problem"/>'s reference outputs (and its times, for separate timing):
+    /// nothing to do when it already does; else the reference job. Null, or the verdict a failed reference gives.
+    /// </summary>
+    private async Task<Verdict?> EnsureReferenceAsync(WorkerProcess worker, Problem problem, string refKey, VerdictFactory verdicts,
+                                                       Dictionary<string, double> phases, CancellationToken ct)
+    {
+        if (worker.References.Contains(refKey))
+            return null;
+        var settings = _options.Settings;
+        var timingKey = refKey + "|" + Environment.GpuName + "|" + Environment.GpuUuid;
+        var known = _referenceTimes.TryGetValue(refKey, out var inMemory) ? inMemory : _timingCache.Get(timingKey);
+        // Outputs are always recomputed in this worker; times only when no earlier run on this GPU measured them,
+        // and never for interleaved timing, where each check times the reference beside its candidate.
+        var interleaved = settings.TimingOrder == TimingOrders.Interleaved;
+        var request = JobRequests.Reference(problem, known is null && !interleaved ? settings : settings with { MeasurePerformance = false }, refKey);
+        var referenceStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+        var reference = await RunAsync(worker, request, _options.Worker.ReferenceTimeout, ct);
+        phases["reference_job"] = System.Diagnostics.Stopwatch.GetElapsedTime(referenceStarted).TotalSeconds;
+        foreach (var (name, seconds) in reference.Numbers("phase_seconds"))
+            phases["reference." + name] = seconds;
+        if (reference.Outcome != WorkerOutcome.Answered)
+            return verdicts.FromFailure(reference, "the reference") with { Reason = $"the reference could not be measured: {reference.Detail}" };
+        if (reference.Status != "ok")
+            return verdicts.Make(VerdictStatus.RuntimeError, reference.Str("reason"), reference.OutputTail);
+        worker.References.Clear(); // the worker keeps one problem's reference at a time
+        worker.References.Add(refKey);
+        if (!interleaved)
+        {
+            if (known is null && settings.MeasurePerformance)
+                _timingCache.Put(timingKey, reference.Times("times_ms"));
+            _referenceTimes.TryAdd(refKey, known ?? reference.Times("times_ms"));
+        }
+        return null;
     }
 
     /// <summary>

@@ -8,10 +8,11 @@ namespace KernelBench.Harness.Scoring.Engine;
 /// Builds ahead of the GPU: CPU build workers import each candidate (which builds its extensions into the shared,
 /// content-addressed build cache) while the check verifier (one engine per GPU) judges candidates whose builds are done
 /// and so loads their libraries without compiling. A candidate whose build fails gets its verdict from the build stage
-/// and never reaches the GPU. <see cref="Prebuild"/> lets a caller that knows its candidates in advance (kbh eval) start
+/// and never reaches the GPU. While a candidate builds, the check worker its problem is pinned to starts and measures
+/// the problem's reference (<see cref="PrepareAsync"/>), so the check starts as soon as the build is done. <see cref="Prebuild"/> lets a caller that knows its candidates in advance (kbh eval) start
 /// their builds before it asks for verdicts; the agent loop simply calls <see cref="VerifyAsync"/>.
 /// </summary>
-public sealed class PipelinedVerifier : IDisposableVerifier
+public sealed class PipelinedVerifier : IDisposableVerifier, IPreparingVerifier
 {
     private readonly IDisposableVerifier _checks;
     private readonly Func<CandidateEngine> _newBuilder;
@@ -52,7 +53,10 @@ public sealed class PipelinedVerifier : IDisposableVerifier
 
     public async Task<Verdict> VerifyAsync(Problem problem, string candidateSource, CancellationToken cancellationToken)
     {
-        var built = await Build(problem, candidateSource, cancellationToken).WaitAsync(cancellationToken);
+        var building = Build(problem, candidateSource, cancellationToken);
+        if (!building.IsCompleted) // the check worker starts and measures the reference while the candidate builds
+            await PrepareAsync(problem, cancellationToken);
+        var built = await building.WaitAsync(cancellationToken);
         _builds.TryRemove(Key(problem, candidateSource), out _); // judged: a later identical source builds (or hits) anew
         if (built.Failed is { } failed)
             return failed with { QueueSeconds = failed.QueueSeconds + built.Queued };
@@ -65,6 +69,10 @@ public sealed class PipelinedVerifier : IDisposableVerifier
             BuildModes = built.BuildModes.Count > 0 ? built.BuildModes : verdict.BuildModes,
         };
     }
+
+    /// <inheritdoc />
+    public Task PrepareAsync(Problem problem, CancellationToken cancellationToken) =>
+        _checks is IPreparingVerifier preparer ? preparer.PrepareAsync(problem, cancellationToken) : Task.CompletedTask;
 
     private Task<Built> Build(Problem problem, string source, CancellationToken ct) =>
         _builds.GetOrAdd(Key(problem, source), _ => new Lazy<Task<Built>>(() => BuildAsync(problem, source, ct))).Value;
@@ -93,9 +101,8 @@ public sealed class PipelinedVerifier : IDisposableVerifier
 
     public void Dispose()
     {
-        foreach (var builder in _all)
-            builder.Dispose();
-        _checks.Dispose();
+        // Every worker stops at once: a GPU worker takes seconds to free its host memory and CUDA context.
+        Parallel.Invoke(() => Parallel.ForEach(_all, builder => builder.Dispose()), _checks.Dispose);
         _slots.Dispose();
     }
 }

@@ -5,7 +5,9 @@ namespace KernelBench.Harness.Scoring.Workers;
 
 /// <summary>
 /// Finds the Python that runs workers: KBH_PYTHON if set, else the first of `python3` on the PATH and /usr/bin/python3
-/// that imports torch. Without one, a single error that says how to fix it.
+/// that has torch. Without one, a single error that says how to fix it. The probe looks torch up without importing it:
+/// an import costs seconds (torch 2.x on a GPU node: 2-3 s) ahead of every run's first worker, which imports it anyway
+/// and reports, with Python's own message, a torch that is there but broken.
 /// </summary>
 public static class PythonLocator
 {
@@ -24,14 +26,14 @@ public static class PythonLocator
     {
         if (Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } configured)
         {
-            return ImportsTorch(configured, out var why)
+            return HasTorch(configured, out var why)
                 ? configured
                 : throw new BadInputException($"{EnvironmentVariable}={configured} cannot run workers: {why}");
         }
         var tried = new List<string>();
         foreach (var candidate in new[] { OnPath("python3"), "/usr/bin/python3" }.OfType<string>().Distinct())
         {
-            if (ImportsTorch(candidate, out var why))
+            if (HasTorch(candidate, out var why))
                 return candidate;
             tried.Add($"{candidate} ({why})");
         }
@@ -45,11 +47,11 @@ public static class PythonLocator
             .Select(dir => Path.Combine(dir, name))
             .FirstOrDefault(File.Exists);
 
-    private static bool ImportsTorch(string python, out string why)
+    private static bool HasTorch(string python, out string why)
     {
         try
         {
-            var info = new ProcessStartInfo(python, ["-c", "import torch"])
+            var info = new ProcessStartInfo(python, ["-c", "import importlib.util, sys; sys.exit(importlib.util.find_spec('torch') is None and 3)"])
             {
                 RedirectStandardError = true,
                 RedirectStandardOutput = true,
@@ -60,10 +62,15 @@ public static class PythonLocator
             if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
             {
                 process.Kill(entireProcessTree: true);
-                why = "`import torch` took over 60 s";
+                why = "looking torch up took over 60 s";
                 return false;
             }
-            why = process.ExitCode == 0 ? "" : "cannot import torch: " + LastLine(stderr.Result);
+            why = process.ExitCode switch
+            {
+                0 => "",
+                3 => "it has no torch module",
+                _ => "cannot look torch up: " + LastLine(stderr.Result),
+            };
             return process.ExitCode == 0;
         }
         catch (System.ComponentModel.Win32Exception e)

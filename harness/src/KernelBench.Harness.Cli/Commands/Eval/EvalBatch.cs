@@ -15,11 +15,14 @@ namespace KernelBench.Harness.Cli.Commands.Eval;
 /// with its message and the others are still judged. With several devices or workers, problems are judged side by side
 /// (one problem's candidates in order, on the device it is pinned to); the run folder gets each verdict as it lands.
 /// </summary>
-internal sealed class EvalBatch(IAnsiConsole console, CheckLanes verifier, ProblemSet set, EvalCommand.Settings settings)
+internal sealed class EvalBatch(IAnsiConsole console, ProblemSet set, EvalCommand.Settings settings, RunTimeline timeline)
 {
     private readonly object _output = new();
 
-    public async Task<int> RunAsync(CancellationToken ct)
+    /// <summary>The run folder (a shard's own), once <see cref="RunAsync"/> has opened it.</summary>
+    public string? Folder { get; private set; }
+
+    public async Task<int> RunAsync(CheckLanes verifier, CancellationToken ct)
     {
         var candidates = CandidateDiscovery.Find(settings.Candidates!);
         if (candidates.Count == 0)
@@ -43,6 +46,7 @@ internal sealed class EvalBatch(IAnsiConsole console, CheckLanes verifier, Probl
             ProblemKeys = mine is null ? [] : ShardSelector.Select(mine, new Shard(1, 1)),
             Shard = shard is null ? null : ShardInfo.Of(shard, set.Problems),
         });
+        Folder = store.Folder;
         var log = store.ReadAttempts();
         var done = log.Attempts.Where(a => a.Verdict is not null || a.Status == "bad_input")
             .Select(a => (a.ProblemKey, a.CodeSha256)).ToHashSet();
@@ -53,8 +57,10 @@ internal sealed class EvalBatch(IAnsiConsole console, CheckLanes verifier, Probl
         // Problems in the order their first candidate is listed; each problem's candidates stay in order.
         var byProblem = candidates.GroupBy(c => $"L{c.Level}/{c.ProblemId}").ToList();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = verifier.Lanes, CancellationToken = ct };
+        timeline.Mark("judging_started");
         if (verifier.Pipeline is { } pipeline)
             Prebuild(pipeline, candidates, done);
+        timeline.Mark("builds_queued");
 
         async Task Each(Action<string> progress)
         {
@@ -66,7 +72,7 @@ internal sealed class EvalBatch(IAnsiConsole console, CheckLanes verifier, Probl
                     var key = group.Key;
                     lock (_output)
                         progress($"{key} {Path.GetFileName(c.Path)}");
-                    var record = await JudgeAsync(c, key, done, token);
+                    var record = await JudgeAsync(verifier, c, key, done, token);
                     lock (_output)
                     {
                         if (record is null)
@@ -91,13 +97,14 @@ internal sealed class EvalBatch(IAnsiConsole console, CheckLanes verifier, Probl
                 var task = ctx.AddTask("judging", maxValue: candidates.Count);
                 await Each(label => { task.Description = Markup.Escape(label); task.Increment(1); });
             });
+        timeline.Mark("judging_ended");
         if (!json)
             console.MarkupLine($"{judged} judged, {skipped} skipped (already in {Markup.Escape(store.Folder)}).");
         store.MarkFinished(store.ReadAttempts().Attempts.Count); // every candidate judged: a shard that `kbh merge` accepts
         return ExitCodes.Success;
     }
 
-    private async Task<AttemptRecord?> JudgeAsync(CandidateFile c, string key, HashSet<(string, string?)> done, CancellationToken ct)
+    private async Task<AttemptRecord?> JudgeAsync(CheckLanes verifier, CandidateFile c, string key, HashSet<(string, string?)> done, CancellationToken ct)
     {
         var started = DateTimeOffset.UtcNow;
         var problem = set.Find(c.Level, c.ProblemId);

@@ -99,7 +99,9 @@ public sealed class EvalCommand(IAnsiConsole console) : AsyncCommand<EvalCommand
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        var timeline = new RunTimeline();
         var set = ProblemLoader.Load(settings.KernelBench!);
+        timeline.Mark("problems_loaded");
         var options = settings.ToEngineOptions(VersionInfo.Describe());
         if (settings.Baseline is not null)
             options = options with { Baseline = KernelBench.Harness.Scoring.Baselines.BaselineFile.Load(settings.Baseline) };
@@ -107,8 +109,14 @@ public sealed class EvalCommand(IAnsiConsole console) : AsyncCommand<EvalCommand
             options = options with { ComparisonBaselines = settings.CompareBaselines.Select(KernelBench.Harness.Scoring.Baselines.ComparisonBaseline.Load).ToList() };
         if (settings.Candidates is not null)
         {
-            using var verifier = EvalLanes.Create(settings, options);
-            return await new EvalBatch(console, verifier, set, settings).RunAsync(cancellationToken);
+            var batch = new EvalBatch(console, set, settings, timeline);
+            int exit;
+            using (var verifier = EvalLanes.Create(settings, options))
+                exit = await batch.RunAsync(verifier, cancellationToken);
+            timeline.Mark("workers_stopped");
+            if (batch.Folder is { } folder)
+                timeline.Write(folder);
+            return exit;
         }
 
         using var engine = new CandidateEngine(options, ScoringValidators.Default());

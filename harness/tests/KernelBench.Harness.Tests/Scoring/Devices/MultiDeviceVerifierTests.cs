@@ -11,8 +11,14 @@ public sealed class MultiDeviceVerifierTests
     private static readonly GpuDevice[] TwoGpus = [new("cuda:0", 0), new("cuda:1", 1)];
 
     /// <summary>A per-device verifier as the real one behaves: it measures a problem's reference once, on its own device.</summary>
-    private sealed class DeviceVerifier(string device, Calls calls) : IVerifier
+    private sealed class DeviceVerifier(string device, Calls calls) : IVerifier, IPreparingVerifier
     {
+        public Task PrepareAsync(Problem problem, CancellationToken cancellationToken)
+        {
+            calls.Prepared.Enqueue((problem.Key, device));
+            return Task.CompletedTask;
+        }
+
         public async Task<Verdict> VerifyAsync(Problem problem, string candidateSource, CancellationToken cancellationToken)
         {
             calls.ReferenceOn.TryAdd((problem.Key, device), 0); // the reference timing this verifier caches for the problem
@@ -36,6 +42,7 @@ public sealed class MultiDeviceVerifierTests
     {
         public readonly ConcurrentQueue<(string Problem, string Device, string Code)> Log = new();
         public readonly ConcurrentDictionary<(string, string), int> ReferenceOn = new();
+        public readonly ConcurrentQueue<(string Problem, string Device)> Prepared = new();
         public int Running;
         public int MaxRunning;
         public Func<string, CancellationToken, Task>? Gate;
@@ -134,6 +141,41 @@ public sealed class MultiDeviceVerifierTests
         Assert.That(first.IsCompleted, Is.False);
         release.SetResult();
         Assert.That((await first).Environment!.GpuIndex, Is.EqualTo(0));
+    }
+
+    [Test]
+    public async Task PrepareAsync_IdleDevice_PreparedWhereItsCandidatesAreThenJudged()
+    {
+        var calls = new Calls();
+        using var verifier = new MultiDeviceVerifier(TwoGpus, d => new DeviceVerifier(d, calls));
+
+        await verifier.PrepareAsync(P(1), default);
+        await verifier.PrepareAsync(P(2), default);
+        await verifier.VerifyAsync(P(2), "b", default);
+        await verifier.VerifyAsync(P(1), "a", default);
+
+        Assert.That(calls.Prepared, Is.EqualTo(new[] { ("L1/1", "cuda:0"), ("L1/2", "cuda:1") }));
+        Assert.That(calls.Log.Select(c => (c.Problem, c.Device)), Is.EqualTo(new[] { ("L1/2", "cuda:1"), ("L1/1", "cuda:0") }),
+            "a problem is pinned when it is prepared, and judged there");
+    }
+
+    [Test]
+    public async Task PrepareAsync_DeviceBusyWithAnotherProblem_ReturnsAtOnceWithoutPreparing()
+    {
+        var calls = new Calls();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        calls.Gate = (_, ct) => release.Task.WaitAsync(ct);
+        using var verifier = new MultiDeviceVerifier([new GpuDevice("cuda:0", 0)], d => new DeviceVerifier(d, calls));
+
+        var judging = verifier.VerifyAsync(P(1), "a", default); // holds the only device
+        await verifier.PrepareAsync(P(2), default).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.That(calls.Prepared, Is.Empty, "a busy worker is not made to switch problems for a candidate not yet built");
+        Assert.That(judging.IsCompleted, Is.False);
+        release.SetResult();
+        await judging;
+        await verifier.PrepareAsync(P(2), default);
+        Assert.That(calls.Prepared, Is.EqualTo(new[] { ("L1/2", "cuda:0") }), "once idle, it prepares");
     }
 
     [TestCase("cpu", null, 0, new[] { "cpu" })]

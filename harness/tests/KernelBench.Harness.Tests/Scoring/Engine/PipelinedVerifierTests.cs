@@ -40,12 +40,17 @@ public class PipelinedVerifierTests
         var failed = await pipeline.VerifyAsync(Sample(1, 1), broken, CancellationToken.None);
         Assert.That(failed.Status, Is.EqualTo(VerdictStatus.CompileError), failed.Reason);
         Assert.That(failed.Reason, Does.Contain("error"));
-        Assert.That(checks.WorkersStarted, Is.Zero, "a candidate that does not build never reaches the check engine");
+        Assert.That(checks.CandidatesLoaded, Is.Zero, "a candidate that does not build never reaches the check engine");
+        // Its problem's reference was measured while it built (the check worker was idle): the next candidates use it.
+        Assert.That(checks.ReferencesPrepared, Is.EqualTo(1));
 
         var first = await pipeline.VerifyAsync(Sample(1, 1), good, CancellationToken.None);
         var second = await pipeline.VerifyAsync(Sample(1, 1), other, CancellationToken.None);
         Assert.That((first.Status, second.Status), Is.EqualTo((VerdictStatus.Correct, VerdictStatus.Correct)), first.Reason + second.Reason);
         Assert.That(pipeline.BuildWorkersStarted, Is.EqualTo(2));
+        Assert.That((checks.WorkersStarted, checks.ReferencesPrepared, checks.CandidatesLoaded), Is.EqualTo((1, 1, 2)));
+        Assert.That(first.PhaseSeconds.Keys, Has.Member("reference_job"), "the first verdict of the problem carries its reference's cost");
+        Assert.That(second.PhaseSeconds.Keys, Has.No.Member("reference_job"));
 
         // The cache holds one entry per extension, each built by a build worker; the two builds overlapped in time.
         var entries = Entries();
@@ -57,6 +62,23 @@ public class PipelinedVerifierTests
         Assert.That(first.BuildSeconds, Is.GreaterThan(1.0));
         Assert.That(new[] { first.BuildSeconds!.Value, second.BuildSeconds!.Value },
             Is.EquivalentTo(entries.Select(e => e.Seconds)).Using<double>((x, y) => Math.Abs(x - y) < 0.5 ? 0 : x.CompareTo(y)));
+    }
+
+    [Test]
+    public async Task Verify_WhileTheCandidateBuilds_TheCheckWorkerStartsAndMeasuresTheReference()
+    {
+        var options = Options(_cache, TimeSpan.FromSeconds(120));
+        using var checks = new CandidateEngine(options, []);
+        using var pipeline = new PipelinedVerifier(checks, () => new CandidateEngine(options, []), buildWorkers: 1);
+
+        var verdict = await pipeline.VerifyAsync(Sample(1, 1), SampleCandidate("correct", 1, 1), CancellationToken.None);
+
+        Assert.That(verdict.Status, Is.EqualTo(VerdictStatus.Correct), verdict.Reason);
+        Assert.That(checks.ReferencesPrepared, Is.EqualTo(1), "the reference was measured during the build, not after it");
+        // The verdict still says what its problem's worker start and reference cost, though they ran ahead of it.
+        Assert.That(verdict.PhaseSeconds.Keys, Is.SupersetOf(new[] { "worker_start", "reference_job", "load_job", "check_job" }));
+        Assert.That(verdict.BuildSeconds, Is.GreaterThan(1.0), "the candidate was compiled, on the build worker");
+        Assert.That(verdict.BuildModes, Has.None.Contains("library-cache"));
     }
 
     private sealed record Entry(string Name, double Start, double End, double Seconds);
