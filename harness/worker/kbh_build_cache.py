@@ -138,6 +138,12 @@ def _file_contents(sources):
     return digest
 
 
+def environment():
+    """What every key of this process is computed from besides the call itself: torch, CUDA, the GPU architecture, the
+    Python ABI, the compiler torch runs (the launcher's path names the Python, kbh_cc.py's copy and the real compiler)."""
+    return dict(_environment())
+
+
 @functools.lru_cache(maxsize=1)
 def _environment():
     import torch

@@ -28,6 +28,9 @@ def environment():
             props = torch.cuda.get_device_properties(i)
             env["gpus"].append({"name": props.name, "uuid": str(getattr(props, "uuid", "")),
                                 "memory_bytes": props.total_memory, "sm_count": props.multi_processor_count})
+    cache = sys.modules.get("kbh_build_cache")
+    if cache is not None:  # what this worker's cache keys are computed from: the harness's build records compare it
+        env["build_env"] = cache.environment()
     return env
 
 
@@ -62,6 +65,16 @@ def _build_modes(entries):
         else:
             modes.append(f"{e['name']}: plain")
     return modes
+
+
+def _cache_record(entries, extensions):
+    """What the harness keeps to skip this candidate's build next time (its build records): the cache keys its
+    extensions loaded, when every extension it built came from the build cache, with what those keys were computed
+    from besides the sources. Empty when the cache is off or anything was compiled here."""
+    cache = sys.modules.get("kbh_build_cache")
+    if cache is None or len(entries) != extensions or not all(e.get("hit") for e in entries):
+        return {}
+    return {"cache_keys": [e["key"] for e in entries], "build_env": cache.environment()}
 
 
 class Jobs:
@@ -143,10 +156,11 @@ class Jobs:
         return {"status": "built", **info}
 
     def _build_info(self, start):
+        entries = _cache_entries()[len(self._entries_before):]
         return {"build_seconds": time.perf_counter() - start if self.tracker.count else 0.0,
                 "extension_seconds": self.tracker.seconds,
                 "extensions_built": self.tracker.count, "kinds": sorted(self.tracker.kinds),
-                "build_modes": _build_modes(_cache_entries()[len(self._entries_before):])}
+                "build_modes": _build_modes(entries), **_cache_record(entries, self.tracker.count)}
 
     def reference(self, req, device, dtype):
         self.references.clear()  # one problem's reference (and inputs, and weight fills) at a time

@@ -31,6 +31,15 @@ def load(path):
     return rows[-1] if rows else None
 
 
+def load_whole(path):
+    """A file that holds one (indented) JSON document, or None."""
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
 def gpu_busy(path):
     try:
         values = [float(v) for v in open(path).read().split() if v.replace(".", "", 1).isdigit()]
@@ -53,7 +62,7 @@ def kbh_mode(folder, mode):
             "modes": [m for r in rows for m in (r.get("build_modes") or [])],
             "phases": [r.get("phase_seconds") or {} for r in rows],
             "times": lines(os.path.join(folder, f"{mode}-times.jsonl")),
-            "stages": load(os.path.join(folder, f"{mode}-timeline.json")),
+            "stages": load_whole(os.path.join(folder, f"{mode}-timeline.json")),
             "candidates": [os.path.basename(r["candidate"]) for r in rows]}
 
 
@@ -112,6 +121,8 @@ def timeline(name, m):
         marks += [("first candidate started", first - zero), ("last verdict", last - zero)]
         text += "\n" + f"{name} harness stages, seconds from kbh's start: " + ", ".join(
             f"{k.replace('_', ' ')} {v:.1f}" for k, v in sorted(marks, key=lambda kv: kv[1])) + "."
+        if stages.get("counts"):
+            text += " " + ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in stages["counts"].items()) + "."
     return text
 
 

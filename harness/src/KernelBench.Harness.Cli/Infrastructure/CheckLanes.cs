@@ -1,5 +1,6 @@
 using KernelBench.Harness.Problems;
 using KernelBench.Harness.Scoring;
+using KernelBench.Harness.Scoring.Cache;
 using KernelBench.Harness.Scoring.Devices;
 using KernelBench.Harness.Scoring.Engine;
 using KernelBench.Harness.Scoring.Verdicts;
@@ -41,17 +42,19 @@ public sealed class CheckLanes : IDisposableVerifier, IPreparingVerifier
         var lanes = devices.SelectMany(d => Enumerable.Repeat(d, workersPerDevice)).ToList();
         var cpus = OnGpu(options.Settings.Device) ? CpuPlan.For(CpuPlan.AllowedCores(), lanes.Count) : CpuPlan.None(lanes.Count);
         var lane = 0;
+        var records = CandidateBuildRecords.For(options.Worker); // the engines write and report, the pipeline reads
         var checks = new MultiDeviceVerifier(lanes,
             device => new CandidateEngine(options with
             {
                 Settings = options.Settings with { Device = device },
                 Worker = options.Worker with { Cpus = cpus.GpuWorkers[lane++] },
-            }, ScoringValidators.Default()),
+            }, ScoringValidators.Default(), records),
             workersPerDevice: 1);
         var builders = PipelinedVerifier.DefaultWorkers(buildWorkers ?? cpus.BuildWorkers?.Count, options.Settings.Device);
         var buildOptions = options.ForBuildWorker();
         buildOptions = buildOptions with { Worker = buildOptions.Worker with { Cpus = cpus.BuildWorkers } };
-        return new CheckLanes(PipelinedVerifier.Wrap(checks, () => new CandidateEngine(buildOptions, ScoringValidators.Default()), builders), lanes.Count);
+        return new CheckLanes(PipelinedVerifier.Wrap(checks, () => new CandidateEngine(buildOptions, ScoringValidators.Default(), records), builders,
+            records), lanes.Count);
     }
 
     public Task<Verdict> VerifyAsync(Problem problem, string candidateSource, CancellationToken cancellationToken) =>

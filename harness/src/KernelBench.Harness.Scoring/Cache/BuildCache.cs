@@ -22,6 +22,9 @@ public sealed class BuildCache(string root)
     /// </summary>
     public const string LauncherFolder = "cc";
 
+    /// <summary>Build records (<see cref="CandidateBuildRecords"/>): not entries, cleared with the rest.</summary>
+    public const string RecordsFolder = ".candidates";
+
     /// <summary>Environment variable that moves the cache.</summary>
     public const string RootVariable = "KBH_CACHE";
 
@@ -47,7 +50,7 @@ public sealed class BuildCache(string root)
         var entries = Entries();
         var unfinished = Directory.Exists(Root)
             ? new DirectoryInfo(Root).EnumerateDirectories()
-                .Count(d => d.Name != TritonFolder && d.Name != LauncherFolder && !File.Exists(Path.Combine(d.FullName, MarkerFile)))
+                .Count(d => d.Name != TritonFolder && d.Name != LauncherFolder && d.Name != RecordsFolder && !File.Exists(Path.Combine(d.FullName, MarkerFile)))
             : 0;
         var launcher = new DirectoryInfo(Path.Combine(Root, LauncherFolder));
         var objects = Path.Combine(launcher.FullName, "objects");

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using KernelBench.Harness.Problems;
 using KernelBench.Harness.Scoring.Baselines;
+using KernelBench.Harness.Scoring.Cache;
 using KernelBench.Harness.Scoring.Timing;
 using KernelBench.Harness.Scoring.Validators;
 using KernelBench.Harness.Scoring.Verdicts;
@@ -22,15 +23,19 @@ public sealed class CandidateEngine : IDisposableVerifier, IPreparingVerifier
     private readonly ConcurrentDictionary<string, IReadOnlyList<double>> _referenceTimes = new(StringComparer.Ordinal);
     private readonly string _workDir;
     private readonly ReferenceTimingCache _timingCache;
+    private readonly CandidateBuildRecords _buildRecords;
     private WorkerProcess? _worker;
 
-    public CandidateEngine(EngineOptions options, IEnumerable<ICandidateValidator> validators)
+    /// <param name="buildRecords">Where build records go (<see cref="CandidateBuildRecords"/>), shared with the
+    /// pipeline that reads them; null: this engine's cache's own.</param>
+    public CandidateEngine(EngineOptions options, IEnumerable<ICandidateValidator> validators, CandidateBuildRecords? buildRecords = null)
     {
         _options = options;
         _validators = validators.ToList();
         var cacheRoot = options.Worker.CacheRoot ?? WorkerScript.DefaultCacheRoot();
         _workDir = Path.Combine(cacheRoot, "candidates");
         _timingCache = new ReferenceTimingCache(Path.Combine(cacheRoot, "references"));
+        _buildRecords = buildRecords ?? CandidateBuildRecords.For(options.Worker);
     }
 
     /// <summary>How many workers were started so far (a crash or time-out costs one).</summary>
@@ -230,6 +235,7 @@ public sealed class CandidateEngine : IDisposableVerifier, IPreparingVerifier
             return (build, verdicts.FromFailure(build, "build"));
         if (build.Status != "built")
             return (build, verdicts.Make(VerdictStatus.CompileError, build.Str("reason"), build.OutputTail) with { BuildSeconds = build.Num("build_seconds"), BuildModes = VerdictFactory.BuildModes(build) });
+        _buildRecords.Put(sha, build); // every extension came from the cache: a later run may skip this build
         return (build, null);
     }
 
@@ -296,6 +302,7 @@ public sealed class CandidateEngine : IDisposableVerifier, IPreparingVerifier
         WorkersStarted++;
         Environment = WorkerHello.Describe(worker.Hello, _options.Settings.Device, _options.HarnessVersion);
         WorkerHello.CheckDevice(worker.Hello, _options.Settings.Device);
+        _buildRecords.Observe(worker.Hello);
         _worker = worker;
         return worker;
     }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using KernelBench.Harness.Problems;
+using KernelBench.Harness.Scoring.Cache;
 using KernelBench.Harness.Scoring.Verdicts;
 
 namespace KernelBench.Harness.Scoring.Engine;
@@ -26,13 +27,25 @@ public sealed class PipelinedVerifier : IDisposableVerifier, IPreparingVerifier
     /// <param name="checks">Judges built candidates (the GPU engines).</param>
     /// <param name="newBuilder">Makes a build engine: a CPU worker sharing the check engines' cache folder.</param>
     /// <param name="buildWorkers">Builds at once.</param>
-    public PipelinedVerifier(IDisposableVerifier checks, Func<CandidateEngine> newBuilder, int buildWorkers)
+    /// <param name="records">Build records: a candidate they cover is not built again (null: every candidate builds).</param>
+    public PipelinedVerifier(IDisposableVerifier checks, Func<CandidateEngine> newBuilder, int buildWorkers, CandidateBuildRecords? records = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(buildWorkers, 1);
         _checks = checks;
         _newBuilder = newBuilder;
         _slots = new SemaphoreSlim(buildWorkers, buildWorkers);
+        _records = records;
     }
+
+    private readonly CandidateBuildRecords? _records;
+
+    // How long a recorded candidate waits for a worker to say what it builds with before it is built as usual (a
+    // worker's default start limit; it is the check worker its own problem's preparation starts).
+    private static readonly TimeSpan RecordWait = TimeSpan.FromMinutes(2);
+    private int _skipped;
+
+    /// <summary>Candidates whose build stage was skipped: a build record said every extension is in the cache.</summary>
+    public int BuildsSkipped => Volatile.Read(ref _skipped);
 
     /// <summary>Build workers started so far (they start on demand, up to the configured number).</summary>
     public int BuildWorkersStarted => _all.Count;
@@ -45,8 +58,8 @@ public sealed class PipelinedVerifier : IDisposableVerifier, IPreparingVerifier
         configured ?? (device.StartsWith("cuda", StringComparison.Ordinal) ? System.Environment.ProcessorCount : 0);
 
     /// <summary><paramref name="checks"/> behind build workers, or <paramref name="checks"/> itself when there are none.</summary>
-    public static IDisposableVerifier Wrap(IDisposableVerifier checks, Func<CandidateEngine> newBuilder, int buildWorkers) =>
-        buildWorkers > 0 ? new PipelinedVerifier(checks, newBuilder, buildWorkers) : checks;
+    public static IDisposableVerifier Wrap(IDisposableVerifier checks, Func<CandidateEngine> newBuilder, int buildWorkers, CandidateBuildRecords? records = null) =>
+        buildWorkers > 0 ? new PipelinedVerifier(checks, newBuilder, buildWorkers, records) : checks;
 
     /// <summary>Starts the candidate's build if it has not started yet; returns at once.</summary>
     public void Prebuild(Problem problem, string source) => _ = Build(problem, source, CancellationToken.None);
@@ -81,6 +94,13 @@ public sealed class PipelinedVerifier : IDisposableVerifier, IPreparingVerifier
 
     private async Task<Built> BuildAsync(Problem problem, string source, CancellationToken ct)
     {
+        if (_records is not null && await _records.CoversAsync(CandidateSource.Sha256(source), RecordWait, ct))
+        {
+            // Built before, every extension still in the cache: the check loads them, as after any build. Its
+            // static checks and a failing import still give their verdicts there.
+            Interlocked.Increment(ref _skipped);
+            return new Built(null, null, [], 0);
+        }
         var queued = await _slots.WaitTimedAsync(ct);
         if (!_idle.TryTake(out var builder))
         {

@@ -98,6 +98,11 @@ internal sealed class EvalBatch(IAnsiConsole console, ProblemSet set, EvalComman
                 await Each(label => { task.Description = Markup.Escape(label); task.Increment(1); });
             });
         timeline.Mark("judging_ended");
+        if (verifier.Pipeline is { } built)
+        {
+            timeline.Count("build_workers_started", built.BuildWorkersStarted);
+            timeline.Count("builds_skipped", built.BuildsSkipped);
+        }
         if (!json)
             console.MarkupLine($"{judged} judged, {skipped} skipped (already in {Markup.Escape(store.Folder)}).");
         store.MarkFinished(store.ReadAttempts().Attempts.Count); // every candidate judged: a shard that `kbh merge` accepts

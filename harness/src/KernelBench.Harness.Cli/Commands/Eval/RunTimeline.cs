@@ -14,12 +14,20 @@ internal sealed class RunTimeline
 
     private readonly DateTimeOffset _processStarted = ProcessStart();
     private readonly List<(string Name, DateTimeOffset At)> _marks = [];
+    private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
 
     /// <summary>Records that <paramref name="name"/> was reached now.</summary>
     public void Mark(string name)
     {
         lock (_marks)
             _marks.Add((name, DateTimeOffset.UtcNow));
+    }
+
+    /// <summary>Records a count that explains the stages (e.g. build workers started, builds skipped).</summary>
+    public void Count(string name, int value)
+    {
+        lock (_marks)
+            _counts[name] = value;
     }
 
     /// <summary>Writes timeline.json into <paramref name="folder"/> (atomically: a reader never sees half of it).</summary>
@@ -29,7 +37,11 @@ internal sealed class RunTimeline
         lock (_marks)
             foreach (var (name, at) in _marks)
                 marks.Add(new JsonObject { ["name"] = name, ["at"] = at.ToString("O"), ["seconds"] = Math.Round((at - _processStarted).TotalSeconds, 3) });
-        var json = new JsonObject { ["process_started"] = _processStarted.ToString("O"), ["marks"] = marks };
+        var counts = new JsonObject();
+        lock (_marks)
+            foreach (var (name, value) in _counts)
+                counts[name] = value;
+        var json = new JsonObject { ["process_started"] = _processStarted.ToString("O"), ["marks"] = marks, ["counts"] = counts };
         var path = Path.Combine(folder, FileName);
         var temp = path + ".tmp-" + Guid.NewGuid().ToString("N");
         File.WriteAllText(temp, json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using KernelBench.Harness.Scoring.Cache;
 using KernelBench.Harness.Scoring.Engine;
 using KernelBench.Harness.Scoring.Verdicts;
 using static KernelBench.Harness.Tests.Scoring.Engine.ScoringFixtures;
@@ -79,6 +80,34 @@ public class PipelinedVerifierTests
         Assert.That(verdict.PhaseSeconds.Keys, Is.SupersetOf(new[] { "worker_start", "reference_job", "load_job", "check_job" }));
         Assert.That(verdict.BuildSeconds, Is.GreaterThan(1.0), "the candidate was compiled, on the build worker");
         Assert.That(verdict.BuildModes, Has.None.Contains("library-cache"));
+    }
+
+    [Test]
+    public async Task Verify_SameCandidateInALaterRun_BuildSkippedUntilItsEntryIsGone()
+    {
+        var options = Options(_cache, TimeSpan.FromSeconds(120));
+        var source = SampleCandidate("correct", 1, 1);
+        async Task<(Verdict Verdict, int Skipped, int BuildWorkers)> Run()
+        {
+            var records = CandidateBuildRecords.For(options.Worker); // as CheckLanes shares them
+            using var checks = new CandidateEngine(options, [], records);
+            using var pipeline = new PipelinedVerifier(checks, () => new CandidateEngine(options, [], records), buildWorkers: 1, records);
+            var verdict = await pipeline.VerifyAsync(Sample(1, 1), source, CancellationToken.None);
+            return (verdict, pipeline.BuildsSkipped, pipeline.BuildWorkersStarted);
+        }
+
+        var cold = await Run();
+        var warm = await Run();
+        foreach (var entry in Directory.GetDirectories(Path.Combine(_cache, "builds")).Where(d => !Path.GetFileName(d).StartsWith('.') && Path.GetFileName(d) != "cc"))
+            Directory.Delete(entry, recursive: true); // the extension's entry is gone: its record no longer holds
+        var rebuilt = await Run();
+
+        Assert.That(new[] { cold.Verdict.Status, warm.Verdict.Status, rebuilt.Verdict.Status }, Has.All.EqualTo(VerdictStatus.Correct));
+        Assert.That((cold.Skipped, cold.BuildWorkers), Is.EqualTo((0, 1)));
+        Assert.That((warm.Skipped, warm.BuildWorkers), Is.EqualTo((1, 0)), "the second run started no build worker");
+        Assert.That(warm.Verdict.BuildModes, Is.Not.Empty.And.All.EndsWith(": library-cache"), "the check loaded the recorded entries");
+        Assert.That((rebuilt.Skipped, rebuilt.BuildWorkers), Is.EqualTo((0, 1)));
+        Assert.That(rebuilt.Verdict.BuildModes, Has.None.EndsWith(": library-cache"), "compiled again, on the build worker");
     }
 
     private sealed record Entry(string Name, double Start, double End, double Seconds);
