@@ -52,6 +52,42 @@ public sealed class AgentRunnerTests
         Assert.That(Stored()[0].Reasoning, Is.EqualTo("SECRET-THOUGHT-1"));
     }
 
+    /// <summary>The scripted verdicts, with each call to the verifier noted in order.</summary>
+    private sealed class PreparingVerifier : KernelBench.Harness.Scoring.IVerifier, KernelBench.Harness.Scoring.IPreparingVerifier
+    {
+        private readonly ScriptedVerifier _verdicts = new();
+        public System.Collections.Concurrent.ConcurrentQueue<string> Calls { get; } = new();
+
+        public Task PrepareAsync(KernelBench.Harness.Problems.Problem problem, CancellationToken cancellationToken)
+        {
+            Calls.Enqueue("prepare " + problem.Key);
+            return Task.CompletedTask;
+        }
+
+        public Task<KernelBench.Harness.Scoring.Verdicts.Verdict> VerifyAsync(KernelBench.Harness.Problems.Problem problem, string candidateSource, CancellationToken cancellationToken)
+        {
+            Calls.Enqueue("verify " + problem.Key);
+            return _verdicts.VerifyAsync(problem, candidateSource, cancellationToken);
+        }
+    }
+
+    [Test]
+    public async Task RunAsync_PreparingVerifier_EachProblemPreparedWhileTheModelWritesItsFirstAnswer()
+    {
+        // The answers come slowly: the verifier is asked to get each problem ready before any answer is in.
+        _server.Fallback = _ => ServerReply.Streamed("```python\nimport torch\n# verdict: incorrect\nclass ModelNew(torch.nn.Module):\n    pass\n```\n",
+            "thinking", completionTokens: 10) with { EventDelayMs = 100 };
+        var verifier = new PreparingVerifier();
+
+        await Start(MakeConfig(_server, _out, new BudgetSettings(null, 2, null), ids: [1, 2])).RunAsync(verifier, null, default);
+
+        var calls = verifier.Calls.ToList();
+        Assert.That(calls.Where(c => c.StartsWith("prepare")), Is.EquivalentTo(new[] { "prepare L1/1", "prepare L1/2" }), "once per problem");
+        Assert.That(calls.Count(c => c.StartsWith("verify")), Is.EqualTo(4));
+        foreach (var key in new[] { "L1/1", "L1/2" })
+            Assert.That(calls.IndexOf("prepare " + key), Is.LessThan(calls.IndexOf("verify " + key)), $"{key} prepared before its first check");
+    }
+
     [Test]
     public async Task RunAsync_BestOfN_IndependentChainsShareTheAttemptBudget()
     {
