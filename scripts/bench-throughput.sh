@@ -19,6 +19,8 @@
 #                 (h) as (c), (i) as (f), with KBH_FAST_FILL=0 THP_MEM_ALLOC_ENABLE=0: torch draws the weights and
 #                 inputs serially itself, in 4 KB pages, for the same run's measure of what kbh_fast_fill's exact
 #                 parallel draws and the workers' huge pages save
+#                 (j) as (c) with KBH_HOST_CORES=0: each GPU worker's draws on its own two cores only, not the
+#                 build workers' cores too
 #                 PIPELINE_MODES lists NAME[:WORKERS] entries (default "b c d"): b... cold, c... warm, d... warm with
 #                 inputs on the GPU, e... warm, separate timing, f... warm, several attempts per problem (after b or
 #                 c: its extensions come from their cache), g... as f with separate timing; e.g. "b c c1:1 c4:4" for
@@ -103,13 +105,14 @@ pipeline() {
   for spec in ${PIPELINE_MODES:-b c d}; do
     # NAME[:WORKERS]: the mode is NAME's first letter (b...g, above); WORKERS GPU workers per GPU taking turns on it
     # (default $GPU_WORKERS). Files are named NAME, or NAME-wN with a worker count.
-    local mode=${spec%%:*} workers=${GPU_WORKERS:-2} name=${spec%%:*} extra=() cands=$SET fill=1
+    local mode=${spec%%:*} workers=${GPU_WORKERS:-2} name=${spec%%:*} extra=() extra_env=() cands=$SET fill=1
     [[ "$spec" == *:* ]] && { workers=${spec#*:}; name="$mode-w$workers"; }
     case "${mode:0:1}" in
       b) rm -rf "$cache" ;;
       d) extra=(--inputs device) ;;
       e) extra=(--timing-order separate) ;;
       h) fill=0 ;;
+      j) extra_env=(KBH_HOST_CORES=0) ;;
       f|g|i) cands=$WORK/set-f
          [ "${mode:0:1}" = g ] && extra=(--timing-order separate)
          [ "${mode:0:1}" = i ] && fill=0
@@ -119,7 +122,7 @@ pipeline() {
     stamp "($name) kbh eval, $([ "${mode:0:1}" = b ] && echo cold || echo warm) cache, $workers GPU worker(s) ${extra[*]}"
     local t0=$SECONDS pid
     pid=$(gpu_sampler "$B/$name-gpu.txt")
-    KBH_FAST_FILL=$fill THP_MEM_ALLOC_ENABLE=$fill KBH_CACHE=$cache timeout 1200 "$KBH" eval --kernelbench "$KB" --candidates "$cands" --device "$DEVICE" --format json \
+    env "${extra_env[@]}" KBH_FAST_FILL=$fill THP_MEM_ALLOC_ENABLE=$fill KBH_CACHE=$cache timeout 1200 "$KBH" eval --kernelbench "$KB" --candidates "$cands" --device "$DEVICE" --format json \
       --out "$WORK/run-$name" --build-workers "$JOBS" --workers "$workers" "${extra[@]}" >"$B/$name.jsonl" 2>"$B/$name.log"
     local rc=$?
     stop_sampler "$pid"

@@ -15,6 +15,7 @@ give those values bit for bit (it tries the arithmetic torch 1.13 uses, double, 
 other builds). Anything else (no C compiler, another state layout, a prefix that differs) falls back to torch's own
 uniform_. KBH_FAST_FILL=0 turns it off.
 """
+import contextlib
 import ctypes
 import os
 import shutil
@@ -231,14 +232,50 @@ def uniform_(tensor, args, kwargs, original, get_state, set_state):
         stats["fallback"] += 1
         return False
     position = ctypes.c_int(pos)
-    fn(words, ctypes.byref(position), tensor.numel(), tensor.data_ptr(), lo, hi, mode, _cores())
+    with _host_cores():  # the loop's pthreads start on the calling thread's cores
+        fn(words, ctypes.byref(position), tensor.numel(), tensor.data_ptr(), lo, hi, mode, _cores())
     set_state(_pack(raw, words, position.value))
     stats["fast"] += 1
     return True
 
 
+_host = {"cpus": None}  # cores this worker's own threads may use besides its own (use_host_cores), or None
+
+
+def use_host_cores(cpus):
+    """The cores (KBH_HOST_CPUS: the worker's own, then the build workers') that this module's parallel draws and
+    copies run on. The harness pins a GPU worker to two cores of its own so that the thread launching timed kernels is
+    never crowded; the draws need many more, and the builds' cores are idle in a warm run (or busy with nice-19
+    compilers, which these threads run ahead of)."""
+    _host["cpus"] = frozenset(cpus) if cpus else None
+
+
+@contextlib.contextmanager
+def _host_cores():
+    """The calling thread on the host cores while the block runs (threads it starts inherit them), then back on its own:
+    candidate code and kernel launches never run on a widened thread."""
+    wide, own = _host["cpus"], None
+    if wide and hasattr(os, "sched_setaffinity"):
+        try:
+            own = os.sched_getaffinity(0)
+            if wide <= own:
+                own = None
+            else:
+                os.sched_setaffinity(0, wide)
+        except OSError:  # a core the machine no longer offers: stay on the worker's own
+            own = None
+    try:
+        yield
+    finally:
+        if own is not None:
+            os.sched_setaffinity(0, own)
+
+
 def _cores():
-    """The cores this worker may run on (the harness pins a GPU worker to cores of its own)."""
+    """How many threads a parallel draw or copy gets: the host cores when the harness gave some, else the cores this
+    worker may run on."""
+    if _host["cpus"]:
+        return len(_host["cpus"])
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):
@@ -287,12 +324,13 @@ def _current(get_state):
 def _on_threads(calls, work):
     """work(*call) for every call at once: the first on this thread, the others on threads of their own (torch's
     fills and copies release the GIL)."""
-    threads = [threading.Thread(target=work, args=call) for call in calls[1:]]
-    for t in threads:
-        t.start()
-    work(*calls[0])
-    for t in threads:
-        t.join()
+    with _host_cores():  # the threads inherit the host cores; this one is back on its own after
+        threads = [threading.Thread(target=work, args=call) for call in calls[1:]]
+        for t in threads:
+            t.start()
+        work(*calls[0])
+        for t in threads:
+            t.join()
 
 
 def _parts(n, threads):

@@ -43,13 +43,21 @@ def _end_with_harness(harness_pid):
 
 def _pin_cores():
     """KBH_WORKER_CPUS ("0,1"): the cores the harness gave this worker, for it and every process it starts (compilers,
-    a candidate's children). Set before torch is imported, so its thread pool is sized to them."""
+    a candidate's children). Set before torch is imported, so its thread pool is sized to them. Returns the cores of
+    KBH_HOST_CPUS, which the worker's own parallel draws may also use (kbh_fast_fill.use_host_cores), or None."""
     cpus = os.environ.pop("KBH_WORKER_CPUS", "")
+    host = os.environ.pop("KBH_HOST_CPUS", "")
+    if os.environ.get("KBH_HOST_CORES", "1") == "0":  # the draws on the worker's own cores only (a baseline)
+        host = ""
     if cpus and hasattr(os, "sched_setaffinity"):
         try:
             os.sched_setaffinity(0, {int(c) for c in cpus.split(",")})
         except (OSError, ValueError):
-            pass  # a core the machine no longer offers: run unpinned rather than not at all
+            return None  # a core the machine no longer offers: run unpinned rather than not at all
+    try:
+        return [int(c) for c in host.split(",")] if host else None
+    except ValueError:
+        return None
 
 
 def main():
@@ -57,7 +65,7 @@ def main():
         os.setsid()  # own process group: the harness kills the whole tree, children the candidate spawned included
     except OSError:
         pass
-    _pin_cores()
+    host_cores = _pin_cores()
     _end_with_harness(os.getppid())
     capture_path = sys.argv[sys.argv.index("--capture") + 1]
     nonce = os.environ.pop("KBH_WORKER_NONCE", "")
@@ -69,6 +77,9 @@ def main():
     os.environ.setdefault("THP_MEM_ALLOC_ENABLE", "1")
     import kbh_jobs  # imports torch after the redirect, so its warnings land in the capture file
 
+    import kbh_fast_fill
+
+    kbh_fast_fill.use_host_cores(host_cores)
     jobs = kbh_jobs.Jobs()
 
     def answer(message):

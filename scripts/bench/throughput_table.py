@@ -135,7 +135,8 @@ def main(folder):
              "e": "warm cache, reference timed separately", "f": "warm cache, several attempts per problem",
              "g": "warm cache, several attempts per problem, reference timed separately",
              "h": "warm cache, torch's serial draws, 4 KB pages (KBH_FAST_FILL=0 THP_MEM_ALLOC_ENABLE=0)",
-             "i": "warm cache, several attempts per problem, torch's serial draws, 4 KB pages"}
+             "i": "warm cache, several attempts per problem, torch's serial draws, 4 KB pages",
+             "j": "warm cache, each GPU worker's draws on its own cores only (KBH_HOST_CORES=0)"}
     mode_names = sorted(f[:-len("-summary.json")] for f in os.listdir(folder)
                         if f.endswith("-summary.json") and f[0] in kinds)
     modes = {"(a) KernelBench flow": kernelbench_mode(folder)}

@@ -8,9 +8,17 @@ namespace KernelBench.Harness.Scoring.Workers;
 /// 1.98 ms in a warm run, 2.80 ms beside 16 builds at nice 19 and 3.77 ms beside three other GPU workers constructing models.
 /// So each GPU worker gets cores of its own (two, or one when cores are scarce) and the build workers, whose compilers
 /// inherit their affinity, share the rest. With fewer than four cores per GPU worker nothing is pinned.
+/// A GPU worker's own parallel host work (KernelBench's seeded weights and inputs, drawn by kbh_fast_fill on threads of
+/// the worker's) also runs on the builds' cores (<see cref="HostPool"/>): on two cores, constructing L2/55's
+/// 32768-wide layer took 4.4 s, and a warm rerun builds nothing, so those twelve cores would sit idle.
 /// </summary>
 public sealed record CpuPlan(IReadOnlyList<IReadOnlyList<int>?> GpuWorkers, IReadOnlyList<int>? BuildWorkers)
 {
+    /// <summary>The cores GPU worker <paramref name="lane"/>'s own threads may draw on: its own, then the builds'.
+    /// Null when nothing is pinned.</summary>
+    public IReadOnlyList<int>? HostPool(int lane) =>
+        GpuWorkers[lane] is { } own ? [.. own, .. BuildWorkers ?? []] : null;
+
     public static CpuPlan None(int gpuWorkers) => new(Enumerable.Repeat<IReadOnlyList<int>?>(null, gpuWorkers).ToList(), null);
 
     /// <param name="allowed">The cores this process may use (<see cref="AllowedCores"/>); null: unknown, nothing pinned.</param>

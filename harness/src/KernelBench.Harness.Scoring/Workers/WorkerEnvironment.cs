@@ -15,6 +15,7 @@ public static class WorkerEnvironment
         "KBH_INIT_MEMO_BYTES", // how much of a reference's weight fills a worker keeps (kbh_init_memo.py)
         "KBH_FAST_FILL", // 0: torch draws every uniform_/normal_ itself, serially (kbh_fast_fill.py)
         "THP_MEM_ALLOC_ENABLE", // torch's huge pages for large CPU tensors; the worker sets 1 unless given
+        "KBH_HOST_CORES", // 0: a GPU worker's draws stay on its own cores, not the builds' too (kbh_worker.py)
     ];
 
     private static readonly string[] Prefixes = ["CUDA_", "TORCH_", "NVIDIA_", "NCCL_", "PYTORCH_", "CUDNN_", "NVCC_"];

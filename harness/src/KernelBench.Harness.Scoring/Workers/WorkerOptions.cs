@@ -62,6 +62,15 @@ public sealed record WorkerOptions
     /// </summary>
     public IReadOnlyList<int>? Cpus { get; init; }
 
+    /// <summary>
+    /// Cores beyond <see cref="Cpus"/> that the worker's own parallel host work may also use: kbh_fast_fill's weight and
+    /// input draws and the memo's copies, on threads of the worker's (never a candidate's code, never the thread that
+    /// launches timed kernels). A GPU worker gets the build workers' cores here (<see cref="CpuPlan.HostPool"/>): its
+    /// threads at normal priority run ahead of the builds' nice-19 compilers, and the cores are idle when nothing
+    /// builds. Null: only <see cref="Cpus"/>.
+    /// </summary>
+    public IReadOnlyList<int>? HostCpus { get; init; }
+
     /// <summary>What `builds` settings say: "fast" (launcher, precompiled headers on a GPU) or "plain".</summary>
     public static WorkerOptions ForBuilds(WorkerOptions options, string builds, string device) => options with
     {

@@ -81,6 +81,8 @@ public sealed class WorkerProcess : IDisposable
         info.Environment["KBH_CC_PCH"] = options.PrecompiledHeaders ? "1" : "0";
         if (options.Cpus is { Count: > 0 } cpus)
             info.Environment["KBH_WORKER_CPUS"] = CpuPlan.Format(cpus);
+        if (options.HostCpus is { Count: > 0 } host)
+            info.Environment["KBH_HOST_CPUS"] = CpuPlan.Format(host);
 
         var worker = new WorkerProcess(new Process { StartInfo = info }, options, capture);
         info.Environment["KBH_WORKER_NONCE"] = worker._nonce;

@@ -161,4 +161,40 @@ public class ParallelDrawsTests
         Assert.That(r.GetProperty("param_replayed").GetInt32(), Is.EqualTo(1), "the 256x1024 torch.randn Parameter");
         Assert.That(r.GetProperty("cheat_kept").GetBoolean(), "a candidate's own torch.randn is left for the guard");
     }
+    [Test]
+    public void HostCores_PartsDrawnOnTheHostCores_CallerBackOnItsOwn_SameValues()
+    {
+        if (Environment.ProcessorCount < 2)
+            Assert.Ignore("needs two cores");
+        var r = RunWorkerScript("""
+            import json, os, sys
+            sys.path.insert(0, sys.argv[1])
+            own = {min(os.sched_getaffinity(0))}
+            os.sched_setaffinity(0, own)  # as the harness pins a GPU worker, before torch starts its threads
+            import torch, kbh_fast_fill as ff
+            host = sorted(os.sched_getaffinity(0) | set(range(os.cpu_count())))
+            ff._PART_MIN = 1 << 12
+            ff.use_host_cores(host)
+            normal, seen = torch.Tensor.normal_, []
+
+            def spy(t, *args, generator=None):  # torch's own fill of one part, noting the cores its thread may use
+                seen.append(sorted(os.sched_getaffinity(0)))
+                return normal(t, *args, generator=generator)
+
+            torch.manual_seed(42)
+            expected = normal(torch.empty(100_000), 0.0, 1.0)
+            torch.manual_seed(42)
+            got = torch.empty(100_000)
+            done = ff.parallel_(got, "normal_", (0.0, 1.0), {}, spy, torch.get_rng_state, torch.set_rng_state)
+            print(json.dumps({"done": done, "host": host, "seen": seen, "after": sorted(os.sched_getaffinity(0)),
+                              "own": sorted(own), "identical": torch.equal(expected, got)}))
+            """);
+
+        Assert.That(r.GetProperty("done").GetBoolean() && r.GetProperty("identical").GetBoolean(), Is.True, r.ToString());
+        var host = r.GetProperty("host").EnumerateArray().Select(e => e.GetInt32()).ToList();
+        var seen = r.GetProperty("seen").EnumerateArray().Select(a => a.EnumerateArray().Select(e => e.GetInt32()).ToList()).ToList();
+        Assert.That(seen, Has.Count.EqualTo(host.Count), "one part per host core");
+        Assert.That(seen, Has.All.EqualTo(host), "every part's thread, the caller's included, on the host cores");
+        Assert.That(r.GetProperty("after").ToString(), Is.EqualTo(r.GetProperty("own").ToString()), "the caller is back on its own core");
+    }
 }

@@ -21,6 +21,7 @@ public class CpuPlanTests
         var plan = CpuPlan.For(Enumerable.Range(0, 16).ToList(), 2);
         Assert.That(plan.GpuWorkers, Is.EqualTo(new[] { new[] { 0, 1 }, new[] { 2, 3 } }));
         Assert.That(plan.BuildWorkers, Is.EqualTo(Enumerable.Range(4, 12)));
+        Assert.That(plan.HostPool(1), Is.EqualTo(new[] { 2, 3 }.Concat(Enumerable.Range(4, 12))), "its own cores, then the builds'");
     }
 
     [Test]
@@ -38,6 +39,7 @@ public class CpuPlanTests
     {
         var plan = CpuPlan.For(Enumerable.Range(0, cores).ToList(), gpuWorkers);
         Assert.That(plan.GpuWorkers, Has.Count.EqualTo(gpuWorkers).And.All.Null);
+        Assert.That(plan.HostPool(0), Is.Null);
         Assert.That(plan.BuildWorkers, Is.Null);
     }
 
