@@ -25,6 +25,9 @@ public sealed class CandidateEngine : IDisposableVerifier, IPreparingVerifier
     private readonly ReferenceTimingCache _timingCache;
     private readonly CandidateBuildRecords _buildRecords;
     private WorkerProcess? _worker;
+    private Prepared? _prepared; // under _gate: the reference PrepareAsync measured, and its phases for the next verdict
+
+    private sealed record Prepared(string RefKey, Dictionary<string, double> Phases);
 
     /// <param name="buildRecords">Where build records go (<see cref="CandidateBuildRecords"/>), shared with the
     /// pipeline that reads them; null: this engine's cache's own.</param>
@@ -137,10 +140,6 @@ public sealed class CandidateEngine : IDisposableVerifier, IPreparingVerifier
 
     /// <summary>Candidates this engine's worker loaded for a check (a build that failed elsewhere never counts).</summary>
     public int CandidatesLoaded { get; private set; }
-
-    private sealed record Prepared(string RefKey, Dictionary<string, double> Phases);
-
-    private Prepared? _prepared; // under _gate
 
     // The worker (started when there is none or the last one failed); its start-up time goes in phases.
     private async Task<WorkerProcess> StartWorkerAsync(Dictionary<string, double> phases, CancellationToken ct)

@@ -21,6 +21,12 @@ public sealed class PipelinedVerifier : IDisposableVerifier, IPreparingVerifier
     private readonly ConcurrentBag<CandidateEngine> _idle = new();
     private readonly ConcurrentBag<CandidateEngine> _all = new();
     private readonly ConcurrentDictionary<string, Lazy<Task<Built>>> _builds = new(StringComparer.Ordinal);
+    private readonly CandidateBuildRecords? _records;
+    private int _skipped;
+
+    // How long a recorded candidate waits for a worker to say what it builds with before it is built as usual (a
+    // worker's default start limit; it is the check worker its own problem's preparation starts).
+    private static readonly TimeSpan RecordWait = TimeSpan.FromMinutes(2);
 
     private sealed record Built(Verdict? Failed, double? BuildSeconds, IReadOnlyList<string> BuildModes, double Queued);
 
@@ -36,13 +42,6 @@ public sealed class PipelinedVerifier : IDisposableVerifier, IPreparingVerifier
         _slots = new SemaphoreSlim(buildWorkers, buildWorkers);
         _records = records;
     }
-
-    private readonly CandidateBuildRecords? _records;
-
-    // How long a recorded candidate waits for a worker to say what it builds with before it is built as usual (a
-    // worker's default start limit; it is the check worker its own problem's preparation starts).
-    private static readonly TimeSpan RecordWait = TimeSpan.FromMinutes(2);
-    private int _skipped;
 
     /// <summary>Candidates whose build stage was skipped: a build record said every extension is in the cache.</summary>
     public int BuildsSkipped => Volatile.Read(ref _skipped);
