@@ -30,7 +30,7 @@ def check(module, problem, reference, req, device, dtype, turn=None, memo=None):
         clock.lap("gpu_wait")
         model = kbh_load.place_model(model, device, dtype)
         clock.lap("model.to_device")
-        _check_on_device(model, problem, reference, req, device, dtype, result, clock)
+        _check_on_device(model, problem, reference, req, device, dtype, result, clock, in_turn=turn is not None)
         del model  # before the turn ends: its memory is poisoned and handed back with the rest
     findings += kbh_hacks.extra_threads(threads_before)
     if result["status"] == "correct" and _rejected(findings):
@@ -38,13 +38,14 @@ def check(module, problem, reference, req, device, dtype, turn=None, memo=None):
     return result
 
 
-def _check_on_device(model, problem, reference, req, device, dtype, result, clock):
-    """Correctness trials with the runtime hack checks, then timing; sets result's status on the first failure."""
+def _check_on_device(model, problem, reference, req, device, dtype, result, clock, in_turn=False):
+    """Correctness trials with the runtime hack checks, then timing; sets result's status on the first failure.
+    in_turn: inside a kbh_gpu_turn.GpuTurn, which has just collected the garbage."""
     findings = result["findings"]
     seed = req["seed"]
     # Memory the previous candidate or trial freed may hold a correct result (an earlier output, an input that equals
     # the answer): poison it, so a candidate returning torch.empty cannot pass on someone else's work.
-    kbh_check.poison_freed_memory(device)
+    kbh_check.poison_freed_memory(device, young_only=in_turn)
     clock.lap("poison")
     earlier = []
     worst_max, worst_mean = 0.0, 0.0

@@ -162,7 +162,7 @@ def release_device_memory(device):
     """At the end of a GPU turn: poisons what the allocator keeps cached, then hands it back to the driver."""
     if device.type != "cuda":
         return
-    poison_freed_memory(device)
+    poison_freed_memory(device, young_only=True)
     torch.cuda.empty_cache()
 
 
@@ -183,10 +183,18 @@ class PhaseClock:
         self._last = now
 
 
-def poison_freed_memory(device):
+def poison_freed_memory(device, young_only=False):
     """Fills memory the reference freed with NaN, so a candidate that returns uninitialised memory (torch.empty) cannot
-    pick up the reference's result from it."""
-    gc.collect()
+    pick up the reference's result from it.
+
+    young_only: inside a GPU turn, which collected everything just before it started (kbh_gpu_turn): only the young
+    generations are collected here. An old object that became cyclic garbage during the turn keeps its memory
+    allocated, so no allocation can hand it out unpoisoned; the next turn's collection frees it into this worker's
+    cache, and that turn's poisoning fills it before any candidate runs."""
+    if young_only:
+        gc.collect(1)
+    else:
+        gc.collect()
     if device.type != "cuda":
         return
     blocks = []

@@ -15,6 +15,7 @@ When a turn ends, the memory the worker's allocator keeps cached is poisoned and
 
 The harness is told about waits ("gpu_wait", then "gpu_acquired") so that time spent queued for the GPU does not
 count against a candidate's time limit."""
+import gc
 import os
 import re
 import time
@@ -44,6 +45,10 @@ class GpuTurn:
         return self._lock is not None and self._on_release is not None
 
     def __enter__(self):
+        # A full garbage collection walks every Python object the worker holds (tens of ms with torch and a model
+        # loaded): done before the turn, not while the GPU is held. Inside it, the poisoning collects only the young
+        # generations (kbh_check.poison_freed_memory).
+        gc.collect()
         if self._lock is not None:
             self.waited_s += self._hold(self._lock)
         return self

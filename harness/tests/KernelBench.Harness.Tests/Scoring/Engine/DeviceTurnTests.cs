@@ -86,4 +86,43 @@ public class DeviceTurnTests
         var next = await engine.VerifyAsync(Sample(1, 1), SampleCandidate("correct", 1, 1), CancellationToken.None);
         Assert.That(next.Status, Is.EqualTo(VerdictStatus.Correct), next.Reason);
     }
+    [Test]
+    public void Turn_CollectsGarbageBeforeItIsHeld_PoisoningInsideCollectsOnlyTheYoung()
+    {
+        // A full collection walks every object the worker holds (tens of ms): the turn does it before taking the
+        // device, and the poisoning inside it collects only the young generations.
+        var r = RunWorkerScript($$"""
+            import gc, json, sys, weakref
+            sys.path.insert(0, sys.argv[1])
+            import torch, kbh_check, kbh_gpu_turn
+            gc.disable()  # only the collections under test run
+            freed = []
+
+            def cyclic_garbage(name, old):
+                a, b = {}, {}
+                a["b"], b["a"] = b, a
+                holder = type("Holder", (), {})()
+                holder.cycle = a
+                a["holder"] = holder
+                weakref.finalize(holder, freed.append, name)
+                if old:
+                    gc.collect()  # survives one: now in the oldest generation
+                del a, b, holder
+
+            cyclic_garbage("before the turn", old=True)
+            turn = kbh_gpu_turn.GpuTurn({{System.Text.Json.JsonSerializer.Serialize(_locks)}}, torch.device("cpu"))
+            with turn:
+                at_entry = list(freed)
+                cyclic_garbage("old, in the turn", old=True)
+                kbh_check.poison_freed_memory(torch.device("cpu"), young_only=True)
+                after_young = list(freed)
+            kbh_check.poison_freed_memory(torch.device("cpu"))
+            print(json.dumps({"at_entry": at_entry, "after_young": after_young, "after_full": freed}))
+            """);
+
+        string[] Freed(string when) => r.GetProperty(when).EnumerateArray().Select(e => e.GetString()!).ToArray();
+        Assert.That(Freed("at_entry"), Is.EqualTo(new[] { "before the turn" }), "collected as the turn began");
+        Assert.That(Freed("after_young"), Is.EqualTo(new[] { "before the turn" }), "an old cycle waits for a full collection");
+        Assert.That(Freed("after_full"), Is.EqualTo(new[] { "before the turn", "old, in the turn" }));
+    }
 }
