@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using KernelBench.Harness.Scoring;
 using KernelBench.Harness.Scoring.Verdicts;
 
 namespace KernelBench.Harness.Store;
@@ -111,10 +112,5 @@ public sealed class RunStore
     /// <summary>Every complete attempt in the folder, in the order written. Torn or unreadable lines are reported, not thrown.</summary>
     public AttemptLog ReadAttempts() => AttemptLog.Read(AttemptsPath);
 
-    internal static void WriteAtomically(string path, string text)
-    {
-        var temp = path + ".tmp-" + Environment.ProcessId;
-        File.WriteAllText(temp, text);
-        File.Move(temp, path, overwrite: true);
-    }
+    internal static void WriteAtomically(string path, string text) => AtomicFile.WriteAllText(path, text);
 }

@@ -42,14 +42,17 @@ public sealed class CheckLanes : IDisposableVerifier, IPreparingVerifier
         var lanes = devices.SelectMany(d => Enumerable.Repeat(d, workersPerDevice)).ToList();
         var cpus = OnGpu(options.Settings.Device) ? CpuPlan.For(CpuPlan.AllowedCores(), lanes.Count) : CpuPlan.None(lanes.Count);
         var lane = 0;
-        var host = 0;
         var records = CandidateBuildRecords.For(options.Worker); // the engines write and report, the pipeline reads
         var checks = new MultiDeviceVerifier(lanes,
-            device => new CandidateEngine(options with
+            device =>
             {
-                Settings = options.Settings with { Device = device },
-                Worker = options.Worker with { Cpus = cpus.GpuWorkers[lane++], HostCpus = cpus.HostPool(host++) },
-            }, ScoringValidators.Default(), records),
+                var i = lane++; // the lanes are made in order: this one's cores
+                return new CandidateEngine(options with
+                {
+                    Settings = options.Settings with { Device = device },
+                    Worker = options.Worker with { Cpus = cpus.GpuWorkers[i], HostCpus = cpus.HostPool(i) },
+                }, ScoringValidators.Default(), records);
+            },
             workersPerDevice: 1);
         var builders = PipelinedVerifier.DefaultWorkers(buildWorkers ?? cpus.BuildWorkers?.Count, options.Settings.Device);
         var buildOptions = options.ForBuildWorker();

@@ -50,9 +50,7 @@ public sealed class CandidateBuildRecords(string buildsRoot)
             if (File.Exists(path) && File.ReadAllText(path) == text)
                 return;
             Directory.CreateDirectory(Folder);
-            var temp = path + ".tmp-" + Guid.NewGuid().ToString("N");
-            File.WriteAllText(temp, text);
-            File.Move(temp, path, overwrite: true); // atomic: a reader never sees half a record
+            AtomicFile.WriteAllText(path, text);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

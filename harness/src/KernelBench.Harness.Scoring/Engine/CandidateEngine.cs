@@ -311,11 +311,7 @@ public sealed class CandidateEngine : IDisposableVerifier, IPreparingVerifier
         Directory.CreateDirectory(_workDir);
         var path = Path.Combine(_workDir, sha[..16] + ".py");
         if (!File.Exists(path))
-        {
-            var temp = path + ".tmp-" + Guid.NewGuid().ToString("N");
-            File.WriteAllText(temp, source);
-            File.Move(temp, path, overwrite: true);
-        }
+            AtomicFile.WriteAllText(path, source);
         return path;
     }
 

@@ -69,7 +69,7 @@ public sealed class PipelinedVerifier : IDisposableVerifier, IPreparingVerifier
         if (!building.IsCompleted) // the check worker starts and measures the reference while the candidate builds
             await PrepareAsync(problem, cancellationToken);
         var built = await building.WaitAsync(cancellationToken);
-        _builds.TryRemove(Key(problem, candidateSource), out _); // judged: a later identical source builds (or hits) anew
+        _builds.TryRemove(Key(problem, CandidateSource.Sha256(candidateSource)), out _); // judged: a later identical source builds (or hits) anew
         if (built.Failed is { } failed)
             return failed with { QueueSeconds = failed.QueueSeconds + built.Queued };
         var verdict = await _checks.VerifyAsync(problem, candidateSource, cancellationToken);
@@ -86,14 +86,17 @@ public sealed class PipelinedVerifier : IDisposableVerifier, IPreparingVerifier
     public Task PrepareAsync(Problem problem, CancellationToken cancellationToken) =>
         _checks is IPreparingVerifier preparer ? preparer.PrepareAsync(problem, cancellationToken) : Task.CompletedTask;
 
-    private Task<Built> Build(Problem problem, string source, CancellationToken ct) =>
-        _builds.GetOrAdd(Key(problem, source), _ => new Lazy<Task<Built>>(() => BuildAsync(problem, source, ct))).Value;
-
-    private static string Key(Problem problem, string source) => problem.Key + "|" + CandidateSource.Sha256(source);
-
-    private async Task<Built> BuildAsync(Problem problem, string source, CancellationToken ct)
+    private Task<Built> Build(Problem problem, string source, CancellationToken ct)
     {
-        if (_records is not null && await _records.CoversAsync(CandidateSource.Sha256(source), RecordWait, ct))
+        var sha = CandidateSource.Sha256(source);
+        return _builds.GetOrAdd(Key(problem, sha), _ => new Lazy<Task<Built>>(() => BuildAsync(problem, source, sha, ct))).Value;
+    }
+
+    private static string Key(Problem problem, string sourceSha) => problem.Key + "|" + sourceSha;
+
+    private async Task<Built> BuildAsync(Problem problem, string source, string sha, CancellationToken ct)
+    {
+        if (_records is not null && await _records.CoversAsync(sha, RecordWait, ct))
         {
             // Built before, every extension still in the cache: the check loads them, as after any build. Its
             // static checks and a failing import still give their verdicts there.

@@ -35,10 +35,7 @@ public sealed class ReferenceTimingCache(string folder)
         var array = new JsonArray();
         foreach (var t in times)
             array.Add(t);
-        var path = PathOf(key);
-        var temp = path + ".tmp-" + Guid.NewGuid().ToString("N");
-        File.WriteAllText(temp, new JsonObject { ["key"] = key, ["times_ms"] = array }.ToJsonString());
-        File.Move(temp, path, overwrite: true); // atomic: a reader never sees half a file
+        AtomicFile.WriteAllText(PathOf(key), new JsonObject { ["key"] = key, ["times_ms"] = array }.ToJsonString());
     }
 
     private string PathOf(string key) =>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using KernelBench.Harness.Scoring;
 
 namespace KernelBench.Harness.Cli.Commands.Eval;
 
@@ -34,18 +35,17 @@ internal sealed class RunTimeline
     public void Write(string folder)
     {
         var marks = new JsonArray();
-        lock (_marks)
-            foreach (var (name, at) in _marks)
-                marks.Add(new JsonObject { ["name"] = name, ["at"] = at.ToString("O"), ["seconds"] = Math.Round((at - _processStarted).TotalSeconds, 3) });
         var counts = new JsonObject();
         lock (_marks)
+        {
+            foreach (var (name, at) in _marks)
+                marks.Add(new JsonObject { ["name"] = name, ["at"] = at.ToString("O"), ["seconds"] = Math.Round((at - _processStarted).TotalSeconds, 3) });
             foreach (var (name, value) in _counts)
                 counts[name] = value;
+        }
         var json = new JsonObject { ["process_started"] = _processStarted.ToString("O"), ["marks"] = marks, ["counts"] = counts };
-        var path = Path.Combine(folder, FileName);
-        var temp = path + ".tmp-" + Guid.NewGuid().ToString("N");
-        File.WriteAllText(temp, json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.WriteAllText(Path.Combine(folder, FileName),
+            json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
     }
 
     private static DateTimeOffset ProcessStart()
