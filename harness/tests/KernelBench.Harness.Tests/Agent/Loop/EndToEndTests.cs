@@ -46,6 +46,8 @@ public sealed class EndToEndTests
     public async Task RunAsync_DemoReplayWithRealVerifier_AllFourSolved()
     {
         var dir = LoopFixture.TempDir();
+        // A cache of its own: in a warm one, build records would rightly skip the answers' builds.
+        using var env = new KbhEnvironment(Path.Combine(dir, "cache"));
         try
         {
             var config = RunConfigLoader.Load(Path.Combine(Paths.SampleProblems, "demo.yaml")) with { Out = dir };
