@@ -21,6 +21,8 @@
 #                 parallel draws and the workers' huge pages save
 #                 (j) as (c) with KBH_HOST_CORES=0: each GPU worker's draws on its own two cores only, not the
 #                 build workers' cores too
+#                 (k) as (c) with KBH_PINNED_GIB=0: weights and inputs copied to the GPU from pageable memory, not
+#                 staged in page-locked memory before the GPU turn (kbh_pinned.py)
 #                 PIPELINE_MODES lists NAME[:WORKERS] entries (default "b c d"): b... cold, c... warm, d... warm with
 #                 inputs on the GPU, e... warm, separate timing, f... warm, several attempts per problem (after b or
 #                 c: its extensions come from their cache), g... as f with separate timing; e.g. "b c c1:1 c4:4" for
@@ -113,6 +115,7 @@ pipeline() {
       e) extra=(--timing-order separate) ;;
       h) fill=0 ;;
       j) extra_env=(KBH_HOST_CORES=0) ;;
+      k) extra_env=(KBH_PINNED_GIB=0) ;;
       f|g|i) cands=$WORK/set-f
          [ "${mode:0:1}" = g ] && extra=(--timing-order separate)
          [ "${mode:0:1}" = i ] && fill=0

@@ -9,6 +9,7 @@ import kbh_guard
 import kbh_hacks
 import kbh_init_memo
 import kbh_load
+import kbh_pinned
 import kbh_timing
 
 
@@ -40,11 +41,12 @@ def trial_inputs(problem, seed, device, dtype, on_device=False):
             values = problem.get_inputs()
         return kbh_load.to_device(values, device, dtype)
     return [t.to(device=device, copy=True) if isinstance(t, torch.Tensor) else t
-            for t in _host_inputs(problem, seed, dtype)]
+            for t in _host_inputs(problem, seed, device, dtype)]
 
 
-def _host_inputs(problem, seed, dtype):
-    """The kept host copy of one seed's inputs (made on first use), whatever device they are then copied to."""
+def _host_inputs(problem, seed, device, dtype):
+    """The kept host copy of one seed's inputs (made on first use), in page-locked memory when they are for a GPU and
+    fit kbh_pinned's limit, so that every trial's copy inside the GPU turn runs at the bus's speed."""
     key = (id(problem), str(dtype))
     if _inputs["key"] != key:
         _inputs["key"], _inputs["by_seed"] = key, {}
@@ -52,12 +54,14 @@ def _host_inputs(problem, seed, dtype):
         kbh_load.set_seed(seed)
         with kbh_init_memo.fast_draws():  # the same values; large torch.randn/rand drawn on all the worker's cores
             values = problem.get_inputs()
-        _inputs["by_seed"][seed] = kbh_load.to_device(values, "cpu", dtype)
+        _inputs["by_seed"][seed] = kbh_pinned.stage_kept(kbh_load.to_device(values, "cpu", dtype), device)
     return _inputs["by_seed"][seed]
 
 
 def forget_inputs():
+    """Drops the kept inputs (another problem next), and hands their page-locked memory back."""
     _inputs["key"], _inputs["by_seed"] = None, {}
+    kbh_pinned.release()
 
 
 def init_inputs(problem, seed, device, dtype):
@@ -69,7 +73,7 @@ def prepare_inputs(problem, seeds, device, dtype, on_device):
     """Makes the CPU inputs of every seed ahead (host work, outside the GPU turn); nothing to do for inputs: device."""
     if not (on_device and device.type == "cuda"):
         for seed in seeds:
-            _host_inputs(problem, seed, dtype)
+            _host_inputs(problem, seed, device, dtype)
 
 
 def run_reference(problem, req, device, dtype, turn=None, memo=None):
@@ -82,6 +86,8 @@ def run_reference(problem, req, device, dtype, turn=None, memo=None):
     model = kbh_load.construct_model(problem.Model, init_inputs(problem, req["seed"], device, dtype), req["seed"],
                                      memo.recording() if memo else None)
     clock.lap("model.init")
+    kbh_pinned.stage_module(model, device)
+    clock.lap("model.stage")
     prepare_inputs(problem, seeds + [req["seed"]], device, dtype, on_device)
     clock.lap("inputs")
     with turn or contextlib.nullcontext():
