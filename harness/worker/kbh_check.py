@@ -123,6 +123,7 @@ def run_reference(problem, req, device, dtype, turn=None, memo=None):
         if not (turn is not None and turn.releases_memory):  # else leaving the turn poisons (and hands back) it all
             poison_freed_memory(device)
             clock.lap("poison")
+    clock.lap("turn_end")
     return Reference(outputs, times, aliases, clock.seconds, kept)
 
 

@@ -84,7 +84,22 @@ def kernelbench_mode(folder):
 
 
 # A check's phases spent holding the GPU (kbh_check.py's laps inside the turn).
-_IN_TURN = ("check.model.to_device", "check.inputs", "check.correctness", "check.validators", "check.timing", "check.poison")
+_IN_TURN = ("check.model.to_device", "check.inputs", "check.correctness", "check.validators", "check.timing", "check.poison",
+            "check.turn_end")
+# A reference job's phases inside the turn ("reference.inputs" is left out: it also holds the host-side draws).
+_REF_IN_TURN = ("reference.model.to_device", "reference.outputs", "reference.timing", "reference.keep_outputs",
+                "reference.poison", "reference.turn_end")
+
+
+def gpu_held(name, m):
+    """The seconds the mode's jobs held the GPU, summed: with one GPU, the wall time cannot go below it."""
+    phases = m["phases"]
+    total = sum(p.get(k, 0.0) for p in phases for k in _IN_TURN + _REF_IN_TURN)
+    copies = sum(p.get(k, 0.0) for p in phases for k in ("check.model.to_device", "reference.model.to_device"))
+    ends = sum(p.get(k, 0.0) for p in phases for k in ("check.turn_end", "reference.turn_end"))
+    return (f"{name} GPU held, summed over the jobs (the reference's input copies left out): {total:.1f} s, "
+            f"{total / max(len(phases), 1):.2f} s per candidate; of it moving the models over {copies:.1f} s, "
+            f"turn ends {ends:.1f} s.")
 
 
 def _instant(text):
@@ -201,6 +216,7 @@ def main(folder):
             keys = sorted({k for p in m["phases"] for k in p})
             means = {k: statistics.mean(p.get(k, 0.0) for p in m["phases"]) for k in keys}
             print(f"{name} mean seconds per candidate by phase: " + ", ".join(f"{k} {v:.2f}" for k, v in means.items()))
+            print(gpu_held(name, m))
         if m and m.get("times"):
             print(timeline(name, m))
 
