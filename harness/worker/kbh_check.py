@@ -44,7 +44,7 @@ def trial_inputs(problem, seed, device, dtype, on_device=False):
             for t in _host_inputs(problem, seed, device, dtype)]
 
 
-def _host_inputs(problem, seed, device, dtype):
+def _host_inputs(problem, seed, device, dtype, seeds=1):
     """The kept host copy of one seed's inputs (made on first use), in page-locked memory when they are for a GPU and
     fit kbh_pinned's limit, so that every trial's copy inside the GPU turn runs at the bus's speed."""
     key = (id(problem), str(dtype))
@@ -54,12 +54,12 @@ def _host_inputs(problem, seed, device, dtype):
         kbh_load.set_seed(seed)
         with kbh_init_memo.fast_draws():  # the same values; large torch.randn/rand drawn on all the worker's cores
             values = problem.get_inputs()
-        _inputs["by_seed"][seed] = kbh_pinned.stage_kept(kbh_load.to_device(values, "cpu", dtype), device)
+        _inputs["by_seed"][seed] = kbh_pinned.stage_kept(kbh_load.to_device(values, "cpu", dtype), device, seeds)
     return _inputs["by_seed"][seed]
 
 
 def forget_inputs():
-    """Drops the kept inputs (another problem next), and hands their page-locked memory back."""
+    """Drops the kept inputs (another problem next); their page-locked arena is free for the next problem's."""
     _inputs["key"], _inputs["by_seed"] = None, {}
     kbh_pinned.release()
 
@@ -73,7 +73,7 @@ def prepare_inputs(problem, seeds, device, dtype, on_device):
     """Makes the CPU inputs of every seed ahead (host work, outside the GPU turn); nothing to do for inputs: device."""
     if not (on_device and device.type == "cuda"):
         for seed in seeds:
-            _host_inputs(problem, seed, device, dtype)
+            _host_inputs(problem, seed, device, dtype, len(set(seeds)))
 
 
 def run_reference(problem, req, device, dtype, turn=None, memo=None):
