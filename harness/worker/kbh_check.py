@@ -44,24 +44,27 @@ def trial_inputs(problem, seed, device, dtype, on_device=False):
             for t in _host_inputs(problem, seed, device, dtype)]
 
 
-def _host_inputs(problem, seed, device, dtype, seeds=1):
-    """The kept host copy of one seed's inputs (made on first use), in page-locked memory when they are for a GPU and
+def _host_inputs(problem, seed, device, dtype):
+    """The kept host copy of one seed's inputs (made on first use), page-locked in place when they are for a GPU and
     fit kbh_pinned's limit, so that every trial's copy inside the GPU turn runs at the bus's speed."""
     key = (id(problem), str(dtype))
     if _inputs["key"] != key:
+        kbh_pinned.release()
         _inputs["key"], _inputs["by_seed"] = key, {}
     if seed not in _inputs["by_seed"]:
         kbh_load.set_seed(seed)
         with kbh_init_memo.fast_draws():  # the same values; large torch.randn/rand drawn on all the worker's cores
             values = problem.get_inputs()
-        _inputs["by_seed"][seed] = kbh_pinned.stage_kept(kbh_load.to_device(values, "cpu", dtype), device, seeds)
+        values = kbh_load.to_device(values, "cpu", dtype)
+        kbh_pinned.register_kept(values, device)  # page-locked in place until the worker moves to another problem
+        _inputs["by_seed"][seed] = values
     return _inputs["by_seed"][seed]
 
 
 def forget_inputs():
-    """Drops the kept inputs (another problem next); their page-locked arena is free for the next problem's."""
-    _inputs["key"], _inputs["by_seed"] = None, {}
+    """Drops the kept inputs (another problem next), unlocking their pages first."""
     kbh_pinned.release()
+    _inputs["key"], _inputs["by_seed"] = None, {}
 
 
 def init_inputs(problem, seed, device, dtype):
@@ -73,7 +76,7 @@ def prepare_inputs(problem, seeds, device, dtype, on_device):
     """Makes the CPU inputs of every seed ahead (host work, outside the GPU turn); nothing to do for inputs: device."""
     if not (on_device and device.type == "cuda"):
         for seed in seeds:
-            _host_inputs(problem, seed, device, dtype, len(set(seeds)))
+            _host_inputs(problem, seed, device, dtype)
 
 
 def run_reference(problem, req, device, dtype, turn=None, memo=None):
@@ -86,43 +89,47 @@ def run_reference(problem, req, device, dtype, turn=None, memo=None):
     model = kbh_load.construct_model(problem.Model, init_inputs(problem, req["seed"], device, dtype), req["seed"],
                                      memo.recording() if memo else None)
     clock.lap("model.init")
-    kbh_pinned.stage_module(model, device)
+    # The weights' own memory page-locked for the copy inside the turn, unlocked after it (kbh_pinned).
+    staged = kbh_pinned.register_module(model, device)
     clock.lap("model.stage")
-    prepare_inputs(problem, seeds + [req["seed"]], device, dtype, on_device)
-    clock.lap("inputs")
-    with turn or contextlib.nullcontext():
-        clock.lap("gpu_wait")
-        model = kbh_load.place_model(model, device, dtype)
-        if req.get("compile_mode"):  # kbh baseline --compile: KernelBench's torch.compile baselines
-            model = kbh_load.compile_model(model, req["compile_mode"])
-        clock.lap("model.to_device")
-        outputs, aliases = [], False
-        with torch.no_grad():
-            for seed in seeds:
-                inputs = trial_inputs(problem, seed, device, dtype, on_device)
-                clock.lap("inputs")
-                out = model(*inputs)
-                aliases = aliases or kbh_hacks._overlap(kbh_hacks._storages(kbh_hacks.flatten(out)),
-                                                        kbh_hacks._storages(inputs))
-                # Kept alive on the device: memory that holds a reference result is never free for a candidate to find.
-                outputs.append([t.detach() if isinstance(t, torch.Tensor) else t for t in kbh_hacks.flatten(out)])
-                del out, inputs
-                clock.lap("outputs")
-            times = []
-            if req.get("measure_performance", True):
-                inputs = trial_inputs(problem, req["seed"], device, dtype, on_device)
-                clock.lap("inputs")
-                times = kbh_timing.time_calls(lambda: model(*inputs), device, req["timing_method"], req["warmup"],
-                                              req["perf_trials"])
-                del inputs
-                clock.lap("timing")
-        kept = model if req.get("timing_order") == "interleaved" else None  # timed beside each candidate
-        del model
-        outputs = keep_outputs(outputs, device)
-        clock.lap("keep_outputs")
-        if not (turn is not None and turn.releases_memory):  # else leaving the turn poisons (and hands back) it all
-            poison_freed_memory(device)
-            clock.lap("poison")
+    try:
+        prepare_inputs(problem, seeds + [req["seed"]], device, dtype, on_device)
+        clock.lap("inputs")
+        with turn or contextlib.nullcontext():
+            clock.lap("gpu_wait")
+            model = kbh_load.place_model(model, device, dtype)
+            if req.get("compile_mode"):  # kbh baseline --compile: KernelBench's torch.compile baselines
+                model = kbh_load.compile_model(model, req["compile_mode"])
+            clock.lap("model.to_device")
+            outputs, aliases = [], False
+            with torch.no_grad():
+                for seed in seeds:
+                    inputs = trial_inputs(problem, seed, device, dtype, on_device)
+                    clock.lap("inputs")
+                    out = model(*inputs)
+                    aliases = aliases or kbh_hacks._overlap(kbh_hacks._storages(kbh_hacks.flatten(out)),
+                                                            kbh_hacks._storages(inputs))
+                    # Kept alive on the device: memory holding a reference result is never free for a candidate to find.
+                    outputs.append([t.detach() if isinstance(t, torch.Tensor) else t for t in kbh_hacks.flatten(out)])
+                    del out, inputs
+                    clock.lap("outputs")
+                times = []
+                if req.get("measure_performance", True):
+                    inputs = trial_inputs(problem, req["seed"], device, dtype, on_device)
+                    clock.lap("inputs")
+                    times = kbh_timing.time_calls(lambda: model(*inputs), device, req["timing_method"], req["warmup"],
+                                                  req["perf_trials"])
+                    del inputs
+                    clock.lap("timing")
+            kept = model if req.get("timing_order") == "interleaved" else None  # timed beside each candidate
+            del model
+            outputs = keep_outputs(outputs, device)
+            clock.lap("keep_outputs")
+            if not (turn is not None and turn.releases_memory):  # else leaving the turn poisons (and hands back) it all
+                poison_freed_memory(device)
+                clock.lap("poison")
+    finally:
+        staged.release()
     clock.lap("turn_end")
     return Reference(outputs, times, aliases, clock.seconds, kept)
 

@@ -1,36 +1,39 @@
-"""Page-locked host copies of what a GPU turn moves to the device: a model's weights and a problem's kept inputs.
+"""Page-locked weights and kept inputs for the copies a GPU turn makes to the device, by registering the tensors' own
+memory with the CUDA driver (cuMemHostRegister) instead of copying them anywhere.
 
 KernelBench makes weights and inputs on the CPU, so every check copies them to the GPU inside the GPU turn, while the
-other worker on that GPU waits. From ordinary (pageable) memory the driver copies through a bounce buffer: about
-5.6 GB/s on an H200 node (session 8: L3/2's 8 GB of weights took 1.4 s in the turn, twice per candidate). From
-page-locked memory the copy engine reads the host directly, at the bus's speed. So the weights and inputs are copied
-into page-locked memory before the turn (host work, on the host cores, beside the other worker's turn) and the turn
-copies from there. The values are the same bytes; only where they wait changes.
+other worker on that GPU waits. From ordinary (pageable) memory the driver copies through a bounce buffer; from
+page-locked memory the copy engine reads the host directly. Measured on an H200 node (session 9,
+scripts/bench/pinned_probe.py, 8 GiB of float32 weights):
+  - pageable copy: 1.34 s;
+  - page-locking fresh memory: 6.7 s, then 0.21 s to copy into it and 0.16 s to the GPU (calls 1 and 2 of session 9
+    staged that way, and the locking cost more host time than the turn saved);
+  - registering the tensor's own pages: 0.28 s, then 0.16 s to the GPU, 0.15 s to unregister.
+So a job registers its model's large tensors before the turn and unregisters them after it; a problem's kept inputs
+stay registered until the worker moves to another problem. The bytes are the tensors' own, untouched. A registration
+holds its tensors, so their memory is never freed (and reused) while the driver still has it locked.
 
-Locking pages is itself slow (about 2 GB/s on that node: session 9's first try, which allocated page-locked memory
-per job, spent more host time locking than it saved on the GPU). So each worker keeps two arenas that are locked once
-and reused by every job: one for the current job's weights, one for the current problem's kept inputs. An arena grows
-(in steps of _GRAIN) when a larger problem comes, up to KBH_PINNED_GIB (default a tenth of the host's memory, at most
-16 GiB); whatever does not fit is copied from pageable memory as before, and KBH_PINNED_GIB=0 turns staging off."""
+The driver API is called directly: a failure there (memory already registered, a limit) leaves no error behind for
+the CUDA runtime to report at a candidate's next kernel launch; the tensor is then simply copied from pageable memory.
+At most KBH_PINNED_GIB (default a tenth of the host's memory, at most 16 GiB) is registered per model and per
+problem's kept inputs; KBH_PINNED_GIB=0 turns registration off."""
+import ctypes
 import os
 
 import torch
 
-import kbh_fast_fill
-
 _DEFAULT_CAP = 16 << 30
-_ALIGN = 512  # every tensor starts on a 512-byte boundary (any dtype's view, full-speed copies)
-_GRAIN = 256 << 20  # an arena grows to what is needed, rounded up to this
+_MIN_BYTES = 1 << 20  # smaller tensors copy fast enough from pageable memory; registering costs a driver call each
 
 
 def limit_bytes():
-    """The most bytes of each arena (weights, kept inputs): KBH_PINNED_GIB (0: off)."""
+    """The most bytes registered for one model, and for one problem's kept inputs: KBH_PINNED_GIB (0: off)."""
     text = os.environ.get("KBH_PINNED_GIB", "").strip()
     if text:
         try:
             return max(0, int(float(text) * (1 << 30)))
         except ValueError:
-            raise ValueError(f"KBH_PINNED_GIB must be a number of GiB (0 turns staging off), not {text!r}") from None
+            raise ValueError(f"KBH_PINNED_GIB must be a number of GiB (0 turns registration off), not {text!r}") from None
     return min(_DEFAULT_CAP, _host_total_bytes() // 10)
 
 
@@ -45,110 +48,133 @@ def _host_total_bytes():
     return 0
 
 
-def _pinned_bytes(n):
-    return torch.empty(n, dtype=torch.uint8, pin_memory=True)
+class Driver:
+    """cuMemHostRegister / cuMemHostUnregister from libcuda (the CUDA context current on this thread: torch's)."""
+
+    def __init__(self):
+        lib = ctypes.CDLL("libcuda.so.1")
+        self._register = lib.cuMemHostRegister_v2
+        self._register.argtypes, self._register.restype = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint], ctypes.c_int
+        self._unregister = lib.cuMemHostUnregister
+        self._unregister.argtypes, self._unregister.restype = [ctypes.c_void_p], ctypes.c_int
+
+    def register(self, ptr, nbytes):
+        return self._register(ptr, nbytes, 0) == 0
+
+    def unregister(self, ptr):
+        self._unregister(ptr)
 
 
-def _aligned(n):
-    return -(-n // _ALIGN) * _ALIGN
+_driver = {"value": None, "failed": False}
 
 
-def _nbytes(t):
-    return t.numel() * t.element_size()
+def _default_driver():
+    if _driver["value"] is None and not _driver["failed"]:
+        try:
+            _driver["value"] = Driver()
+        except (OSError, AttributeError):  # no NVIDIA driver library: copies stay pageable
+            _driver["failed"] = True
+    return _driver["value"]
 
 
-class Arena:
-    """One page-locked buffer handed out front to back; reset() makes it all free again. A tensor taken from it stays
-    valid until the next reset(); callers reset only when the previous tensors are no longer used."""
+class Registration:
+    """What one call registered: unregister it with release() once the copies that needed it are done."""
 
-    def __init__(self, allocate=_pinned_bytes):
-        self._allocate = allocate
-        self._buffer = None
-        self.used = 0
-        self.allocated = 0  # bytes ever locked by this arena (its growth), for the tests and the phases
+    def __init__(self, driver=None):
+        self._driver = driver
+        self._held = []  # (pointer, tensor): the tensor keeps its memory alive while it is registered
+        self.bytes = 0
 
-    @property
-    def capacity(self):
-        return 0 if self._buffer is None else self._buffer.numel()
+    def add(self, tensor):
+        ptr, nbytes = tensor.data_ptr(), tensor.numel() * tensor.element_size()
+        if self._driver.register(ptr, nbytes):
+            self._held.append((ptr, tensor))
+            self.bytes += nbytes
 
-    def reset(self):
-        self.used = 0
+    def release(self):
+        held, self._held, self.bytes = self._held, [], 0
+        for ptr, _ in held:
+            self._driver.unregister(ptr)
 
-    def reserve(self, nbytes, cap):
-        """Room for nbytes more; grows the buffer (dropping the old one: only call when nothing taken is in use)
-        when needed and within cap. False when nbytes cannot fit under cap."""
-        need = self.used + nbytes
-        if need > cap:
-            return False
-        if need > self.capacity:
-            if self.used:  # tensors taken since the last reset live in the old buffer
-                return False
-            self._buffer = None
-            size = min(cap, -(-need // _GRAIN) * _GRAIN)
-            self._buffer = self._allocate(size)
-            self.allocated += size
-        return True
+    def __enter__(self):
+        return self
 
-    def take(self, like):
-        """A tensor of like's size and dtype in the arena (reserve() first)."""
-        n = _nbytes(like)
-        start = self.used
-        self.used = start + _aligned(n)
-        return self._buffer[start:start + n].view(like.dtype).view(like.size())
+    def __exit__(self, *exc):
+        self.release()
+        return False
 
 
-_weights, _inputs = Arena(), Arena()
+def _candidates(tensors):
+    """The large, plain, not yet page-locked CPU tensors among these, each memory range once (a shared parameter once;
+    of views whose ranges overlap, the first)."""
+    seen, out = set(), []
+    for t in tensors:
+        if not (isinstance(t, torch.Tensor) and t.device.type == "cpu" and t.is_contiguous() and t.layout == torch.strided
+                and t.numel() * t.element_size() >= _MIN_BYTES and not t.is_pinned()):
+            continue
+        if t.data_ptr() in seen:
+            continue
+        seen.add(t.data_ptr())
+        out.append(t.detach())
+    return _without_overlaps(out)
 
 
-def _stageable(t):
-    return (isinstance(t, torch.Tensor) and t.device.type == "cpu" and t.is_contiguous() and t.numel() > 0
-            and not t.is_pinned())
+def _without_overlaps(tensors):
+    """The driver refuses to register a range twice: of overlapping ranges (views into one storage) keep the first."""
+    kept, ranges = [], []
+    for t in sorted(tensors, key=lambda t: t.data_ptr()):
+        start, end = t.data_ptr(), t.data_ptr() + t.numel() * t.element_size()
+        if ranges and start < ranges[-1]:
+            continue
+        ranges.append(end)
+        kept.append(t)
+    return kept
 
 
-def _applies(device, arena):
-    return device.type == "cuda" and (arena._allocate is not _pinned_bytes or torch.cuda.is_available())
+def _applies(device, driver):
+    return device.type == "cuda" and driver is not None and limit_bytes() > 0
 
 
-def stage_module(model, device, arena=None):
-    """Moves a module's CPU parameters and buffers into the weights arena, in place (each tensor object keeps its
-    identity: `.data` is swapped, as Module.to does). The previous job's weights there must have moved on (they have:
-    every job moves its model to the device or drops it). Returns the bytes staged: 0 when the device is no GPU,
-    staging is off, or the tensors do not fit under limit_bytes()."""
-    arena = arena or _weights
-    if not isinstance(model, torch.nn.Module) or not _applies(device, arena):
-        return 0
-    tensors = {}
-    for module in model.modules():
-        for t in list(module._parameters.values()) + list(module._buffers.values()):
-            if _stageable(t):
-                tensors[id(t)] = t
-    arena.reset()
-    total = sum(_aligned(_nbytes(t)) for t in tensors.values())
-    if total == 0 or not arena.reserve(total, limit_bytes()):
-        return 0
-    with torch.no_grad():
-        for t in tensors.values():
-            t.data = kbh_fast_fill.copy_into(arena.take(t), t.detach())
-    return sum(_nbytes(t) for t in tensors.values())
+def register_module(model, device, driver=None):
+    """Registers a module's large CPU parameters and buffers (nothing is copied: the tensors keep their memory and
+    identity). Returns the Registration; release it after the GPU turn that moved the module over. Registers nothing
+    when the device is no GPU, there is no driver, registration is off, or they are larger than limit_bytes()."""
+    driver = driver or _default_driver()
+    registration = Registration(driver)
+    if not isinstance(model, torch.nn.Module) or not _applies(device, driver):
+        return registration
+    tensors = _candidates(t for m in model.modules()
+                          for t in list(m._parameters.values()) + list(m._buffers.values()))
+    if sum(t.numel() * t.element_size() for t in tensors) <= limit_bytes():
+        for t in tensors:
+            registration.add(t)
+    return registration
 
 
-def stage_kept(values, device, seeds=1, arena=None):
-    """One seed's kept CPU inputs with their tensors in the inputs arena, while the problem's inputs fit; otherwise
-    (or not for a GPU) the values as they were. seeds: how many seeds' inputs of this size the problem keeps, so the
-    arena grows once for them all, at the problem's first seed."""
-    arena = arena or _inputs
-    if not _applies(device, arena):
-        return values
-    size = sum(_aligned(_nbytes(v)) for v in values if _stageable(v))
-    if size == 0:
-        return values
-    if not arena.reserve(size * (seeds if arena.used == 0 else 1), limit_bytes()):
-        if arena.used or not arena.reserve(size, limit_bytes()):
-            return values
-    return [kbh_fast_fill.copy_into(arena.take(v), v) if _stageable(v) else v for v in values]
+_kept = {"registration": None}
+
+
+def register_kept(values, device, driver=None):
+    """Registers one seed's kept CPU inputs while the problem's kept inputs together stay within limit_bytes(); they
+    stay registered until release()."""
+    driver = driver or _default_driver()
+    if not _applies(device, driver):
+        return
+    if _kept["registration"] is None:
+        _kept["registration"] = Registration(driver)
+    registration = _kept["registration"]
+    tensors = _candidates(values)
+    if registration.bytes + sum(t.numel() * t.element_size() for t in tensors) <= limit_bytes():
+        for t in tensors:
+            registration.add(t)
+
+
+def kept_bytes():
+    return 0 if _kept["registration"] is None else _kept["registration"].bytes
 
 
 def release():
-    """When the worker moves to another problem (its kept inputs dropped by then): the inputs arena is free again.
-    Both arenas stay locked for the next problem."""
-    _inputs.reset()
+    """When the worker moves to another problem: its kept inputs are unregistered (before they are dropped)."""
+    if _kept["registration"] is not None:
+        _kept["registration"].release()
+        _kept["registration"] = None
