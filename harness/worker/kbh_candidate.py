@@ -36,9 +36,10 @@ def check(module, problem, reference, req, device, dtype, turn=None, memo=None):
             clock.lap("model.to_device")
             _check_on_device(model, problem, reference, req, device, dtype, result, clock, in_turn=turn is not None)
             del model  # before the turn ends: its memory is poisoned and handed back with the rest
+        clock.lap("turn_end")  # the poisoning and hand-back as the turn ends, still holding the GPU
     finally:
         staged.release()
-    clock.lap("turn_end")  # the poisoning and hand-back as the turn ends, still holding the GPU
+    clock.lap("model.unstage")  # the weights' pages unlocked, after the turn
     findings += kbh_hacks.extra_threads(threads_before)
     if result["status"] == "correct" and _rejected(findings):
         result.update(status="rejected", reason=_first_reject(findings))

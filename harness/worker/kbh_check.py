@@ -128,9 +128,10 @@ def run_reference(problem, req, device, dtype, turn=None, memo=None):
             if not (turn is not None and turn.releases_memory):  # else leaving the turn poisons (and hands back) it all
                 poison_freed_memory(device)
                 clock.lap("poison")
+        clock.lap("turn_end")
     finally:
         staged.release()
-    clock.lap("turn_end")
+    clock.lap("model.unstage")
     return Reference(outputs, times, aliases, clock.seconds, kept)
 
 
