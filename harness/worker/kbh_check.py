@@ -5,6 +5,7 @@ import time
 
 import torch
 
+import kbh_files
 import kbh_guard
 import kbh_hacks
 import kbh_init_memo
@@ -162,15 +163,9 @@ _HOST_MARGIN_BYTES = 8 << 30
 
 
 def _host_available_bytes():
-    """MemAvailable from /proc/meminfo; unbounded where it cannot be read."""
-    try:
-        with open("/proc/meminfo") as f:
-            for line in f:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return float("inf")
+    """MemAvailable; unbounded where it cannot be read."""
+    available = kbh_files.meminfo_bytes("MemAvailable")
+    return float("inf") if available is None else available
 
 
 def release_device_memory(device):

@@ -1,6 +1,6 @@
 """File primitives the build cache and the compiler launcher share: an flock that dies with its holder, and files
-that appear whole or not at all (written beside their final name, then renamed). Standard library only: the launcher
-imports it on every compile, without site-packages."""
+that appear whole or not at all (written beside their final name, then renamed); and the host's memory as
+/proc/meminfo gives it. Standard library only: the launcher imports it on every compile, without site-packages."""
 
 import fcntl
 import os
@@ -47,3 +47,15 @@ def write_atomically(path, text, mode=None, fsync=False):
     if mode is not None:
         os.chmod(tmp, mode)
     os.rename(tmp, path)
+
+
+def meminfo_bytes(field):
+    """A /proc/meminfo field ("MemTotal", "MemAvailable") in bytes; None where it cannot be read."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None

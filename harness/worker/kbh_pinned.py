@@ -22,6 +22,8 @@ import os
 
 import torch
 
+import kbh_files
+
 _DEFAULT_CAP = 16 << 30
 _MIN_BYTES = 1 << 20  # smaller tensors copy fast enough from pageable memory; registering costs a driver call each
 
@@ -34,18 +36,7 @@ def limit_bytes():
             return max(0, int(float(text) * (1 << 30)))
         except ValueError:
             raise ValueError(f"KBH_PINNED_GIB must be a number of GiB (0 turns registration off), not {text!r}") from None
-    return min(_DEFAULT_CAP, _host_total_bytes() // 10)
-
-
-def _host_total_bytes():
-    try:
-        with open("/proc/meminfo") as f:
-            for line in f:
-                if line.startswith("MemTotal:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0
+    return min(_DEFAULT_CAP, (kbh_files.meminfo_bytes("MemTotal") or 0) // 10)
 
 
 class Driver:
