@@ -27,9 +27,8 @@ def check(module, problem, reference, req, device, dtype, turn=None, memo=None):
     model = kbh_load.construct_model(module.ModelNew, init, seed, memo.replaying() if memo else None)
     clock.lap("model.init")
     findings += kbh_hacks.patched_functions("while constructing ModelNew")
-    staged = kbh_pinned.register_module(model, device)  # the turn then copies the weights at the bus's speed
-    clock.lap("model.stage")
-    try:
+    with kbh_pinned.register_module(model, device):  # the turn then copies the weights at the bus's speed
+        clock.lap("model.stage")
         with turn or contextlib.nullcontext():
             clock.lap("gpu_wait")
             model = kbh_load.place_model(model, device, dtype)
@@ -37,8 +36,6 @@ def check(module, problem, reference, req, device, dtype, turn=None, memo=None):
             _check_on_device(model, problem, reference, req, device, dtype, result, clock, in_turn=turn is not None)
             del model  # before the turn ends: its memory is poisoned and handed back with the rest
         clock.lap("turn_end")  # the poisoning and hand-back as the turn ends, still holding the GPU
-    finally:
-        staged.release()
     clock.lap("model.unstage")  # the weights' pages unlocked, after the turn
     findings += kbh_hacks.extra_threads(threads_before)
     if result["status"] == "correct" and _rejected(findings):

@@ -91,9 +91,8 @@ def run_reference(problem, req, device, dtype, turn=None, memo=None):
                                      memo.recording() if memo else None)
     clock.lap("model.init")
     # The weights' own memory page-locked for the copy inside the turn, unlocked after it (kbh_pinned).
-    staged = kbh_pinned.register_module(model, device)
-    clock.lap("model.stage")
-    try:
+    with kbh_pinned.register_module(model, device):
+        clock.lap("model.stage")
         prepare_inputs(problem, seeds + [req["seed"]], device, dtype, on_device)
         clock.lap("inputs")
         with turn or contextlib.nullcontext():
@@ -130,8 +129,6 @@ def run_reference(problem, req, device, dtype, turn=None, memo=None):
                 poison_freed_memory(device)
                 clock.lap("poison")
         clock.lap("turn_end")
-    finally:
-        staged.release()
     clock.lap("model.unstage")
     return Reference(outputs, times, aliases, clock.seconds, kept)
 

@@ -18,6 +18,7 @@ the CUDA runtime to report at a candidate's next kernel launch; the tensor is th
 At most KBH_PINNED_GIB (default a tenth of the host's memory, at most 16 GiB) is registered per model and per
 problem's kept inputs; KBH_PINNED_GIB=0 turns registration off."""
 import ctypes
+import functools
 import os
 
 import torch
@@ -56,16 +57,16 @@ class Driver:
         self._unregister(ptr)
 
 
-_driver = {"value": None, "failed": False}
-
-
+@functools.cache
 def _default_driver():
-    if _driver["value"] is None and not _driver["failed"]:
-        try:
-            _driver["value"] = Driver()
-        except (OSError, AttributeError):  # no NVIDIA driver library: copies stay pageable
-            _driver["failed"] = True
-    return _driver["value"]
+    try:
+        return Driver()
+    except (OSError, AttributeError):  # no NVIDIA driver library: copies stay pageable
+        return None
+
+
+def _nbytes(t):
+    return t.numel() * t.element_size()  # torch 1.13's tensors have no .nbytes
 
 
 class Registration:
@@ -77,7 +78,7 @@ class Registration:
         self.bytes = 0
 
     def add(self, tensor):
-        ptr, nbytes = tensor.data_ptr(), tensor.numel() * tensor.element_size()
+        ptr, nbytes = tensor.data_ptr(), _nbytes(tensor)
         if self._driver.register(ptr, nbytes):
             self._held.append((ptr, tensor))
             self.bytes += nbytes
@@ -96,34 +97,24 @@ class Registration:
 
 
 def _candidates(tensors):
-    """The large, plain, not yet page-locked CPU tensors among these, each memory range once (a shared parameter once;
-    of views whose ranges overlap, the first)."""
-    seen, out = set(), []
-    for t in tensors:
-        if not (isinstance(t, torch.Tensor) and t.device.type == "cpu" and t.is_contiguous() and t.layout == torch.strided
-                and t.numel() * t.element_size() >= _MIN_BYTES and not t.is_pinned()):
+    """The large, plain, not yet page-locked CPU tensors among these, each memory range once: the driver refuses to
+    register a range twice, so of tensors whose ranges overlap (a shared parameter, views into one storage) the first
+    is kept."""
+    large = [t.detach() for t in tensors
+             if isinstance(t, torch.Tensor) and t.device.type == "cpu" and t.is_contiguous() and t.layout == torch.strided
+             and _nbytes(t) >= _MIN_BYTES and not t.is_pinned()]
+    kept, end = [], 0
+    for t in sorted(large, key=lambda t: t.data_ptr()):
+        if t.data_ptr() < end:
             continue
-        if t.data_ptr() in seen:
-            continue
-        seen.add(t.data_ptr())
-        out.append(t.detach())
-    return _without_overlaps(out)
-
-
-def _without_overlaps(tensors):
-    """The driver refuses to register a range twice: of overlapping ranges (views into one storage) keep the first."""
-    kept, ranges = [], []
-    for t in sorted(tensors, key=lambda t: t.data_ptr()):
-        start, end = t.data_ptr(), t.data_ptr() + t.numel() * t.element_size()
-        if ranges and start < ranges[-1]:
-            continue
-        ranges.append(end)
+        end = t.data_ptr() + _nbytes(t)
         kept.append(t)
     return kept
 
 
-def _applies(device, driver):
-    return device.type == "cuda" and driver is not None and limit_bytes() > 0
+def _limit(device, driver):
+    """limit_bytes() where registration applies (a GPU device, a driver), else 0."""
+    return limit_bytes() if device.type == "cuda" and driver is not None else 0
 
 
 def register_module(model, device, driver=None):
@@ -132,11 +123,12 @@ def register_module(model, device, driver=None):
     when the device is no GPU, there is no driver, registration is off, or they are larger than limit_bytes()."""
     driver = driver or _default_driver()
     registration = Registration(driver)
-    if not isinstance(model, torch.nn.Module) or not _applies(device, driver):
+    limit = _limit(device, driver) if isinstance(model, torch.nn.Module) else 0
+    if limit == 0:
         return registration
     tensors = _candidates(t for m in model.modules()
                           for t in list(m._parameters.values()) + list(m._buffers.values()))
-    if sum(t.numel() * t.element_size() for t in tensors) <= limit_bytes():
+    if sum(_nbytes(t) for t in tensors) <= limit:
         for t in tensors:
             registration.add(t)
     return registration
@@ -149,13 +141,14 @@ def register_kept(values, device, driver=None):
     """Registers one seed's kept CPU inputs while the problem's kept inputs together stay within limit_bytes(); they
     stay registered until release()."""
     driver = driver or _default_driver()
-    if not _applies(device, driver):
+    limit = _limit(device, driver)
+    if limit == 0:
         return
     if _kept["registration"] is None:
         _kept["registration"] = Registration(driver)
     registration = _kept["registration"]
     tensors = _candidates(values)
-    if registration.bytes + sum(t.numel() * t.element_size() for t in tensors) <= limit_bytes():
+    if registration.bytes + sum(_nbytes(t) for t in tensors) <= limit:
         for t in tensors:
             registration.add(t)
 

@@ -94,9 +94,13 @@ _REF_IN_TURN = ("reference.model.to_device", "reference.outputs", "reference.tim
 def gpu_held(name, m):
     """The seconds the mode's jobs held the GPU, summed: with one GPU, the wall time cannot go below it."""
     phases = m["phases"]
-    total = sum(p.get(k, 0.0) for p in phases for k in _IN_TURN + _REF_IN_TURN)
-    copies = sum(p.get(k, 0.0) for p in phases for k in ("check.model.to_device", "reference.model.to_device"))
-    ends = sum(p.get(k, 0.0) for p in phases for k in ("check.turn_end", "reference.turn_end"))
+
+    def summed(keys):
+        return sum(p.get(k, 0.0) for p in phases for k in keys)
+
+    total = summed(_IN_TURN + _REF_IN_TURN)
+    copies = summed(("check.model.to_device", "reference.model.to_device"))
+    ends = summed(("check.turn_end", "reference.turn_end"))
     return (f"{name} GPU held, summed over the jobs (the reference's input copies left out): {total:.1f} s, "
             f"{total / max(len(phases), 1):.2f} s per candidate; of it moving the models over {copies:.1f} s, "
             f"turn ends {ends:.1f} s.")

@@ -16,7 +16,7 @@ public static class WorkerEnvironment
         "KBH_FAST_FILL", // 0: torch draws every uniform_/normal_ itself, serially (kbh_fast_fill.py)
         "THP_MEM_ALLOC_ENABLE", // torch's huge pages for large CPU tensors; the worker sets 1 unless given
         "KBH_HOST_CORES", // 0: a GPU worker's draws stay on its own cores, not the builds' too (kbh_worker.py)
-        "KBH_PINNED_GIB", // how much page-locked host memory a worker stages weights and inputs in; 0: none (kbh_pinned.py)
+        "KBH_PINNED_GIB", // how much of a worker's weights and inputs are page-locked in place for the GPU copies; 0: none (kbh_pinned.py)
     ];
 
     private static readonly string[] Prefixes = ["CUDA_", "TORCH_", "NVIDIA_", "NCCL_", "PYTORCH_", "CUDNN_", "NVCC_"];
