@@ -38,7 +38,7 @@ public sealed class RunStore
         var manifestPath = Path.Combine(folder, ManifestFile);
         if (File.Exists(manifestPath))
             throw new RunStoreException($"{manifestPath}: a run already exists here; resume it or choose another folder.");
-        WriteAtomically(manifestPath, JsonSerializer.Serialize(manifest, HarnessJson.Indented));
+        AtomicFile.WriteAllText(manifestPath, JsonSerializer.Serialize(manifest, HarnessJson.Indented));
         return new RunStore(folder, manifest);
     }
 
@@ -106,11 +106,9 @@ public sealed class RunStore
     public bool IsFinished => File.Exists(Path.Combine(Folder, FinishedFile));
 
     /// <summary>Marks the run finished (every problem's budget spent or stopped); a resumed run that ends marks it again.</summary>
-    public void MarkFinished(int attempts) => WriteAtomically(Path.Combine(Folder, FinishedFile),
+    public void MarkFinished(int attempts) => AtomicFile.WriteAllText(Path.Combine(Folder, FinishedFile),
         JsonSerializer.Serialize(new { EndedAt = DateTimeOffset.UtcNow, Attempts = attempts }, HarnessJson.Indented));
 
     /// <summary>Every complete attempt in the folder, in the order written. Torn or unreadable lines are reported, not thrown.</summary>
     public AttemptLog ReadAttempts() => AttemptLog.Read(AttemptsPath);
-
-    internal static void WriteAtomically(string path, string text) => AtomicFile.WriteAllText(path, text);
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using KernelBench.Harness.Scoring;
 using KernelBench.Harness.Scoring.Verdicts;
 
 namespace KernelBench.Harness.Store.Merge;
@@ -56,7 +57,7 @@ public static class RunMerger
         var lines = new StringBuilder();
         foreach (var attempt in join.Attempts)
             lines.Append(JsonSerializer.Serialize(attempt, HarnessJson.Options)).Append('\n');
-        RunStore.WriteAtomically(store.AttemptsPath, lines.ToString());
+        AtomicFile.WriteAllText(store.AttemptsPath, lines.ToString());
         if (complete)
             store.MarkFinished(join.Attempts.Count);
         return new MergeReport(outFull, stores.Count, join.Attempts.Count, join.Collapsed, complete, all);
