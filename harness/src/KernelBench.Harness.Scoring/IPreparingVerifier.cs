@@ -15,4 +15,11 @@ public interface IPreparingVerifier
     /// that fails here is measured again, and its failure reported, by the next <see cref="IVerifier.VerifyAsync"/>.
     /// </summary>
     Task PrepareAsync(Problem problem, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Starts every check worker now, before any problem is known (a worker's Python, PyTorch and CUDA start take seconds
+    /// that would otherwise come after the problems are loaded). Best effort: a worker that fails to start here is
+    /// started again, and its failure reported, by the next <see cref="IVerifier.VerifyAsync"/>.
+    /// </summary>
+    Task WarmUpAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -67,6 +67,9 @@ public sealed class CheckLanes : IDisposableVerifier, IPreparingVerifier
     public Task PrepareAsync(Problem problem, CancellationToken cancellationToken) =>
         _verifier is IPreparingVerifier preparer ? preparer.PrepareAsync(problem, cancellationToken) : Task.CompletedTask;
 
+    public Task WarmUpAsync(CancellationToken cancellationToken) =>
+        _verifier is IPreparingVerifier preparer ? preparer.WarmUpAsync(cancellationToken) : Task.CompletedTask;
+
     public void Dispose() => _verifier.Dispose();
 
     private static bool OnGpu(string device) => device.StartsWith("cuda", StringComparison.Ordinal);

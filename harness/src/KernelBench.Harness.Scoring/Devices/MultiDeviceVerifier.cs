@@ -121,6 +121,10 @@ public sealed class MultiDeviceVerifier : IDisposableVerifier, IPreparingVerifie
         }
     }
 
+    /// <summary>Starts every lane's workers at once.</summary>
+    public Task WarmUpAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(_lanes.Select(l => l.Verifier is IPreparingVerifier p ? p.WarmUpAsync(cancellationToken) : Task.CompletedTask));
+
     /// <summary>The problem's device (pinned on first use), with this call counted in flight on it.</summary>
     private Lane Pin(string problemKey)
     {

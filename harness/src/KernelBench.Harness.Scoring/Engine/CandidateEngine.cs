@@ -26,6 +26,7 @@ public sealed class CandidateEngine : IDisposableVerifier, IPreparingVerifier
     private readonly CandidateBuildRecords _buildRecords;
     private WorkerProcess? _worker;
     private Prepared? _prepared; // under _gate: the reference PrepareAsync measured, and its phases for the next verdict
+    private double? _startedAhead; // under _gate: how long the worker WarmUpAsync started took, for the next verdict
 
     private sealed record Prepared(string RefKey, Dictionary<string, double> Phases);
 
@@ -74,6 +75,9 @@ public sealed class CandidateEngine : IDisposableVerifier, IPreparingVerifier
         // build cache).
         var phases = new Dictionary<string, double>(StringComparer.Ordinal);
         var worker = await StartWorkerAsync(phases, ct);
+        if (_startedAhead is { } ahead) // started ahead (WarmUpAsync): its time is this verdict's
+            phases.TryAdd("worker_start", ahead);
+        _startedAhead = null;
         var verdicts = new VerdictFactory(problem, sha, settings, Environment);
         var loadStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         CandidatesLoaded++;
@@ -128,6 +132,28 @@ public sealed class CandidateEngine : IDisposableVerifier, IPreparingVerifier
                 _prepared = new Prepared(refKey, phases);
                 ReferencesPrepared++;
             }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task WarmUpAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_worker is { Unhealthy: false, HasExited: false })
+                return;
+            var phases = new Dictionary<string, double>(StringComparer.Ordinal);
+            await StartWorkerAsync(phases, cancellationToken);
+            _startedAhead = phases.GetValueOrDefault("worker_start");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Best effort: the next candidate starts the worker again and its verdict or error says why it failed.
         }
         finally
         {

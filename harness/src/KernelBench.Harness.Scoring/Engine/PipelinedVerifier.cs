@@ -86,6 +86,10 @@ public sealed class PipelinedVerifier : IDisposableVerifier, IPreparingVerifier
     public Task PrepareAsync(Problem problem, CancellationToken cancellationToken) =>
         _checks is IPreparingVerifier preparer ? preparer.PrepareAsync(problem, cancellationToken) : Task.CompletedTask;
 
+    /// <summary>Starts the check workers; build workers start when the first builds are queued.</summary>
+    public Task WarmUpAsync(CancellationToken cancellationToken) =>
+        _checks is IPreparingVerifier preparer ? preparer.WarmUpAsync(cancellationToken) : Task.CompletedTask;
+
     private Task<Built> Build(Problem problem, string source, CancellationToken ct)
     {
         var sha = CandidateSource.Sha256(source);

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using KernelBench.Harness.Cli.Infrastructure;
 using KernelBench.Harness.Problems;
+using KernelBench.Harness.Scoring;
 using KernelBench.Harness.Scoring.Engine;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -100,8 +101,6 @@ public sealed class EvalCommand(IAnsiConsole console) : AsyncCommand<EvalCommand
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var timeline = new RunTimeline();
-        var set = ProblemLoader.Load(settings.KernelBench!);
-        timeline.Mark("problems_loaded");
         var options = settings.ToEngineOptions(VersionInfo.Describe());
         if (settings.Baseline is not null)
             options = options with { Baseline = KernelBench.Harness.Scoring.Baselines.BaselineFile.Load(settings.Baseline) };
@@ -109,25 +108,70 @@ public sealed class EvalCommand(IAnsiConsole console) : AsyncCommand<EvalCommand
             options = options with { ComparisonBaselines = settings.CompareBaselines.Select(KernelBench.Harness.Scoring.Baselines.ComparisonBaseline.Load).ToList() };
         if (settings.Candidates is not null)
         {
-            var batch = new EvalBatch(console, set, settings, timeline);
             int exit;
+            string? folder;
             using (var verifier = EvalLanes.Create(settings, options))
-                exit = await batch.RunAsync(verifier, cancellationToken);
+            using (var warming = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                // The workers start while the problems load and the run folder opens.
+                var warm = WarmUpAsync(verifier, timeline, warming.Token);
+                try
+                {
+                    var batch = new EvalBatch(console, LoadProblems(settings, timeline), settings, timeline);
+                    exit = await batch.RunAsync(verifier, cancellationToken);
+                    folder = batch.Folder;
+                }
+                finally
+                {
+                    await warming.CancelAsync(); // a failed run stops workers still starting before they are disposed
+                    await warm;
+                }
+            }
             timeline.Mark("workers_stopped");
-            if (batch.Folder is { } folder)
+            if (folder is not null)
                 timeline.Write(folder);
             return exit;
         }
 
         using var engine = new CandidateEngine(options, ScoringValidators.Default());
-        var problem = set.Find(settings.Level, settings.Problem)
-            ?? throw new BadInputException($"{settings.KernelBench}: no problem with level {settings.Level} and id {settings.Problem}.");
-        var source = CandidateSource.Read(settings.Candidate!);
-        var verdict = await engine.VerifyAsync(problem, source, cancellationToken);
-        if (settings.Format == "json")
-            console.Profile.Out.Writer.WriteLine(VerdictOutput.Json(verdict, settings.Candidate!));
-        else
-            VerdictOutput.Grid(console, verdict, settings.Candidate!);
-        return ExitCodes.Success;
+        using var starting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var started = WarmUpAsync(engine, timeline, starting.Token);
+        try
+        {
+            var problem = LoadProblems(settings, timeline).Find(settings.Level, settings.Problem)
+                ?? throw new BadInputException($"{settings.KernelBench}: no problem with level {settings.Level} and id {settings.Problem}.");
+            var source = CandidateSource.Read(settings.Candidate!);
+            var verdict = await engine.VerifyAsync(problem, source, cancellationToken);
+            if (settings.Format == "json")
+                console.Profile.Out.Writer.WriteLine(VerdictOutput.Json(verdict, settings.Candidate!));
+            else
+                VerdictOutput.Grid(console, verdict, settings.Candidate!);
+            return ExitCodes.Success;
+        }
+        finally
+        {
+            await starting.CancelAsync();
+            await started;
+        }
+    }
+
+    private static async Task WarmUpAsync(IPreparingVerifier verifier, RunTimeline timeline, CancellationToken ct)
+    {
+        try
+        {
+            await verifier.WarmUpAsync(ct);
+            timeline.Mark("workers_ready");
+        }
+        catch (OperationCanceledException)
+        {
+            // the run ended (or failed) before every worker had started
+        }
+    }
+
+    private static ProblemSet LoadProblems(Settings settings, RunTimeline timeline)
+    {
+        var set = ProblemLoader.Load(settings.KernelBench!);
+        timeline.Mark("problems_loaded");
+        return set;
     }
 }

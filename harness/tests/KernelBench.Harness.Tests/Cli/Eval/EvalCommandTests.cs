@@ -120,6 +120,10 @@ public class EvalCommandTests
         Assert.That(attempts.Single(a => a.ProblemKey == "L1/2").Verdict!.Runtime, Is.Not.Null);
         Assert.That(attempts.Single(a => a.ProblemKey == "L1/1").Error, Does.Contain("empty"));
         Assert.That(first.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(4));
+        // The worker was started while the problems loaded, not when the first candidate came.
+        using (var timeline = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "timeline.json"))))
+            Assert.That(timeline.RootElement.GetProperty("marks").EnumerateArray().Select(m => m.GetProperty("name").GetString()),
+                Does.Contain("workers_ready").And.Contain("problems_loaded"));
 
         var second = new TestConsole();
         Assert.That(await KbhApp.RunAsync(args, second), Is.Zero);
