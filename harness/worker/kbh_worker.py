@@ -101,7 +101,11 @@ def main():
         jobs.notify = lambda event, request_id=request.get("id"): progress(request_id, event)
         if request.get("job") == "shutdown":
             answer({"id": request.get("id"), "ok": True})
-            return
+            # Straight out, without the interpreter's teardown (every module, candidates' atexit hooks, freeing
+            # gigabytes of tensors one by one): the kernel frees the memory and the driver the GPU context either way,
+            # and the harness waits for this exit before it ends (about 1 s per run on an H200 node).
+            proto_out.flush()
+            os._exit(0)
         try:
             result = jobs.run(request)
         except Exception:  # a bug of the worker itself, not of the candidate: say so, keep serving

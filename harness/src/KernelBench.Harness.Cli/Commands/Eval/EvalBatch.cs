@@ -4,6 +4,7 @@ using KernelBench.Harness.Problems.Sharding;
 using KernelBench.Harness.Scoring.Devices;
 using KernelBench.Harness.Scoring.Engine;
 using KernelBench.Harness.Scoring.Verdicts;
+using KernelBench.Harness.Scoring.Workers;
 using KernelBench.Harness.Store;
 using Spectre.Console;
 
@@ -54,12 +55,15 @@ internal sealed class EvalBatch(IAnsiConsole console, ProblemSet set, EvalComman
         var json = settings.Format == "json";
         int judged = 0, skipped = 0;
 
-        // Problems in the order their first candidate is listed; each problem's candidates stay in order.
-        var byProblem = candidates.GroupBy(c => $"L{c.Level}/{c.ProblemId}").ToList();
+        // The longest problems first where an earlier run on this cache timed them, else in the order their first
+        // candidate is listed; each problem's candidates stay in order.
+        var order = new JudgingOrder(settings.ToEngineOptions("").Worker.CacheRoot ?? WorkerScript.DefaultCacheRoot(), settings.Device);
+        var byProblem = order.Order(candidates.GroupBy(c => $"L{c.Level}/{c.ProblemId}").ToList(),
+            g => (g.Key, set.Find(g.First().Level, g.First().ProblemId)?.Sha256, g.Count()));
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = verifier.Lanes, CancellationToken = ct };
         timeline.Mark("judging_started");
         if (verifier.Pipeline is { } pipeline)
-            Prebuild(pipeline, candidates, done);
+            Prebuild(pipeline, byProblem.SelectMany(g => g), done);
         timeline.Mark("builds_queued");
 
         async Task Each(Action<string> progress)
@@ -80,6 +84,8 @@ internal sealed class EvalBatch(IAnsiConsole console, ProblemSet set, EvalComman
                             skipped++;
                             continue;
                         }
+                        if (record.Verdict is { } verdict && record.ProblemSha256 is { } problemSha)
+                            order.Record(key, problemSha, verdict);
                         perProblem[key] = perProblem.GetValueOrDefault(key) + 1;
                         store.Append(record with { Index = perProblem[key] - 1 });
                         judged++;
@@ -98,6 +104,7 @@ internal sealed class EvalBatch(IAnsiConsole console, ProblemSet set, EvalComman
                 await Each(label => { task.Description = Markup.Escape(label); task.Increment(1); });
             });
         timeline.Mark("judging_ended");
+        order.Save();
         if (verifier.Pipeline is { } built)
         {
             timeline.Count("build_workers_started", built.BuildWorkersStarted);
@@ -145,9 +152,9 @@ internal sealed class EvalBatch(IAnsiConsole console, ProblemSet set, EvalComman
     }
 
     // Every candidate still to judge starts building now, on the build workers, in the order they will be judged.
-    private void Prebuild(PipelinedVerifier pipeline, IReadOnlyList<CandidateFile> candidates, HashSet<(string, string?)> done)
+    private void Prebuild(PipelinedVerifier pipeline, IEnumerable<CandidateFile> candidates, HashSet<(string, string?)> done)
     {
-        foreach (var c in candidates.OrderBy(c => (c.Level, c.ProblemId)))
+        foreach (var c in candidates)
         {
             if (set.Find(c.Level, c.ProblemId) is not { } problem)
                 continue;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using KernelBench.Harness.Cli;
+using KernelBench.Harness.Cli.Commands.Eval;
 using KernelBench.Harness.Store;
 using KernelBench.Harness.Tests.Support;
 using Spectre.Console.Testing;
@@ -124,6 +125,8 @@ public class EvalCommandTests
         using (var timeline = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "timeline.json"))))
             Assert.That(timeline.RootElement.GetProperty("marks").EnumerateArray().Select(m => m.GetProperty("name").GetString()),
                 Does.Contain("workers_ready").And.Contain("problems_loaded"));
+        // What each judged problem took, for the next run's order (longest first).
+        Assert.That(File.ReadAllText(Path.Combine(_dir, "cache", JudgingOrder.FileName)), Does.Contain("\"cpu|L1/2|").And.Contain("check_s"));
 
         var second = new TestConsole();
         Assert.That(await KbhApp.RunAsync(args, second), Is.Zero);
