@@ -22,7 +22,7 @@ public sealed class CandidateBuildRecords(string buildsRoot)
 
     /// <summary>The records of the cache the workers of <paramref name="options"/> build into.</summary>
     public static CandidateBuildRecords For(WorkerOptions options) =>
-        new(Path.Combine(options.CacheRoot ?? WorkerScript.DefaultCacheRoot(), "builds"));
+        new(Path.Combine(options.CacheFolder, "builds"));
 
     /// <summary>Takes a started worker's build environment (its hello's build_env); every worker of a run has the same.</summary>
     public void Observe(JsonElement hello)

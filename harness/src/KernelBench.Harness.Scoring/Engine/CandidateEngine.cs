@@ -36,7 +36,7 @@ public sealed class CandidateEngine : IDisposableVerifier, IPreparingVerifier
     {
         _options = options;
         _validators = validators.ToList();
-        var cacheRoot = options.Worker.CacheRoot ?? WorkerScript.DefaultCacheRoot();
+        var cacheRoot = options.Worker.CacheFolder;
         _workDir = Path.Combine(cacheRoot, "candidates");
         _timingCache = new ReferenceTimingCache(Path.Combine(cacheRoot, "references"));
         _buildRecords = buildRecords ?? CandidateBuildRecords.For(options.Worker);

@@ -36,6 +36,9 @@ public sealed record WorkerOptions
     /// <summary>Folder for the extracted worker, capture files and extension builds; null means the user cache.</summary>
     public string? CacheRoot { get; init; }
 
+    /// <summary><see cref="CacheRoot"/>, or the user cache (<see cref="WorkerScript.DefaultCacheRoot"/>) when it is null.</summary>
+    public string CacheFolder => CacheRoot ?? WorkerScript.DefaultCacheRoot();
+
     /// <summary>
     /// Builds through the compiler launcher (kbh_cc.py: per-object cache, light torch headers for kernel files, each
     /// falling back to the plain compile); false: torch's own build, still cached per extension.

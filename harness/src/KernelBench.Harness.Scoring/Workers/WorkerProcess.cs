@@ -60,7 +60,7 @@ public sealed class WorkerProcess : IDisposable
         options = options.Validated();
         var script = WorkerScript.Extract(options.CacheRoot);
         var python = options.Python ?? PythonLocator.Locate();
-        var captureDir = Path.Combine(options.CacheRoot ?? WorkerScript.DefaultCacheRoot(), "capture");
+        var captureDir = Path.Combine(options.CacheFolder, "capture");
         Directory.CreateDirectory(captureDir);
         var capture = Path.Combine(captureDir, $"worker-{Environment.ProcessId}-{Guid.NewGuid():N}.log");
 
@@ -76,7 +76,7 @@ public sealed class WorkerProcess : IDisposable
             info.Environment[k] = v;
         info.Environment["PYTHONNOUSERSITE"] = "1";
         // Every extension a candidate builds goes through the content-addressed build cache (kbh_build_cache.py).
-        info.Environment["KBH_BUILD_CACHE"] = Path.Combine(options.CacheRoot ?? WorkerScript.DefaultCacheRoot(), "builds");
+        info.Environment["KBH_BUILD_CACHE"] = Path.Combine(options.CacheFolder, "builds");
         info.Environment["KBH_FAST_BUILDS"] = options.FastBuilds ? "1" : "0";
         info.Environment["KBH_CC_PCH"] = options.PrecompiledHeaders ? "1" : "0";
         if (options.Cpus is { Count: > 0 } cpus)

@@ -4,7 +4,6 @@ using KernelBench.Harness.Problems.Sharding;
 using KernelBench.Harness.Scoring.Devices;
 using KernelBench.Harness.Scoring.Engine;
 using KernelBench.Harness.Scoring.Verdicts;
-using KernelBench.Harness.Scoring.Workers;
 using KernelBench.Harness.Store;
 using Spectre.Console;
 
@@ -34,6 +33,7 @@ internal sealed class EvalBatch(IAnsiConsole console, ProblemSet set, EvalComman
             // A candidate for a problem the set lacks is recorded (as bad input) by shard 1 only, so merged it is there once.
             candidates = candidates.Where(c => mine!.Contains($"L{c.Level}/{c.ProblemId}")
                                                || (shard.Index == 1 && set.Find(c.Level, c.ProblemId) is null)).ToList();
+        var engine = settings.ToEngineOptions("");
         var store = RunStore.OpenOrCreate(shard is null ? settings.RunFolder : Path.Combine(settings.RunFolder, shard.FolderName), new RunManifest
         {
             RunId = Path.GetFileName(Path.GetFullPath(settings.RunFolder).TrimEnd('/')),
@@ -43,7 +43,7 @@ internal sealed class EvalBatch(IAnsiConsole console, ProblemSet set, EvalComman
             KernelBenchRoot = set.Root,
             ProblemSetHash = set.Hash,
             Device = settings.Device,
-            EvalSettings = settings.ToEngineOptions("").Settings,
+            EvalSettings = engine.Settings,
             ProblemKeys = mine is null ? [] : ShardSelector.Select(mine, new Shard(1, 1)),
             Shard = shard is null ? null : ShardInfo.Of(shard, set.Problems),
         });
@@ -57,7 +57,7 @@ internal sealed class EvalBatch(IAnsiConsole console, ProblemSet set, EvalComman
 
         // The longest problems first where an earlier run on this cache timed them, else in the order their first
         // candidate is listed; each problem's candidates stay in order.
-        var order = new JudgingOrder(settings.ToEngineOptions("").Worker.CacheRoot ?? WorkerScript.DefaultCacheRoot(), settings.Device);
+        var order = new JudgingOrder(engine.Worker.CacheFolder, settings.Device);
         var byProblem = order.Order(candidates.GroupBy(c => $"L{c.Level}/{c.ProblemId}").ToList(),
             g => (g.Key, set.Find(g.First().Level, g.First().ProblemId)?.Sha256, g.Count()));
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = verifier.Lanes, CancellationToken = ct };

@@ -111,21 +111,11 @@ public sealed class EvalCommand(IAnsiConsole console) : AsyncCommand<EvalCommand
             int exit;
             string? folder;
             using (var verifier = EvalLanes.Create(settings, options))
-            using (var warming = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            await using (new WorkerWarmUp(verifier, timeline, cancellationToken)) // while the problems load and the run folder opens
             {
-                // The workers start while the problems load and the run folder opens.
-                var warm = WarmUpAsync(verifier, timeline, warming.Token);
-                try
-                {
-                    var batch = new EvalBatch(console, LoadProblems(settings, timeline), settings, timeline);
-                    exit = await batch.RunAsync(verifier, cancellationToken);
-                    folder = batch.Folder;
-                }
-                finally
-                {
-                    await warming.CancelAsync(); // a failed run stops workers still starting before they are disposed
-                    await warm;
-                }
+                var batch = new EvalBatch(console, LoadProblems(settings, timeline), settings, timeline);
+                exit = await batch.RunAsync(verifier, cancellationToken);
+                folder = batch.Folder;
             }
             timeline.Mark("workers_stopped");
             if (folder is not null)
@@ -134,37 +124,51 @@ public sealed class EvalCommand(IAnsiConsole console) : AsyncCommand<EvalCommand
         }
 
         using var engine = new CandidateEngine(options, ScoringValidators.Default());
-        using var starting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var started = WarmUpAsync(engine, timeline, starting.Token);
-        try
-        {
-            var problem = LoadProblems(settings, timeline).Find(settings.Level, settings.Problem)
-                ?? throw new BadInputException($"{settings.KernelBench}: no problem with level {settings.Level} and id {settings.Problem}.");
-            var source = CandidateSource.Read(settings.Candidate!);
-            var verdict = await engine.VerifyAsync(problem, source, cancellationToken);
-            if (settings.Format == "json")
-                console.Profile.Out.Writer.WriteLine(VerdictOutput.Json(verdict, settings.Candidate!));
-            else
-                VerdictOutput.Grid(console, verdict, settings.Candidate!);
-            return ExitCodes.Success;
-        }
-        finally
-        {
-            await starting.CancelAsync();
-            await started;
-        }
+        await using var warmUp = new WorkerWarmUp(engine, timeline, cancellationToken);
+        var problem = LoadProblems(settings, timeline).Find(settings.Level, settings.Problem)
+            ?? throw new BadInputException($"{settings.KernelBench}: no problem with level {settings.Level} and id {settings.Problem}.");
+        var source = CandidateSource.Read(settings.Candidate!);
+        var verdict = await engine.VerifyAsync(problem, source, cancellationToken);
+        if (settings.Format == "json")
+            console.Profile.Out.Writer.WriteLine(VerdictOutput.Json(verdict, settings.Candidate!));
+        else
+            VerdictOutput.Grid(console, verdict, settings.Candidate!);
+        return ExitCodes.Success;
     }
 
-    private static async Task WarmUpAsync(IPreparingVerifier verifier, RunTimeline timeline, CancellationToken ct)
+    /// <summary>
+    /// Starts the check workers in the background (marked workers_ready in the timeline when they all are). Disposing it
+    /// stops a start still in progress (a run that failed early) and waits for it, so no worker is disposed mid-start.
+    /// </summary>
+    private sealed class WorkerWarmUp : IAsyncDisposable
     {
-        try
+        private readonly CancellationTokenSource _cancel;
+        private readonly Task _started;
+
+        public WorkerWarmUp(IPreparingVerifier verifier, RunTimeline timeline, CancellationToken ct)
         {
-            await verifier.WarmUpAsync(ct);
-            timeline.Mark("workers_ready");
+            _cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            _started = StartAsync(verifier, timeline, _cancel.Token);
         }
-        catch (OperationCanceledException)
+
+        private static async Task StartAsync(IPreparingVerifier verifier, RunTimeline timeline, CancellationToken ct)
         {
-            // the run ended (or failed) before every worker had started
+            try
+            {
+                await verifier.WarmUpAsync(ct);
+                timeline.Mark("workers_ready");
+            }
+            catch (OperationCanceledException)
+            {
+                // the run ended (or failed) before every worker had started
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _cancel.CancelAsync();
+            await _started;
+            _cancel.Dispose();
         }
     }
 
