@@ -169,6 +169,9 @@ expected = {  # sample -> (status, word the reason or flags must contain)
     3: ("runtime_error", ""), 4: ("correct", ""), 5: ("timeout", ""),
     6: ("rejected", "_patch"),  # timing_event_patch (static) or monkey_patch (run time)
     7: ("correct", ""),
+    8: ("rejected", ""),  # timer_mismatch (the judge's clock) or monkey_patch (self-reported)
+    9: ("rejected", ""),  # timed_output_differs, timer_mismatch or work_outside_timer
+    10: ("correct", ""),
 }
 rows = [json.loads(l) for l in open(path) if l.strip().startswith("{")]
 fields = ["level", "problem_id", "problem_name", "candidate", "status", "speedup", "runtime_ms", "ref_runtime_ms",

@@ -13,6 +13,7 @@ if [[ "${1:-}" == "--kernelbench" ]]; then
   src="$2"
   [[ -d "$src/KernelBench" ]] || { echo "publish: $src has no KernelBench/ folder" >&2; exit 2; }
   rm -rf .kbh/kernelbench && mkdir -p .kbh/kernelbench
-  cp -r "$src/KernelBench" "$src/results" .kbh/kernelbench/
+  cp -r "$src/KernelBench" .kbh/kernelbench/
+  [[ -d "$src/results" ]] && cp -r "$src/results" .kbh/kernelbench/   # published baseline timings, where the checkout has them
   du -sh .kbh/kernelbench
 fi

@@ -1,5 +1,13 @@
-"""The check job for one candidate: correctness trials with the runtime hack checks, then timing."""
+"""The check job, judge side: the candidate runs in its own process (kbh_runner); here only the judge's code runs.
+
+The judge sends the candidate process its inputs (sealed memfds), gets its outputs back as bytes, compares them with
+its own reference outputs (kbh_check.compare), times the reference itself, and checks the candidate's self-reported
+times against its own clock and the process's CPU time. Findings the candidate process reports are flags with
+"self_reported": true; the verdict's correctness and its timing evidence never depend on them.
+"""
 import contextlib
+import random
+import time
 
 import torch
 
@@ -7,123 +15,251 @@ import kbh_check
 import kbh_guard
 import kbh_hacks
 import kbh_load
-import kbh_pinned
+import kbh_spawn
+import kbh_tensors
 import kbh_timing
 
+_perf = kbh_guard.perf_counter
+_CALIBRATION_CALLS = 12
+_SETTLE_S = 0.1  # how long the judge watches the process's CPU time after the last timed call
 
-def check(module, problem, reference, req, device, dtype, turn=None, memo=None):
-    """Constructs ModelNew on the host (KernelBench's seeded CPU initialisation; memo, a kbh_init_memo.InitMemo,
-    copies in the weight fills the reference made from the same generator state), then, inside the GPU turn
-    (kbh_gpu_turn.GpuTurn), moves it to the device, checks and times it."""
+
+def check(proc, problem, reference, req, device, dtype, turn=None):
+    """The correctness trials and the timing of the candidate loaded in proc (a kbh_spawn.CandidateProcess).
+    Raises kbh_spawn.CandidateFailed when the candidate process fails; the caller turns that into the verdict."""
     result = {"findings": [], "status": "correct", "reason": ""}
-    findings = result["findings"]
-    seed = req["seed"]
-    threads_before = req.get("threads_before", kbh_guard.active_threads())
-
     clock = kbh_check.PhaseClock(device)
     result["phase_seconds"] = clock.seconds
-    findings += kbh_hacks.patched_functions("at import")
-    init = kbh_check.init_inputs(problem, seed, device, dtype)
-    model = kbh_load.construct_model(module.ModelNew, init, seed, memo.replaying() if memo else None)
+    seed = req["seed"]
+    init_specs, init_fds = kbh_tensors.pack(kbh_check.init_inputs(problem, seed, torch.device("cpu"), dtype),
+                                            "kbh-init", seal=True)
+    try:
+        answer, _ = proc.call("construct", fds=init_fds, init=init_specs, seed=seed, device=str(device),
+                              precision=req.get("precision", "fp32"))
+    finally:
+        _close(init_fds)
+    _add(result, answer.get("findings"))
     clock.lap("model.init")
-    findings += kbh_hacks.patched_functions("while constructing ModelNew")
-    with kbh_pinned.register_module(model, device):  # the turn then copies the weights at the bus's speed
-        clock.lap("model.stage")
-        with turn or contextlib.nullcontext():
-            clock.lap("gpu_wait")
-            model = kbh_load.place_model(model, device, dtype)
-            clock.lap("model.to_device")
-            _check_on_device(model, problem, reference, req, device, dtype, result, clock, in_turn=turn is not None)
-            del model  # before the turn ends: its memory is poisoned and handed back with the rest
-        clock.lap("turn_end")  # the poisoning and hand-back as the turn ends, still holding the GPU
-    clock.lap("model.unstage")  # the weights' pages unlocked, after the turn
-    findings += kbh_hacks.extra_threads(threads_before)
-    if result["status"] == "correct" and _rejected(findings):
-        result.update(status="rejected", reason=_first_reject(findings))
+    on_device = req.get("inputs") == "device"
+    seeds = kbh_load.trial_seeds(seed, req["correctness_trials"])
+    for s in dict.fromkeys(seeds + [seed]):
+        specs, fds = kbh_check.sealed_inputs(problem, s, device, dtype, on_device)
+        proc.call("inputs", fds=fds, seed=s, specs=specs)
+    clock.lap("inputs")
+    with turn or contextlib.nullcontext():
+        proc.extend(turn.waited_s if turn is not None else 0.0)
+        clock.lap("gpu_wait")
+        proc.call("to_device")
+        clock.lap("model.to_device")
+        if not _correctness(proc, reference, req, seeds, result, clock):
+            return result
+        if req.get("measure_performance", True):
+            _timing(proc, problem, reference, req, device, dtype, on_device, result, clock)
+    if result["status"] == "correct" and _rejected(result["findings"]):
+        # The judge's own evidence first; what the candidate's process said of itself after.
+        ordered = sorted(result["findings"], key=lambda f: bool(f.get("self_reported")))
+        result.update(status="rejected", reason=_first_reject(ordered))
     return result
 
 
-def _check_on_device(model, problem, reference, req, device, dtype, result, clock, in_turn=False):
-    """Correctness trials with the runtime hack checks, then timing; sets result's status on the first failure.
-    in_turn: inside a kbh_gpu_turn.GpuTurn, which has just collected the garbage."""
-    findings = result["findings"]
-    seed = req["seed"]
-    # Memory the previous candidate or trial freed may hold a correct result (an earlier output, an input that equals
-    # the answer): poison it, so a candidate returning torch.empty cannot pass on someone else's work.
-    kbh_check.poison_freed_memory(device, young_only=in_turn)
-    clock.lap("poison")
-    earlier = []
+def _correctness(proc, reference, req, seeds, result, clock):
     worst_max, worst_mean = 0.0, 0.0
-    on_device = req.get("inputs") == "device"
-    with torch.no_grad():
-        for trial, trial_seed in enumerate(kbh_load.trial_seeds(seed, req["correctness_trials"])):
-            inputs = kbh_check.trial_inputs(problem, trial_seed, device, dtype, on_device)
-            snapshots = [kbh_guard.clone(t) if isinstance(t, torch.Tensor) else t for t in inputs]
-            clock.lap("inputs")
-            out = model(*inputs)
-            if device.type == "cuda":
-                kbh_guard.synchronize(device)
-            findings += kbh_hacks.patched_functions(f"during forward() (trial {trial})")
-            findings += kbh_hacks.non_plain_outputs(out)
-            findings += kbh_hacks.aliasing(out, inputs, reference.aliases_input)
-            findings += kbh_hacks.mutated_inputs(inputs, snapshots)
-            findings += kbh_hacks.memoised(out, earlier)
-            findings += kbh_hacks.stream_left_switched(device)
-            if _rejected(findings):
-                result.update(status="rejected", reason=_first_reject(findings), failed_trial=trial)
-                return
-            reason, max_diff, mean_diff = kbh_check.compare(reference.outputs[trial], out, req["atol"], req["rtol"])
-            if max_diff is not None:
-                worst_max, worst_mean = max(worst_max, max_diff), max(worst_mean, mean_diff)
-            if reason is not None:
-                result.update(status="incorrect", reason=f"trial {trial}: {reason}", failed_trial=trial,
-                              max_abs_diff=max_diff, mean_abs_diff=mean_diff)
-                escaped = _side_stream_race(model, inputs, device)
-                if escaped:  # the mismatch is a side stream racing the default one: say that, not "wrong values"
-                    findings += escaped
-                    result.update(status="rejected", reason=f"{_first_reject(escaped)} (trial {trial} also differed "
-                                                            f"from the reference: {reason})")
-                return
-            del snapshots
-            earlier = [out]  # the previous output stays alive: a later call returning its storage is caching
-            clock.lap("correctness")
-        result.update(max_abs_diff=worst_max, mean_abs_diff=worst_mean)
-
-        # Same inputs twice: a result that is the very same storage twice is a cached one.
-        del earlier
-        inputs = kbh_check.trial_inputs(problem, seed, device, dtype, on_device)
-        first = model(*inputs)
-        findings += kbh_hacks.memoised(model(*inputs), [first])
-        del first
-        clock.lap("validators")
-
-        if req.get("measure_performance", True):
-            if reference.model is not None:  # timing_order: interleaved, the reference beside the candidate
-                ref_inputs = kbh_check.trial_inputs(problem, seed, device, dtype, on_device)
-                result["times_ms"], result["paired_ref_times_ms"] = kbh_timing.time_pairs(
-                    lambda: model(*inputs), lambda: reference.model(*ref_inputs), device, req["timing_method"],
-                    req["warmup"], req["perf_trials"])
-                del ref_inputs
-            else:
-                result["times_ms"] = kbh_timing.time_calls(lambda: model(*inputs), device, req["timing_method"],
-                                                           req["warmup"], req["perf_trials"])
-            escape = kbh_timing.stream_escape_ms(lambda: model(*inputs), device)
-            findings += kbh_hacks.stream_escape(escape, min(result["times_ms"]) if result["times_ms"] else 0.0)
-            clock.lap("timing")
-        findings += kbh_hacks.patched_functions("while timing")
+    for trial, trial_seed in enumerate(seeds):
+        answer, fds = proc.call("trial", seed=trial_seed, trial=trial, reference_aliases=reference.aliases_input)
+        clock.lap("correctness")
+        outputs, problem_text = _read_outputs(answer, fds, reference.outputs[trial])
+        _add(result, answer.get("findings"))
+        reason, max_diff, mean_diff = (problem_text, None, None) if problem_text else \
+            kbh_check.compare(reference.outputs[trial], outputs, req["atol"], req["rtol"])
+        del outputs
+        if max_diff is not None:
+            worst_max, worst_mean = max(worst_max, max_diff), max(worst_mean, mean_diff)
+        if reason is not None:
+            result.update(status="incorrect", reason=f"trial {trial}: {reason}", failed_trial=trial,
+                          max_abs_diff=max_diff, mean_abs_diff=mean_diff)
+            return False
+        clock.lap("compare")
+    result.update(max_abs_diff=worst_max, mean_abs_diff=worst_mean)
+    return True
 
 
-def _side_stream_race(model, inputs, device, probes=3):
-    """Findings when an incorrect candidate leaves work on another stream: its kernels race the default stream's
-    writes (inputs made on the GPU are still being written when an unsynchronised side stream reads them), so the
-    comparison fails before the timing-time stream check is reached. Every probe must see the escape (no jitter)."""
-    if device.type != "cuda":
-        return []
+def _read_outputs(answer, fds, reference_outputs):
+    """The candidate's outputs as the judge's own tensors, or (None, why) when they are not honest data."""
+    specs = answer.get("outputs")
+    fds = list(fds)
     try:
-        escape = min(kbh_timing.stream_escape_ms(lambda: model(*inputs), device) for _ in range(probes))
-    except Exception:  # a candidate that fails when called again keeps its incorrect verdict
-        return []
-    return kbh_hacks.stream_escape(escape, 0.0)
+        if not isinstance(specs, list) or sum(1 for s in specs if isinstance(s, dict) and s.get("kind") == "tensor") \
+                != len(fds):
+            return None, "the candidate process sent outputs that do not match their descriptions"
+        limit = 4 * max([_nbytes(t) for t in reference_outputs] + [1 << 20])
+        values = []
+        for i, spec in enumerate(specs):
+            kind = spec.get("kind")
+            if kind == "tensor":
+                values.append(kbh_tensors.read_copy(fds.pop(0), spec, limit))
+            elif kind == "value":
+                values.append(spec.get("value"))
+            else:
+                return None, f"output {i} is a {str(spec.get('type'))[:60]}, not a tensor or a number"
+        return values, None
+    except kbh_tensors.BadTensor as e:
+        return None, f"the candidate process sent a malformed output: {e}"
+    finally:
+        _close(fds)
+
+
+def _nbytes(t):
+    return t.numel() * t.element_size() if isinstance(t, torch.Tensor) else 0
+
+
+def _timing(proc, problem, reference, req, device, dtype, on_device, result, clock):
+    method, trials, warmup = req["timing_method"], req["perf_trials"], req["warmup"]
+    interleaved = reference.model is not None
+    if method == "do_bench" and not interleaved:
+        return _timing_batch(proc, req, result, clock)
+    if interleaved and method not in ("cuda_event", "host_time"):
+        raise RuntimeError(f"interleaved timing takes the cuda_event or host_time method, not {method}")
+    proc.call("warmup", seed=req["seed"], n=warmup)
+    ref_inputs = None
+    if interleaved:
+        ref_inputs = kbh_check.trial_inputs(problem, req["seed"], device, dtype, on_device)
+        with torch.no_grad():
+            for _ in range(warmup):
+                reference.model(*ref_inputs)
+    skip = 1 if device.type == "cuda" and method == "cuda_event" else 0
+    ref_once = kbh_timing.event_once if skip else kbh_timing.host_once
+    spot = random.SystemRandom().randrange(trials) + skip if trials else -1
+    mine, theirs, outside = [], [], []
+    cpu_before = proc.cpu_seconds()
+    windows = 0.0
+
+    def candidate():
+        nonlocal windows
+        start = _perf()
+        ms = float(proc.call("time", method=method)[0]["ms"])
+        took = _perf() - start
+        windows += took
+        outside.append(took * 1000.0)
+        return ms
+
+    def judge(fn):
+        start = _perf()
+        with torch.no_grad():
+            ms = ref_once(fn, device)
+        proc.extend(_perf() - start)  # the reference's time is not the candidate's
+        return ms
+
+    spot_reason = None
+    for i in range(trials + skip):
+        if not interleaved:
+            a, b = candidate(), None
+        elif i % 2 == 0:
+            a, b = candidate(), judge(lambda: reference.model(*ref_inputs))
+        else:
+            b, a = judge(lambda: reference.model(*ref_inputs)), candidate()
+        if i == spot:  # a timed call the candidate could not know would be looked at
+            spot_reason = _spot_check(proc, reference, req, i - skip)
+        if i >= skip:
+            mine.append(a)
+            if b is not None:
+                theirs.append(b)
+    time.sleep(_SETTLE_S)
+    cpu_used = proc.cpu_seconds() - cpu_before
+    clock.lap("timing")
+    result["times_ms"] = mine
+    if interleaved:
+        result["paired_ref_times_ms"] = theirs
+    del ref_inputs
+    answer, _ = proc.call("findings", candidate_ms=min(mine) if mine else 0.0)
+    _add(result, answer.get("findings"))
+    timed = outside[skip:]
+    evidence = _evidence(proc, mine, timed, cpu_used, windows)
+    result["timing_check"] = evidence["record"]
+    result["timing_check"]["spot_check_trial"] = spot - skip
+    if spot_reason:
+        result["findings"].append(kbh_hacks.finding("timed_output_differs", spot_reason))
+    result["findings"] += evidence["findings"]
+    clock.lap("validators")
+
+
+def _timing_batch(proc, req, result, clock):
+    """Triton's do_bench runs its own repetitions: the process's CPU time is the judge's only check on it."""
+    proc.call("warmup", seed=req["seed"], n=req["warmup"])
+    cpu_before, start = proc.cpu_seconds(), _perf()
+    times = [float(t) for t in proc.call("time_batch", method="do_bench", n=req["perf_trials"])[0]["times_ms"]]
+    window = _perf() - start
+    time.sleep(_SETTLE_S)
+    cpu_used = proc.cpu_seconds() - cpu_before
+    result["times_ms"] = times
+    evidence = _evidence(proc, [], [], cpu_used, window)
+    evidence["record"]["measured_by"] = "do_bench's own loop in the candidate process; candidate process CPU time"
+    result["timing_check"] = evidence["record"]
+    clock.lap("timing")
+
+
+def _spot_check(proc, reference, req, trial):
+    answer, fds = proc.call("output")
+    outputs, problem_text = _read_outputs(answer, fds, reference.timing_output)
+    if problem_text:
+        return f"timed call {trial}: {problem_text}"
+    reason, _, _ = kbh_check.compare(reference.timing_output, outputs, req["atol"], req["rtol"])
+    return f"the output of timed call {trial} differs from the reference: {reason}" if reason else None
+
+
+def calibrate(proc, method, device):
+    """The judge's clock around a timed call of nothing, before the candidate is imported: what one round trip adds
+    to a reported time on this machine. Returns (median, spread) in ms."""
+    gaps = []
+    for _ in range(_CALIBRATION_CALLS):
+        start = _perf()
+        ms = float(proc.call("time", method=method, noop=True)[0]["ms"])
+        gaps.append((_perf() - start) * 1000.0 - ms)
+    gaps.sort()
+    median = gaps[len(gaps) // 2]
+    return median, max(0.0, gaps[int(len(gaps) * 0.9) - 1] - median)
+
+
+def _evidence(proc, reported, outside, cpu_used, windows):
+    """Findings from what the judge measured itself: the round trips around the timed calls, and the CPU time the
+    candidate's processes used while they ran and just after."""
+    median, spread = getattr(proc, "calibration", (0.0, 0.0))
+    n = len(reported)
+    gap = sum(outside) - sum(reported) - n * median
+    allowed = 0.3 * sum(reported) + n * max(3 * spread, 0.05) + 5.0
+    cores = proc.cores()
+    cpu_allowed = cores * (windows * 1.1 + _SETTLE_S * 0.5) + 0.1
+    record = {"measured_by": "judge clock around each timed call, candidate process CPU time",
+              "reported_ms_sum": round(sum(reported), 4), "outside_ms_sum": round(sum(outside), 4),
+              "round_trip_ms": round(median, 4), "cpu_seconds": round(cpu_used, 3),
+              "cpu_seconds_allowed": round(cpu_allowed, 3)}
+    findings = []
+    if n and gap > allowed:
+        findings.append(kbh_hacks.finding(
+            "timer_mismatch", f"the candidate reported {sum(reported):.3f} ms for {n} timed calls, but the judge's "
+                              f"clock measured {sum(outside):.3f} ms around them ({median:.3f} ms of round trip each "
+                              "expected): its own timer was shortened"))
+    if windows > 0 and cpu_used > cpu_allowed:
+        findings.append(kbh_hacks.finding(
+            "work_outside_timer", f"the candidate's processes used {cpu_used:.2f} s of CPU during and just after its "
+                                  f"{n} timed calls, which took {windows:.2f} s on at most {cores} core(s): work ran "
+                                  "outside the timed calls (threads or processes that outlive forward())"))
+    return {"record": record, "findings": findings}
+
+
+def _add(result, findings):
+    for f in findings or []:
+        if isinstance(f, dict) and isinstance(f.get("rule"), str):
+            result["findings"].append({"rule": f["rule"][:60], "severity": "reject" if f.get("severity") == "reject"
+                                       else "flag", "message": str(f.get("message", ""))[:500], "self_reported": True})
+
+
+def _close(fds):
+    import os
+    for fd in fds:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
 
 
 def _rejected(findings):
@@ -132,3 +268,12 @@ def _rejected(findings):
 
 def _first_reject(findings):
     return next(f"{f['rule']}: {f['message']}" for f in findings if f["severity"] == "reject")
+
+
+def failure_result(error):
+    """The verdict for a candidate process that failed (kbh_spawn.CandidateFailed)."""
+    if error.kind == "timeout":
+        return {"status": "timeout", "reason": str(error)}
+    if error.kind == "error":
+        return {"status": "runtime_error", "reason": f"{error}\n{error.trace}".strip()}
+    return {"status": "runtime_error", "reason": str(error)}

@@ -1,6 +1,7 @@
 """The reference and check jobs: KernelBench's correctness semantics plus the runtime hack checks."""
 import contextlib
 import gc
+import os
 import time
 
 import torch
@@ -11,21 +12,23 @@ import kbh_hacks
 import kbh_init_memo
 import kbh_load
 import kbh_pinned
+import kbh_tensors
 import kbh_timing
 
 
 class Reference:
     """The reference's outputs (kept on the device) for every trial and its raw times, measured once per problem and settings."""
 
-    def __init__(self, outputs, times_ms, aliases_input, phase_seconds=None, model=None):
+    def __init__(self, outputs, times_ms, aliases_input, phase_seconds=None, model=None, timing_output=None):
         self.outputs = outputs
+        self.timing_output = timing_output  # for the timing inputs: the judge's spot check of a timed call
         self.times_ms = times_ms
         self.aliases_input = aliases_input
         self.phase_seconds = phase_seconds or {}
         self.model = model  # kept on the device for timing_order: interleaved, else None
 
 
-_inputs = {"key": None, "by_seed": {}}
+_inputs = {"key": None, "by_seed": {}, "sealed": {}}
 
 
 def trial_inputs(problem, seed, device, dtype, on_device=False):
@@ -48,24 +51,60 @@ def trial_inputs(problem, seed, device, dtype, on_device=False):
 def _host_inputs(problem, seed, device, dtype):
     """The kept host copy of one seed's inputs (made on first use), page-locked in place when they are for a GPU and
     fit kbh_pinned's limit, so that every trial's copy inside the GPU turn runs at the bus's speed."""
-    key = (id(problem), str(dtype))
-    if _inputs["key"] != key:
-        kbh_pinned.release()
-        _inputs["key"], _inputs["by_seed"] = key, {}
+    _switch_problem(problem, dtype)
     if seed not in _inputs["by_seed"]:
         kbh_load.set_seed(seed)
         with kbh_init_memo.fast_draws():  # the same values; large torch.randn/rand drawn on all the worker's cores
             values = problem.get_inputs()
         values = kbh_load.to_device(values, "cpu", dtype)
+        # Kept in sealed memfds, mapped read-only here: candidate processes get the same pages, and nobody can write
+        # them (kbh_tensors); the judge's own trials copy them like a candidate's.
+        specs, fds = _sealed(values)
+        values = [kbh_tensors.map_readonly(fds[sum(1 for s in specs[:i] if s["kind"] == "tensor")], spec)
+                  if spec["kind"] == "tensor" else v for i, (spec, v) in enumerate(zip(specs, values))]
         kbh_pinned.register_kept(values, device)  # page-locked in place until the worker moves to another problem
         _inputs["by_seed"][seed] = values
+        _inputs["sealed"][seed] = (specs, fds)
     return _inputs["by_seed"][seed]
+
+
+def _switch_problem(problem, dtype):
+    key = (id(problem), str(dtype))
+    if _inputs["key"] != key:
+        forget_inputs()
+        _inputs["key"] = key
+
+
+def _sealed(values):
+    specs, fds = kbh_tensors.pack(values, "kbh-in", seal=True)
+    for i, spec in enumerate(specs):
+        if spec["kind"] == "object":
+            for fd in fds:
+                os.close(fd)
+            raise RuntimeError(f"input {i} of get_inputs() is a {spec['type']}: only tensors and numbers can be handed "
+                               "to a candidate's process")
+    return specs, fds
+
+
+def sealed_inputs(problem, seed, device, dtype, on_device=False):
+    """(specs, fds) of one seed's inputs for a candidate process: the kept host copy's sealed memfds, or for inputs:
+    device the values made on the device under that seed, copied once into sealed memfds of their own."""
+    if on_device and device.type == "cuda":
+        _switch_problem(problem, dtype)
+        if seed not in _inputs["sealed"]:
+            _inputs["sealed"][seed] = _sealed(trial_inputs(problem, seed, device, dtype, on_device=True))
+        return _inputs["sealed"][seed]
+    _host_inputs(problem, seed, device, dtype)
+    return _inputs["sealed"][seed]
 
 
 def forget_inputs():
     """Drops the kept inputs (another problem next), unlocking their pages first."""
     kbh_pinned.release()
-    _inputs["key"], _inputs["by_seed"] = None, {}
+    for _, fds in _inputs["sealed"].values():
+        for fd in fds:
+            os.close(fd)
+    _inputs["key"], _inputs["by_seed"], _inputs["sealed"] = None, {}, {}
 
 
 def init_inputs(problem, seed, device, dtype):
@@ -114,23 +153,28 @@ def run_reference(problem, req, device, dtype, turn=None, memo=None):
                     del out, inputs
                     clock.lap("outputs")
                 times = []
+                inputs = trial_inputs(problem, req["seed"], device, dtype, on_device)
+                clock.lap("inputs")
+                # The output for the timing inputs: the judge compares a timed call of the candidate's with it.
+                timing_output = [t.detach() if isinstance(t, torch.Tensor) else t
+                                 for t in kbh_hacks.flatten(model(*inputs))]
+                clock.lap("outputs")
                 if req.get("measure_performance", True):
-                    inputs = trial_inputs(problem, req["seed"], device, dtype, on_device)
-                    clock.lap("inputs")
                     times = kbh_timing.time_calls(lambda: model(*inputs), device, req["timing_method"], req["warmup"],
                                                   req["perf_trials"])
-                    del inputs
                     clock.lap("timing")
+                del inputs
             kept = model if req.get("timing_order") == "interleaved" else None  # timed beside each candidate
             del model
-            outputs = keep_outputs(outputs, device)
+            outputs = keep_outputs(outputs + [timing_output], device)
+            timing_output = outputs.pop()
             clock.lap("keep_outputs")
             if not (turn is not None and turn.releases_memory):  # else leaving the turn poisons (and hands back) it all
                 poison_freed_memory(device)
                 clock.lap("poison")
         clock.lap("turn_end")
     clock.lap("model.unstage")
-    return Reference(outputs, times, aliases, clock.seconds, kept)
+    return Reference(outputs, times, aliases, clock.seconds, kept, timing_output)
 
 
 # Reference outputs larger than this share of the GPU's memory wait on the host: two workers on one GPU each keeping
@@ -241,7 +285,8 @@ def compare(ref, out, atol, rtol):
         if o.dtype != r.dtype:
             return f"output {i}: dtype mismatch: expected {r.dtype}, got {o.dtype}", None, None
         o = o.detach()
-        r = r.to(o.device)
+        if r.device != o.device:  # the candidate's copy to where the reference's outputs are kept
+            o = o.to(r.device)
         bad_nonfinite = int(((~kbh_guard.isfinite(o)) & kbh_guard.isfinite(r)).sum())
         wide = torch.float64 if o.dtype == torch.float64 else torch.float32
         diff = o.to(wide) - r.to(wide)

@@ -14,8 +14,7 @@ import kbh_check
 import kbh_gpu_turn
 import kbh_init_memo
 import kbh_load
-
-_KEEP_CANDIDATES = 4
+import kbh_spawn
 
 
 def environment():
@@ -48,52 +47,54 @@ def _tail(text, limit=3000):
     return text if len(text) <= limit else "..." + text[-limit:]
 
 
-def _cache_entries():
-    cache = sys.modules.get("kbh_build_cache")
-    return cache.stats()["entries"] if cache else []
-
-
 def _build_modes(entries):
     """How each extension of this build was made: loaded from the extension cache, or file by file as kbh_cc.py
     compiled it (object-cache, pch, light, plain, plain-after-light, ...)."""
     modes = []
     for e in entries:
+        if not isinstance(e, dict):
+            continue
         if e.get("hit"):
-            modes.append(f"{e['name']}: library-cache")
+            modes.append(f"{e.get('name')}: library-cache")
         elif e.get("objects"):
-            modes.extend(f"{e['name']}/{o['file']}: {o['mode']}" for o in e["objects"])
+            modes.extend(f"{e.get('name')}/{o.get('file')}: {o.get('mode')}" for o in e["objects"] if isinstance(o, dict))
         else:
-            modes.append(f"{e['name']}: plain")
+            modes.append(f"{e.get('name')}: plain")
     return modes
 
 
 def _cache_record(entries, extensions):
     """What the harness keeps to skip this candidate's build next time (its build records): the cache keys its
     extensions loaded, when every extension it built came from the build cache, with what those keys were computed
-    from besides the sources. Empty when the cache is off or anything was compiled here."""
+    from besides the sources (the judge's own view of the build environment). Empty when the cache is off or anything
+    was compiled."""
     cache = sys.modules.get("kbh_build_cache")
-    if cache is None or len(entries) != extensions or not all(e.get("hit") for e in entries):
+    if cache is None or len(entries) != extensions or not all(isinstance(e, dict) and e.get("hit") for e in entries):
         return {}
-    return {"cache_keys": [e["key"] for e in entries], "build_env": cache.environment()}
+    return {"cache_keys": [str(e.get("key")) for e in entries], "build_env": cache.environment()}
 
 
 class Jobs:
     def __init__(self):
+        # Every candidate's own process comes from it; its environment is taken now, before the build cache below
+        # points CXX at the compiler launcher (a candidate process installs the cache itself).
+        self.server = kbh_spawn.ForkServer()
         if os.environ.get("KBH_BUILD_CACHE"):
-            # Before the tracker wraps load_inline/load, so it counts calls that go through the cache.
+            # The judge builds nothing; it reports the cache's build environment (the harness's build records).
             import kbh_build_cache
             kbh_build_cache.install(os.environ["KBH_BUILD_CACHE"])
-        self.tracker = kbh_load.ExtensionTracker()
-        self._entries_before = []  # the build cache's entries when the current build started
-        self.candidates = {}  # key -> (module, build info)
         self.problems = {}  # path+sha -> module
         self.references = {}  # ref_key -> kbh_check.Reference
         self.init_memo = kbh_init_memo.InitMemo()  # the current reference's large weight fills
         self.notify = lambda event: None  # progress events of the current job ("gpu_wait", "gpu_acquired")
+        self.candidate_output = ""  # what the last candidate process printed
 
     def run(self, req):
         job = req.get("job")
         if job == "ping":
+            return {"ok": True}
+        if job == "warm":  # start the fork server (import torch there) before the first candidate needs it
+            self.server.warm()
             return {"ok": True}
         if job == "build":
             return self.build(req)
@@ -122,45 +123,46 @@ class Jobs:
                                                       data.decode("utf-8"), path)
         return self.problems[key]
 
-    def build(self, req):
-        kbh_guard.restore()
-        self.tracker.reset()
-        if req.get("extensions_dir"):
-            os.environ["TORCH_EXTENSIONS_DIR"] = req["extensions_dir"]
-        with open(req["candidate_path"], "rb") as f:
-            source = f.read().decode("utf-8")
-        threads_before = kbh_guard.active_threads()
-        self._entries_before = _cache_entries()
-        start = time.perf_counter()
-        info = {"build_seconds": 0.0, "extensions_built": 0, "kinds": []}
-        try:
-            module = kbh_load.exec_module("kbh_candidate_" + req["candidate_key"], source, req["candidate_path"])
-        except kbh_load.BuildFailed as e:
-            return {"status": "compile_error", "reason": _tail(str(e)), **self._build_info(start)}
-        except SyntaxError as e:
-            return {"status": "compile_error", "reason": f"SyntaxError: {e.msg} (line {e.lineno})",
-                    **self._build_info(start)}
-        except BaseException as e:  # anything raised while importing: the candidate does not load
-            if isinstance(e, KeyboardInterrupt):
-                raise
-            return {"status": "compile_error", "reason": "importing the candidate failed: " +
-                                                         _tail(traceback.format_exc()), **self._build_info(start)}
-        info = self._build_info(start)
-        if not isinstance(getattr(module, "ModelNew", None), type):
-            return {"status": "compile_error", "reason": "the candidate defines no class ModelNew", **info}
-        while len(self.candidates) >= _KEEP_CANDIDATES:
-            old = next(iter(self.candidates))
-            sys.modules.pop("kbh_candidate_" + old, None)
-            del self.candidates[old]
-        self.candidates[req["candidate_key"]] = (module, info, threads_before)
+    def _spawn(self, req, build=False):
+        proc = kbh_spawn.CandidateProcess(self.server, {"sandbox": _sandbox_config(req, build)}, _timeout(req))
+        missing = proc.sandbox.get("missing") or {}
+        if req.get("sandbox") == "require" and missing:
+            proc.finish()
+            raise SandboxRequired("the sandbox is required (--require-sandbox) but this machine cannot give a candidate "
+                                  + "; ".join(f"{part} ({why})" for part, why in sorted(missing.items())))
+        return proc
+
+    def _load(self, proc, req):
+        """Imports the candidate in its process (building or loading its extensions): the build answer."""
+        answer, _ = proc.call("load", candidate_path=req["candidate_path"],
+                              module_name="kbh_candidate_" + req["candidate_key"],
+                              extensions_dir=req.get("extensions_dir"), build_cache=os.environ.get("KBH_BUILD_CACHE"))
+        entries = answer.get("entries") if isinstance(answer.get("entries"), list) else []
+        count = int(answer.get("extensions_built") or 0)
+        info = {"build_seconds": float(answer.get("build_seconds") or 0.0),
+                "extension_seconds": float(answer.get("extension_seconds") or 0.0), "extensions_built": count,
+                "kinds": [k for k in answer.get("kinds") or [] if k in ("cpp", "cuda")],
+                "build_modes": _build_modes(entries), **_cache_record(entries, count)}
+        if answer.get("status") != "built":
+            return {"status": "compile_error", "reason": _tail(str(answer.get("reason", ""))), **info}
         return {"status": "built", **info}
 
-    def _build_info(self, start):
-        entries = _cache_entries()[len(self._entries_before):]
-        return {"build_seconds": time.perf_counter() - start if self.tracker.count else 0.0,
-                "extension_seconds": self.tracker.seconds,
-                "extensions_built": self.tracker.count, "kinds": sorted(self.tracker.kinds),
-                "build_modes": _build_modes(entries), **_cache_record(entries, self.tracker.count)}
+    def build(self, req):
+        try:
+            proc = self._spawn(req, build=True)
+        except SandboxRequired as e:
+            return {"status": "bad_input", "reason": str(e)}
+        except kbh_spawn.CandidateFailed as e:
+            return {"status": "compile_error", "reason": "starting the candidate's process: " + str(e)}
+        try:
+            return self._load(proc, req)
+        except kbh_spawn.CandidateFailed as e:
+            failed = kbh_candidate.failure_result(e)
+            return {**failed, "status": "timeout" if failed["status"] == "timeout" else "compile_error",
+                    "reason": "building the candidate: " + failed["reason"]}
+        finally:
+            self.candidate_output = proc.output_tail()
+            proc.finish()
 
     def reference(self, req, device, dtype):
         self.references.clear()  # one problem's reference (and inputs, and weight fills) at a time
@@ -183,11 +185,6 @@ class Jobs:
                                     on_release=lambda: kbh_check.release_device_memory(device))
 
     def check(self, req, device, dtype):
-        if req["candidate_key"] not in self.candidates:
-            built = self.build(req)
-            if built["status"] != "built":
-                return built
-        module, info, threads_before = self.candidates[req["candidate_key"]]
         ref = self.references.get(req["ref_key"])
         ref_times = None
         if ref is None:
@@ -195,20 +192,80 @@ class Jobs:
             if answer["status"] != "ok":
                 return answer
             ref, ref_times = self.references[req["ref_key"]], answer["times_ms"]
+        start = time.perf_counter()
         try:
-            result = kbh_candidate.check(module, self._problem(req["problem_path"]), ref,
-                                         {**req, "threads_before": threads_before}, device, dtype,
-                                         self._turn(req, device), self.init_memo)
-        except Exception as e:
-            text = traceback.format_exc()
-            unhealthy = device.type == "cuda" and ("CUDA" in text or "cuda" in str(e).lower())
-            result = {"status": "runtime_error", "reason": _tail(f"{type(e).__name__}: {e}\n{text}"),
-                      "unhealthy": unhealthy}
+            proc = self._spawn(req)
+        except SandboxRequired as e:
+            return {"status": "bad_input", "reason": str(e)}
+        except kbh_spawn.CandidateFailed as e:
+            return {"status": "runtime_error", "reason": "starting the candidate's process: " + str(e)}
+        spawned = time.perf_counter() - start
+        info = {}
+        try:
+            if req.get("measure_performance", True):
+                proc.call("prepare", device=str(device))
+                proc.calibration = kbh_candidate.calibrate(proc, req["timing_method"], device)
+            info = self._load(proc, req)
+            if info["status"] != "built":
+                return info
+            result = kbh_candidate.check(proc, self._problem(req["problem_path"]), ref, req, device, dtype,
+                                         self._turn(req, device))
+        except kbh_spawn.CandidateFailed as e:
+            result = kbh_candidate.failure_result(e)
         finally:
-            kbh_guard.restore()
-        result.update(info)
+            self.candidate_output = proc.output_tail()
+            proc.finish()
+        result.update({k: v for k, v in info.items() if k not in ("status", "reason")})
+        result["sandbox"] = {k: v for k, v in proc.sandbox.items() if k != "limit_names"}
+        result.setdefault("phase_seconds", {})["candidate_process.start"] = round(spawned, 4)
         if ref_times is not None:
             result["ref_times_ms"] = ref_times
             result["phase_seconds"] = {**{"reference." + k: v for k, v in ref.phase_seconds.items()},
                                        **result.get("phase_seconds", {})}
         return result
+
+
+class SandboxRequired(Exception):
+    """The request asked for the whole sandbox and this machine cannot give every part of it."""
+
+
+_JUDGE_CWD = os.getcwd()
+
+
+def _sandbox_config(req, build):
+    """What a candidate's process may see: the judge's own places masked, the few it needs bound back."""
+    if req.get("sandbox") == "off" or os.environ.get("KBH_SANDBOX") == "0":
+        return {"enabled": False}
+    worker_dir = os.path.dirname(os.path.abspath(__file__))
+    cache = os.environ.get("KBH_BUILD_CACHE")
+    candidate, extensions, problem = req.get("candidate_path"), req.get("extensions_dir"), req.get("problem_path")
+    mask = {os.path.expanduser("~"), "/root", "/home", _JUDGE_CWD, os.path.dirname(os.path.dirname(worker_dir))}
+    for path in (cache, candidate, extensions, problem):
+        if path:
+            mask.add(os.path.dirname(os.path.dirname(os.path.abspath(path))))
+    if problem:  # the other problems of the level, the KernelBench checkout
+        mask.add(os.path.dirname(os.path.dirname(os.path.abspath(problem))))
+    # Python, torch and whatever else the fork server imports from may live under a masked folder (a virtual
+    # environment in the home folder): bound back read-only.
+    read_only = [worker_dir] + ([candidate] if candidate else []) + sorted(
+        {p for p in [sys.prefix, sys.exec_prefix, os.path.dirname(os.path.dirname(torch.__file__))] + sys.path
+         if p and os.path.isdir(p) and p != "/"})
+    writable = []
+    if extensions:
+        os.makedirs(extensions, exist_ok=True)
+        writable.append(extensions)
+    if cache:
+        (writable if build else read_only).append(cache)
+    mask = {m for m in mask if m and m != "/" and os.path.isdir(m)}
+    return {"enabled": True, "mask": sorted(mask), "read_only": read_only, "writable": writable,
+            "max_memory_bytes": None if req.get("device", "cpu").startswith("cuda") else _host_memory_cap()}
+
+
+def _host_memory_cap():
+    total = kbh_check.kbh_files.meminfo_bytes("MemTotal")
+    return int(total * 0.75) if total else None
+
+
+def _timeout(req):
+    """The candidate's own time limit: the harness's limit for this job."""
+    return float(req.get("timeout_s") or 300.0)

@@ -51,7 +51,9 @@ class Driver:
         self._unregister.argtypes, self._unregister.restype = [ctypes.c_void_p], ctypes.c_int
 
     def register(self, ptr, nbytes):
-        return self._register(ptr, nbytes, 0) == 0
+        # Kept inputs live in sealed memfds mapped read-only (kbh_check): those the driver locks only when told
+        # they are read-only (CU_MEMHOSTREGISTER_READ_ONLY).
+        return self._register(ptr, nbytes, 0) == 0 or self._register(ptr, nbytes, 0x08) == 0
 
     def unregister(self, ptr):
         self._unregister(ptr)

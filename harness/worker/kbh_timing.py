@@ -35,10 +35,10 @@ def time_calls(fn, device, method, warmup, trials):
 
 
 def _host(fn, device, trials):
-    return [_host_once(fn, device) for _ in range(trials)]
+    return [host_once(fn, device) for _ in range(trials)]
 
 
-def _host_once(fn, device):
+def host_once(fn, device):
     if device.type == "cuda":
         _flush_l2(device)
         kbh_guard.synchronize(device)
@@ -50,10 +50,10 @@ def _host_once(fn, device):
 
 
 def _cuda_event(fn, device, trials):
-    return [_event_once(fn, device) for _ in range(trials + 1)]
+    return [event_once(fn, device) for _ in range(trials + 1)]
 
 
-def _event_once(fn, device):
+def event_once(fn, device):
     _flush_l2(device)
     kbh_guard.synchronize(device)
     start, end = kbh_guard.Event(enable_timing=True), kbh_guard.Event(enable_timing=True)
@@ -72,14 +72,14 @@ def time_pairs(fn, other, device, method, warmup, trials):
     and discarded first, as the cuda_event method discards its first trial."""
     if method not in ("cuda_event", "host_time"):
         raise RuntimeError(f"interleaved timing takes the cuda_event or host_time method, not {method}")
-    once = _event_once if device.type == "cuda" and method == "cuda_event" else _host_once
+    once = event_once if device.type == "cuda" and method == "cuda_event" else host_once
     with torch.no_grad():
         for _ in range(warmup):
             fn()
             other()
         if device.type == "cuda":
             kbh_guard.synchronize(device)
-        skip = 1 if once is _event_once else 0
+        skip = 1 if once is event_once else 0
         mine, theirs = [], []
         for i in range(trials + skip):
             if i % 2 == 0:

@@ -124,6 +124,12 @@ public sealed record EvalConfig
     /// <summary>Where get_inputs() runs: cpu (as KernelBench) or device (on the GPU: faster, other values).</summary>
     public string Inputs { get; init; } = "cpu";
 
+    /// <summary>The OS sandbox of candidate processes: auto, require or off (docs/threat-model.md).</summary>
+    public string Sandbox { get; init; } = "auto";
+
+    /// <summary>Same as sandbox: require.</summary>
+    public bool RequireSandbox { get; init; }
+
     /// <summary>fast (kbh's compiler launcher, each shortcut falling back to the plain compile) or plain (torch's own build).</summary>
     public string Builds { get; init; } = "fast";
 

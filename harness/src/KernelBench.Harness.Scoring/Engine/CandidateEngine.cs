@@ -19,6 +19,7 @@ public sealed class CandidateEngine : IDisposableVerifier, IPreparingVerifier
 {
     private readonly EngineOptions _options;
     private readonly IReadOnlyList<ICandidateValidator> _validators;
+    private static readonly TimeSpan JudgeMargin = TimeSpan.FromSeconds(30);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ConcurrentDictionary<string, IReadOnlyList<double>> _referenceTimes = new(StringComparer.Ordinal);
     private readonly string _workDir;
@@ -255,9 +256,11 @@ public sealed class CandidateEngine : IDisposableVerifier, IPreparingVerifier
     {
         var path = WriteCandidate(source, sha);
         var key = sha[..16];
-        var build = await RunAsync(worker, JobRequests.Build(key, path, Path.Combine(_workDir, "ext", key)), _options.Worker.BuildTimeout, ct);
+        var build = await RunAsync(worker, JobRequests.Build(key, path, Path.Combine(_workDir, "ext", key), _options.Settings.Sandbox), _options.Worker.BuildTimeout, ct);
         if (build.Outcome != WorkerOutcome.Answered)
             return (build, verdicts.FromFailure(build, "build"));
+        if (build.Status == "timeout")
+            return (build, verdicts.Make(VerdictStatus.Timeout, build.Str("reason"), build.OutputTail));
         if (build.Status != "built")
             return (build, verdicts.Make(VerdictStatus.CompileError, build.Str("reason"), build.OutputTail) with { BuildSeconds = build.Num("build_seconds"), BuildModes = VerdictFactory.BuildModes(build) });
         _buildRecords.Put(sha, build); // every extension came from the cache: a later run may skip this build
@@ -311,7 +314,10 @@ public sealed class CandidateEngine : IDisposableVerifier, IPreparingVerifier
     private async Task<WorkerReply> RunAsync(WorkerProcess worker, System.Text.Json.Nodes.JsonObject request, TimeSpan limit, CancellationToken ct)
     {
         request["gpu_lock_dir"] = _options.Worker.GpuLockFolder; // workers sharing a GPU take turns on it
-        var reply = await worker.RunAsync(request, limit, ct);
+        // The judge enforces the limit on the candidate's own process and answers "timeout" itself; this side's
+        // timer, a little later, is the backstop for a judge that stops answering.
+        request["timeout_s"] = limit.TotalSeconds;
+        var reply = await worker.RunAsync(request, limit + JudgeMargin, ct);
         if (reply.Outcome != WorkerOutcome.Answered || reply.Flag("unhealthy"))
             worker.Unhealthy = true;
         return reply;

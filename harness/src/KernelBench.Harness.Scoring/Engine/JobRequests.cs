@@ -7,10 +7,10 @@ namespace KernelBench.Harness.Scoring.Engine;
 /// <summary>The worker's job messages, built as JSON nodes (no reflection, so a trimmed single-file harness still works).</summary>
 public static class JobRequests
 {
-    public static JsonObject Build(string candidateKey, string candidatePath, string? extensionsDir) => new()
+    public static JsonObject Build(string candidateKey, string candidatePath, string? extensionsDir, string sandbox = "auto") => new()
     {
         ["job"] = "build", ["candidate_key"] = candidateKey, ["candidate_path"] = candidatePath,
-        ["extensions_dir"] = extensionsDir,
+        ["extensions_dir"] = extensionsDir, ["sandbox"] = sandbox,
     };
 
     public static JsonObject Reference(Problem problem, EvalSettings s, string refKey) => Measure("reference", problem, s, refKey);
@@ -32,6 +32,7 @@ public static class JobRequests
         ["precision"] = s.Precision, ["seed"] = s.Seed, ["correctness_trials"] = s.CorrectnessTrials,
         ["perf_trials"] = s.PerfTrials, ["warmup"] = s.WarmupRuns, ["timing_method"] = s.TimingMethod, ["timing_order"] = s.TimingOrder,
         ["atol"] = s.Atol, ["rtol"] = s.Rtol, ["measure_performance"] = s.MeasurePerformance, ["inputs"] = s.Inputs,
+        ["sandbox"] = s.Sandbox,
     };
 
     /// <summary>Names one reference measurement: same problem version, device, settings and software give the same outputs.</summary>

@@ -40,6 +40,7 @@ public sealed class VerdictFactory(Problem problem, string candidateSha, EvalSet
             "incorrect" => VerdictStatus.Incorrect,
             "rejected" => VerdictStatus.Rejected,
             "compile_error" => VerdictStatus.CompileError,
+            "timeout" => VerdictStatus.Timeout,
             _ => VerdictStatus.RuntimeError,
         };
         var flags = new List<string>(staticFlags);
@@ -67,6 +68,8 @@ public sealed class VerdictFactory(Problem problem, string candidateSha, EvalSet
             Flags = flags,
             BuildSeconds = build.Num("build_seconds"),
             BuildModes = BuildModes(build),
+            Sandbox = check.Texts("sandbox"),
+            TimingCheck = check.Texts("timing_check"),
         };
     }
 }

@@ -38,4 +38,10 @@ public sealed record EvalSettings
     /// faster per trial for Level 1's gigabyte inputs).
     /// </summary>
     public string Inputs { get; init; } = "cpu";
+
+    /// <summary>
+    /// The OS sandbox of candidate processes (docs/threat-model.md): auto (every part this machine allows, the missing
+    /// ones said once per run and recorded in each verdict), require (refuse to judge without every part) or off.
+    /// </summary>
+    public string Sandbox { get; init; } = "auto";
 }

@@ -63,6 +63,15 @@ public sealed record Verdict
     /// <summary>Tail of what the candidate printed (stdout and stderr), never mixed with the worker's own protocol.</summary>
     public string CandidateOutput { get; init; } = "";
 
+    /// <summary>
+    /// Which parts of the OS sandbox the candidate's process ran in (namespaces, network, filesystem, seccomp, limits:
+    /// true or false), and why each missing part is missing ("missing.PART"). Empty when no candidate process ran.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Sandbox { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>How the candidate's time was measured and cross-checked by the judge (timing_check in the worker's answer).</summary>
+    public IReadOnlyDictionary<string, string> TimingCheck { get; init; } = new Dictionary<string, string>();
+
     public EvalSettings? Settings { get; init; }
     public EnvironmentInfo? Environment { get; init; }
 }

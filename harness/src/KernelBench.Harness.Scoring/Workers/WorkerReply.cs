@@ -45,6 +45,38 @@ public sealed record WorkerReply(WorkerOutcome Outcome, JsonElement Body, string
         return numbers;
     }
 
+    /// <summary>An object flattened to text (nested objects as "outer.inner"), e.g. the sandbox report; empty if absent.</summary>
+    public IReadOnlyDictionary<string, string> Texts(string name)
+    {
+        var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (Body.ValueKind == JsonValueKind.Object && Body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Object)
+            Flatten(v, "", texts);
+        return texts;
+    }
+
+    private static void Flatten(JsonElement value, string prefix, Dictionary<string, string> into)
+    {
+        foreach (var p in value.EnumerateObject())
+        {
+            var key = prefix + p.Name;
+            switch (p.Value.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    Flatten(p.Value, key + ".", into);
+                    break;
+                case JsonValueKind.String:
+                    into[key] = p.Value.GetString() ?? "";
+                    break;
+                case JsonValueKind.True or JsonValueKind.False:
+                    into[key] = p.Value.ValueKind == JsonValueKind.True ? "true" : "false";
+                    break;
+                case JsonValueKind.Number:
+                    into[key] = p.Value.GetRawText();
+                    break;
+            }
+        }
+    }
+
     public IEnumerable<JsonElement> Array(string name) =>
         Body.ValueKind == JsonValueKind.Object && Body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array
             ? v.EnumerateArray()

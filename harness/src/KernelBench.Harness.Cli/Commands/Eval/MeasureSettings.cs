@@ -65,6 +65,18 @@ public class MeasureSettings : KernelBenchSettings
     [DefaultValue("cpu")]
     public string Inputs { get; init; } = "cpu";
 
+    [CommandOption("--sandbox <MODE>")]
+    [Description("The OS sandbox of candidate processes: auto (every part this machine allows; what is missing is said once and recorded in each verdict), require (refuse to judge without every part) or off.")]
+    [DefaultValue("auto")]
+    public string Sandbox { get; init; } = "auto";
+
+    [CommandOption("--require-sandbox")]
+    [Description("Same as --sandbox require.")]
+    public bool RequireSandbox { get; init; }
+
+    /// <summary>--sandbox, or require with --require-sandbox.</summary>
+    public string EffectiveSandbox => RequireSandbox ? "require" : Sandbox;
+
     [CommandOption("--builds <MODE>")]
     [Description("fast: compiles through kbh's launcher (object cache, light torch headers, precompiled headers on a GPU), each shortcut falling back to the plain compile; plain: torch's own build. Both cache whole extensions.")]
     [DefaultValue("fast")]
@@ -95,6 +107,8 @@ public class MeasureSettings : KernelBenchSettings
             return ValidationResult.Error($"--precision {Precision}: expected fp32, fp16 or bf16.");
         if (Inputs is not ("cpu" or "device"))
             return ValidationResult.Error($"--inputs {Inputs}: expected cpu or device.");
+        if (Sandbox is not ("auto" or "require" or "off"))
+            return ValidationResult.Error($"--sandbox {Sandbox}: expected auto, require or off.");
         if (Builds is not ("fast" or "plain"))
             return ValidationResult.Error($"--builds {Builds}: expected fast or plain.");
         if (Timing is not ("cuda_event" or "do_bench" or "host_time"))
@@ -119,6 +133,7 @@ public class MeasureSettings : KernelBenchSettings
             Atol = Tolerances.For(Precision, LegacyTolerance), Rtol = Tolerances.For(Precision, LegacyTolerance),
             Precision = Precision, TimingMethod = Device == "cpu" ? "host_time" : Timing, TimingOrder = EffectiveTimingOrder, Device = Device,
             Backend = Backend, TimeoutSeconds = Timeout, MeasurePerformance = !NoPerf, Inputs = Inputs,
+            Sandbox = EffectiveSandbox,
         },
         Worker = WorkerOptions.ForBuilds(new WorkerOptions
         {

@@ -33,7 +33,16 @@ public static class VerdictOutput
             ["phase_seconds"] = phases,
             ["device"] = v.Settings?.Device, ["inputs"] = v.Settings?.Inputs, ["gpu"] = v.Environment?.GpuName,
             ["candidate_sha256"] = v.CandidateSha256, ["queue_seconds"] = Finite(v.QueueSeconds),
+            ["sandbox"] = Texts(v.Sandbox), ["timing_check"] = Texts(v.TimingCheck),
         }.ToJsonString();
+    }
+
+    private static JsonObject Texts(IReadOnlyDictionary<string, string> texts)
+    {
+        var o = new JsonObject();
+        foreach (var (k, v) in texts)
+            o[k] = v;
+        return o;
     }
 
     public static string StatusName(VerdictStatus s) => s switch

@@ -188,6 +188,29 @@ public class EvalCommandTests
         Assert.That(attempts[1].Verdict!.Reason, Does.Contain("error"));
     }
 
+    /// <summary>Models often give their extension a generic name: candidates of different problems and attempts at one
+    /// problem that share it, with different code, in one batch built ahead by a build worker on a cold cache.</summary>
+    [Test]
+    public async Task Eval_SameExtensionNameDifferentCode_EachJudgedWithItsOwnCode()
+    {
+        var candidates = Directory.CreateDirectory(Path.Combine(_dir, "candidates")).FullName;
+        var fixtures = Path.Combine(Paths.RepoRoot, "harness", "tests", "KernelBench.Harness.Tests", "Scoring", "Fixtures", "same_name");
+        File.Copy(Path.Combine(fixtures, "scale_shift.py"), Path.Combine(candidates, "level_1_problem_1_sample_0_kernel.py"));
+        File.Copy(Path.Combine(fixtures, "scale_only.py"), Path.Combine(candidates, "level_1_problem_1_sample_1_kernel.py"));
+        File.Copy(Path.Combine(fixtures, "softmax.py"), Path.Combine(candidates, "level_1_problem_2_sample_0_kernel.py"));
+        var run = Path.Combine(_dir, "run");
+        var console = new TestConsole();
+        var code = await KbhApp.RunAsync(["eval", "--kernelbench", Paths.SampleProblems, "--candidates", candidates, "--out", run,
+            "--format", "json", "--perf-trials", "3", "--trials", "2", "--build-workers", "1", "--backend", "cpp"], console);
+
+        Assert.That(code, Is.Zero, console.Output);
+        var attempts = RunStore.Open(run).ReadAttempts().Attempts.OrderBy(a => a.ProblemKey).ThenBy(a => a.Index).ToList();
+        Assert.That(attempts.Select(a => (a.ProblemKey, a.Status)), Is.EqualTo(new[]
+        {
+            ("L1/1", "correct"), ("L1/1", "incorrect"), ("L1/2", "correct"),
+        }), string.Join("\n", attempts.Select(a => a.Verdict?.Reason)));
+    }
+
     [Test]
     public void Eval_GpusWithoutCuda_IsBadUsageNamingTheOption()
     {

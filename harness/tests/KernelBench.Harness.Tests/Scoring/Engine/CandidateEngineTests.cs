@@ -157,13 +157,22 @@ public class CandidateEngineTests
 
     [TestCase("input_mutation.py", "input_mutation")]
     [TestCase("output_alias.py", "output_aliases_input")]
-    [TestCase("memoised.py", "memoised_output")]
-    [TestCase("patched_timer.py", "monkey_patch")]
     [TestCase("subclass_output.py", "lazy_output")]
     public async Task Verify_RuntimeHack_IsRejectedByItsRule(string fixture, string rule)
     {
         var v = await Judge(Fixture(fixture));
         Assert.That(v.Status, Is.EqualTo(VerdictStatus.Rejected), v.Reason);
+        Assert.That(v.Flags, Does.Contain(rule));
+    }
+
+    /// <summary>A hack whose answers are also wrong: the judge's own comparison decides (incorrect); what the candidate's
+    /// process reported about itself is still a flag.</summary>
+    [TestCase("memoised.py", "memoised_output")]
+    [TestCase("patched_timer.py", "monkey_patch")]
+    public async Task Verify_RuntimeHackWithWrongValues_IsIncorrectAndFlagged(string fixture, string rule)
+    {
+        var v = await Judge(Fixture(fixture));
+        Assert.That(v.Status, Is.EqualTo(VerdictStatus.Incorrect), v.Reason);
         Assert.That(v.Flags, Does.Contain(rule));
     }
 

@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using KernelBench.Harness.Scoring.Engine;
+using KernelBench.Harness.Scoring.Verdicts;
+using static KernelBench.Harness.Tests.Scoring.Engine.ScoringFixtures;
+
+namespace KernelBench.Harness.Tests.Scoring.Engine;
+
+/// <summary>
+/// The hostile gallery (docs/threat-model.md): candidates that attack the judge from their own process, each with the
+/// verdict it must get, then an honest correct and an honest wrong candidate judged by the same engine to show that
+/// nothing the attack did reached the judge or the next candidate. Real worker, real candidate processes.
+/// </summary>
+[Category("Slow")]
+[NonParallelizable]
+public class HostileCandidateTests
+{
+    private string _cache = "";
+    private CandidateEngine _engine = null!;
+
+    [OneTimeSetUp]
+    public void StartEngine()
+    {
+        _cache = TempFolder();
+        _engine = new CandidateEngine(Options(_cache, TimeSpan.FromSeconds(60)), []);
+    }
+
+    [OneTimeTearDown]
+    public void StopEngine()
+    {
+        _engine.Dispose();
+        Directory.Delete(_cache, recursive: true);
+    }
+
+    private static string Hostile(string name) => Fixture(Path.Combine("hostile", name));
+
+    private Task<Verdict> Judge(string source, int level = 1, int id = 1) => _engine.VerifyAsync(Sample(level, id), source, CancellationToken.None);
+
+    /// <summary>The judge is intact: an honest correct candidate is correct and an honest wrong one incorrect, on the
+    /// same problem, by the same worker.</summary>
+    private async Task<Verdict> AssertHonestStillJudgedRight(int level = 1, int id = 1)
+    {
+        var correct = await Judge(SampleCandidate("correct", level, id), level, id);
+        Assert.That(correct.Status, Is.EqualTo(VerdictStatus.Correct), correct.Reason);
+        var wrong = await Judge(SampleCandidate("wrong", level, id), level, id);
+        Assert.That(wrong.Status, Is.EqualTo(VerdictStatus.Incorrect), wrong.Reason);
+        return correct;
+    }
+
+    [TestCase("tensor_method_alias.py", 1, 1)]
+    [TestCase("reach_the_judge.py", 1, 1)]
+    [TestCase("patch_reference_relu.py", 2, 1)]
+    public async Task WrongAnswer_WithPatchesInItsOwnProcess_IsIncorrectAndTheNextAreJudgedRight(string fixture, int level, int id)
+    {
+        var workers = _engine.WorkersStarted;
+        var v = await Judge(Hostile(fixture), level, id);
+        // Incorrect by the judge's comparison; a candidate that wrote into the read-only pages of its inputs crashed
+        // its own process first (runtime error): either way its verdict is its own.
+        Assert.That(v.Status, Is.AnyOf(VerdictStatus.Incorrect, VerdictStatus.RuntimeError), v.Reason);
+        var honest = await AssertHonestStillJudgedRight(level, id);
+        Assert.That(honest.RefRuntime!.MeanMs, Is.LessThan(40), "the reference was not slowed by the candidate");
+        Assert.That(_engine.WorkersStarted, Is.EqualTo(Math.Max(workers, 1)), "the judge itself was never replaced");
+    }
+
+    [Test]
+    public async Task ForgedAnswers_OnEveryChannelItHolds_AreNeverACorrectVerdict()
+    {
+        var v = await Judge(Hostile("forge_channel.py"));
+        Assert.That(v.Status, Is.Not.EqualTo(VerdictStatus.Correct), v.Reason);
+        Assert.That(v.CandidateOutput, Does.Contain("\"status\": \"correct\""), "what it printed is its output, not an answer");
+        await AssertHonestStillJudgedRight();
+    }
+
+    [Test]
+    public async Task FloodedChannelAndOutput_CostOnlyItsOwnVerdict()
+    {
+        var v = await Judge(Hostile("flood_channel.py"));
+        Assert.That(v.Status, Is.EqualTo(VerdictStatus.RuntimeError), v.Reason);
+        Assert.That(v.Reason, Does.Contain("flooded"));
+        Assert.That(v.CandidateOutput.Length, Is.LessThanOrEqualTo(8000), "only the tail of 64 MB of output is kept");
+        await AssertHonestStillJudgedRight();
+    }
+
+    [TestCase("timer_dodge.py", 1, 1, "timed_output_differs")]
+    [TestCase("patched_event.py", 1, 3, "timer_mismatch")]
+    public async Task TimerCheat_IsRejectedOnTheJudgesOwnEvidence(string fixture, int level, int id, string rule)
+    {
+        var v = await Judge(Hostile(fixture), level, id);
+        Assert.That(v.Status, Is.EqualTo(VerdictStatus.Rejected), v.Reason);
+        Assert.That(v.Reason, Does.StartWith(rule));
+        await AssertHonestStillJudgedRight(level, id);
+    }
+
+    [Test]
+    public async Task WorkOnRawThreadsAfterReturn_IsRejected()
+    {
+        var v = await Judge(Hostile("threads_after_return.py"));
+        Assert.That(v.Status, Is.EqualTo(VerdictStatus.Rejected), v.Reason);
+        Assert.That(v.Reason, Does.StartWith("work_outside_timer").Or.StartWith("timed_output_differs"));
+        await AssertHonestStillJudgedRight();
+    }
+
+    [Test]
+    public async Task DelayedKillOfItselfAndItsParent_CostsOnlyItsOwnVerdict()
+    {
+        await Judge(Hostile("delayed_self_kill.py"));
+        await Task.Delay(500); // the kill lands after its verdict
+        await AssertHonestStillJudgedRight();
+    }
+
+    [Test]
+    public async Task WritesIntoEveryTensorItCanFind_TheJudgesInputsAndReferenceAreUntouched()
+    {
+        var v = await Judge(Hostile("zero_everything.py"));
+        Assert.That(v.Status, Is.AnyOf(VerdictStatus.Incorrect, VerdictStatus.RuntimeError), v.Reason);
+        await AssertHonestStillJudgedRight();
+    }
+
+    [Test]
+    public async Task ProcessesLeftBehind_NoneOutlivesTheCandidate()
+    {
+        var v = await Judge(Hostile("leftovers.py"));
+        Assert.That(v.Status, Is.EqualTo(VerdictStatus.Correct), v.Reason);
+        Assert.That(Leftovers(), Is.Empty, "the child, the daemon and the sleepers all end with the candidate");
+        await AssertHonestStillJudgedRight();
+    }
+
+    /// <summary>Successive attempts at one problem, as a closed loop makes them, that keep one extension name and change
+    /// its code: each is judged with its own.</summary>
+    [Test]
+    public async Task SuccessiveAttemptsSharingAnExtensionName_EachJudgedWithItsOwnCode()
+    {
+        string SameName(string file) => Fixture(Path.Combine("same_name", file));
+        var first = await Judge(SameName("scale_shift.py"));
+        var second = await Judge(SameName("scale_only.py"));
+        var third = await Judge(SameName("scale_shift.py").Replace("# Sample L1/1", "# Attempt 3, sample L1/1"));
+        Assert.That(new[] { first.Status, second.Status, third.Status },
+            Is.EqualTo(new[] { VerdictStatus.Correct, VerdictStatus.Incorrect, VerdictStatus.Correct }), second.Reason + third.Reason);
+    }
+
+    private static List<int> Leftovers()
+    {
+        var found = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+                continue;
+            try
+            {
+                var cmd = File.ReadAllText(Path.Combine(dir, "cmdline"));
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                if (cmd.Contains("7731") && !stat.Contains(") Z "))
+                    found.Add(pid);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+        return found;
+    }
+}

@@ -1,0 +1,240 @@
+"""The candidate process: the only place a candidate's code runs (import, construction, forward, its extensions).
+
+Forked by kbh_forkserver for one candidate and never reused for another. It imports the candidate, constructs ModelNew
+with KernelBench's seeded initialisation, runs forward on the judge's inputs and hands the outputs back as bytes
+(kbh_tensors); it times its own calls with functions bound before the candidate was imported. Everything it says is
+self-reported: the judge (kbh_candidate) compares the outputs with its own reference, clocks every timed call from
+outside, spot-checks the output of a timed call it picks afterwards, and reads the process's CPU time from /proc.
+The findings computed here (patched functions, aliasing, threads, streams) are flags for researchers, marked
+self_reported: a candidate can silence them, and no verdict depends on them holding.
+"""
+import gc
+import os
+import sys
+import time
+import traceback
+
+import kbh_guard  # first: the timer and comparison functions, bound before any candidate code exists here
+import torch
+
+import kbh_channel
+import kbh_hacks
+import kbh_load
+import kbh_tensors
+import kbh_timing
+
+_perf = time.perf_counter
+
+
+def _tail(text, limit=3000):
+    return text if len(text) <= limit else "..." + text[-limit:]
+
+
+class Runner:
+    def __init__(self, sock, config):
+        self.sock = sock
+        self.config = config
+        self.module = None
+        self.model = None
+        self.device = torch.device("cpu")
+        self.dtype = None
+        self.kept = {}  # seed -> (read-only tensors or values, fds)
+        self.timing_inputs = None
+        self.last = None
+        self.threads_before = kbh_guard.active_threads()
+        self.tracker = None
+
+    def serve(self):
+        while True:
+            try:
+                message, fds = kbh_channel.receive(self.sock)
+            except kbh_channel.ChannelError:
+                os._exit(0)  # the judge is gone or done
+            op = message.get("op")
+            if op == "exit":
+                os._exit(0)
+            try:
+                answer, out_fds = getattr(self, "op_" + op)(message, fds)
+            except Exception as e:
+                answer, out_fds = {"error": f"{type(e).__name__}: {e}", "trace": _tail(traceback.format_exc())}, ()
+            try:
+                kbh_channel.send(self.sock, answer, out_fds)
+            finally:
+                for fd in out_fds:
+                    os.close(fd)
+
+    # -- the candidate's code ------------------------------------------------------------------------------------------
+    def op_load(self, msg, fds):
+        if msg.get("extensions_dir"):  # Triton's JIT cache is this candidate's own, not the shared build cache
+            os.environ["TRITON_CACHE_DIR"] = os.path.join(msg["extensions_dir"], ".triton")
+        if msg.get("build_cache"):
+            import kbh_build_cache
+            kbh_build_cache.install(msg["build_cache"])
+        self.tracker = kbh_load.ExtensionTracker()
+        if msg.get("extensions_dir"):
+            os.environ["TORCH_EXTENSIONS_DIR"] = msg["extensions_dir"]
+        with open(msg["candidate_path"], "rb") as f:
+            source = f.read().decode("utf-8")
+        cache = sys.modules.get("kbh_build_cache")
+        before = len(cache.stats()["entries"]) if cache else 0
+        start = _perf()
+        status, reason = "built", ""
+        try:
+            self.module = kbh_load.exec_module(msg.get("module_name", "kbh_candidate"), source, msg["candidate_path"])
+        except kbh_load.BuildFailed as e:
+            status, reason = "compile_error", _tail(str(e))
+        except SyntaxError as e:
+            status, reason = "compile_error", f"SyntaxError: {e.msg} (line {e.lineno})"
+        except BaseException:
+            status, reason = "compile_error", "importing the candidate failed: " + _tail(traceback.format_exc())
+        entries = cache.stats()["entries"][before:] if cache else []
+        info = {"build_seconds": _perf() - start if self.tracker.count else 0.0,
+                "extension_seconds": self.tracker.seconds, "extensions_built": self.tracker.count,
+                "kinds": sorted(self.tracker.kinds), "entries": entries,
+                "build_env": cache.environment() if cache else None}
+        if status == "built" and not isinstance(getattr(self.module, "ModelNew", None), type):
+            status, reason = "compile_error", "the candidate defines no class ModelNew"
+        return {"status": status, "reason": reason, **info}, ()
+
+    def op_prepare(self, msg, fds):
+        """The device, and on a GPU this process's CUDA context, before the candidate is imported (and outside the
+        judge's GPU turn)."""
+        dev = torch.device(msg.get("device", "cpu"))
+        if dev.type == "cuda":
+            torch.cuda.set_device(dev)
+            torch.empty(1, device=dev)
+            kbh_timing.event_once(lambda: None, dev)  # the flush buffer and events exist before the first timing
+        self.device = dev
+        return {"ok": True}, ()
+
+    def op_construct(self, msg, fds):
+        init = _unpack_trusted(msg["init"], fds)
+        self.op_prepare(msg, ())
+        self.dtype = kbh_load.PRECISIONS.get(msg.get("precision", "fp32"))
+        if self.dtype == torch.float32:
+            self.dtype = None
+        start = _perf()
+        self.model = kbh_load.construct_model(self.module.ModelNew, init, msg["seed"])
+        found = kbh_hacks.patched_functions("while constructing ModelNew")
+        return {"seconds": _perf() - start, "findings": found}, ()
+
+    def op_inputs(self, msg, fds):
+        """The judge's kept inputs of one seed, sealed memfds mapped read-only: each call copies them afresh."""
+        self.kept[msg["seed"]] = (_unpack_trusted(msg["specs"], fds, readonly=True), fds)
+        return {"ok": True}, ()
+
+    def op_to_device(self, msg, fds):
+        self.model = kbh_load.place_model(self.model, self.device, self.dtype)
+        self._sync()
+        return {"ok": True}, ()
+
+    def _inputs(self, seed):
+        values, _ = self.kept[seed]
+        return [t.to(device=self.device, copy=True) if isinstance(t, torch.Tensor) else t for t in values]
+
+    def _sync(self):
+        if self.device.type == "cuda":
+            kbh_guard.synchronize(self.device)
+
+    def op_trial(self, msg, fds):
+        """One correctness call; the outputs go back as bytes, with this process's own findings about them."""
+        inputs = self._inputs(msg["seed"])
+        snapshots = [kbh_guard.clone(t) if isinstance(t, torch.Tensor) else t for t in inputs]
+        with torch.no_grad():
+            out = self.model(*inputs)
+        self._sync()
+        findings = kbh_hacks.patched_functions(f"during forward() (trial {msg.get('trial')})")
+        findings += kbh_hacks.non_plain_outputs(out)
+        findings += kbh_hacks.aliasing(out, inputs, msg.get("reference_aliases", False))
+        findings += kbh_hacks.mutated_inputs(inputs, snapshots)
+        if self.last is not None:
+            findings += kbh_hacks.memoised(out, [self.last])
+        findings += kbh_hacks.stream_left_switched(self.device)
+        self.last = out
+        specs, out_fds = kbh_tensors.pack(kbh_hacks.flatten(out), "kbh-out")
+        return {"outputs": specs, "findings": findings}, out_fds
+
+    def op_warmup(self, msg, fds):
+        self.timing_inputs = self._inputs(msg["seed"])
+        with torch.no_grad():
+            for _ in range(msg["n"]):
+                self.model(*self.timing_inputs)
+        self._sync()
+        return {"ok": True}, ()
+
+    def op_time(self, msg, fds):
+        """One timed call, KernelBench's way (L2 flushed, events around the call, the whole device synchronised)."""
+        fn = (lambda: None) if msg.get("noop") else self._timed_call
+        once = kbh_timing.event_once if self.device.type == "cuda" and msg["method"] == "cuda_event" \
+            else kbh_timing.host_once
+        with torch.no_grad():
+            ms = once(fn, self.device)
+        return {"ms": ms}, ()
+
+    def op_time_batch(self, msg, fds):
+        """do_bench's own loop (Triton's warm-up and repetitions), timed here as a whole."""
+        times = kbh_timing.time_calls(self._timed_call, self.device, msg["method"], 0, msg["n"])
+        return {"times_ms": [float(t) for t in times]}, ()
+
+    def _timed_call(self):
+        self.last = self.model(*self.timing_inputs)
+
+    def op_output(self, msg, fds):
+        """The output of the last call, for the judge's spot check of a timed call."""
+        specs, out_fds = kbh_tensors.pack(kbh_hacks.flatten(self.last), "kbh-out")
+        return {"outputs": specs}, out_fds
+
+    def op_findings(self, msg, fds):
+        """What this process saw after the timing: threads left, patches, work escaping the default stream."""
+        found = kbh_hacks.patched_functions("while timing")
+        found += kbh_hacks.extra_threads(self.threads_before)
+        if self.device.type == "cuda" and self.timing_inputs is not None:
+            escape = kbh_timing.stream_escape_ms(self._timed_call, self.device)
+            found += kbh_hacks.stream_escape(escape, msg.get("candidate_ms", 0.0))
+        return {"findings": found}, ()
+
+    def op_ping(self, msg, fds):
+        return {"ok": True, "pid": os.getpid()}, ()
+
+
+def _unpack_trusted(specs, fds, readonly=False):
+    """Values the judge sent (trusted here): tensors from memfds, scalars inline."""
+    values, fds = [], list(fds)
+    for spec in specs:
+        if spec.get("kind") == "tensor":
+            fd = fds.pop(0)
+            values.append(kbh_tensors.map_readonly(fd, spec) if readonly else kbh_tensors.read_copy(fd, spec, 1 << 62))
+        else:
+            values.append(spec.get("value"))
+    return values
+
+
+def child_main(sock_fd, capture_fd, config):
+    """Runs in the forked child: the sandbox (kbh_sandbox: from here on this is the candidate's own process, PID 1 of
+    its namespace), its own session, its output into the capture file, then the request loop."""
+    import signal
+    import kbh_sandbox
+    _die_with_parent(signal.SIGKILL)
+    sandbox = kbh_sandbox.enter(config.get("sandbox") or {})
+    os.setsid()
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.dup2(capture_fd, 1)
+    os.dup2(capture_fd, 2)
+    os.close(null)
+    os.close(capture_fd)
+    sys.stdout = open(1, "w", encoding="utf-8", buffering=1, closefd=False)
+    sys.stderr = open(2, "w", encoding="utf-8", buffering=1, closefd=False)
+    import socket
+    sock = socket.socket(fileno=sock_fd)
+    gc.collect()
+    kbh_channel.send(sock, {"hello": True, "pid": os.getpid(), "sandbox": sandbox})
+    Runner(sock, config).serve()
+
+
+def _die_with_parent(sig):
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(sig), 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass

@@ -1,0 +1,219 @@
+"""The judge's side of candidate processes: the fork server it starts, and one CandidateProcess per candidate.
+
+Every call to a candidate process has a deadline; a process that dies, hangs, floods its channel or answers garbage
+raises CandidateFailed with what happened, and the judge turns that into this candidate's verdict alone: the process
+and everything it started are killed, and the next candidate gets a fresh one.
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import kbh_channel
+
+_SIGNALS = {4: "SIGILL", 6: "SIGABRT", 7: "SIGBUS", 8: "SIGFPE", 9: "SIGKILL", 11: "SIGSEGV", 15: "SIGTERM"}
+
+
+class CandidateFailed(Exception):
+    """The candidate process did not answer as the protocol says. kind: timeout, died, flood, garbage, error."""
+
+    def __init__(self, kind, message, trace=""):
+        super().__init__(message)
+        self.kind = kind
+        self.trace = trace
+
+
+class ForkServer:
+    """kbh_forkserver.py, started lazily and again after it died (a candidate may have killed it)."""
+
+    def __init__(self):
+        self._proc = None
+        self._sock = None
+        self.started = 0
+        self._env = _clean_env()
+
+    def _ensure(self):
+        if self._proc is not None and self._proc.poll() is None:
+            return
+        self.close()
+        judge_end, server_end = kbh_channel.pair()
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "kbh_forkserver.py")
+        self._proc = subprocess.Popen([sys.executable, "-u", "-B", script, str(server_end.fileno())],
+                                      pass_fds=[server_end.fileno()], stdin=subprocess.DEVNULL, env=self._env)
+        server_end.close()
+        self._sock = judge_end
+        kbh_channel.receive(self._sock, time.monotonic() + 300)  # {"ready": true}: torch imported
+        self.started += 1
+
+    def warm(self):
+        self._ensure()
+
+    def spawn(self, config, capture_fd):
+        self._ensure()
+        judge_end, candidate_end = kbh_channel.pair()
+        try:
+            kbh_channel.send(self._sock, {"op": "spawn", "config": config}, [candidate_end.fileno(), capture_fd])
+            answer, _ = kbh_channel.receive(self._sock, time.monotonic() + 30)
+        finally:
+            candidate_end.close()
+        return answer["pid"], judge_end
+
+    def cleanup(self, pid, wait_s):
+        """How pid ended ({"signal": n} or {"code": n}, None if unknown) once every process it left is killed."""
+        if self._proc is None or self._proc.poll() is not None:
+            return None, 0
+        try:
+            kbh_channel.send(self._sock, {"op": "cleanup", "pid": pid, "wait_s": wait_s})
+            answer, _ = kbh_channel.receive(self._sock, time.monotonic() + 30 + wait_s)
+            return answer.get("exit"), answer.get("killed", 0)
+        except (kbh_channel.ChannelError, OSError):
+            self.close()  # it will be started again
+            return None, 0
+
+    def close(self):
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
+        if self._proc is not None:
+            try:
+                self._proc.kill()
+                self._proc.wait(timeout=10)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+            self._proc = None
+
+
+def _clean_env():
+    env = dict(os.environ)
+    for name in list(env):
+        if name.startswith("KBH_WORKER_") or name == "KBH_HOST_CPUS":
+            del env[name]
+    return env
+
+
+class CandidateProcess:
+    """One candidate's process: calls with deadlines, its printed output, its CPU time, and its end."""
+
+    def __init__(self, server, config, timeout_s, margin_s=0.5):
+        self.server = server
+        self.timeout_s = timeout_s  # as the harness stated it; the deadline leaves margin_s to answer in
+        self._deadline = time.monotonic() + max(0.5, timeout_s - margin_s)
+        self.capture = tempfile.TemporaryFile()
+        self.pid, self.sock = server.spawn(config, self.capture.fileno())
+        self.exit = None
+        self.closed = False
+        self.sandbox = {}
+        try:
+            hello, _ = kbh_channel.receive(self.sock, time.monotonic() + 60)
+            self.sandbox = hello.get("sandbox") or {}
+        except kbh_channel.ChannelError as e:
+            self.close(wait_s=1.0)
+            raise self._failure("start", e) from None
+
+    def extend(self, seconds):
+        """Time the judge spent on its own (waiting for the GPU, timing the reference) does not count against it."""
+        self._deadline += seconds
+
+    def call(self, op, fds=(), **fields):
+        if self.closed:
+            raise CandidateFailed("died", "the candidate process has already ended")
+        try:
+            kbh_channel.send(self.sock, {"op": op, **fields}, fds)
+            answer, got = kbh_channel.receive(self.sock, self._deadline)
+        except kbh_channel.ChannelError as e:
+            self.close(wait_s=1.0 if e.kind == "closed" else 0.0)  # a process that is dying: learn how it ended
+            raise self._failure(op, e) from None
+        except OSError as e:  # the socket broke while sending: the process is gone
+            self.close()
+            raise self._failure(op, kbh_channel.ChannelError("closed", str(e))) from None
+        if "error" in answer:
+            for fd in got:
+                os.close(fd)
+            raise CandidateFailed("error", str(answer["error"])[:3000], str(answer.get("trace", ""))[-3000:])
+        return answer, got
+
+    def _failure(self, op, error):
+        if error.kind == "deadline":
+            return CandidateFailed("timeout", f"the candidate did not finish within {self.timeout_s:g} s (at {op})")
+        if error.kind == "closed":
+            exit_info = self.exit or {}
+            how = _SIGNALS.get(exit_info.get("signal"), f"signal {exit_info.get('signal')}") \
+                if "signal" in exit_info else f"exit code {exit_info.get('code', 'unknown')}"
+            return CandidateFailed("died", f"the candidate process died during {op} ({how})")
+        if error.kind == "flood":
+            return CandidateFailed("flood", f"the candidate process flooded its channel during {op}: {error}")
+        return CandidateFailed("garbage", f"the candidate process broke the protocol during {op}: {error}")
+
+    def cpu_seconds(self):
+        """User and system CPU time of the process (all its threads, ended ones too) and its live descendants."""
+        total = 0.0
+        tick = os.sysconf("SC_CLK_TCK")
+        for pid in [self.pid] + _descendants_of(self.pid):
+            try:
+                with open(f"/proc/{pid}/stat", "rb") as f:
+                    fields = f.read().rsplit(b")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / tick
+            except (OSError, ValueError, IndexError):
+                pass
+        return total
+
+    def cores(self):
+        try:
+            return max(1, len(os.sched_getaffinity(self.pid)))
+        except OSError:
+            return os.cpu_count() or 1
+
+    def output_tail(self, limit=4000):
+        try:
+            size = os.fstat(self.capture.fileno()).st_size
+            self.capture.seek(max(0, size - limit))
+            return self.capture.read(limit).decode("utf-8", errors="replace")
+        except OSError:
+            return ""
+
+    def close(self, wait_s=0.0):
+        """Ends the process and everything it started (the fork server kills and reaps them all)."""
+        if self.closed:
+            return
+        self.closed = True
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+        if wait_s == 0:
+            try:
+                os.kill(self.pid, 9)  # still the fork server's unreaped child: the pid cannot have been reused
+            except OSError:
+                pass
+        self.exit, self.killed = self.server.cleanup(self.pid, wait_s)
+
+    def finish(self):
+        """A polite end: asks the process to exit, then kills whatever is left."""
+        if not self.closed:
+            try:
+                kbh_channel.send(self.sock, {"op": "exit"})
+            except OSError:
+                pass
+            self.close(wait_s=0.5)
+        self.capture.close()
+
+
+def _descendants_of(root):
+    children, found, frontier = {}, [], [root]
+    try:
+        entries = [e for e in os.listdir("/proc") if e.isdigit()]
+    except OSError:
+        return []
+    for entry in entries:
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(entry))
+        except (OSError, ValueError, IndexError):
+            pass
+    while frontier:
+        below = [c for p in frontier for c in children.get(p, [])]
+        found += below
+        frontier = below
+    return found

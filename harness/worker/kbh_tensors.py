@@ -1,0 +1,125 @@
+"""Tensors between processes as plain bytes in memfds, described by JSON specs.
+
+The judge hands its inputs to a candidate process in sealed memfds (no process can write them once sealed, whatever it
+reopens), and a candidate process hands its outputs back the same way, unsealed. The judge reads a candidate's
+outputs as data: a dtype from a fixed list, a shape of non-negative integers, a memfd whose size must be exactly what
+they imply; it copies the bytes into a tensor of its own before looking at them and never calls a method of an object
+the candidate made.
+"""
+import fcntl
+import math
+import mmap
+import os
+import warnings
+
+import torch
+
+DTYPES = {name: getattr(torch, name) for name in (
+    "float32", "float16", "bfloat16", "float64", "int8", "int16", "int32", "int64", "uint8", "bool", "complex64",
+    "complex128")}
+_NAMES = {dtype: name for name, dtype in DTYPES.items()}
+MAX_DIMS = 16
+_SEALS = fcntl.F_SEAL_SEAL | fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW | fcntl.F_SEAL_WRITE
+
+
+class BadTensor(Exception):
+    """A spec or memfd that does not describe a tensor honestly."""
+
+
+def _nbytes(dtype, shape):
+    return math.prod(shape) * torch.empty((), dtype=dtype).element_size()
+
+
+def write_memfd(tensor, name="kbh", seal=False):
+    """(fd, spec) holding tensor's values, contiguous, in host memory; sealed against every later write if seal."""
+    dtype_name = _NAMES.get(tensor.dtype)
+    if dtype_name is None:
+        raise BadTensor(f"dtype {tensor.dtype} cannot be handed between processes")
+    shape = [int(d) for d in tensor.shape]
+    nbytes = _nbytes(tensor.dtype, shape)
+    flags = os.MFD_CLOEXEC | (os.MFD_ALLOW_SEALING if seal else 0)
+    fd = os.memfd_create(name, flags)
+    try:
+        if nbytes:
+            os.ftruncate(fd, nbytes)
+            with mmap.mmap(fd, nbytes, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE) as mm:
+                view = torch.frombuffer(mm, dtype=tensor.dtype, count=math.prod(shape)).view(shape)
+                view.copy_(tensor.detach())
+                del view
+        if seal:
+            fcntl.fcntl(fd, fcntl.F_ADD_SEALS, _SEALS)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, {"kind": "tensor", "dtype": dtype_name, "shape": shape}
+
+
+def map_readonly(fd, spec):
+    """A tensor over the memfd's pages, read-only (the caller keeps fd open; nothing is copied). Any write faults."""
+    dtype, shape = _check_spec(spec)
+    nbytes = _nbytes(dtype, shape)
+    if nbytes == 0:
+        return torch.empty(shape, dtype=dtype)
+    if os.fstat(fd).st_size != nbytes:
+        raise BadTensor(f"a memfd of {os.fstat(fd).st_size} bytes for a tensor of {nbytes}")
+    mm = mmap.mmap(fd, nbytes, mmap.MAP_SHARED, mmap.PROT_READ)
+    with warnings.catch_warnings():  # torch warns that the buffer is not writable: that is the point
+        warnings.simplefilter("ignore")
+        return torch.frombuffer(mm, dtype=dtype, count=math.prod(shape)).view(shape)
+
+
+def read_copy(fd, spec, limit_bytes):
+    """The judge's own copy of a candidate's tensor (closes fd). Raises BadTensor for a dishonest spec or memfd."""
+    try:
+        dtype, shape = _check_spec(spec)
+        nbytes = _nbytes(dtype, shape)
+        if nbytes > limit_bytes:
+            raise BadTensor(f"an output of {nbytes} bytes, over the {limit_bytes} allowed")
+        size = os.fstat(fd).st_size
+        if size != nbytes:
+            raise BadTensor(f"an output whose memfd holds {size} bytes where dtype {spec['dtype']} and shape "
+                            f"{tuple(shape)} take {nbytes}")
+        out = torch.empty(shape, dtype=dtype)
+        if nbytes:
+            with mmap.mmap(fd, nbytes, mmap.MAP_SHARED, mmap.PROT_READ) as mm:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    view = torch.frombuffer(mm, dtype=dtype, count=math.prod(shape)).view(shape)
+                out.copy_(view)
+                del view
+        return out
+    finally:
+        os.close(fd)
+
+
+def _check_spec(spec):
+    if not isinstance(spec, dict) or spec.get("kind") != "tensor":
+        raise BadTensor("not a tensor spec")
+    dtype = DTYPES.get(spec.get("dtype"))
+    shape = spec.get("shape")
+    if dtype is None:
+        raise BadTensor(f"unknown dtype {spec.get('dtype')!r}")
+    if not isinstance(shape, list) or len(shape) > MAX_DIMS or not all(type(d) is int and 0 <= d < 1 << 40 for d in shape):
+        raise BadTensor(f"a malformed shape {shape!r}")
+    return dtype, shape
+
+
+def pack(values, name="kbh", seal=False):
+    """(specs, fds) for a flat list of values: tensors in memfds, JSON-able scalars inline, anything else by type name."""
+    specs, fds = [], []
+    try:
+        for v in values:
+            if isinstance(v, torch.Tensor):
+                fd, spec = write_memfd(v, name, seal)
+                fds.append(fd)
+                specs.append(spec)
+            elif v is None or isinstance(v, (bool, int, float, str)):
+                specs.append({"kind": "value", "value": v if not (isinstance(v, float) and not math.isfinite(v))
+                              else repr(v)})
+            else:
+                specs.append({"kind": "object", "type": type(v).__name__})
+    except BaseException:
+        for fd in fds:
+            os.close(fd)
+        raise
+    return specs, fds

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# GPU proof of the trust boundary (issue 19), in one device call, on a GPU node without dotnet:
+#   1. the GPU reward hacks and timer cases (problems/gpu-hacks, scripts/gpu-scoring.sh hacks), each against the
+#      verdict it must get;
+#   2. the 26-candidate throughput set (scripts/bench-throughput.sh), cold then warm cache, judged by this build
+#      (.publish/kbh: a fresh candidate process per candidate) and, when .publish-before/kbh exists, by the build it is
+#      compared with (the judge importing candidates itself), in the same call on the same GPU.
+# Everything lands in $OUT/trust.tgz (the device tool brings back at most 8 files) and a summary in $OUT/summary.txt.
+#   here:   scripts/publish.sh --kernelbench <KernelBench checkout>
+#           git worktree add /tmp/before <commit> && (cd /tmp/before && scripts/publish.sh) && cp -r /tmp/before/.publish .publish-before
+#   there:  OUT=$OUT scripts/gpu-trust.sh            (carry .publish, .publish-before and .kbh/kernelbench)
+# MODES (default "b c") picks the throughput modes (see bench-throughput.sh); PARTS (default "hacks before after").
+set -uo pipefail
+cd "$(dirname "$0")/.."
+OUT=${OUT:-.kbh/trust-out}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/kbh-trust-XXXXXX")
+mkdir -p "$OUT"
+{ date -u +%FT%TZ; nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null
+  nvcc --version 2>/dev/null | tail -1; echo "cores $(nproc)"
+  python3 -c 'import torch, sys; print("python", sys.version.split()[0], "torch", torch.__version__, "cuda", torch.version.cuda)'
+  .publish/kbh --version; } >"$WORK/environment.txt" 2>&1
+cat "$WORK/environment.txt"
+for part in ${PARTS:-hacks before after}; do
+  echo "=== $part ($(date -u +%T))"
+  case "$part" in
+    hacks) OUT=$WORK/hacks KBH=.publish/kbh scripts/gpu-scoring.sh hacks 2>&1 | tail -20 ;;
+    before) [ -x .publish-before/kbh ] || { echo "no .publish-before/kbh: skipped"; continue; }
+            OUT=$WORK/before KBH=.publish-before/kbh PIPELINE_MODES="${MODES:-b c}" scripts/bench-throughput.sh pipeline table 2>&1 | tail -40 ;;
+    after) OUT=$WORK/after KBH=.publish/kbh PIPELINE_MODES="${MODES:-b c}" scripts/bench-throughput.sh pipeline table 2>&1 | tail -40 ;;
+    *) echo "unknown part $part" >&2 ;;
+  esac
+done | tee "$WORK/summary.txt"
+cp "$WORK/summary.txt" "$WORK/environment.txt" "$OUT/"
+tar czf "$OUT/trust.tgz" -C "$WORK" .
