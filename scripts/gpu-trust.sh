@@ -29,6 +29,6 @@ for part in ${PARTS:-hacks before after}; do
     after) OUT=$WORK/after KBH=.publish/kbh PIPELINE_MODES="${MODES:-b c}" scripts/bench-throughput.sh pipeline table 2>&1 | tail -40 ;;
     *) echo "unknown part $part" >&2 ;;
   esac
-done | tee "$WORK/summary.txt"
-cp "$WORK/summary.txt" "$WORK/environment.txt" "$OUT/"
+done | tee "$OUT/summary.txt"
+cp "$WORK/environment.txt" "$OUT/"
 tar czf "$OUT/trust.tgz" -C "$WORK" .
