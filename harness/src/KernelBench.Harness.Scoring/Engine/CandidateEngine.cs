@@ -106,6 +106,7 @@ public sealed class CandidateEngine : IDisposableVerifier, IPreparingVerifier
             return verdicts.FromFailure(check, "check") with { BuildSeconds = build.Num("build_seconds"), BuildModes = VerdictFactory.BuildModes(build), Flags = staticFlags };
         if (check.Status == "bad_input")
             throw new BadInputException(check.Str("reason"));
+        SandboxNotice.SayOnce(check.Texts("sandbox"));
         var refRuntime = ReferenceRuntime(problem, refKey, check.Times("paired_ref_times_ms"));
         var verdict = verdicts.FromCheck(check, build, refRuntime, _options.ExcessiveSpeedup, staticFlags);
         return verdict with
@@ -259,6 +260,8 @@ public sealed class CandidateEngine : IDisposableVerifier, IPreparingVerifier
         var build = await RunAsync(worker, JobRequests.Build(key, path, Path.Combine(_workDir, "ext", key), _options.Settings.Sandbox), _options.Worker.BuildTimeout, ct);
         if (build.Outcome != WorkerOutcome.Answered)
             return (build, verdicts.FromFailure(build, "build"));
+        if (build.Status == "bad_input") // --require-sandbox on a machine that cannot give every part of it
+            throw new BadInputException(build.Str("reason"));
         if (build.Status == "timeout")
             return (build, verdicts.Make(VerdictStatus.Timeout, build.Str("reason"), build.OutputTail));
         if (build.Status != "built")

@@ -38,4 +38,35 @@ public static class KbhProcess
     }
 
     public static Result Run(params string[] args) => Run((IEnumerable<string>)args);
+
+    /// <summary>The real `kbh` run through another program first (e.g. bubblewrap: `bwrap ... --`).</summary>
+    public static Result RunWrapped(IEnumerable<string> wrapper, IEnumerable<string> args, IDictionary<string, string?> environment, TimeSpan? timeout = null)
+    {
+        var command = wrapper.ToList();
+        var info = new ProcessStartInfo(command[0])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Paths.RepoRoot,
+        };
+        foreach (var w in command.Skip(1))
+            info.ArgumentList.Add(w);
+        info.ArgumentList.Add(Environment.ProcessPath is { } dotnet && Path.GetFileNameWithoutExtension(dotnet) == "dotnet" ? dotnet : "dotnet");
+        info.ArgumentList.Add(KbhDll);
+        foreach (var a in args)
+            info.ArgumentList.Add(a);
+        info.Environment["COLUMNS"] = "200";
+        foreach (var (k, v) in environment)
+            info.Environment[k] = v;
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout ?? TimeSpan.FromMinutes(5)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"{string.Join(' ', command)} kbh {string.Join(' ', args)} did not finish in time");
+        }
+        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+    }
 }

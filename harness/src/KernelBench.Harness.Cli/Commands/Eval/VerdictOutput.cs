@@ -33,7 +33,7 @@ public static class VerdictOutput
             ["phase_seconds"] = phases,
             ["device"] = v.Settings?.Device, ["inputs"] = v.Settings?.Inputs, ["gpu"] = v.Environment?.GpuName,
             ["candidate_sha256"] = v.CandidateSha256, ["queue_seconds"] = Finite(v.QueueSeconds),
-            ["sandbox"] = Texts(v.Sandbox), ["timing_check"] = Texts(v.TimingCheck),
+            ["sandbox"] = Texts(v.Sandbox), ["timing_check"] = Texts(v.TimingCheck), ["candidate_output"] = v.CandidateOutput,
         }.ToJsonString();
     }
 

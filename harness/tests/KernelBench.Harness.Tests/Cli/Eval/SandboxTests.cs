@@ -1,0 +1,131 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text.Json;
+using KernelBench.Harness.Tests.Scoring.Engine;
+using KernelBench.Harness.Tests.Support;
+
+namespace KernelBench.Harness.Tests.Cli.Eval;
+
+/// <summary>
+/// The candidates' OS sandbox, through the real `kbh eval`: a hostile probe tries what the sandbox must deny, with a
+/// secret in the harness's own environment, a listener on loopback and the harness's files to poison; and the same
+/// harness on a machine that cannot make user namespaces (inside bubblewrap with --disable-userns) says so, records it,
+/// and with --require-sandbox refuses to judge.
+/// </summary>
+[Category("Slow")]
+[NonParallelizable]
+public class SandboxTests
+{
+    private const string Secret = "sk-kbh-probe-7f1c2a";
+
+    private static string Probe(int port, IEnumerable<string> targets) =>
+        File.ReadAllText(Path.Combine(ScoringFixtures.Folder, "hostile", "sandbox_probe.py"))
+            .Replace("PORT = 9", $"PORT = {port}")
+            .Replace("TARGETS = []", "TARGETS = [" + string.Join(", ", targets.Select(t => JsonSerializer.Serialize(t))) + "]");
+
+    private static string Sha(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
+
+    private static KbhProcess.Result Eval(string cache, string candidate, IEnumerable<string>? extra = null, string? wrapper = null)
+    {
+        var args = new List<string> { "eval", "--kernelbench", Paths.SampleProblems, "--level", "1", "--problem", "1",
+            "--candidate", candidate, "--format", "json", "--perf-trials", "3", "--trials", "2" };
+        args.AddRange(extra ?? []);
+        var environment = new Dictionary<string, string?>
+        {
+            ["KBH_CACHE"] = cache, ["KBH_PYTHON"] = ScoringFixtures.Python, ["DEEPSEEK_API_KEY"] = Secret,
+        };
+        if (wrapper is null)
+            return KbhProcess.Run(args, environment: environment);
+        // The same kbh inside bubblewrap: the whole filesystem as it is, but no further user namespaces and no capabilities.
+        return KbhProcess.RunWrapped(["bwrap", "--dev-bind", "/", "/", "--unshare-user", "--disable-userns", "--cap-drop", "ALL", "--"], args, environment);
+    }
+
+    [Test]
+    public void Eval_HostileProbe_GetsNoSecretNoFileNoNetworkNoProcess()
+    {
+        using var dir = new TempDir();
+        var cache = Path.Combine(dir.Path, "cache");
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            var problem = Path.Combine(Paths.SampleProblems, "level1", "1_Scale_and_shift.py");
+            var readme = Path.Combine(Paths.RepoRoot, "README.md");
+            var (problemSha, readmeSha) = (Sha(problem), Sha(readme));
+            var candidate = Path.Combine(dir.Path, "probe.py");
+            // Not among the targets: the build cache, which a build's process may still write (docs/threat-model.md).
+            File.WriteAllText(candidate, Probe(port, [problem, readme]));
+
+            var result = Eval(cache, candidate);
+
+            Assert.That(result.ExitCode, Is.Zero, result.Stderr);
+            using var doc = JsonDocument.Parse(result.Stdout.Trim());
+            var verdict = doc.RootElement;
+            Assert.That(verdict.GetProperty("status").GetString(), Is.EqualTo("correct"), verdict.GetProperty("reason").GetString());
+            var sandbox = verdict.GetProperty("sandbox");
+            foreach (var part in new[] { "namespaces", "network", "filesystem", "seccomp", "limits" })
+                Assert.That(sandbox.GetProperty(part).GetString(), Is.EqualTo("true"), $"{part}: {sandbox}");
+
+            var output = verdict.GetProperty("candidate_output").GetString() ?? "";
+            // One line from the build's process and one from the check's: each is a fresh process, each sandboxed.
+            var lines = output.Split('\n').Where(l => l.StartsWith("KBH-PROBE ", StringComparison.Ordinal)).ToList();
+            Assert.That(lines, Has.Count.EqualTo(2), output);
+            foreach (var line in lines)
+                AssertProbeDenied(line);
+            Assert.Multiple(() =>
+            {
+                Assert.That(listener.Pending(), Is.False, "the listener on 127.0.0.1 got no connection");
+                Assert.That(result.Stdout + result.Stderr, Does.Not.Contain(Secret));
+                Assert.That(Sha(problem), Is.EqualTo(problemSha), "the problem file is unchanged");
+                Assert.That(Sha(readme), Is.EqualTo(readmeSha), "the repository is unchanged");
+                foreach (var script in Directory.EnumerateFiles(Path.Combine(cache, "worker"), "*.py", SearchOption.AllDirectories))
+                    Assert.That(File.ReadAllText(script), Does.Not.Contain("# poisoned"), script);
+            });
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    private static void AssertProbeDenied(string line)
+    {
+        using var probe = JsonDocument.Parse(line["KBH-PROBE ".Length..]);
+        var p = probe.RootElement;
+        Assert.Multiple(() =>
+        {
+            Assert.That(p.GetProperty("visible_processes").GetInt32(), Is.LessThanOrEqualTo(2), "only its own processes are visible");
+            Assert.That(p.GetProperty("environ_leaks").GetInt32(), Is.Zero, "no environment it can read holds the harness's secret");
+            Assert.That(p.GetProperty("read /etc/shadow").GetBoolean(), Is.False);
+            Assert.That(p.GetProperty("connected").GetBoolean(), Is.False, "no network");
+            Assert.That(p.GetProperty("signalled").GetInt32(), Is.Zero, "no other process to signal");
+            Assert.That(p.GetProperty("ptrace_attach_parent").GetBoolean(), Is.False);
+            Assert.That(p.GetProperty("wrote_1_5_gb").GetBoolean(), Is.False, "its scratch space is capped");
+        });
+    }
+
+    [Test]
+    public void Eval_MachineWithoutUserNamespaces_SaysWhichPartIsMissingAndRequireRefuses()
+    {
+        if (!File.Exists("/usr/bin/bwrap"))
+            Assert.Ignore("bubblewrap is not installed (scripts/setup.sh installs it): it makes the machine without user namespaces");
+        using var dir = new TempDir();
+        var cache = Path.Combine(dir.Path, "cache");
+        var candidate = Path.Combine(Paths.SampleCandidates, "correct", "level1", "2.py");
+
+        var auto = Eval(cache, Path.Combine(Paths.SampleCandidates, "correct", "level1", "1.py"), wrapper: "bwrap");
+        Assert.That(auto.ExitCode, Is.Zero, auto.Stderr);
+        using var doc = JsonDocument.Parse(auto.Stdout.Trim());
+        var sandbox = doc.RootElement.GetProperty("sandbox");
+        Assert.That(doc.RootElement.GetProperty("status").GetString(), Is.EqualTo("correct"));
+        Assert.That(sandbox.GetProperty("namespaces").GetString(), Is.EqualTo("false"));
+        Assert.That(sandbox.GetProperty("missing.namespaces").GetString(), Does.Contain("unshare"));
+        Assert.That(auto.Stderr, Does.Contain("candidates run without part of their sandbox: namespaces"), "said once, on stderr");
+
+        var required = Eval(cache, candidate, ["--require-sandbox"], wrapper: "bwrap");
+        Assert.That(required.ExitCode, Is.EqualTo(2), required.Stdout);
+        Assert.That(required.Stderr, Does.Contain("the sandbox is required").And.Contain("namespaces"));
+    }
+}
