@@ -23,6 +23,7 @@
 #                 build workers' cores too
 #                 (k) as (c) with KBH_PINNED_GIB=0: weights and inputs copied to the GPU from pageable memory, not
 #                 staged in page-locked memory before the GPU turn (kbh_pinned.py)
+#                 KBH_EVAL_ARGS adds kbh eval options to every mode (e.g. "--sandbox off").
 #                 PIPELINE_MODES lists NAME[:WORKERS] entries (default "b c d"): b... cold, c... warm, d... warm with
 #                 inputs on the GPU, e... warm, separate timing, f... warm, several attempts per problem (after b or
 #                 c: its extensions come from their cache), g... as f with separate timing; e.g. "b c c1:1 c4:4" for
@@ -126,7 +127,7 @@ pipeline() {
     local t0=$SECONDS pid
     pid=$(gpu_sampler "$B/$name-gpu.txt")
     env "${extra_env[@]}" KBH_FAST_FILL=$fill THP_MEM_ALLOC_ENABLE=$fill KBH_CACHE=$cache timeout 1200 "$KBH" eval --kernelbench "$KB" --candidates "$cands" --device "$DEVICE" --format json \
-      --out "$WORK/run-$name" --build-workers "$JOBS" --workers "$workers" "${extra[@]}" >"$B/$name.jsonl" 2>"$B/$name.log"
+      --out "$WORK/run-$name" --build-workers "$JOBS" --workers "$workers" "${extra[@]}" ${KBH_EVAL_ARGS:-} >"$B/$name.jsonl" 2>"$B/$name.log"
     local rc=$?
     stop_sampler "$pid"
     # When each candidate's judging started and ended (the run folder's attempts), for the table's timeline.

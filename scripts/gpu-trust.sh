@@ -9,7 +9,8 @@
 #   here:   scripts/publish.sh --kernelbench <KernelBench checkout>
 #           git worktree add /tmp/before <commit> && (cd /tmp/before && scripts/publish.sh) && cp -r /tmp/before/.publish .publish-before
 #   there:  OUT=$OUT scripts/gpu-trust.sh            (carry .publish, .publish-before and .kbh/kernelbench)
-# MODES (default "b c") picks the throughput modes (see bench-throughput.sh); PARTS (default "hacks before after").
+# MODES (default "b c") picks the throughput modes (see bench-throughput.sh); PARTS (default "hacks before after"; also
+# "unsandboxed": this build with --sandbox off, for what the sandbox costs, and "doctor": kbh doctor).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-.kbh/trust-out}
@@ -27,6 +28,9 @@ for part in ${PARTS:-hacks before after}; do
     before) [ -x .publish-before/kbh ] || { echo "no .publish-before/kbh: skipped"; continue; }
             OUT=$WORK/before KBH=.publish-before/kbh PIPELINE_MODES="${MODES:-b c}" scripts/bench-throughput.sh pipeline table 2>&1 | tail -40 ;;
     after) OUT=$WORK/after KBH=.publish/kbh PIPELINE_MODES="${MODES:-b c}" scripts/bench-throughput.sh pipeline table 2>&1 | tail -40 ;;
+    unsandboxed) OUT=$WORK/unsandboxed KBH=.publish/kbh KBH_EVAL_ARGS="--sandbox off" PIPELINE_MODES="${MODES:-b c}" \
+                 scripts/bench-throughput.sh pipeline table 2>&1 | tail -40 ;;
+    doctor) .publish/kbh doctor 2>&1 ;;
     *) echo "unknown part $part" >&2 ;;
   esac
 done | tee "$OUT/summary.txt"

@@ -36,7 +36,7 @@ def main():
     import kbh_channel
     import kbh_runner  # imports torch and the candidate side's modules once, before any fork
 
-    kbh_channel.send(control, {"ready": True, "pid": os.getpid()})
+    kbh_channel.send(control, {"ready": True, "pid": os.getpid(), "cuda_initialized": _cuda_initialized()})
     while True:
         try:
             message, fds = kbh_channel.receive(control, max_bytes=kbh_channel.MAX_MESSAGE)
@@ -66,6 +66,17 @@ def main():
             statuses.clear()
         else:
             kbh_channel.send(control, {"error": f"unknown op {op!r}"})
+
+
+def _cuda_initialized():
+    """Whether this process has initialised the CUDA driver (then no forked child could use CUDA): cuDeviceGetCount
+    answers CUDA_ERROR_NOT_INITIALIZED (3) until cuInit ran. False where there is no driver."""
+    try:
+        lib = ctypes.CDLL("libcuda.so.1")
+    except OSError:
+        return False
+    count = ctypes.c_int()
+    return lib.cuDeviceGetCount(ctypes.byref(count)) != 3
 
 
 def _reap(statuses):

@@ -98,6 +98,10 @@ class Jobs:
             return {"ok": True}
         if job == "build":
             return self.build(req)
+        if job == "sandbox":  # kbh doctor: what a candidate's process gets on this machine
+            proc = self._spawn(req)
+            proc.finish()
+            return {"status": "ok", "sandbox": proc.sandbox}
         device = torch.device(req.get("device", "cpu"))
         if device.type == "cuda":
             if not torch.cuda.is_available() or (device.index or 0) >= torch.cuda.device_count():

@@ -43,8 +43,12 @@ class ForkServer:
                                       pass_fds=[server_end.fileno()], stdin=subprocess.DEVNULL, env=self._env)
         server_end.close()
         self._sock = judge_end
-        kbh_channel.receive(self._sock, time.monotonic() + 300)  # {"ready": true}: torch imported
+        ready, _ = kbh_channel.receive(self._sock, time.monotonic() + 300)  # torch imported
         self.started += 1
+        if ready.get("cuda_initialized"):
+            self.close()
+            raise RuntimeError("the fork server initialised the CUDA driver before forking, so no candidate process "
+                               "could use the GPU; set PYTORCH_NVML_BASED_CUDA_CHECK=1 or find the import that does it")
 
     def warm(self):
         self._ensure()
@@ -89,6 +93,10 @@ def _clean_env():
     for name in list(env):
         if name.startswith("KBH_WORKER_") or name == "KBH_HOST_CPUS":
             del env[name]
+    # torch.cuda.is_available() and device_count() initialise the CUDA driver unless told to ask NVML instead, and a
+    # process forked after that cannot use CUDA ("Cannot re-initialize CUDA in forked subprocess"): anything the fork
+    # server imports may call them.
+    env["PYTORCH_NVML_BASED_CUDA_CHECK"] = "1"
     return env
 
 

@@ -71,6 +71,7 @@ public static class KbhApp
         config.AddCommand<BaselineCommand>("baseline")
             .WithDescription("Time the references of a level and write KernelBench's baseline JSON.")
             .WithExample("baseline", "--kernelbench", "../KernelBench", "--level", "1", "--device", "cuda", "--out", "baseline_time_torch.json");
+        config.AddCommand<Commands.Doctor.DoctorCommand>("doctor").WithDescription("What this machine's sandbox gives a candidate's process: each part in force, or why not.");
         config.AddCommand<GpusCommand>("gpus").WithDescription("List the GPUs (CUDA driver API and NVML), or say why there are none.");
         config.AddBranch("cache", cache =>
         {

@@ -18,6 +18,7 @@ public static class ApiKeySource
             if (!string.IsNullOrEmpty(value))
             {
                 Taken[variable] = value;
+                Scoring.Verdicts.SecretValues.Add(value); // scrubbed from verdicts and feedback wherever it shows up
                 Environment.SetEnvironmentVariable(variable, null);
                 return value;
             }

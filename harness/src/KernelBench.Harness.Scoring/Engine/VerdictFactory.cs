@@ -11,14 +11,14 @@ public sealed class VerdictFactory(Problem problem, string candidateSha, EvalSet
     public Verdict Make(VerdictStatus status, string reason, string output = "") => new()
     {
         Status = status,
-        Reason = reason,
+        Reason = SecretValues.Scrub(reason),
         Level = problem.Level,
         ProblemId = problem.Id,
         ProblemName = problem.Name,
         ProblemSha256 = problem.Sha256,
         CandidateSha256 = candidateSha,
         Backend = settings.Backend,
-        CandidateOutput = output,
+        CandidateOutput = SecretValues.Scrub(output),
         Settings = settings,
         Environment = environment,
     };
