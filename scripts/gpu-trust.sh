@@ -5,7 +5,8 @@
 #   2. the 26-candidate throughput set (scripts/bench-throughput.sh), cold then warm cache, judged by this build
 #      (.publish/kbh: a fresh candidate process per candidate) and, when .publish-before/kbh exists, by the build it is
 #      compared with (the judge importing candidates itself), in the same call on the same GPU.
-# Everything lands in $OUT/trust.tgz (the device tool brings back at most 8 files) and a summary in $OUT/summary.txt.
+# Each part's files land in $OUT/<part>.tgz as it ends (the device tool brings back at most 8 files), the summary in
+# $OUT/summary.txt.
 #   here:   scripts/publish.sh --kernelbench <KernelBench checkout>
 #           git worktree add /tmp/before <commit> && (cd /tmp/before && scripts/publish.sh) && cp -r /tmp/before/.publish .publish-before
 #   there:  OUT=$OUT scripts/gpu-trust.sh            (carry .publish, .publish-before and .kbh/kernelbench)
@@ -24,7 +25,7 @@ cat "$WORK/environment.txt"
 for part in ${PARTS:-hacks before after}; do
   echo "=== $part ($(date -u +%T))"
   case "$part" in
-    hacks) OUT=$WORK/hacks KBH=.publish/kbh scripts/gpu-scoring.sh hacks 2>&1 | tail -20 ;;
+    hacks) OUT=$WORK/hacks KBH=.publish/kbh INPUTS=${INPUTS:-cpu} scripts/gpu-scoring.sh hacks 2>&1 | tail -20 ;;
     before) [ -x .publish-before/kbh ] || { echo "no .publish-before/kbh: skipped"; continue; }
             OUT=$WORK/before KBH=.publish-before/kbh PIPELINE_MODES="${MODES:-b c}" scripts/bench-throughput.sh pipeline table 2>&1 | tail -40 ;;
     after) OUT=$WORK/after KBH=.publish/kbh PIPELINE_MODES="${MODES:-b c}" scripts/bench-throughput.sh pipeline table 2>&1 | tail -40 ;;
@@ -33,6 +34,7 @@ for part in ${PARTS:-hacks before after}; do
     doctor) .publish/kbh doctor 2>&1 ;;
     *) echo "unknown part $part" >&2 ;;
   esac
+  # Each part's files as soon as it ends: a call stopped at its limit still brings back the parts it finished.
+  [ -d "$WORK/$part" ] && tar czf "$OUT/$part.tgz" -C "$WORK" "$part"
 done | tee "$OUT/summary.txt"
 cp "$WORK/environment.txt" "$OUT/"
-tar czf "$OUT/trust.tgz" -C "$WORK" .

@@ -123,8 +123,10 @@ class Jobs:
             data = f.read()
         key = path + ":" + hashlib.sha256(data).hexdigest()
         if key not in self.problems:
-            self.problems[key] = kbh_load.exec_module("kbh_problem_" + hashlib.sha256(key.encode()).hexdigest()[:12],
-                                                      data.decode("utf-8"), path)
+            module = kbh_load.exec_module("kbh_problem_" + hashlib.sha256(key.encode()).hexdigest()[:12],
+                                          data.decode("utf-8"), path)
+            module.kbh_sha256 = hashlib.sha256(data).hexdigest()  # of the very bytes run: the verdict records it
+            self.problems[key] = module
         return self.problems[key]
 
     def _spawn(self, req, build=False):
@@ -173,15 +175,17 @@ class Jobs:
         kbh_check.forget_inputs()
         self.init_memo.clear()
         try:
-            ref = kbh_check.run_reference(self._problem(req["problem_path"]), req, device, dtype, self._turn(req, device),
-                                          self.init_memo)
+            problem = self._problem(req["problem_path"])
+            ref = kbh_check.run_reference(problem, req, device, dtype, self._turn(req, device), self.init_memo)
+            ref.problem = problem
         except kbh_load.Unsupported as e:
             return {"status": "bad_input", "reason": str(e)}
         except Exception:
             return {"status": "reference_error", "reason": "the reference failed: " + _tail(traceback.format_exc()),
                     "unhealthy": device.type == "cuda"}
         self.references[req["ref_key"]] = ref  # the only one: Level 1 outputs take gigabytes
-        return {"status": "ok", "times_ms": ref.times_ms, "phase_seconds": ref.phase_seconds}
+        return {"status": "ok", "times_ms": ref.times_ms, "phase_seconds": ref.phase_seconds,
+                "problem_sha256": problem.kbh_sha256}
 
     def _turn(self, req, device):
         """The GPU's lock shared with the other workers on it (gpu_lock_dir: where the harness keeps such locks)."""
@@ -209,11 +213,12 @@ class Jobs:
             if req.get("measure_performance", True):
                 proc.call("prepare", device=str(device))
                 proc.calibration = kbh_candidate.calibrate(proc, req["timing_method"], device)
+                proc.idle_cpu_rate = kbh_candidate.idle_cpu_rate(proc)
             info = self._load(proc, req)
             if info["status"] != "built":
                 return info
-            result = kbh_candidate.check(proc, self._problem(req["problem_path"]), ref, req, device, dtype,
-                                         self._turn(req, device))
+            # The problem as the reference ran it, not the file read again: one version for both.
+            result = kbh_candidate.check(proc, ref.problem, ref, req, device, dtype, self._turn(req, device))
         except kbh_spawn.CandidateFailed as e:
             result = kbh_candidate.failure_result(e)
         finally:
@@ -221,6 +226,7 @@ class Jobs:
             proc.finish()
         result.update({k: v for k, v in info.items() if k not in ("status", "reason")})
         result["sandbox"] = {k: v for k, v in proc.sandbox.items() if k != "limit_names"}
+        result["problem_sha256"] = ref.problem.kbh_sha256
         result.setdefault("phase_seconds", {})["candidate_process.start"] = round(spawned, 4)
         if ref_times is not None:
             result["ref_times_ms"] = ref_times

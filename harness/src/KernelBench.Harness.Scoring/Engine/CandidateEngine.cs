@@ -106,6 +106,9 @@ public sealed class CandidateEngine : IDisposableVerifier, IPreparingVerifier
             return verdicts.FromFailure(check, "check") with { BuildSeconds = build.Num("build_seconds"), BuildModes = VerdictFactory.BuildModes(build), Flags = staticFlags };
         if (check.Status == "bad_input")
             throw new BadInputException(check.Str("reason"));
+        if (check.Str("problem_sha256") is { Length: > 0 } judged && judged != problem.Sha256)
+            return verdicts.Make(VerdictStatus.RuntimeError, $"the problem file changed after it was loaded: the judge ran the reference from " +
+                $"bytes with SHA-256 {judged[..12]}…, the run records {problem.Sha256[..Math.Min(12, problem.Sha256.Length)]}…; load the problems again") with { Flags = staticFlags };
         SandboxNotice.SayOnce(check.Texts("sandbox"));
         var refRuntime = ReferenceRuntime(problem, refKey, check.Times("paired_ref_times_ms"));
         var verdict = verdicts.FromCheck(check, build, refRuntime, _options.ExcessiveSpeedup, staticFlags);

@@ -33,7 +33,13 @@ public static class WorkerScript
         var folder = Path.Combine(cacheRoot ?? DefaultCacheRoot(), "worker", Convert.ToHexStringLower(hash.GetHashAndReset())[..16]);
         var entry = Path.Combine(folder, EntryFile);
         if (File.Exists(entry))
-            return entry;
+        {
+            // Verified at every start, not trusted as found: a changed or added script (a torch.py beside the worker
+            // shadows torch) is replaced by the embedded ones.
+            if (Matches(folder, files))
+                return entry;
+            Directory.Move(folder, folder + ".stale-" + Guid.NewGuid().ToString("N")[..8]);
+        }
 
         // Write into a private folder, then move it into place: a concurrent harness never sees half a worker.
         var staging = folder + ".tmp-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..8];
@@ -59,6 +65,15 @@ public static class WorkerScript
         var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
         var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         return Path.Combine(xdg is { Length: > 0 } ? xdg : Path.Combine(home.Length > 0 ? home : Path.GetTempPath(), ".cache"), "kbh");
+    }
+
+    private static bool Matches(string folder, List<(string Name, byte[] Bytes)> files)
+    {
+        var present = Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName).Where(n => n != "__pycache__").ToHashSet(StringComparer.Ordinal);
+        if (!present.SetEquals(files.Select(f => f.Name)))
+            return false;
+        return files.All(f => new FileInfo(Path.Combine(folder, f.Name)) is { LinkTarget: null } info && info.Length == f.Bytes.Length
+                              && File.ReadAllBytes(info.FullName).AsSpan().SequenceEqual(f.Bytes));
     }
 
     private static byte[] Read(Assembly assembly, string name)

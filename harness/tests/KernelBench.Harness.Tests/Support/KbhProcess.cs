@@ -10,17 +10,25 @@ public static class KbhProcess
     public static string KbhDll => Path.Combine(AppContext.BaseDirectory, "kbh.dll");
 
     public static Result Run(IEnumerable<string> args, string? workingDirectory = null, IDictionary<string, string?>? environment = null,
-        TimeSpan? timeout = null)
+        TimeSpan? timeout = null) => Start([], args, workingDirectory, environment, timeout);
+
+    public static Result Run(params string[] args) => Run((IEnumerable<string>)args);
+
+    /// <summary>The real `kbh` run through another program first (e.g. bubblewrap: `bwrap ... --`).</summary>
+    public static Result RunWrapped(IEnumerable<string> wrapper, IEnumerable<string> args, IDictionary<string, string?> environment, TimeSpan? timeout = null) =>
+        Start(wrapper.ToList(), args, null, environment, timeout);
+
+    private static Result Start(List<string> wrapper, IEnumerable<string> args, string? workingDirectory, IDictionary<string, string?>? environment, TimeSpan? timeout)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var command = wrapper.Concat(["dotnet", KbhDll]).Concat(args).ToList();
+        var info = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Paths.RepoRoot,
         };
-        info.ArgumentList.Add(KbhDll);
-        foreach (var a in args)
+        foreach (var a in command.Skip(1))
             info.ArgumentList.Add(a);
         info.Environment["COLUMNS"] = "200";
         if (environment is not null)
@@ -32,40 +40,7 @@ public static class KbhProcess
         if (!process.WaitForExit(timeout ?? TimeSpan.FromMinutes(5)))
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail($"kbh {string.Join(' ', args)} did not finish in time");
-        }
-        return new Result(process.ExitCode, stdout.Result, stderr.Result);
-    }
-
-    public static Result Run(params string[] args) => Run((IEnumerable<string>)args);
-
-    /// <summary>The real `kbh` run through another program first (e.g. bubblewrap: `bwrap ... --`).</summary>
-    public static Result RunWrapped(IEnumerable<string> wrapper, IEnumerable<string> args, IDictionary<string, string?> environment, TimeSpan? timeout = null)
-    {
-        var command = wrapper.ToList();
-        var info = new ProcessStartInfo(command[0])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Paths.RepoRoot,
-        };
-        foreach (var w in command.Skip(1))
-            info.ArgumentList.Add(w);
-        info.ArgumentList.Add(Environment.ProcessPath is { } dotnet && Path.GetFileNameWithoutExtension(dotnet) == "dotnet" ? dotnet : "dotnet");
-        info.ArgumentList.Add(KbhDll);
-        foreach (var a in args)
-            info.ArgumentList.Add(a);
-        info.Environment["COLUMNS"] = "200";
-        foreach (var (k, v) in environment)
-            info.Environment[k] = v;
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(timeout ?? TimeSpan.FromMinutes(5)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{string.Join(' ', command)} kbh {string.Join(' ', args)} did not finish in time");
+            Assert.Fail($"{string.Join(' ', command)} did not finish in time");
         }
         return new Result(process.ExitCode, stdout.Result, stderr.Result);
     }

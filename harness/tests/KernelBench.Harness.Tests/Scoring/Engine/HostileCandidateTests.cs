@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using KernelBench.Harness.Scoring.Engine;
 using KernelBench.Harness.Scoring.Verdicts;
+using KernelBench.Harness.Tests.Support;
 using static KernelBench.Harness.Tests.Scoring.Engine.ScoringFixtures;
 
 namespace KernelBench.Harness.Tests.Scoring.Engine;
@@ -135,6 +136,25 @@ public class HostileCandidateTests
         var third = await Judge(SameName("scale_shift.py").Replace("# Sample L1/1", "# Attempt 3, sample L1/1"));
         Assert.That(new[] { first.Status, second.Status, third.Status },
             Is.EqualTo(new[] { VerdictStatus.Correct, VerdictStatus.Incorrect, VerdictStatus.Correct }), second.Reason + third.Reason);
+    }
+
+    /// <summary>A problem file changed on disk after the run loaded it (by anyone): the verdict never pairs the recorded
+    /// problem SHA-256 with a reference run from other bytes.</summary>
+    [Test]
+    public async Task ProblemFileChangedAfterLoading_IsNotJudgedUnderTheRecordedHash()
+    {
+        using var dir = new TempDir();
+        var level = Directory.CreateDirectory(Path.Combine(dir.Path, "level1")).FullName;
+        var source = Path.Combine(Paths.SampleProblems, "level1", "2_Row_softmax.py");
+        var copy = Path.Combine(level, "2_Row_softmax.py");
+        File.Copy(source, copy);
+        var problem = KernelBench.Harness.Problems.ProblemLoader.Load(dir.Path).Find(1, 2)!;
+        File.AppendAllText(copy, "\n# changed after loading\n");
+
+        var v = await _engine.VerifyAsync(problem, SampleCandidate("correct", 1, 2), CancellationToken.None);
+
+        Assert.That(v.Status, Is.EqualTo(VerdictStatus.RuntimeError), v.Reason);
+        Assert.That(v.Reason, Does.Contain("the problem file changed after it was loaded"));
     }
 
     private static List<int> Leftovers()
