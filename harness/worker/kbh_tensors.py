@@ -68,8 +68,9 @@ def map_readonly(fd, spec):
         return torch.frombuffer(mm, dtype=dtype, count=math.prod(shape)).view(shape)
 
 
-def read_copy(fd, spec, limit_bytes):
-    """The judge's own copy of a candidate's tensor (closes fd). Raises BadTensor for a dishonest spec or memfd."""
+def read_copy(fd, spec, limit_bytes, device=None):
+    """The judge's own copy of a candidate's tensor (closes fd), in host memory or straight on `device` (one host copy
+    less for a GPU's gigabyte outputs). Raises BadTensor for a dishonest spec or memfd."""
     try:
         dtype, shape = _check_spec(spec)
         nbytes = _nbytes(dtype, shape)
@@ -79,7 +80,7 @@ def read_copy(fd, spec, limit_bytes):
         if size != nbytes:
             raise BadTensor(f"an output whose memfd holds {size} bytes where dtype {spec['dtype']} and shape "
                             f"{tuple(shape)} take {nbytes}")
-        out = torch.empty(shape, dtype=dtype)
+        out = torch.empty(shape, dtype=dtype, device=device or "cpu")
         if nbytes:
             with mmap.mmap(fd, nbytes, mmap.MAP_SHARED, mmap.PROT_READ) as mm:
                 with warnings.catch_warnings():
