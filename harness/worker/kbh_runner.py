@@ -151,7 +151,7 @@ class Runner:
             findings += kbh_hacks.memoised(out, [self.last])
         findings += kbh_hacks.stream_left_switched(self.device)
         self.last = out
-        specs, out_fds = kbh_tensors.pack(kbh_hacks.flatten(out), "kbh-out")
+        specs, out_fds = kbh_tensors.pack(kbh_hacks.flatten(out), "kbh-out", seal=True)
         return {"outputs": specs, "findings": findings}, out_fds
 
     def op_warmup(self, msg, fds):
@@ -181,7 +181,7 @@ class Runner:
 
     def op_output(self, msg, fds):
         """The output of the last call, for the judge's spot check of a timed call."""
-        specs, out_fds = kbh_tensors.pack(kbh_hacks.flatten(self.last), "kbh-out")
+        specs, out_fds = kbh_tensors.pack(kbh_hacks.flatten(self.last), "kbh-out", seal=True)
         return {"outputs": specs}, out_fds
 
     def op_findings(self, msg, fds):

@@ -161,7 +161,7 @@ def _filesystem(config):
     exposed = [(p, False) for p in config.get("read_only", [])] + [(p, True) for p in config.get("writable", [])]
     outside = {}
     for path, _ in exposed:  # held open before the private /tmp and the masks hide them, bound back from these after
-        if os.path.exists(path):
+        if os.path.exists(path) and path not in outside:
             outside[path] = os.open(path, os.O_PATH | os.O_CLOEXEC)
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
     proc_ok = True
@@ -171,7 +171,7 @@ def _filesystem(config):
         proc_ok = False
     size = f"size={int(config.get('tmp_bytes', 1 << 30))}"
     for point, flags in _mounts():
-        if point.startswith(("/proc", "/sys", "/dev")) and point not in ("/dev/shm",):
+        if point.startswith("/proc"):
             continue
         try:
             _mount(None, point, None, MS_REMOUNT | MS_BIND | MS_RDONLY | flags)
@@ -188,7 +188,7 @@ def _filesystem(config):
         if not any(path.startswith(m.rstrip("/") + "/") for m in masks):  # inside a mask already: hidden
             _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, size + ",mode=755")
             masks.append(path)
-    for path, writable in exposed:
+    for path, writable in dict(exposed).items():  # the last word on each path: writable wins
         if path in outside:
             _bind_back(path, writable, outside[path])
     for fd in outside.values():

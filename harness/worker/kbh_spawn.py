@@ -123,7 +123,9 @@ class CandidateProcess:
         """Time the judge spent on its own (waiting for the GPU, timing the reference) does not count against it."""
         self._deadline += seconds
 
-    def call(self, op, fds=(), **fields):
+    def call(self, op, fds=(), keep_fds=False, **fields):
+        """The answer to one request, and the descriptors that came with it when keep_fds (the caller closes them);
+        otherwise any that came are closed here (a candidate process may send them to exhaust the judge's)."""
         if self.closed:
             raise CandidateFailed("died", "the candidate process has already ended")
         try:
@@ -135,9 +137,11 @@ class CandidateProcess:
         except OSError as e:  # the socket broke while sending: the process is gone
             self.close()
             raise self._failure(op, kbh_channel.ChannelError("closed", str(e))) from None
-        if "error" in answer:
+        if "error" in answer or not keep_fds:
             for fd in got:
                 os.close(fd)
+            got = []
+        if "error" in answer:
             raise CandidateFailed("error", str(answer["error"])[:3000], str(answer.get("trace", ""))[-3000:])
         return answer, got
 

@@ -76,6 +76,14 @@ def read_copy(fd, spec, limit_bytes, device=None):
         nbytes = _nbytes(dtype, shape)
         if nbytes > limit_bytes:
             raise BadTensor(f"an output of {nbytes} bytes, over the {limit_bytes} allowed")
+        # Sealed, so that nobody can shrink it while the judge reads it (a mapping of a shrunk file faults: SIGBUS)
+        # or change it after: anything else (another kind of file, an unsealed memfd) is not an honest output.
+        try:
+            seals = fcntl.fcntl(fd, fcntl.F_GET_SEALS)
+        except OSError:
+            raise BadTensor("an output that is not a memfd")
+        if seals & _SEALS != _SEALS:
+            raise BadTensor("an output memfd that is not sealed against changes")
         size = os.fstat(fd).st_size
         if size != nbytes:
             raise BadTensor(f"an output whose memfd holds {size} bytes where dtype {spec['dtype']} and shape "

@@ -112,7 +112,7 @@ public class ProblemsCommandTests
     private static readonly string[] Commands =
     [
         "problems list", "problems show", "config check", "run", "merge", "slurm submit", "slurm status", "slurm resubmit",
-        "models", "eval", "baseline", "gpus", "cache info", "cache clear", "report", "leaderboard",
+        "models", "eval", "baseline", "doctor", "gpus", "cache info", "cache clear", "report", "leaderboard",
     ];
 
     [TestCaseSource(nameof(Commands))]

@@ -100,6 +100,23 @@ public class HostileCandidateTests
         await AssertHonestStillJudgedRight();
     }
 
+    /// <summary>Found by a red-team review: outputs in unsealed memfds shrunk while the judge read them (the judge died
+    /// of SIGBUS), and descriptors attached to every answer (the judge ran out of them). Judged three times in a row,
+    /// then the honest pair.</summary>
+    [TestCase("unsealed_output.py", VerdictStatus.Incorrect)]
+    [TestCase("fd_flood.py", VerdictStatus.Correct)]
+    public async Task ChannelAbuse_CostsOnlyItsOwnVerdict(string fixture, VerdictStatus expected)
+    {
+        var workers = _engine.WorkersStarted;
+        for (var i = 0; i < 3; i++)
+        {
+            var v = await Judge(Hostile(fixture));
+            Assert.That(v.Status, Is.EqualTo(expected), v.Reason);
+        }
+        await AssertHonestStillJudgedRight();
+        Assert.That(_engine.WorkersStarted, Is.EqualTo(Math.Max(workers, 1)), "the judge itself was never replaced");
+    }
+
     [Test]
     public async Task DelayedKillOfItselfAndItsParent_CostsOnlyItsOwnVerdict()
     {

@@ -26,7 +26,7 @@ for module in list(sys.modules.values()):
 
 class ModelNew(nn.Module):
     def forward(self, a, b):
-        end = _real() + 0.005
-        while _real() < end:  # 5 ms of real work per call
+        end = _real() + 0.02
+        while _real() < end:  # 20 ms of real work per call
             pass
         return torch.matmul(a, b)
