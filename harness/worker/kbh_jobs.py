@@ -11,6 +11,7 @@ import torch
 
 import kbh_candidate
 import kbh_check
+import kbh_evidence
 import kbh_gpu_turn
 import kbh_init_memo
 import kbh_load
@@ -212,8 +213,8 @@ class Jobs:
         try:
             if req.get("measure_performance", True):
                 proc.call("prepare", device=str(device))
-                proc.calibration = kbh_candidate.calibrate(proc, req["timing_method"], device)
-                proc.idle_cpu_rate = kbh_candidate.idle_cpu_rate(proc)
+                proc.calibration = kbh_evidence.calibrate(proc, req["timing_method"], device)
+                proc.idle_cpu_rate = kbh_evidence.idle_cpu_rate(proc)
             info = self._load(proc, req)
             if info["status"] != "built":
                 return info

@@ -1,0 +1,80 @@
+"""The judge's evidence about a candidate's timing, from what the judge measures itself: its own clock around each
+timed call (calibrated before the candidate is imported) and the CPU time of the candidate's processes (/proc). The
+thresholds, and what they let through, are in docs/threat-model.md."""
+import time
+
+import kbh_guard
+import kbh_hacks
+
+_perf = kbh_guard.perf_counter
+CALIBRATION_CALLS = 12
+SETTLE_S = 0.05  # how long the judge watches the process's CPU time after the last timed call
+
+
+def idle_cpu_rate(proc):
+    """CPU seconds per second the process uses while it waits for a request, before the candidate is imported."""
+    before = proc.cpu_seconds()
+    time.sleep(SETTLE_S)
+    return (proc.cpu_seconds() - before) / SETTLE_S
+
+
+def calibrate(proc, method, device):
+    """The judge's clock around a timed call of nothing, before the candidate is imported: what one round trip adds
+    to a reported time on this machine. Returns (median, spread) in ms."""
+    gaps = []
+    for _ in range(CALIBRATION_CALLS):
+        start = _perf()
+        ms = float(proc.call("time", method=method, noop=True)[0]["ms"])
+        gaps.append((_perf() - start) * 1000.0 - ms)
+    gaps.sort()
+    median = gaps[len(gaps) // 2]
+    return median, max(0.0, gaps[int(len(gaps) * 0.9) - 1] - median)
+
+
+def evidence(proc, reported, outside, cpu_during, windows, cpu_after, device):
+    """Findings from what the judge measured itself: the round trips around the timed calls, and the CPU time the
+    candidate's processes used during them and in the SETTLE_S after the last one returned (when an honest process
+    waits, idle, for its next request)."""
+    median, spread = getattr(proc, "calibration", (0.0, 0.0))
+    n = len(reported)
+    # Per call, what the judge's clock saw beyond the reported time: medians, so that a few calls the machine's
+    # scheduler delayed (a loaded two-core CI machine: milliseconds) do not count, and a timer shortened on every call does.
+    gap = _median([o - r for o, r in zip(outside, reported)]) - median if n else 0.0
+    gpu = device.type == "cuda"
+    allowed = 0.3 * _median(reported) + max(3 * spread, 0.1 if gpu else 0.5) if n else 0.0
+    cores = proc.cores()
+    # On a CPU the clock alone would blame a candidate for a loaded machine (a compiler on the other core delays every
+    # round trip): there a shortened timer must also show as CPU time the process spent beyond what it reported.
+    shortened = n and gap > allowed and (gpu or cpu_during > cores * sum(reported) / 1000.0 + 0.03)
+    # On a CPU the timed calls are the work, so their windows bound its CPU time; on a GPU a call's CPU time is mostly
+    # the driver's (launches, synchronisation, copies) and not bounded by its window, so only the time after counts.
+    during_allowed = cores * windows * 1.1 + 0.1
+    # What the process used while idle before the candidate was imported (a GPU driver's own threads), plus a margin.
+    after_allowed = (getattr(proc, "idle_cpu_rate", 0.0) + 0.25 * cores) * SETTLE_S + 0.02
+    record = {"measured_by": "judge clock around each timed call, candidate process CPU time",
+              "reported_ms_sum": round(sum(reported), 4), "outside_ms_sum": round(sum(outside), 4),
+              "round_trip_ms": round(median, 4), "cpu_seconds_during": round(cpu_during, 3),
+              "cpu_seconds_after": round(cpu_after, 3),
+              "idle_cpu_rate": round(getattr(proc, "idle_cpu_rate", 0.0), 3)}
+    findings = []
+    if shortened:
+        findings.append(kbh_hacks.finding(
+            "timer_mismatch", f"the candidate reported a median of {_median(reported):.3f} ms per timed call, but the "
+                              f"judge's clock measured {gap:.3f} ms more around each (median of {n}; a round trip adds "
+                              f"{median:.3f} ms): its own timer was shortened"))
+    if cpu_after > after_allowed:
+        findings.append(kbh_hacks.finding(
+            "work_outside_timer", f"the candidate's processes went on using CPU after its last timed call had returned "
+                                  f"({cpu_after:.2f} s in the {SETTLE_S:g} s after): work outlives forward() (threads "
+                                  "or processes)"))
+    elif device.type != "cuda" and windows > 0 and cpu_during > during_allowed:
+        findings.append(kbh_hacks.finding(
+            "work_outside_timer", f"the candidate's processes used {cpu_during:.2f} s of CPU during its {n} timed calls, "
+                                  f"which took {windows:.2f} s on at most {cores} core(s): work ran outside the timed "
+                                  "calls (threads or processes that outlive forward())"))
+    return {"record": record, "findings": findings}
+
+
+def _median(values):
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2] if ordered else 0.0
