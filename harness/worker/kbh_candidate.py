@@ -16,7 +16,6 @@ import kbh_evidence
 import kbh_guard
 import kbh_hacks
 import kbh_load
-import kbh_spawn
 import kbh_tensors
 import kbh_timing
 
@@ -165,6 +164,8 @@ def _timing(proc, problem, reference, req, device, dtype, on_device, result, clo
 
     spot_reason = None
     for i in range(trials + skip):
+        # Interleaved, AB BA AB BA ...: both see the same host and GPU conditions, so a drift between timing windows
+        # (launch-bound models moved 1.4-2.2x between windows on an H200 node) cancels in their ratio.
         if not interleaved:
             a, b = candidate(), None
         elif i % 2 == 0:

@@ -60,8 +60,7 @@ def _host_inputs(problem, seed, device, dtype):
         # Kept in sealed memfds, mapped read-only here: candidate processes get the same pages, and nobody can write
         # them (kbh_tensors); the judge's own trials copy them like a candidate's.
         specs, fds = _sealed(values)
-        values = [kbh_tensors.map_readonly(fds[sum(1 for s in specs[:i] if s["kind"] == "tensor")], spec)
-                  if spec["kind"] == "tensor" else v for i, (spec, v) in enumerate(zip(specs, values))]
+        values = kbh_tensors.unpack(specs, fds, readonly=True)
         kbh_pinned.register_kept(values, device)  # page-locked in place until the worker moves to another problem
         _inputs["by_seed"][seed] = values
         _inputs["sealed"][seed] = (specs, fds)

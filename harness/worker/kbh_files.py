@@ -1,6 +1,6 @@
 """File primitives the build cache and the compiler launcher share: an flock that dies with its holder, and files
-that appear whole or not at all (written beside their final name, then renamed); and the host's memory as
-/proc/meminfo gives it. Standard library only: the launcher imports it on every compile, without site-packages."""
+that appear whole or not at all (written beside their final name, then renamed); the host's memory as
+/proc/meminfo gives it, and the processes below one (the fork server's and the judge's view of a candidate's). Standard library only: the launcher imports it on every compile, without site-packages."""
 
 import fcntl
 import os
@@ -47,6 +47,27 @@ def write_atomically(path, text, mode=None, fsync=False):
     if mode is not None:
         os.chmod(tmp, mode)
     os.rename(tmp, path)
+
+
+def descendants(root):
+    """Every process below root (children first), from /proc's parent links; [] where /proc cannot be read."""
+    children = {}
+    try:
+        entries = [e for e in os.listdir("/proc") if e.isdigit()]
+    except OSError:
+        return []
+    for entry in entries:
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(entry))
+        except (OSError, ValueError, IndexError):
+            pass
+    found, frontier = [], [root]
+    while frontier:
+        frontier = [c for p in frontier for c in children.get(p, [])]
+        found += frontier
+    return found
 
 
 def meminfo_bytes(field):

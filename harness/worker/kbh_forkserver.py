@@ -16,6 +16,8 @@ import socket
 import sys
 import time
 
+import kbh_files  # the script's folder is first on sys.path
+
 _libc = ctypes.CDLL(None, use_errno=True)
 PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = 1, 36
 
@@ -91,43 +93,12 @@ def _reap(statuses):
         statuses[pid] = {"signal": os.WTERMSIG(status)} if os.WIFSIGNALED(status) else {"code": os.WEXITSTATUS(status)}
 
 
-def _children():
-    me = str(os.getpid())
-    found = []
-    try:
-        for tid in os.listdir(f"/proc/{me}/task"):
-            with open(f"/proc/{me}/task/{tid}/children") as f:
-                found += [int(p) for p in f.read().split()]
-    except OSError:
-        pass
-    return found
-
-
-def _descendants():
-    """Every process below this one (children first), read from /proc's parent links."""
-    parents = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat", "rb") as f:
-                    stat = f.read()
-                parents[int(entry)] = int(stat[stat.rindex(b")") + 2:].split()[1])
-            except (OSError, ValueError, IndexError):
-                pass
-    found, frontier = [], [os.getpid()]
-    while frontier:
-        below = [p for p, parent in parents.items() if parent in frontier and p not in found]
-        found += below
-        frontier = below
-    return found
-
-
 def _kill_all(statuses, rounds=200):
     """SIGKILLs every descendant (stopping them first, so none forks while the others die) until none is left and
     all are reaped. Orphans of orphans come back here (child subreaper), so each round finds what the last one left."""
     killed = 0
     for _ in range(rounds):
-        below = _descendants()
+        below = kbh_files.descendants(os.getpid())
         if not below and not _reap(statuses):
             return killed
         for pid in below:

@@ -7,7 +7,7 @@ Workers judging on the CPU take turns on one lock for the machine: two CPU timin
 A launch-bound model (MobileNet, DenseNet, GRUs: thousands of small kernels) is timed at the speed of the host
 thread that launches them. A second lock that kept co-workers' host work away from a timing was tried (session 4) and
 removed: on an H200 it did not narrow the spread of such models' speedups (their time drifts between timing windows
-whatever runs beside them; `timing_order: interleaved`, kbh_timing.time_pairs, cancels that), and it cost checks
+whatever runs beside them; `timing_order: interleaved`, kbh_candidate._timing, cancels that), and it cost checks
 1.7 s each of waiting in the throughput benchmark.
 
 When a turn ends, the memory the worker's allocator keeps cached is poisoned and handed back to the driver

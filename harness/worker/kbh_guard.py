@@ -42,14 +42,3 @@ def patched():
     """Names of watched functions that are no longer the objects saved at start-up."""
     now = _snapshot()
     return sorted(name for name, fn in SAVED.items() if now[name] is not fn)
-
-
-def restore():
-    """Puts every watched function back, so the next candidate starts from a clean torch."""
-    for owner, attr in _WATCHED:
-        key = f"{getattr(owner, '__name__', repr(owner))}.{attr}"
-        try:
-            if getattr(owner, attr, None) is not SAVED[key]:
-                setattr(owner, attr, SAVED[key])
-        except (AttributeError, TypeError):
-            pass

@@ -6,14 +6,13 @@ import sys
 import time
 import traceback
 
-import kbh_guard  # first: saves torch's functions before anything else can touch them
 import torch
 
 import kbh_candidate
 import kbh_check
 import kbh_evidence
+import kbh_files
 import kbh_gpu_turn
-import kbh_init_memo
 import kbh_load
 import kbh_spawn
 
@@ -86,7 +85,6 @@ class Jobs:
             kbh_build_cache.install(os.environ["KBH_BUILD_CACHE"])
         self.problems = {}  # path+sha -> module
         self.references = {}  # ref_key -> kbh_check.Reference
-        self.init_memo = kbh_init_memo.InitMemo()  # the current reference's large weight fills
         self.notify = lambda event: None  # progress events of the current job ("gpu_wait", "gpu_acquired")
         self.candidate_output = ""  # what the last candidate process printed
 
@@ -174,10 +172,9 @@ class Jobs:
     def reference(self, req, device, dtype):
         self.references.clear()  # one problem's reference (and inputs, and weight fills) at a time
         kbh_check.forget_inputs()
-        self.init_memo.clear()
         try:
             problem = self._problem(req["problem_path"])
-            ref = kbh_check.run_reference(problem, req, device, dtype, self._turn(req, device), self.init_memo)
+            ref = kbh_check.run_reference(problem, req, device, dtype, self._turn(req, device))
             ref.problem = problem
         except kbh_load.Unsupported as e:
             return {"status": "bad_input", "reason": str(e)}
@@ -273,7 +270,7 @@ def _sandbox_config(req, build):
 
 
 def _host_memory_cap():
-    total = kbh_check.kbh_files.meminfo_bytes("MemTotal")
+    total = kbh_files.meminfo_bytes("MemTotal")
     return int(total * 0.75) if total else None
 
 

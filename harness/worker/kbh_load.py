@@ -30,11 +30,6 @@ class ExtensionTracker:
         cpp_extension.load_inline = self._wrap(self._inline, inline=True)
         cpp_extension.load = self._wrap(self._load, inline=False)
 
-    def reset(self):
-        self.count, self.seconds, self.kinds = 0, 0.0, set()
-        cpp_extension.load_inline = self._wrap(self._inline, inline=True)
-        cpp_extension.load = self._wrap(self._load, inline=False)
-
     def _wrap(self, fn, inline):
         tracker = self
 

@@ -108,7 +108,7 @@ class Runner:
         return {"ok": True}, ()
 
     def op_construct(self, msg, fds):
-        init = _unpack_trusted(msg["init"], fds)
+        init = kbh_tensors.unpack(msg["init"], fds)
         self.op_prepare(msg, ())
         self.dtype = kbh_load.PRECISIONS.get(msg.get("precision", "fp32"))
         if self.dtype == torch.float32:
@@ -120,7 +120,7 @@ class Runner:
 
     def op_inputs(self, msg, fds):
         """The judge's kept inputs of one seed, sealed memfds mapped read-only: each call copies them afresh."""
-        self.kept[msg["seed"]] = (_unpack_trusted(msg["specs"], fds, readonly=True), fds)
+        self.kept[msg["seed"]] = (kbh_tensors.unpack(msg["specs"], fds, readonly=True), fds)
         return {"ok": True}, ()
 
     def op_to_device(self, msg, fds):
@@ -195,18 +195,6 @@ class Runner:
 
     def op_ping(self, msg, fds):
         return {"ok": True, "pid": os.getpid()}, ()
-
-
-def _unpack_trusted(specs, fds, readonly=False):
-    """Values the judge sent (trusted here): tensors from memfds, scalars inline."""
-    values, fds = [], list(fds)
-    for spec in specs:
-        if spec.get("kind") == "tensor":
-            fd = fds.pop(0)
-            values.append(kbh_tensors.map_readonly(fd, spec) if readonly else kbh_tensors.read_copy(fd, spec, 1 << 62))
-        else:
-            values.append(spec.get("value"))
-    return values
 
 
 def child_main(sock_fd, capture_fd, config):

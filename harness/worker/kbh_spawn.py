@@ -11,6 +11,7 @@ import tempfile
 import time
 
 import kbh_channel
+import kbh_files
 
 _SIGNALS = {4: "SIGILL", 6: "SIGABRT", 7: "SIGBUS", 8: "SIGFPE", 9: "SIGKILL", 11: "SIGSEGV", 15: "SIGTERM"}
 
@@ -161,7 +162,7 @@ class CandidateProcess:
         """User and system CPU time of the process (all its threads, ended ones too) and its live descendants."""
         total = 0.0
         tick = os.sysconf("SC_CLK_TCK")
-        for pid in [self.pid] + _descendants_of(self.pid):
+        for pid in [self.pid] + kbh_files.descendants(self.pid):
             try:
                 with open(f"/proc/{pid}/stat", "rb") as f:
                     fields = f.read().rsplit(b")", 1)[1].split()
@@ -209,23 +210,3 @@ class CandidateProcess:
                 pass
             self.close(wait_s=0.5)
         self.capture.close()
-
-
-def _descendants_of(root):
-    children, found, frontier = {}, [], [root]
-    try:
-        entries = [e for e in os.listdir("/proc") if e.isdigit()]
-    except OSError:
-        return []
-    for entry in entries:
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as f:
-                fields = f.read().rsplit(b")", 1)[1].split()
-            children.setdefault(int(fields[1]), []).append(int(entry))
-        except (OSError, ValueError, IndexError):
-            pass
-    while frontier:
-        below = [c for p in frontier for c in children.get(p, [])]
-        found += below
-        frontier = below
-    return found

@@ -68,6 +68,14 @@ def map_readonly(fd, spec):
         return torch.frombuffer(mm, dtype=dtype, count=math.prod(shape)).view(shape)
 
 
+def unpack(specs, fds, readonly=False):
+    """The values pack() described, from a trusted sender (the judge's inputs): tensors mapped read-only (readonly,
+    the caller keeps the fds open) or copied (the fds are closed), scalars as they are."""
+    fds = iter(fds)
+    return [(map_readonly(next(fds), spec) if readonly else read_copy(next(fds), spec, 1 << 62))
+            if spec.get("kind") == "tensor" else spec.get("value") for spec in specs]
+
+
 def read_copy(fd, spec, limit_bytes, device=None):
     """The judge's own copy of a candidate's tensor (closes fd), in host memory or straight on `device` (one host copy
     less for a GPU's gigabyte outputs). Raises BadTensor for a dishonest spec or memfd."""

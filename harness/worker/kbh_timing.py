@@ -65,33 +65,6 @@ def event_once(fn, device):
     return start.elapsed_time(end)
 
 
-def time_pairs(fn, other, device, method, warmup, trials):
-    """Times fn and other interleaved, trial by trial, in the order AB BA AB BA ...: both see the same host and GPU
-    conditions, so a drift between timing windows (launch-bound models moved 1.4-2.2x between windows on an H200 node)
-    cancels in their ratio. Returns (fn's times, other's times), `trials` each, in ms; on CUDA one more pair is run
-    and discarded first, as the cuda_event method discards its first trial."""
-    if method not in ("cuda_event", "host_time"):
-        raise RuntimeError(f"interleaved timing takes the cuda_event or host_time method, not {method}")
-    once = event_once if device.type == "cuda" and method == "cuda_event" else host_once
-    with torch.no_grad():
-        for _ in range(warmup):
-            fn()
-            other()
-        if device.type == "cuda":
-            kbh_guard.synchronize(device)
-        skip = 1 if once is event_once else 0
-        mine, theirs = [], []
-        for i in range(trials + skip):
-            if i % 2 == 0:
-                a, b = once(fn, device), once(other, device)
-            else:
-                b, a = once(other, device), once(fn, device)
-            if i >= skip:
-                mine.append(a)
-                theirs.append(b)
-    return mine, theirs
-
-
 def _do_bench(fn, device, trials):
     try:
         from triton.testing import do_bench
