@@ -15,6 +15,7 @@ import kbh_check
 import kbh_evidence
 import kbh_guard
 import kbh_hacks
+import kbh_handover
 import kbh_load
 import kbh_tensors
 import kbh_timing
@@ -41,9 +42,8 @@ def check(proc, problem, reference, req, device, dtype, turn=None):
     clock.lap("model.init")
     on_device = req.get("inputs") == "device"
     seeds = kbh_load.trial_seeds(seed, req["correctness_trials"])
-    for s in dict.fromkeys(seeds + [seed]):
-        specs, fds = kbh_check.sealed_inputs(problem, s, device, dtype, on_device)
-        proc.call("inputs", fds=fds, seed=s, specs=specs)
+    inputs = kbh_handover.Inputs(proc, problem, device, dtype, on_device)
+    inputs.up_front(list(dict.fromkeys(seeds + [seed])))
     clock.lap("inputs")
     with turn or contextlib.nullcontext():
         proc.extend(turn.waited_s if turn is not None else 0.0)
@@ -52,10 +52,14 @@ def check(proc, problem, reference, req, device, dtype, turn=None):
         clock.lap("gpu_wait")
         proc.call("to_device")
         clock.lap("model.to_device")
-        if not _correctness(proc, reference, req, seeds, result, clock):
-            return result
-        if req.get("measure_performance", True):
-            _timing(proc, problem, reference, req, device, dtype, on_device, result, clock)
+        try:
+            if not _correctness(proc, reference, req, seeds, result, clock, inputs, device):
+                return result
+            if req.get("measure_performance", True):
+                inputs.before(seed)
+                _timing(proc, problem, reference, req, device, dtype, on_device, result, clock)
+        finally:
+            result.setdefault("timing_check", {}).update(inputs.record())
     if result["status"] == "correct" and _rejected(result["findings"]):
         # The judge's own evidence first; what the candidate's process said of itself after.
         ordered = sorted(result["findings"], key=lambda f: bool(f.get("self_reported")))
@@ -63,13 +67,16 @@ def check(proc, problem, reference, req, device, dtype, turn=None):
     return result
 
 
-def _correctness(proc, reference, req, seeds, result, clock):
+def _correctness(proc, reference, req, seeds, result, clock, inputs, device):
     worst_max, worst_mean = 0.0, 0.0
     for trial, trial_seed in enumerate(seeds):
+        inputs.before(trial_seed)
+        clock.lap("inputs")
         answer, fds = proc.call("trial", keep_fds=True, seed=trial_seed, trial=trial,
                                 reference_aliases=reference.aliases_input)
         clock.lap("correctness")
-        outputs, problem_text = _read_outputs(answer, fds, reference.outputs[trial])
+        inputs.saw_outputs(answer.get("outputs"))
+        outputs, problem_text = _read_outputs(answer, fds, reference.outputs[trial], device)
         _add(result, answer.get("findings"))
         reason, max_diff, mean_diff = (problem_text, None, None) if problem_text else \
             kbh_check.compare(reference.outputs[trial], outputs, req["atol"], req["rtol"])
@@ -85,7 +92,7 @@ def _correctness(proc, reference, req, seeds, result, clock):
     return True
 
 
-def _read_outputs(answer, fds, reference_outputs):
+def _read_outputs(answer, fds, reference_outputs, device):
     """The candidate's outputs as the judge's own tensors, or (None, why) when they are not honest data."""
     specs = answer.get("outputs")
     fds = list(fds)
@@ -109,7 +116,7 @@ def _read_outputs(answer, fds, reference_outputs):
                 if spec.get("dtype") != str(ref.dtype).replace("torch.", ""):
                     return None, (f"output {i}: dtype mismatch: expected {ref.dtype}, "
                                   f"got torch.{str(spec.get('dtype'))[:20]}")
-                values.append(kbh_tensors.read_copy(fds.pop(0), spec, _nbytes(ref), ref.device))
+                values.append(kbh_tensors.read_copy(fds.pop(0), spec, _nbytes(ref), ref.device, gpu=device))
             elif kind == "value":
                 values.append(spec.get("value"))
             else:
@@ -174,7 +181,7 @@ def _timing(proc, problem, reference, req, device, dtype, on_device, result, clo
             b, a = judge(lambda: reference.model(*ref_inputs)), candidate()
         if i == spot:  # a timed call the candidate could not know would be looked at
             cpu_spot, spot_start = proc.cpu_seconds(), _perf()
-            spot_reason = _spot_check(proc, reference, req, i - skip)
+            spot_reason = _spot_check(proc, reference, req, i - skip, device)
             # Handing its output over is work the judge asked for: one core's worth of it, no more, is not counted.
             cpu_before += min(proc.cpu_seconds() - cpu_spot, 1.1 * (_perf() - spot_start) + 0.02)
         if i >= skip:
@@ -217,9 +224,9 @@ def _timing_batch(proc, req, result, clock):
     clock.lap("timing")
 
 
-def _spot_check(proc, reference, req, trial):
+def _spot_check(proc, reference, req, trial, device):
     answer, fds = proc.call("output", keep_fds=True)
-    outputs, problem_text = _read_outputs(answer, fds, reference.timing_output)
+    outputs, problem_text = _read_outputs(answer, fds, reference.timing_output, device)
     if problem_text:
         return f"timed call {trial}: {problem_text}"
     reason, _, _ = kbh_check.compare(reference.timing_output, outputs, req["atol"], req["rtol"])

@@ -97,6 +97,14 @@ def sealed_inputs(problem, seed, device, dtype, on_device=False):
     return _inputs["sealed"][seed]
 
 
+def seed_values(problem, seed, device, dtype, on_device=False):
+    """One seed's inputs to hand a candidate process in GPU memory (kbh_handover): the kept, page-locked host copy, or
+    for inputs: device the values made on the device under that seed (the same values every time)."""
+    if on_device and device.type == "cuda":
+        return trial_inputs(problem, seed, device, dtype, on_device=True)
+    return _host_inputs(problem, seed, device, dtype)
+
+
 def forget_inputs():
     """Drops the kept inputs (another problem next), unlocking their pages first."""
     kbh_pinned.release()
@@ -284,8 +292,11 @@ def compare(ref, out, atol, rtol):
         if o.dtype != r.dtype:
             return f"output {i}: dtype mismatch: expected {r.dtype}, got {o.dtype}", None, None
         o = o.detach()
-        if r.device != o.device:  # the candidate's copy to where the reference's outputs are kept
-            o = o.to(r.device)
+        if r.device != o.device:  # compared on the GPU when either is there (a reference kept in host memory)
+            if o.device.type == "cuda":
+                r = r.to(o.device)
+            else:
+                o = o.to(r.device)
         bad_nonfinite = int(((~kbh_guard.isfinite(o)) & kbh_guard.isfinite(r)).sum())
         wide = torch.float64 if o.dtype == torch.float64 else torch.float32
         diff = o.to(wide) - r.to(wide)

@@ -38,7 +38,8 @@ class Runner:
         self.model = None
         self.device = torch.device("cpu")
         self.dtype = None
-        self.kept = {}  # seed -> (read-only tensors or values, fds)
+        self.kept = {}  # seed -> (read-only tensors or values, fds or GPU mappings to release)
+        self.exporter = None  # on a GPU: outputs handed over in GPU memory (kbh_cudashare)
         self.timing_inputs = None
         self.last = None
         self.threads_before = kbh_guard.active_threads()
@@ -104,6 +105,9 @@ class Runner:
             torch.cuda.set_device(dev)
             torch.empty(1, device=dev)
             kbh_timing.event_once(lambda: None, dev)  # the flush buffer and events exist before the first timing
+        if dev.type == "cuda" and self.exporter is None:
+            import kbh_cudashare
+            self.exporter = kbh_cudashare.Exporter(dev)
         self.device = dev
         return {"ok": True}, ()
 
@@ -119,9 +123,28 @@ class Runner:
         return {"seconds": _perf() - start, "findings": found}, ()
 
     def op_inputs(self, msg, fds):
-        """The judge's kept inputs of one seed, sealed memfds mapped read-only: each call copies them afresh."""
-        self.kept[msg["seed"]] = (kbh_tensors.unpack(msg["specs"], fds, readonly=True), fds)
+        """The judge's inputs of one seed: sealed memfds mapped read-only, or on a GPU its exported GPU memory mapped
+        here (replace: the seeds kept before are let go). Each call copies them afresh."""
+        if msg.get("replace"):
+            for seed in list(self.kept):
+                self._forget(seed)
+        if any(s.get("where") == "cuda" for s in msg["specs"]):
+            try:
+                self.kept[msg["seed"]] = kbh_tensors.unpack_device(msg["specs"], fds, self.device)
+            finally:
+                for fd in fds:
+                    os.close(fd)
+        else:
+            self.kept[msg["seed"]] = (kbh_tensors.unpack(msg["specs"], fds, readonly=True), fds)
         return {"ok": True}, ()
+
+    def _forget(self, seed):
+        _, holders = self.kept.pop(seed)
+        for h in holders:
+            if isinstance(h, int):
+                os.close(h)
+            else:
+                h.release()
 
     def op_to_device(self, msg, fds):
         self.model = kbh_load.place_model(self.model, self.device, self.dtype)
@@ -151,7 +174,7 @@ class Runner:
             findings += kbh_hacks.memoised(out, [self.last])
         findings += kbh_hacks.stream_left_switched(self.device)
         self.last = out
-        specs, out_fds = kbh_tensors.pack(kbh_hacks.flatten(out), "kbh-out", seal=True)
+        specs, out_fds = kbh_tensors.pack(kbh_hacks.flatten(out), "kbh-out", seal=True, exporter=self.exporter)
         return {"outputs": specs, "findings": findings}, out_fds
 
     def op_warmup(self, msg, fds):
@@ -181,7 +204,7 @@ class Runner:
 
     def op_output(self, msg, fds):
         """The output of the last call, for the judge's spot check of a timed call."""
-        specs, out_fds = kbh_tensors.pack(kbh_hacks.flatten(self.last), "kbh-out", seal=True)
+        specs, out_fds = kbh_tensors.pack(kbh_hacks.flatten(self.last), "kbh-out", seal=True, exporter=self.exporter)
         return {"outputs": specs}, out_fds
 
     def op_findings(self, msg, fds):

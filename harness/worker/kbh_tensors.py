@@ -30,11 +30,16 @@ def _nbytes(dtype, shape):
     return math.prod(shape) * torch.empty((), dtype=dtype).element_size()
 
 
+def dtype_name(dtype):
+    name = _NAMES.get(dtype)
+    if name is None:
+        raise BadTensor(f"dtype {dtype} cannot be handed between processes")
+    return name
+
+
 def write_memfd(tensor, name="kbh", seal=False):
     """(fd, spec) holding tensor's values, contiguous, in host memory; sealed against every later write if seal."""
-    dtype_name = _NAMES.get(tensor.dtype)
-    if dtype_name is None:
-        raise BadTensor(f"dtype {tensor.dtype} cannot be handed between processes")
+    dtype_name_ = dtype_name(tensor.dtype)
     shape = [int(d) for d in tensor.shape]
     nbytes = _nbytes(tensor.dtype, shape)
     flags = os.MFD_CLOEXEC | (os.MFD_ALLOW_SEALING if seal else 0)
@@ -51,7 +56,7 @@ def write_memfd(tensor, name="kbh", seal=False):
     except BaseException:
         os.close(fd)
         raise
-    return fd, {"kind": "tensor", "dtype": dtype_name, "shape": shape}
+    return fd, {"kind": "tensor", "dtype": dtype_name_, "shape": shape}
 
 
 def map_readonly(fd, spec):
@@ -76,14 +81,23 @@ def unpack(specs, fds, readonly=False):
             if spec.get("kind") == "tensor" else spec.get("value") for spec in specs]
 
 
-def read_copy(fd, spec, limit_bytes, device=None):
-    """The judge's own copy of a candidate's tensor (closes fd), in host memory or straight on `device` (one host copy
-    less for a GPU's gigabyte outputs). Raises BadTensor for a dishonest spec or memfd."""
+def read_copy(fd, spec, limit_bytes, device=None, gpu=None):
+    """The judge's own copy of a candidate's tensor (closes fd): from a memfd, in host memory or straight on `device`
+    (one host copy less for a GPU's gigabyte outputs); from GPU memory the candidate exported (spec "where": "cuda",
+    kbh_cudashare), on `gpu`. Raises BadTensor for a dishonest spec, memfd or export."""
     try:
         dtype, shape = _check_spec(spec)
         nbytes = _nbytes(dtype, shape)
         if nbytes > limit_bytes:
             raise BadTensor(f"an output of {nbytes} bytes, over the {limit_bytes} allowed")
+        if spec.get("where") == "cuda":
+            if gpu is None or torch.device(gpu).type != "cuda":
+                raise BadTensor("an output in GPU memory where the check runs on the CPU")
+            import kbh_cudashare
+            try:
+                return kbh_cudashare.import_copy(fd, dtype, shape, nbytes, gpu)
+            except kbh_cudashare.ShareFailed as e:
+                raise BadTensor(f"an output in GPU memory that could not be read: {e}") from None
         # Sealed, so that nobody can shrink it while the judge reads it (a mapping of a shrunk file faults: SIGBUS)
         # or change it after: anything else (another kind of file, an unsealed memfd) is not an honest output.
         try:
@@ -109,6 +123,38 @@ def read_copy(fd, spec, limit_bytes, device=None):
         os.close(fd)
 
 
+def _export(exporter, slot, tensor, strict):
+    import kbh_cudashare
+    try:
+        return exporter.export(slot, tensor)
+    except kbh_cudashare.ShareFailed:
+        if strict:
+            raise
+        return None, None  # through host memory instead
+
+
+def unpack_device(specs, fds, device):
+    """Values from a trusted sender (the judge's inputs) whose tensors it exported in GPU memory (kbh_cudashare):
+    (values, mappings), the tensors views over the mapped allocations, valid until the caller releases the mappings.
+    The fds stay the caller's to close."""
+    import kbh_cudashare
+    fds, values, mappings = iter(fds), [], []
+    try:
+        for spec in specs:
+            if spec.get("kind") != "tensor":
+                values.append(spec.get("value"))
+                continue
+            dtype, shape = _check_spec(spec)
+            nbytes = _nbytes(dtype, shape)
+            mappings.append(kbh_cudashare.import_mapping(next(fds), nbytes, device))
+            values.append(mappings[-1].view(dtype, shape, nbytes))
+    except BaseException:
+        for m in mappings:
+            m.release()
+        raise
+    return values, mappings
+
+
 def _check_spec(spec):
     if not isinstance(spec, dict) or spec.get("kind") != "tensor":
         raise BadTensor("not a tensor spec")
@@ -121,13 +167,18 @@ def _check_spec(spec):
     return dtype, shape
 
 
-def pack(values, name="kbh", seal=False):
-    """(specs, fds) for a flat list of values: tensors in memfds, JSON-able scalars inline, anything else by type name."""
+def pack(values, name="kbh", seal=False, exporter=None, strict=False):
+    """(specs, fds) for a flat list of values: tensors in memfds (GPU tensors through exporter, a
+    kbh_cudashare.Exporter, when given and the driver allows; strict: its ShareFailed raised, not a memfd instead),
+    JSON-able scalars inline, anything else by type name."""
     specs, fds = [], []
     try:
-        for v in values:
+        for i, v in enumerate(values):
             if isinstance(v, torch.Tensor):
-                fd, spec = write_memfd(v, name, seal)
+                fd, spec = _export(exporter, (name, i), v, strict) if exporter is not None and v.is_cuda \
+                    else (None, None)
+                if fd is None:
+                    fd, spec = write_memfd(v, name, seal)
                 fds.append(fd)
                 specs.append(spec)
             elif v is None or isinstance(v, (bool, int, float, str)):
