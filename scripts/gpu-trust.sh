@@ -25,15 +25,16 @@ cat "$WORK/environment.txt"
 for part in ${PARTS:-hacks before after}; do
   echo "=== $part ($(date -u +%T))"
   case "$part" in
-    hacks) OUT=$WORK/hacks KBH=.publish/kbh INPUTS=${INPUTS:-cpu} scripts/gpu-scoring.sh hacks 2>&1 | tail -20 ;;
+    hacks) OUT=$WORK/hacks KBH=.publish/kbh INPUTS=${INPUTS:-cpu} scripts/gpu-scoring.sh hacks 2>&1 ;;
     before) [ -x .publish-before/kbh ] || { echo "no .publish-before/kbh: skipped"; continue; }
-            OUT=$WORK/before KBH=.publish-before/kbh PIPELINE_MODES="${MODES:-b c}" scripts/bench-throughput.sh pipeline table 2>&1 | tail -40 ;;
-    after) OUT=$WORK/after KBH=.publish/kbh PIPELINE_MODES="${MODES:-b c}" scripts/bench-throughput.sh pipeline table 2>&1 | tail -40 ;;
+            OUT=$WORK/before KBH=.publish-before/kbh PIPELINE_MODES="${MODES:-b c}" scripts/bench-throughput.sh pipeline table 2>&1 ;;
+    after) OUT=$WORK/after KBH=.publish/kbh PIPELINE_MODES="${MODES:-b c}" scripts/bench-throughput.sh pipeline table 2>&1 ;;
     unsandboxed) OUT=$WORK/unsandboxed KBH=.publish/kbh KBH_EVAL_ARGS="--sandbox off" PIPELINE_MODES="${MODES:-b c}" \
-                 scripts/bench-throughput.sh pipeline table 2>&1 | tail -40 ;;
+                 scripts/bench-throughput.sh pipeline table 2>&1 ;;
     doctor) .publish/kbh doctor 2>&1 ;;
     *) echo "unknown part $part" >&2 ;;
   esac
+  # (No `| tail` above: a call stopped at its limit still brings back what each part printed so far.)
   # Each part's files as soon as it ends: a call stopped at its limit still brings back the parts it finished.
   [ -d "$WORK/$part" ] && tar czf "$OUT/$part.tgz" -C "$WORK" "$part"
 done | tee "$OUT/summary.txt"
