@@ -24,13 +24,15 @@ _perf = kbh_guard.perf_counter
 _SETTLE_S = kbh_evidence.SETTLE_S
 
 
-def check(proc, problem, reference, req, device, dtype, turn=None):
+def check(proc, problem, reference, req, device, dtype, turn=None, memo=None):
     """The correctness trials and the timing of the candidate loaded in proc (a kbh_spawn.CandidateProcess).
     Raises kbh_spawn.CandidateFailed when the candidate process fails; the caller turns that into the verdict."""
     result = {"findings": [], "status": "correct", "reason": ""}
     clock = kbh_check.PhaseClock(device)
     result["phase_seconds"] = clock.seconds
     seed = req["seed"]
+    for entries, fds in (memo.handover() if memo is not None else ()):  # the reference's weight fills, to replay
+        proc.call("memo", fds=fds, entries=entries)
     init_specs, init_fds = kbh_tensors.pack(kbh_check.init_inputs(problem, seed, torch.device("cpu"), dtype),
                                             "kbh-init", seal=True)
     try:
@@ -118,7 +120,10 @@ def _read_outputs(answer, fds, reference_outputs, device):
                                   f"got torch.{str(spec.get('dtype'))[:20]}")
                 values.append(kbh_tensors.read_copy(fds.pop(0), spec, _nbytes(ref), ref.device, gpu=device))
             elif kind == "value":
-                values.append(spec.get("value"))
+                try:
+                    values.append(kbh_tensors.decode_value(spec.get("value")))
+                except (RecursionError, TypeError, ValueError, AttributeError):
+                    return None, f"output {i} is a malformed value"
             else:
                 return None, f"output {i} is a {str(spec.get('type'))[:60]}, not a tensor or a number"
         return values, None
@@ -149,7 +154,7 @@ def _timing(proc, problem, reference, req, device, dtype, on_device, result, clo
     skip = 1 if device.type == "cuda" and method == "cuda_event" else 0
     ref_once = kbh_timing.event_once if skip else kbh_timing.host_once
     spot = random.SystemRandom().randrange(trials) + skip if trials else -1
-    mine, theirs, outside = [], [], []
+    mine, theirs, outside, pings = [], [], [], []
     cpu_before = proc.cpu_seconds()
     windows = 0.0
 
@@ -160,6 +165,7 @@ def _timing(proc, problem, reference, req, device, dtype, on_device, result, clo
         took = _perf() - start
         windows += took
         outside.append(took * 1000.0)
+        pings.append(proc.server.ping())  # the host's round trip now, from a process that runs no candidate code
         return ms
 
     def judge(fn):
@@ -199,7 +205,8 @@ def _timing(proc, problem, reference, req, device, dtype, on_device, result, clo
     answer, _ = proc.call("findings", candidate_ms=min(mine) if mine else 0.0)
     _add(result, answer.get("findings"))
     timed = outside[skip:]
-    evidence = kbh_evidence.evidence(proc, mine, timed, cpu_last - cpu_before, windows, cpu_after - cpu_last, device)
+    evidence = kbh_evidence.evidence(proc, mine, timed, cpu_last - cpu_before, windows, cpu_after - cpu_last, device,
+                                     pings[skip:])
     result["timing_check"] = evidence["record"]
     result["timing_check"]["spot_check_trial"] = spot - skip
     if spot_reason:

@@ -271,11 +271,39 @@ def poison_freed_memory(device, young_only=False):
         pass
 
 
+_COMPARE_PART = 1 << 27  # elements compared at a time: the temporaries stay near 1.5 GB whatever the output's size
+
+
+def _compare_tensor(r, o, atol, rtol):
+    """(non-finite where the reference is finite, all close, max |diff|, mean |diff|) of two tensors of one shape and
+    dtype; on the GPU when either is there (a reference kept in host memory comes over part by part)."""
+    device = o.device if o.device.type == "cuda" else r.device
+    r, o = r.reshape(-1), o.reshape(-1)
+    wide = torch.float64 if o.dtype == torch.float64 else torch.float32
+    bad, close, worst, total = 0, True, 0.0, 0.0
+    for begin in range(0, o.numel(), _COMPARE_PART):
+        rp, op = r[begin:begin + _COMPARE_PART].to(device), o[begin:begin + _COMPARE_PART].to(device)
+        finite_o, finite_r = kbh_guard.isfinite(op), kbh_guard.isfinite(rp)
+        bad += int(((~finite_o) & finite_r).sum())
+        diff = op.to(wide) - rp.to(wide)
+        kbh_guard.abs_(diff, out=diff)
+        ok = diff <= kbh_guard.abs_(op.to(wide)).mul_(rtol).add_(atol)
+        ok &= finite_o & finite_r  # an infinity is close only to itself (+inf is not within inf of -inf)
+        ok |= (op == rp) | (torch.isnan(op) & torch.isnan(rp))
+        close = close and bool(ok.all())
+        del ok, finite_o, finite_r
+        diff.nan_to_num_(nan=0.0, posinf=0.0, neginf=0.0)
+        if diff.numel():
+            worst, total = max(worst, float(diff.max())), total + float(diff.sum(dtype=torch.float64))
+        del diff, rp, op
+    return bad, close, worst, (total / o.numel() if o.numel() else 0.0)
+
+
 def compare(ref, out, atol, rtol):
     """None when out matches ref, else (reason, max_abs_diff, mean_abs_diff).
 
     torch.allclose(ref, out) semantics (|ref - out| <= atol + rtol * |out|, NaN equal to NaN), computed with the
-    worker's saved functions and in place, so gigabyte-sized Level 1 outputs fit beside their inputs on the GPU."""
+    worker's saved functions, in parts, so gigabyte-sized Level 1 outputs fit beside their inputs on the GPU."""
     refs, outs = ref, kbh_hacks.flatten(out)
     if len(refs) != len(outs):
         return f"expected {len(refs)} output(s), got {len(outs)}", None, None
@@ -291,25 +319,7 @@ def compare(ref, out, atol, rtol):
             return f"output {i}: shape mismatch: expected {tuple(r.shape)}, got {tuple(o.shape)}", None, None
         if o.dtype != r.dtype:
             return f"output {i}: dtype mismatch: expected {r.dtype}, got {o.dtype}", None, None
-        o = o.detach()
-        if r.device != o.device:  # compared on the GPU when either is there (a reference kept in host memory)
-            if o.device.type == "cuda":
-                r = r.to(o.device)
-            else:
-                o = o.to(r.device)
-        bad_nonfinite = int(((~kbh_guard.isfinite(o)) & kbh_guard.isfinite(r)).sum())
-        wide = torch.float64 if o.dtype == torch.float64 else torch.float32
-        diff = o.to(wide) - r.to(wide)
-        kbh_guard.abs_(diff, out=diff)
-        tolerance = kbh_guard.abs_(o.to(wide)).mul_(rtol).add_(atol)
-        ok = diff <= tolerance
-        del tolerance
-        ok |= (o == r) | (torch.isnan(o) & torch.isnan(r))
-        close = bool(ok.all())
-        del ok
-        diff.nan_to_num_(nan=0.0, posinf=0.0, neginf=0.0)
-        max_diff, mean_diff = (float(diff.max()), float(diff.mean())) if diff.numel() else (0.0, 0.0)
-        del diff
+        bad_nonfinite, close, max_diff, mean_diff = _compare_tensor(r, o.detach(), atol, rtol)
         worst = (max(worst[0], max_diff), max(worst[1], mean_diff))
         if bad_nonfinite:
             return f"output {i}: NaN or Inf in {bad_nonfinite} element(s) where the reference is finite", \

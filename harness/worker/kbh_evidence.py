@@ -20,26 +20,30 @@ def idle_cpu_rate(proc):
 
 def calibrate(proc, method, device):
     """The judge's clock around a timed call of nothing, before the candidate is imported: what one round trip adds
-    to a reported time on this machine. Returns (median, spread) in ms."""
+    to a reported time on this machine, beyond a round trip to the fork server just after it (which runs no candidate
+    code: a loaded host delays both alike). Returns (median, spread) in ms."""
     gaps = []
     for _ in range(CALIBRATION_CALLS):
         start = _perf()
         ms = float(proc.call("time", method=method, noop=True)[0]["ms"])
-        gaps.append((_perf() - start) * 1000.0 - ms)
+        gaps.append((_perf() - start) * 1000.0 - ms - proc.server.ping())
     gaps.sort()
     median = gaps[len(gaps) // 2]
     return median, max(0.0, gaps[int(len(gaps) * 0.9) - 1] - median)
 
 
-def evidence(proc, reported, outside, cpu_during, windows, cpu_after, device):
+def evidence(proc, reported, outside, cpu_during, windows, cpu_after, device, pings=None):
     """Findings from what the judge measured itself: the round trips around the timed calls, and the CPU time the
     candidate's processes used during them and in the SETTLE_S after the last one returned (when an honest process
     waits, idle, for its next request)."""
     median, spread = getattr(proc, "calibration", (0.0, 0.0))
     n = len(reported)
-    # Per call, what the judge's clock saw beyond the reported time: medians, so that a few calls the machine's
-    # scheduler delayed (a loaded two-core CI machine: milliseconds) do not count, and a timer shortened on every call does.
-    gap = _median([o - r for o, r in zip(outside, reported)]) - median if n else 0.0
+    # Per call, what the judge's clock saw beyond the reported time and beyond the fork server's round trip just after
+    # it (the host's load now: 16 compilers on 16 cores slowed every round trip of an honest H100 candidate by
+    # 0.19 ms, session 12): medians, so that a few calls the scheduler delayed do not count, and a timer shortened on
+    # every call does.
+    pings = pings if pings and len(pings) == n else [0.0] * n
+    gap = _median([o - r - p for o, r, p in zip(outside, reported, pings)]) - median if n else 0.0
     gpu = device.type == "cuda"
     allowed = 0.3 * _median(reported) + max(3 * spread, 0.1 if gpu else 0.5) if n else 0.0
     cores = proc.cores()
@@ -53,7 +57,8 @@ def evidence(proc, reported, outside, cpu_during, windows, cpu_after, device):
     after_allowed = (getattr(proc, "idle_cpu_rate", 0.0) + 0.25 * cores) * SETTLE_S + 0.02
     record = {"measured_by": "judge clock around each timed call, candidate process CPU time",
               "reported_ms_sum": round(sum(reported), 4), "outside_ms_sum": round(sum(outside), 4),
-              "round_trip_ms": round(median, 4), "cpu_seconds_during": round(cpu_during, 3),
+              "round_trip_ms": round(median, 4), "host_ping_ms": round(_median(pings), 4),
+              "cpu_seconds_during": round(cpu_during, 3),
               "cpu_seconds_after": round(cpu_after, 3),
               "idle_cpu_rate": round(getattr(proc, "idle_cpu_rate", 0.0), 3)}
     findings = []
@@ -61,7 +66,8 @@ def evidence(proc, reported, outside, cpu_during, windows, cpu_after, device):
         findings.append(kbh_hacks.finding(
             "timer_mismatch", f"the candidate reported a median of {_median(reported):.3f} ms per timed call, but the "
                               f"judge's clock measured {gap:.3f} ms more around each (median of {n}; a round trip adds "
-                              f"{median:.3f} ms): its own timer was shortened"))
+                              f"{median:.3f} ms beyond the host's {_median(pings):.3f} ms now): its own timer was "
+                              "shortened"))
     if cpu_after > after_allowed:
         findings.append(kbh_hacks.finding(
             "work_outside_timer", f"the candidate's processes went on using CPU after its last timed call had returned "

@@ -48,14 +48,47 @@ def _creator(method, original):
 
 
 class InitMemo:
-    def __init__(self, limit_bytes=None):
+    def __init__(self, limit_bytes=None, shared=False):
         self._fills = {}  # key -> (values, generator state after the fill)
+        self._fds = {}  # key -> the sealed memfd holding the values (shared: for a candidate's process)
         self._bytes = 0
         self.replayed = 0
+        self.shared = shared
         self.limit_bytes = limit_bytes if limit_bytes is not None else int(os.environ.get("KBH_INIT_MEMO_BYTES", 16 << 30))
 
     def clear(self):
-        self._fills, self._bytes, self.replayed = {}, 0, 0
+        for fd in self._fds.values():
+            os.close(fd)
+        self._fills, self._fds, self._bytes, self.replayed = {}, {}, 0, 0
+
+    def handover(self, per_message=32):
+        """The recorded fills for a candidate's process, in batches of (entries, fds): the values in sealed memfds
+        (nobody can change them once sealed), the generator states and keys as JSON. Candidates' constructions replay
+        them (adopt()) instead of drawing the same values again."""
+        import base64
+        batch, fds = [], []
+        for key, (values, after) in self._fills.items():
+            if key not in self._fds:
+                continue
+            batch.append({"key": list(key), "state": base64.b64encode(after.numpy().tobytes()).decode(),
+                          "spec": {"kind": "tensor", "dtype": str(values.dtype).replace("torch.", ""),
+                                   "shape": [values.numel()]}})
+            fds.append(self._fds[key])
+            if len(batch) == per_message:
+                yield batch, fds
+                batch, fds = [], []
+        if batch:
+            yield batch, fds
+
+    def adopt(self, entries, fds):
+        """Fills another process recorded (handover()), mapped read-only here; fds are kept until clear()."""
+        import base64
+        import kbh_tensors
+        for entry, fd in zip(entries, fds):
+            key = tuple(entry["key"])
+            state = torch.frombuffer(bytearray(base64.b64decode(entry["state"])), dtype=torch.uint8)
+            self._fills[key] = (kbh_tensors.map_readonly(fd, entry["spec"]), state)
+            self._fds[key] = fd
 
     @contextlib.contextmanager
     def recording(self):
@@ -103,7 +136,7 @@ class InitMemo:
                     or tensor.device.type != "cpu" or not tensor.is_contiguous() or tensor.numel() < _MIN_NUMEL:
                 return original(tensor, *args, **kwargs)
             state = _get_state()
-            key = (name, tensor.numel(), tensor.dtype, repr(args), repr(sorted(kwargs.items())),
+            key = (name, tensor.numel(), str(tensor.dtype), repr(args), repr(sorted(kwargs.items())),
                    hashlib.sha256(state.numpy().tobytes()).hexdigest())
             hit = memo._fills.get(key)
             if hit is not None:
@@ -120,7 +153,14 @@ class InitMemo:
                 result = original(tensor, *args, **kwargs)
             size = tensor.numel() * tensor.element_size()
             if record and memo._bytes + size <= memo.limit_bytes:
-                kept = kbh_fast_fill.copy_into(torch.empty(tensor.numel(), dtype=tensor.dtype), tensor)
+                if memo.shared:  # in a sealed memfd, to hand to candidates' processes
+                    import kbh_tensors
+                    fd, spec = kbh_tensors.write_memfd(tensor.view(-1), "kbh-init", seal=True,
+                                                       copy=kbh_fast_fill.copy_into)
+                    memo._fds[key] = fd
+                    kept = kbh_tensors.map_readonly(fd, spec)
+                else:
+                    kept = kbh_fast_fill.copy_into(torch.empty(tensor.numel(), dtype=tensor.dtype), tensor)
                 memo._fills[key] = (kept, _get_state())
                 memo._bytes += size
             return result

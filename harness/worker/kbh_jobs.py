@@ -13,6 +13,7 @@ import kbh_check
 import kbh_evidence
 import kbh_files
 import kbh_gpu_turn
+import kbh_init_memo
 import kbh_load
 import kbh_spawn
 
@@ -85,6 +86,9 @@ class Jobs:
             kbh_build_cache.install(os.environ["KBH_BUILD_CACHE"])
         self.problems = {}  # path+sha -> module
         self.references = {}  # ref_key -> kbh_check.Reference
+        # The current reference's large weight fills, in sealed memfds: each candidate's process replays those its
+        # construction draws from the same generator state (KernelBench seeds both alike) instead of drawing them again.
+        self.init_memo = kbh_init_memo.InitMemo(shared=True)
         self.notify = lambda event: None  # progress events of the current job ("gpu_wait", "gpu_acquired")
         self.candidate_output = ""  # what the last candidate process printed
 
@@ -172,9 +176,10 @@ class Jobs:
     def reference(self, req, device, dtype):
         self.references.clear()  # one problem's reference (and inputs, and weight fills) at a time
         kbh_check.forget_inputs()
+        self.init_memo.clear()
         try:
             problem = self._problem(req["problem_path"])
-            ref = kbh_check.run_reference(problem, req, device, dtype, self._turn(req, device))
+            ref = kbh_check.run_reference(problem, req, device, dtype, self._turn(req, device), self.init_memo)
             ref.problem = problem
         except kbh_load.Unsupported as e:
             return {"status": "bad_input", "reason": str(e)}
@@ -216,7 +221,8 @@ class Jobs:
             if info["status"] != "built":
                 return info
             # The problem as the reference ran it, not the file read again: one version for both.
-            result = kbh_candidate.check(proc, ref.problem, ref, req, device, dtype, self._turn(req, device))
+            result = kbh_candidate.check(proc, ref.problem, ref, req, device, dtype, self._turn(req, device),
+                                         self.init_memo)
         except kbh_spawn.CandidateFailed as e:
             result = kbh_candidate.failure_result(e)
         finally:

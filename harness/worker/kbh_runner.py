@@ -19,6 +19,7 @@ import torch
 
 import kbh_channel
 import kbh_hacks
+import kbh_init_memo
 import kbh_load
 import kbh_tensors
 import kbh_timing
@@ -44,6 +45,7 @@ class Runner:
         self.last = None
         self.threads_before = kbh_guard.active_threads()
         self.tracker = None
+        self.memo = None  # the reference's weight fills the judge handed over (kbh_init_memo), replayed in construct
 
     def serve(self):
         while True:
@@ -118,9 +120,18 @@ class Runner:
         if self.dtype == torch.float32:
             self.dtype = None
         start = _perf()
-        self.model = kbh_load.construct_model(self.module.ModelNew, init, msg["seed"])
+        # Fills the reference drew from the same generator state are copied in; any other large fill is drawn on
+        # several cores (kbh_fast_fill): the same values torch would draw.
+        memo = self.memo or kbh_init_memo.InitMemo(limit_bytes=0)
+        self.model = kbh_load.construct_model(self.module.ModelNew, init, msg["seed"], memo.replaying())
         found = kbh_hacks.patched_functions("while constructing ModelNew")
         return {"seconds": _perf() - start, "findings": found}, ()
+
+    def op_memo(self, msg, fds):
+        if self.memo is None:
+            self.memo = kbh_init_memo.InitMemo()
+        self.memo.adopt(msg["entries"], fds)
+        return {"ok": True}, ()
 
     def op_inputs(self, msg, fds):
         """The judge's inputs of one seed: sealed memfds mapped read-only, or on a GPU its exported GPU memory mapped
@@ -161,8 +172,14 @@ class Runner:
 
     def op_trial(self, msg, fds):
         """One correctness call; the outputs go back as bytes, with this process's own findings about them."""
+        if self.exporter is not None:
+            self.exporter.release()  # the last trial's hand-over, before this call needs the room
         inputs = self._inputs(msg["seed"])
-        snapshots = [kbh_guard.clone(t) if isinstance(t, torch.Tensor) else t for t in inputs]
+        master, _ = self.kept[msg["seed"]]
+        # The values before the call, to see whether forward() writes into its inputs: the judge's copy when it is
+        # on this device (GPU memory it handed over), else a snapshot.
+        snapshots = master if _on(master, self.device) else \
+            [kbh_guard.clone(t) if isinstance(t, torch.Tensor) else t for t in inputs]
         with torch.no_grad():
             out = self.model(*inputs)
         self._sync()
@@ -173,12 +190,24 @@ class Runner:
         if self.last is not None:
             findings += kbh_hacks.memoised(out, [self.last])
         findings += kbh_hacks.stream_left_switched(self.device)
-        self.last = out
         specs, out_fds = kbh_tensors.pack(kbh_hacks.flatten(out), "kbh-out", seal=True, exporter=self.exporter)
+        # Kept for the next trial's memoisation flag unless it takes gigabytes the judge's comparison needs.
+        self.last = out if _nbytes(out) <= _KEEP_LAST_BYTES else None
+        del inputs, snapshots, master, out
+        self._release_device_inputs(msg["seed"])
         return {"outputs": specs, "findings": findings}, out_fds
+
+    def _release_device_inputs(self, seed):
+        """GPU memory the judge handed over is let go once copied, and what this process freed goes back to the
+        driver: the judge compares next, on the same GPU."""
+        if seed in self.kept and not any(isinstance(h, int) for h in self.kept[seed][1]):
+            self._forget(seed)
+        if self.device.type == "cuda":
+            torch.cuda.empty_cache()
 
     def op_warmup(self, msg, fds):
         self.timing_inputs = self._inputs(msg["seed"])
+        self._release_device_inputs(msg["seed"])
         with torch.no_grad():
             for _ in range(msg["n"]):
                 self.model(*self.timing_inputs)
@@ -218,6 +247,17 @@ class Runner:
 
     def op_ping(self, msg, fds):
         return {"ok": True, "pid": os.getpid()}, ()
+
+
+_KEEP_LAST_BYTES = 1 << 30
+
+
+def _nbytes(out):
+    return sum(t.numel() * t.element_size() for t in kbh_hacks.flatten(out) if isinstance(t, torch.Tensor))
+
+
+def _on(values, device):
+    return all(not isinstance(t, torch.Tensor) or t.device == device for t in values)
 
 
 def child_main(sock_fd, capture_fd, config):

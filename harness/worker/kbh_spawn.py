@@ -64,6 +64,15 @@ class ForkServer:
             candidate_end.close()
         return answer["pid"], judge_end
 
+    def ping(self):
+        """Milliseconds of one round trip to this process, which runs no candidate code: what the host's load adds
+        to a round trip now, beside a candidate's timed calls (kbh_evidence)."""
+        self._ensure()
+        start = time.perf_counter()
+        kbh_channel.send(self._sock, {"op": "ping"})
+        kbh_channel.receive(self._sock, time.monotonic() + 30)
+        return (time.perf_counter() - start) * 1000.0
+
     def cleanup(self, pid, wait_s):
         """How pid ended ({"signal": n} or {"code": n}, None if unknown) once every process it left is killed."""
         if self._proc is None or self._proc.poll() is not None:

@@ -37,8 +37,9 @@ def dtype_name(dtype):
     return name
 
 
-def write_memfd(tensor, name="kbh", seal=False):
-    """(fd, spec) holding tensor's values, contiguous, in host memory; sealed against every later write if seal."""
+def write_memfd(tensor, name="kbh", seal=False, copy=None):
+    """(fd, spec) holding tensor's values, contiguous, in host memory; sealed against every later write if seal.
+    copy(dst, src): how the bytes are copied in (kbh_fast_fill.copy_into: on several cores), else torch's copy_."""
     dtype_name_ = dtype_name(tensor.dtype)
     shape = [int(d) for d in tensor.shape]
     nbytes = _nbytes(tensor.dtype, shape)
@@ -49,7 +50,7 @@ def write_memfd(tensor, name="kbh", seal=False):
             os.ftruncate(fd, nbytes)
             with mmap.mmap(fd, nbytes, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE) as mm:
                 view = torch.frombuffer(mm, dtype=tensor.dtype, count=math.prod(shape)).view(shape)
-                view.copy_(tensor.detach())
+                copy(view, tensor.detach()) if copy else view.copy_(tensor.detach())
                 del view
         if seal:
             fcntl.fcntl(fd, fcntl.F_ADD_SEALS, _SEALS)
@@ -78,7 +79,7 @@ def unpack(specs, fds, readonly=False):
     the caller keeps the fds open) or copied (the fds are closed), scalars as they are."""
     fds = iter(fds)
     return [(map_readonly(next(fds), spec) if readonly else read_copy(next(fds), spec, 1 << 62))
-            if spec.get("kind") == "tensor" else spec.get("value") for spec in specs]
+            if spec.get("kind") == "tensor" else decode_value(spec.get("value")) for spec in specs]
 
 
 def read_copy(fd, spec, limit_bytes, device=None, gpu=None):
@@ -123,6 +124,31 @@ def read_copy(fd, spec, limit_bytes, device=None, gpu=None):
         os.close(fd)
 
 
+def _plain(v, depth=0):
+    """A number, string or None, or a list or tuple of them (get_init_inputs' layer sizes, kernel sizes, shapes)."""
+    if v is None or isinstance(v, (bool, int, float, str)):
+        return True
+    return isinstance(v, (list, tuple)) and depth < 8 and all(_plain(x, depth + 1) for x in v)
+
+
+def encode_value(v):
+    """JSON for a _plain value that decode_value turns back into the same value and type (tuples stay tuples)."""
+    if isinstance(v, float) and not math.isfinite(v):
+        return {"float": repr(v)}
+    if isinstance(v, (list, tuple)):
+        return {"tuple" if isinstance(v, tuple) else "list": [encode_value(x) for x in v]}
+    return v
+
+
+def decode_value(v):
+    if isinstance(v, dict):
+        if "float" in v:
+            return float(v["float"])
+        items = [decode_value(x) for x in v.get("tuple", v.get("list", []))]
+        return tuple(items) if "tuple" in v else items
+    return v
+
+
 def _export(exporter, slot, tensor, strict):
     import kbh_cudashare
     try:
@@ -142,7 +168,7 @@ def unpack_device(specs, fds, device):
     try:
         for spec in specs:
             if spec.get("kind") != "tensor":
-                values.append(spec.get("value"))
+                values.append(decode_value(spec.get("value")))
                 continue
             dtype, shape = _check_spec(spec)
             nbytes = _nbytes(dtype, shape)
@@ -181,9 +207,8 @@ def pack(values, name="kbh", seal=False, exporter=None, strict=False):
                     fd, spec = write_memfd(v, name, seal)
                 fds.append(fd)
                 specs.append(spec)
-            elif v is None or isinstance(v, (bool, int, float, str)):
-                specs.append({"kind": "value", "value": v if not (isinstance(v, float) and not math.isfinite(v))
-                              else repr(v)})
+            elif _plain(v):
+                specs.append({"kind": "value", "value": encode_value(v)})
             else:
                 specs.append({"kind": "object", "type": type(v).__name__})
     except BaseException:
