@@ -37,7 +37,8 @@ def read_junit(path):
         if case.find("failure") is not None or case.find("error") is not None:
             failed += 1
         elif skip is not None:
-            skipped[first_line(skip.get("message") or skip.text, "(skipped, no reason given)")].append(name)
+            reason = first_line(skip.get("message") or skip.text, "(skipped, no reason given)")
+            skipped[("known bug (xfail): " if skip.get("type") == "pytest.xfail" else "") + reason].append(name)
         else:
             passed += 1
 

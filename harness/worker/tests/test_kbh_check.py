@@ -78,7 +78,7 @@ def test_the_same_infinity_matches():
     assert compare([INF, -INF], torch.tensor([INF, -INF]))[0] is None
 
 
-@pytest.mark.xfail(strict=True, reason="kbh_check.compare bug: -inf where the reference has +inf passes, since "
+@pytest.mark.xfail(strict=True, reason="kbh_check.compare: -inf where the reference has +inf passes, since "
                                        "|out - ref| = inf <= atol + rtol * |out| = inf (torch.allclose says not close)")
 def test_the_opposite_infinity_differs():
     ref, out = torch.tensor([INF]), torch.tensor([-INF])
