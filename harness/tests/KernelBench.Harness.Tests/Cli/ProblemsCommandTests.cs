@@ -8,6 +8,7 @@ namespace KernelBench.Harness.Tests.Cli;
 public class ProblemsCommandTests
 {
     [Test]
+    [Category("KernelBench")]
     public void List_CsvOnRealKernelBench_Prints270RowsWhoseHashesMatchTheFiles()
     {
         var result = KbhProcess.Run("problems", "list", "--kernelbench", Paths.KernelBench, "--format", "csv");
@@ -23,6 +24,7 @@ public class ProblemsCommandTests
     }
 
     [Test]
+    [Category("KernelBench")]
     public void List_JsonForOneLevel_GivesThatLevelOnly()
     {
         var result = KbhProcess.Run("problems", "list", "--kernelbench", Paths.KernelBench, "--level", "3", "--format", "json");
@@ -59,6 +61,7 @@ public class ProblemsCommandTests
     }
 
     [Test]
+    [Category("KernelBench")]
     public void Show_OneProblem_PrintsMetadataAndSource()
     {
         var result = KbhProcess.Run("problems", "show", "--kernelbench", Paths.KernelBench, "--level", "1", "--id", "19");

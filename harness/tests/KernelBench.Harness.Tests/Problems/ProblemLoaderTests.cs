@@ -35,6 +35,7 @@ public class ProblemLoaderTests
     }
 
     [Test]
+    [Category("KernelBench")]
     public void Load_RealKernelBench_Gives100_100_50_20WithMatchingHashes()
     {
         var set = ProblemLoader.Load(Paths.KernelBench);
@@ -50,6 +51,7 @@ public class ProblemLoaderTests
     }
 
     [Test]
+    [Category("KernelBench")]
     public void Load_KernelBenchInnerFolderAndLevelFolder_GiveTheSameProblems()
     {
         var whole = ProblemLoader.Load(Paths.KernelBench);

@@ -225,10 +225,9 @@ public class CandidateEngineTests
     }
 
     [Test]
+    [Category("KernelBench")]
     public async Task Verify_KernelBenchLeNet5ReferenceAsCandidate_IsCorrect()
     {
-        if (!Directory.Exists(Paths.KernelBench))
-            Assert.Ignore($"KernelBench data not found at {Paths.KernelBench} (set KBH_KERNELBENCH)");
         var set = KernelBench.Harness.Problems.ProblemLoader.Load(Paths.KernelBench);
         var lenet = set.Find(3, 4)!;
         Assert.That(lenet.Name, Is.EqualTo("LeNet5"));
