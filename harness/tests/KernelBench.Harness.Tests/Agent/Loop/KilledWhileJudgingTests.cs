@@ -40,12 +40,14 @@ public sealed class KilledWhileJudgingTests
         await using var run = new KillableRun(Budget);
         run.KillAtStart(index: 0, starts: 1);
 
-        run.Finish("--resume", run.Folder);
+        var output = run.Finish("--resume", run.Folder);
 
+        Assert.That(output, Does.Contain("attempt 1 was being judged when the run stopped: judged again"));
         var stored = run.Stored();
         Assert.That(stored.Select(a => a.Index), Is.EqualTo(new[] { 0, 1, 2 }), "each attempt once, in order");
         Assert.That(stored[0].Code, Does.Contain("time.sleep(8)"), "the started attempt is the one judged again");
         Assert.That(stored[0].Status, Is.EqualTo("incorrect"), "judged again, to a real verdict");
+        Assert.That(stored[0].ChargedSeconds, Is.GreaterThanOrEqualTo(8), "the judging that finished is charged");
         Assert.That(run.Starts(0), Is.EqualTo(2));
         Assert.That(run.Server.ChatRequests, Has.Count.EqualTo(Budget), "the model was not asked again for the killed attempt");
     }
@@ -67,6 +69,7 @@ public sealed class KilledWhileJudgingTests
         Assert.That(stored[0].Code, Does.Contain("time.sleep(8)"));
         Assert.That(run.Starts(0), Is.EqualTo(2), "not judged a third time");
         Assert.That(stored.Skip(1).Select(a => a.Status), Has.None.EqualTo("harness_interrupted"));
+        Assert.That(output, Does.Contain("attempt 1 was being judged when the run stopped: the harness died judging it twice"));
         Assert.That(output, Does.Contain("harness_interrupted"));
         Assert.That(run.Server.ChatRequests, Has.Count.EqualTo(Budget));
         // The next attempt's feedback tells the model what became of its code.
@@ -126,7 +129,7 @@ public sealed class KilledWhileJudgingTests
         {
             var result = KbhProcess.Run(["run", .. args], environment: Environment, timeout: TimeSpan.FromMinutes(5));
             Assert.That(result.ExitCode, Is.EqualTo(0), result.Stdout + result.Stderr);
-            return result.Stdout;
+            return System.Text.RegularExpressions.Regex.Replace(result.Stdout, @"\s+", " "); // the console wraps long lines
         }
 
         public List<AttemptRecord> Stored()
