@@ -6,14 +6,18 @@ using KernelBench.Harness.Scoring.Verdicts;
 namespace KernelBench.Harness.Store;
 
 /// <summary>
-/// A run folder: run.json (the manifest, written once) and attempts.jsonl (one finished attempt per line,
-/// appended and flushed to disk before the next begins). A line cut short by a kill is ignored on read,
-/// so a resumed run redoes that attempt and counts nothing twice.
+/// A run folder: run.json (the manifest, written once), attempts.jsonl (one finished attempt per line,
+/// appended and flushed to disk before the next begins) and started.jsonl (an attempt's start of judging, flushed
+/// before the verifier sees it). A line cut short by a kill is ignored on read, so a resumed run redoes that attempt
+/// and counts nothing twice; an attempt started and not finished is judged again, or marked harness_interrupted.
 /// </summary>
 public sealed class RunStore
 {
     public const string ManifestFile = "run.json";
     public const string AttemptsFile = "attempts.jsonl";
+
+    /// <summary>The judging starts of a run's attempts (<see cref="StartedRecord"/>): what a resume needs when a kill came mid-judging.</summary>
+    public const string StartedFile = "started.jsonl";
 
     /// <summary>Written when a run ends with every problem's budget spent, so a scheduler can tell a finished shard from a dead one.</summary>
     public const string FinishedFile = "finished.json";
@@ -30,6 +34,7 @@ public sealed class RunStore
     public RunManifest Manifest { get; }
 
     public string AttemptsPath => Path.Combine(Folder, AttemptsFile);
+    public string StartedPath => Path.Combine(Folder, StartedFile);
 
     /// <summary>Creates a new run folder; refuses one that already holds a run.</summary>
     public static RunStore Create(string folder, RunManifest manifest)
@@ -69,13 +74,20 @@ public sealed class RunStore
         File.Exists(Path.Combine(folder, ManifestFile)) ? Open(folder) : Create(folder, manifest);
 
     /// <summary>Appends one finished attempt and flushes it to disk. Safe to call from several threads.</summary>
-    public void Append(AttemptRecord attempt)
+    public void Append(AttemptRecord attempt) => AppendLine(AttemptsPath, attempt);
+
+    /// <summary>Records, flushed to disk, that judging an attempt begins (or was stopped cleanly); call before the verifier sees it.</summary>
+    public void MarkStarted(StartedRecord started) => AppendLine(StartedPath, started);
+
+    /// <summary>Every readable line of started.jsonl, in the order written.</summary>
+    public IReadOnlyList<StartedRecord> ReadStarted() => StartLog.Read(StartedPath);
+
+    private void AppendLine<T>(string path, T record)
     {
-        var line = JsonSerializer.Serialize(attempt, HarnessJson.Options) + "\n";
-        var bytes = Encoding.UTF8.GetBytes(line);
+        var bytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(record, HarnessJson.Options) + "\n");
         lock (_gate)
         {
-            using var stream = new FileStream(AttemptsPath, FileMode.Append, FileAccess.Write, FileShare.Read);
+            using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
             stream.Write(bytes);
             stream.Flush(flushToDisk: true);
         }
@@ -87,11 +99,17 @@ public sealed class RunStore
     /// </summary>
     public void EndTornLine()
     {
+        EndTornLine(AttemptsPath);
+        EndTornLine(StartedPath);
+    }
+
+    private void EndTornLine(string path)
+    {
         lock (_gate)
         {
-            if (!File.Exists(AttemptsPath))
+            if (!File.Exists(path))
                 return;
-            using var stream = new FileStream(AttemptsPath, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
             if (stream.Length == 0)
                 return;
             stream.Seek(-1, SeekOrigin.End);

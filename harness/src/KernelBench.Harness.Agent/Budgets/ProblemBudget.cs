@@ -20,7 +20,9 @@ public sealed class ProblemBudget
     private int _attempts;
     private long _tokens;
 
-    public ProblemBudget(BudgetSettings limits, IEnumerable<AttemptRecord> earlier, int chains = 1)
+    /// <param name="unfinishedChains">The chain of each attempt an earlier run started and never finished: counted now
+    /// (it was reserved then), charged when it finishes.</param>
+    public ProblemBudget(BudgetSettings limits, IEnumerable<AttemptRecord> earlier, int chains = 1, IEnumerable<int>? unfinishedChains = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(chains, 1);
         _limits = limits;
@@ -30,6 +32,11 @@ public sealed class ProblemBudget
             _attempts++;
             _chainAttempts[a.Chain] = _chainAttempts.GetValueOrDefault(a.Chain) + 1;
             Charge(a.Chain, a.ChargedSeconds, a.CompletionTokens ?? 0);
+        }
+        foreach (var chain in unfinishedChains ?? [])
+        {
+            _attempts++;
+            _chainAttempts[chain] = _chainAttempts.GetValueOrDefault(chain) + 1;
         }
     }
 

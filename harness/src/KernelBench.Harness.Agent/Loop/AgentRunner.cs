@@ -1,5 +1,6 @@
 using KernelBench.Harness.Agent.Models;
 using KernelBench.Harness.Problems;
+using KernelBench.Harness.Store;
 
 namespace KernelBench.Harness.Agent.Loop;
 
@@ -14,6 +15,7 @@ public static class AgentRunner
         var earlier = ctx.Store.ReadAttempts().Attempts
             .GroupBy(a => (a.ProblemKey, a.Chain, a.Index)).Select(g => g.First()) // a record is never counted twice
             .ToLookup(a => a.ProblemKey);
+        var unfinished = StartLog.Unfinished(ctx.Store.ReadStarted(), earlier.SelectMany(g => g)).ToLookup(u => u.Attempt.ProblemKey);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var slots = new SemaphoreSlim(ctx.Config.ParallelProblems);
         ModelEndpointException? fatal = null;
@@ -22,7 +24,7 @@ public static class AgentRunner
             await slots.WaitAsync(stop.Token);
             try
             {
-                return await new ProblemRunner(ctx, problem, earlier[problem.Key].ToList()).RunAsync(stop.Token);
+                return await new ProblemRunner(ctx, problem, earlier[problem.Key].ToList(), unfinished[problem.Key].ToList()).RunAsync(stop.Token);
             }
             catch (ModelEndpointException e)
             {

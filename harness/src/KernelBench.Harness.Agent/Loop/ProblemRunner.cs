@@ -10,12 +10,15 @@ namespace KernelBench.Harness.Agent.Loop;
 /// <summary>
 /// Runs one problem's chains side by side until its budget is spent, a correct kernel reaches stop_at_speedup, or every
 /// chain ends. Attempts of an earlier, interrupted run are taken as they are: their budget is charged, their chains
-/// continue from the next index, and nothing is redone or counted twice.
+/// continue from the next index, and nothing is redone or counted twice. An attempt that run started judging and never
+/// finished is finished first (<see cref="AttemptRunner.ResumeAsync"/>), whatever the budget or stop_at_speedup say:
+/// it began within them.
 /// </summary>
-public sealed class ProblemRunner(LoopContext ctx, Problem problem, IReadOnlyList<AttemptRecord> earlier)
+public sealed class ProblemRunner(LoopContext ctx, Problem problem, IReadOnlyList<AttemptRecord> earlier, IReadOnlyList<UnfinishedAttempt>? unfinished = null)
 {
     private readonly ChainPlan _plan = ChainPlan.For(ctx.Config);
-    private readonly ProblemBudget _budget = new(ctx.Config.Budget, earlier, ChainPlan.For(ctx.Config).Chains);
+    private readonly IReadOnlyList<UnfinishedAttempt> _unfinished = unfinished ?? [];
+    private readonly ProblemBudget _budget = new(ctx.Config.Budget, earlier, ChainPlan.For(ctx.Config).Chains, unfinished?.Select(u => u.Attempt.Chain));
     private readonly List<AttemptRecord> _all = [.. earlier];
     private readonly object _gate = new();
     private string? _stopReason;
@@ -35,6 +38,8 @@ public sealed class ProblemRunner(LoopContext ctx, Problem problem, IReadOnlyLis
     {
         var history = _all.Where(a => a.Chain == chain).OrderBy(a => a.Index).ToList();
         var initial = ctx.Prompts.RenderInitial(problem, ctx.Config.Eval.Backend, ctx.Config.Device);
+        foreach (var left in _unfinished.Where(u => u.Attempt.Chain == chain).OrderBy(u => u.Attempt.Index))
+            Keep(await AttemptRunner.ResumeAsync(ctx, problem, left, cancellationToken), history);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -51,20 +56,27 @@ public sealed class ProblemRunner(LoopContext ctx, Problem problem, IReadOnlyLis
                 _budget.Release(chain);
                 return "no more recorded answers";
             }
-            var clock = _budget.Charge(chain, record.ChargedSeconds, record.CompletionTokens ?? 0);
-            record = record with { BudgetSecondsAtEnd = Math.Round(clock, 3) };
-            ctx.Store.Append(record);
-            ctx.OnAttempt?.Invoke(record);
-            history.Add(record);
-            lock (_gate)
-            {
-                _all.Add(record);
-                if (ReachedTarget(record))
-                    _stopReason = "reached stop_at_speedup";
-            }
+            record = Keep(record, history);
             if (record.Status == "model_error")
                 return "model error: " + record.Error; // this chain waits for a resume rather than burning its budget on a failing endpoint
         }
+    }
+
+    // Charges a finished attempt, stores it (flushed) and adds it to its chain's history.
+    private AttemptRecord Keep(AttemptRecord record, List<AttemptRecord> history)
+    {
+        var clock = _budget.Charge(record.Chain, record.ChargedSeconds, record.CompletionTokens ?? 0);
+        record = record with { BudgetSecondsAtEnd = Math.Round(clock, 3) };
+        ctx.Store.Append(record);
+        ctx.OnAttempt?.Invoke(record);
+        history.Add(record);
+        lock (_gate)
+        {
+            _all.Add(record);
+            if (ReachedTarget(record))
+                _stopReason = "reached stop_at_speedup";
+        }
+        return record;
     }
 
     /// <summary>The conversation for the next attempt: the task, then (when refining) the last answer without its reasoning and its feedback.</summary>

@@ -34,11 +34,14 @@ public sealed class VerificationGate(IVerifier verifier, int? slots)
         }, CancellationToken.None);
     }
 
-    public async Task<(Verdict Verdict, double WaitSeconds, double Seconds)> VerifyAsync(Problem problem, string code, CancellationToken cancellationToken)
+    /// <summary>Judges the candidate; <paramref name="onStart"/> runs once it has a slot, just before the verifier sees it.</summary>
+    public async Task<(Verdict Verdict, double WaitSeconds, double Seconds)> VerifyAsync(Problem problem, string code, Action? onStart,
+        CancellationToken cancellationToken)
     {
         var waited = await _slots.WaitTimedAsync(cancellationToken);
         try
         {
+            onStart?.Invoke();
             var clock = Stopwatch.StartNew();
             var verdict = await verifier.VerifyAsync(problem, code, cancellationToken);
             var seconds = clock.Elapsed.TotalSeconds;

@@ -32,6 +32,9 @@ public static class FeedbackBuilder
         VerdictStatus.Timeout => ("timed out", "The code did not finish within the time limit" + (v.Reason.Length > 0 ? ":\n" + Block(v.Reason) : ".")),
         VerdictStatus.Rejected => ("rejected", "A check for invalid kernels rejected it:\n" + Block(v.Reason) +
                                                (v.Flags.Count > 0 ? $"\nFlags: {string.Join(", ", v.Flags)}" : "")),
+        VerdictStatus.HarnessInterrupted => ("not judged: it took the harness down",
+            "Judging this code killed the evaluation harness twice (a crash of the machine's processes or exhausted memory are the usual causes), " +
+            "so it was not judged and counts as a failed attempt. Write code that cannot bring down the process that runs it."),
         VerdictStatus.Incorrect => ("incorrect output", Mismatch(v)),
         VerdictStatus.Correct => ("correct", Timing(v)),
         _ => (v.Status.ToString(), v.Reason),

@@ -5,7 +5,7 @@ public static class ProblemRowBuilder
 {
     // When nothing is correct, the best attempt is the one that got furthest through compile → run → check.
     private static readonly string[] FailureRank =
-        ["incorrect", "timeout", "runtime_error", "rejected", "compile_error", "model_error", "no_code", "bad_input"];
+        ["incorrect", "timeout", "runtime_error", "rejected", "compile_error", "harness_interrupted", "model_error", "no_code", "bad_input"];
 
     public static IReadOnlyList<ProblemRow> Build(RunData run, ReportOptions? options = null)
     {

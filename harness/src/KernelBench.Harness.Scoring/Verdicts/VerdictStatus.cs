@@ -9,4 +9,10 @@ public enum VerdictStatus
     RuntimeError,
     Timeout,
     Rejected,
+
+    /// <summary>
+    /// Never judged: the harness died each of the two times it judged this candidate (a run killed mid-check, then its
+    /// resume too), so a resume records this instead of dying at the same candidate forever. A failed attempt.
+    /// </summary>
+    HarnessInterrupted,
 }

@@ -49,6 +49,7 @@ public static class VerdictOutput
     {
         VerdictStatus.CompileError => "compile_error",
         VerdictStatus.RuntimeError => "runtime_error",
+        VerdictStatus.HarnessInterrupted => "harness_interrupted",
         _ => s.ToString().ToLowerInvariant(),
     };
 

@@ -46,6 +46,9 @@ public sealed class RunCommand(IAnsiConsole console) : AsyncCommand<RunCommand.S
             console.MarkupLineInterpolated($"[yellow]warning[/]: {problem}");
         console.MarkupLineInterpolated(
             $"{(settings.Resume is null ? "run" : "resuming")} [bold]{config.Out}[/]: {session.Problems.Count} problem(s), {session.Model.Describe}, {config.Strategy}, budget {config.Budget} per problem{(earlier.Attempts.Count > 0 ? $", {earlier.Attempts.Count} attempt(s) already stored" : "")}");
+        foreach (var u in StartLog.Unfinished(session.Store.ReadStarted(), earlier.Attempts))
+            console.MarkupLineInterpolated(
+                $"  {u.Attempt.ProblemKey} chain {u.Attempt.Chain} attempt {u.Attempt.Index + 1} was being judged when the run stopped: {(u.Starts < AttemptRunner.MaxStarts ? "judged again" : "the harness died judging it twice; recorded as harness_interrupted")}");
         IReadOnlyList<ProblemOutcome> outcomes;
         try
         {

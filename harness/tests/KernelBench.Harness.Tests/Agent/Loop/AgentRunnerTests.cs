@@ -242,6 +242,36 @@ public sealed class AgentRunnerTests
         Assert.That((string)_server.ChatRequests[2].Json["messages"]![2]!["content"]!, Does.Contain("attempt 2"));
     }
 
+    /// <summary>Judges nothing: stops the run (as Ctrl-C or a scheduler's SIGTERM would) while the first candidate is being judged.</summary>
+    private sealed class StopWhileJudging(CancellationTokenSource stop) : KernelBench.Harness.Scoring.IVerifier
+    {
+        public async Task<KernelBench.Harness.Scoring.Verdicts.Verdict> VerifyAsync(KernelBench.Harness.Problems.Problem problem, string candidateSource, CancellationToken cancellationToken)
+        {
+            await stop.CancelAsync();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            throw new InvalidOperationException("unreachable");
+        }
+    }
+
+    [Test]
+    public async Task Resume_StoppedCleanlyWhileJudging_JudgedAgainWithoutAskingTheModelAndTheStopIsNotCountedAsADeath()
+    {
+        _server.Fallback = _ => Answer("incorrect", tokens: 10);
+        var config = MakeConfig(_server, _out, new BudgetSettings(null, 2, null));
+        for (var stops = 0; stops < 3; stops++) // stopped three times at the same candidate: clean stops never make it harness_interrupted
+        {
+            using var cts = new CancellationTokenSource();
+            var session = stops == 0 ? Start(config) : RunSession.Resume(_out, m => new OpenAiCompatibleClient(m, null, Fast));
+            await Assert.CatchAsync<OperationCanceledException>(() => session.RunAsync(new StopWhileJudging(cts), null, cts.Token));
+        }
+        Assert.That(Stored(), Is.Empty);
+        Assert.That(RunStore.Open(_out).ReadStarted().Select(r => r.Event), Is.EqualTo(new[] { "started", "cancelled", "started", "cancelled", "started", "cancelled" }));
+
+        await RunSession.Resume(_out, m => new OpenAiCompatibleClient(m, null, Fast)).RunAsync(new ScriptedVerifier(), null, CancellationToken.None);
+        Assert.That(Stored().Select(a => (a.Index, a.Status)), Is.EqualTo(new[] { (0, "incorrect"), (1, "incorrect") }));
+        Assert.That(_server.ChatRequests, Has.Count.EqualTo(2), "the stopped attempt's answer was kept, not asked for again");
+    }
+
     [Test]
     public async Task Start_ApiKeyFromEnvironment_NeverStoredAndRemovedFromTheEnvironment()
     {
