@@ -70,11 +70,11 @@ def _read(sock, n, deadline, fds):
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([sock], [], [], left)[0]:
                 raise ChannelError("deadline", "no answer before the deadline")
-        data, ancillary, _, _ = sock.recvmsg(min(n - have, 1 << 20), socket.CMSG_SPACE(MAX_FDS * 4))
+        data, ancillary, flags, _ = sock.recvmsg(min(n - have, 1 << 20), socket.CMSG_SPACE(MAX_FDS * 4))
         for level, kind, payload in ancillary:
             if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
                 fds.extend(struct.unpack(f"{len(payload) // 4}i", payload[:len(payload) - len(payload) % 4]))
-        if len(fds) > MAX_FDS:
+        if len(fds) > MAX_FDS or flags & socket.MSG_CTRUNC:  # more than fit: the kernel closed the rest
             raise ChannelError("flood", f"more than {MAX_FDS} file descriptors in one message")
         if not data:
             raise ChannelError("closed", "the candidate process closed its channel")

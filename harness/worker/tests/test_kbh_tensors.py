@@ -62,14 +62,16 @@ def test_unpack_readonly_maps_the_same_bytes_and_refuses_writes():
 
 
 def test_pack_describes_specs_as_json_data():
-    specs, fds = kbh_tensors.pack([torch.zeros(2, 3, dtype=torch.float16), 7, float("nan"), float("-inf"), object()])
+    specs, fds = kbh_tensors.pack([torch.zeros(2, 3, dtype=torch.float16), 7, float("nan"), float("-inf"), object(),
+                                   [1, (3, 3)]])
     try:
         assert specs == [
             {"kind": "tensor", "dtype": "float16", "shape": [2, 3]},
             {"kind": "value", "value": 7},
-            {"kind": "value", "value": "nan"},  # non-finite floats as their repr: JSON has no NaN
-            {"kind": "value", "value": "-inf"},
+            {"kind": "value", "value": {"float": "nan"}},  # non-finite floats as their repr: JSON has no NaN
+            {"kind": "value", "value": {"float": "-inf"}},
             {"kind": "object", "type": "object"},
+            {"kind": "value", "value": {"list": [1, {"tuple": [3, 3]}]}},
         ]
         assert os.fstat(fds[0]).st_size == 2 * 3 * 2
     finally:
@@ -184,3 +186,13 @@ def test_every_listed_dtype_round_trips():
     assert [b.dtype for b in back] == [v.dtype for v in values]
     assert [s["shape"] for s in specs] == [[3]] * len(values)
     assert all(math.prod(b.shape) == 3 for b in back)
+
+
+def test_init_arguments_keep_their_lists_tuples_and_infinities():
+    # get_init_inputs() of KernelBench's L3/1 passes a list of layer sizes, L2/76 a bias shape tuple.
+    values = [4, [400, 800], (1, 3, 3), float("inf"), None, "relu", [(1, 2), [3]]]
+    specs, fds = kbh_tensors.pack(values)
+    assert fds == []
+    decoded = kbh_tensors.unpack(specs, fds)
+    assert decoded == values
+    assert [type(v) for v in decoded] == [type(v) for v in values] and type(decoded[6][0]) is tuple
