@@ -45,6 +45,7 @@ class Runner:
         self.last = None
         self.threads_before = kbh_guard.active_threads()
         self.tracker = None
+        self.large = False  # the last output took more than _LARGE_BYTES
         self.memo = None  # the reference's weight fills the judge handed over (kbh_init_memo), replayed in construct
 
     def serve(self):
@@ -172,7 +173,7 @@ class Runner:
 
     def op_trial(self, msg, fds):
         """One correctness call; the outputs go back as bytes, with this process's own findings about them."""
-        if self.exporter is not None:
+        if self.exporter is not None and self.large:
             self.exporter.release()  # the last trial's hand-over, before this call needs the room
         inputs = self._inputs(msg["seed"])
         master, _ = self.kept[msg["seed"]]
@@ -192,7 +193,8 @@ class Runner:
         findings += kbh_hacks.stream_left_switched(self.device)
         specs, out_fds = kbh_tensors.pack(kbh_hacks.flatten(out), "kbh-out", seal=True, exporter=self.exporter)
         # Kept for the next trial's memoisation flag unless it takes gigabytes the judge's comparison needs.
-        self.last = out if _nbytes(out) <= _KEEP_LAST_BYTES else None
+        self.large = _nbytes(out) > _LARGE_BYTES
+        self.last = None if self.large else out
         del inputs, snapshots, master, out
         self._release_device_inputs(msg["seed"])
         return {"outputs": specs, "findings": findings}, out_fds
@@ -202,7 +204,7 @@ class Runner:
         driver: the judge compares next, on the same GPU."""
         if seed in self.kept and not any(isinstance(h, int) for h in self.kept[seed][1]):
             self._forget(seed)
-        if self.device.type == "cuda":
+        if self.device.type == "cuda" and self.large:  # (for small ones, the next call's allocations stay cheap)
             torch.cuda.empty_cache()
 
     def op_warmup(self, msg, fds):
@@ -249,7 +251,7 @@ class Runner:
         return {"ok": True, "pid": os.getpid()}, ()
 
 
-_KEEP_LAST_BYTES = 1 << 30
+_LARGE_BYTES = 1 << 30  # outputs this large: what this process holds between calls is given back for the judge
 
 
 def _nbytes(out):

@@ -46,11 +46,25 @@ public class CandidateEngineTests
         Assert.That(v.Environment!.TorchVersion, Is.Not.Empty);
         Assert.That(v.ProblemSha256, Is.EqualTo(Sample(1, 2).Sha256));
         // Where the time went: the reference was measured for this verdict, then the check's phases.
-        Assert.That(v.PhaseSeconds.Keys, Is.SupersetOf(new[] { "load_job", "check_job", "check.model.init", "check.model.to_device", "check.inputs", "check.correctness", "check.timing" }));
+        // (load_job only when no build record of an earlier test covers this source: see Verify_SameSourceAgain_….)
+        Assert.That(v.PhaseSeconds.Keys, Is.SupersetOf(new[] { "check_job", "check.model.init", "check.model.to_device", "check.inputs", "check.correctness", "check.timing" }));
         if (v.PhaseSeconds.ContainsKey("reference_job")) // measured for this verdict, not loaded by an earlier test's
             Assert.That(v.PhaseSeconds.Keys, Is.SupersetOf(new[] { "reference.inputs", "reference.outputs" })); // timing: unless cached
         var inside = v.PhaseSeconds.Where(p => p.Key.StartsWith("check.", StringComparison.Ordinal)).Sum(p => p.Value);
         Assert.That(inside, Is.GreaterThan(0).And.LessThanOrEqualTo(v.PhaseSeconds["check_job"]));
+    }
+
+    [Test]
+    public async Task Verify_SameSourceAgain_ImportsItOnlyInTheCheck()
+    {
+        // A source no other test judges (its comment), so the first verdict has no build record to lean on.
+        var source = SampleCandidate("correct", 1, 2) + "\n# " + Guid.NewGuid().ToString("N") + "\n";
+        var first = await Judge(source, 1, 2);
+        var again = await Judge(source, 1, 2);
+        Assert.That((first.Status, again.Status), Is.EqualTo((VerdictStatus.Correct, VerdictStatus.Correct)), first.Reason + again.Reason);
+        Assert.That(first.PhaseSeconds.ContainsKey("load_job"), Is.True, "the first time a process of its own imports it");
+        Assert.That(again.PhaseSeconds.ContainsKey("load_job"), Is.False, "its build record holds: only the check imports it");
+        Assert.That(again.Flags, Does.Contain("pytorch_only"), "the check's own import reports what it built");
     }
 
     /// <summary>The same candidate judged by two engines, one after the other, on one cache.</summary>
