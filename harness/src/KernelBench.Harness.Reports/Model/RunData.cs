@@ -13,6 +13,12 @@ public sealed record RunData(string Folder, RunManifest Manifest, IReadOnlyList<
     /// <summary>What a reader should know that costs no number, e.g. a torn line that a resumed run redid.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 
+    /// <summary>What could change a reader's conclusion without making the input partial (missing problems, another GPU).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>An import's settings; null for a harness run (its run.json and verdicts say them).</summary>
+    public ImportedSettings? Imported { get; init; }
+
     /// <summary>Every problem of the run: those the manifest lists and those with attempts, ordered by level then id.</summary>
     public IReadOnlyList<ProblemKey> ProblemKeys()
     {
