@@ -24,7 +24,9 @@ public static class SummaryView
         Speedup(l.GeomeanSpeedup), Speedup(l.MedianSpeedup),
     ]);
 
-    public static IReadOnlyList<(string Flag, string Meaning)> Legend(ReportModel m) => FlagLegend.For(m.Problems.SelectMany(p => p.Flags));
+    /// <summary>Every flag any attempt of the run carries (not only the scored ones), with its meaning.</summary>
+    public static IReadOnlyList<(string Flag, string Meaning)> Legend(ReportModel m) =>
+        FlagLegend.For(m.Run.Attempts.SelectMany(a => a.Verdict?.Flags ?? []));
 
     public static IEnumerable<KeyValuePair<string, string>> Settings(RunInfo i) =>
     [
