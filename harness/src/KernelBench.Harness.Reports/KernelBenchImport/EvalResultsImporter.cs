@@ -59,7 +59,7 @@ public static partial class EvalResultsImporter
         if (maxSamples > 1)
             warnings.Add(best
                 ? $"best of up to {maxSamples} samples per problem (--samples best); KernelBench scores sample 0 only."
-                : $"{results.GroupBy(r => r.Id).Count(g => g.Count() > 1)} problems have several samples (up to {maxSamples}); " +
+                : $"{Problems(results.GroupBy(r => r.Id).Count(g => g.Count() > 1))} have several samples (up to {maxSamples}); " +
                   "sample 0 is scored, as KernelBench does (--samples best scores the best of them).");
 
         var keys = Denominator(level.Value, attempts, results, baseline, best, warnings);
@@ -74,7 +74,11 @@ public static partial class EvalResultsImporter
             Strategy = "kernelbench eval_from_generations",
             ProblemKeys = keys,
         };
-        return new RunData(folder, manifest, attempts, problems) { Warnings = warnings, Imported = settings };
+        // KernelBench has no pytorch_only/pytorch_wrap check, so nothing is left out of the real-kernels track: say so.
+        warnings.Add("KernelBench records no pytorch_only/pytorch_wrap flags, so the real-kernels track counts every correct answer.");
+        var names = baseline?.Ids.ToDictionary(id => new ProblemKey(level.Value, id), id => baseline.For(id)!.Value.Name)
+                    ?? new Dictionary<ProblemKey, string>();
+        return new RunData(folder, manifest, attempts, problems) { Warnings = warnings, Imported = settings, ProblemNames = names };
     }
 
     // The level's problems when the baseline file lists them (KernelBench's denominator), else only the file's.
@@ -84,7 +88,7 @@ public static partial class EvalResultsImporter
         var scoredIds = attempts.Select(a => a.ProblemId).ToHashSet();
         var fileIds = results.Select(r => r.Id).ToHashSet();
         if (!best && fileIds.Except(scoredIds).Count() is > 0 and var noZero)
-            warnings.Add($"{noZero} problems have no sample 0; counted as failures, as KernelBench does.");
+            warnings.Add($"{Problems(noZero)} have no sample 0; counted as failures, as KernelBench does.");
         if (baseline is null)
         {
             warnings.Add($"no --baseline: the level's problem list is unknown, so shares divide by the {fileIds.Count} problems in the file " +
@@ -97,9 +101,11 @@ public static partial class EvalResultsImporter
             warnings.Add($"{missing} of the level's {levelIds.Count} problems (listed in {baseline.Source}) have no result in " +
                          $"{FileName}; counted as failures, as KernelBench does.");
         if (fileIds.Except(levelIds).Count() is > 0 and var extra)
-            warnings.Add($"{extra} problems of {FileName} are not in {baseline.Source}'s level {level}; they have no reference time.");
+            warnings.Add($"{Problems(extra)} of {FileName} are not in {baseline.Source}'s level {level}; they have no reference time.");
         return levelIds.Union(fileIds).Order().Select(id => $"L{level}/{id}").ToList();
     }
+
+    private static string Problems(int n) => n == 1 ? "1 problem" : $"{n} problems";
 
     private static IEnumerable<(int Sample, JsonObject Result)> Samples(JsonNode value)
     {

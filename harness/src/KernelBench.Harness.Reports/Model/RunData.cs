@@ -16,6 +16,9 @@ public sealed record RunData(string Folder, RunManifest Manifest, IReadOnlyList<
     /// <summary>What could change a reader's conclusion without making the input partial (missing problems, another GPU).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>Names of problems that may have no attempt (an import's baseline file names the whole level).</summary>
+    public IReadOnlyDictionary<ProblemKey, string> ProblemNames { get; init; } = new Dictionary<ProblemKey, string>();
+
     /// <summary>An import's settings; null for a harness run (its run.json and verdicts say them).</summary>
     public ImportedSettings? Imported { get; init; }
 

@@ -1,5 +1,6 @@
 using KernelBench.Harness.Cli;
 using KernelBench.Harness.Reports.KernelBenchImport;
+using KernelBench.Harness.Tests.Support;
 using Spectre.Console.Testing;
 
 namespace KernelBench.Harness.Tests.Reports.KernelBenchImport;
@@ -65,6 +66,9 @@ public sealed class KernelBenchRulesTests
         Assert.That((row["fast_1"], row["geomean_speedup"]), Is.EqualTo(("0.2", "2")));
         Assert.That(output, Does.Contain("warning:").And.Contain("3 of the level's 5 problems"));
         Assert.That(File.ReadAllText(Path.Combine(folder, "report", "report.md")), Does.Contain("**Warning**: 3 of the level's 5 problems"));
+        // The missing problems are rows too, named from the baseline file, as failures.
+        var missing = CsvRead.Rows(Path.Combine(folder, "report", "problems.csv")).Where(p => p["best_status"] == "not_attempted");
+        Assert.That(missing.Select(p => p["name"]), Is.EqualTo(new[] { "3_Problem", "4_Problem", "5_Problem" }));
     }
 
     private string MultiSample() =>
@@ -158,5 +162,36 @@ public sealed class KernelBenchRulesTests
         Assert.That(code, Is.Zero, output);
         row = Row(folder, "1");
         Assert.That((row["atol"], row["rtol"], row["precision"]), Is.EqualTo(("0.0001", "0.0001", "fp32")));
+    }
+
+    [Test]
+    public async Task FullLevel1_AgainstKernelBenchsPublishedBaseline_MatchesTheAnalysisScriptsArithmetic()
+    {
+        // The real H100_Modal baseline of level 1 (100 problems; skipped without a KernelBench checkout). Sample 0 of:
+        // problems 1-20 correct at 2.5x (runtime = baseline mean / 2.5), 21-50 correct at 0.6x (mean / 0.6),
+        // 51-60 not compiled, 61-100 compiled but incorrect. benchmark_eval_analysis.py would print:
+        // compiled 90/100 = 0.9, correct 50/100 = 0.5; fast_0 = fast_0.5 = 50/100 = 0.5; fast_0.8 = fast_1 = fast_1.5 =
+        // fast_2 = 20/100 = 0.2; geomean over the 50 correct = exp((20 ln 2.5 + 30 ln 0.6) / 50) = 1.061859.
+        var baseline = Path.Combine(Paths.KernelBench, "results", "timing", "H100_Modal", "baseline_time_torch.json");
+        var means = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(baseline))!["level1"]!.AsObject()
+            .ToDictionary(kv => int.Parse(kv.Key.Split('_')[0]), kv => (double)kv.Value!["mean"]!);
+        Assert.That(means, Has.Count.EqualTo(100));
+        var entries = Enumerable.Range(1, 100).Select(id => $"\"{id}\": [" + (id switch
+        {
+            <= 20 => Result(0, true, true, means[id] / 2.5),
+            <= 50 => Result(0, true, true, means[id] / 0.6),
+            <= 60 => Result(0, false, false, -1),
+            _ => Result(0, true, false, -1),
+        }) + "]");
+        var folder = Directory.CreateDirectory(_temp.Sub("full")).FullName;
+        File.WriteAllText(Path.Combine(folder, EvalResultsImporter.FileName), "{" + string.Join(",", entries) + "}");
+        var (code, output) = await Kbh("report", folder, "--level", "1", "--baseline", baseline, "-p", "0,0.5,0.8,1,1.5,2");
+        Assert.That(code, Is.Zero, output);
+        var row = Row(folder, "1");
+        Assert.That((row["problems"], row["compiled_share"], row["correct_share"]), Is.EqualTo(("100", "0.9", "0.5")));
+        Assert.That(new[] { "0", "0.5", "0.8", "1", "1.5", "2" }.Select(p => row[$"fast_{p}"]),
+            Is.EqualTo(new[] { "0.5", "0.5", "0.2", "0.2", "0.2", "0.2" }));
+        Assert.That(row["geomean_speedup"], Is.EqualTo("1.061859"));
+        Assert.That(output, Does.Not.Contain("of the level's"), "no problem is missing");
     }
 }
