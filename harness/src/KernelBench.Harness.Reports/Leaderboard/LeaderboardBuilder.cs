@@ -31,13 +31,22 @@ public static class LeaderboardBuilder
                 var members = sorted.Where(e => ComparisonKey.Of(e.Model.Info) == key).ToList();
                 var note = Note(key, groupIndex, groups);
                 rows.AddRange(members.Select((e, i) => new LeaderboardRow(e.Model.Info, e.Model.Run.IsPartial, e.Level, groupIndex + 1, i + 1,
-                    e.Model.Run.IsPartial ? Join("partial run, ranked after the complete ones", note) : note)));
+                    Join(e.Model.Run.IsPartial ? "partial run, ranked after the complete ones" : "", Join(Tie(members, i), note)))));
             }
         }
         return rows;
     }
 
-    private static string Join(string a, string b) => b.Length == 0 ? a : $"{a}; {b}";
+    private static string Join(string a, string b) => a.Length == 0 ? b : b.Length == 0 ? a : $"{a}; {b}";
+
+    // A rank that only point fast_1 or the geomean decided may be noise: say so beside it.
+    private static string Tie(List<(ReportModel Model, LevelSummary Level)> members, int i)
+    {
+        if (i == 0 || members[i - 1].Model.Run.IsPartial != members[i].Model.Run.IsPartial)
+            return "";
+        var (above, here) = (members[i - 1].Level.At(1.0)?.NoiseAwareShare, members[i].Level.At(1.0)?.NoiseAwareShare);
+        return above == here ? $"tied with rank {i} on noise-aware fast_1; point fast_1 or the geomean decided, which noise can" : "";
+    }
 
     private static string Note(ComparisonKey key, int index, List<ComparisonKey> groups)
     {

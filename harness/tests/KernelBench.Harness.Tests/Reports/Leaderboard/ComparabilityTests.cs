@@ -85,6 +85,8 @@ public sealed class ComparabilityTests
             .Attempt(1, 2, 0, "incorrect", 10, 0).Folder;
         var rows = (await Leaderboard(Run("b", 0.95), Run("a", 1.1))).Where(r => r["level"] == "1").ToList();
         Assert.That(rows.Select(r => (r["run_id"], r["rank"], r["fast_1"])), Is.EqualTo(new[] { ("a", "1", "0.5"), ("b", "2", "0") }));
+        Assert.That(rows[1]["note"], Does.Contain("tied with rank 1 on noise-aware fast_1"));
+        Assert.That(rows[0]["note"], Is.Empty);
     }
 
     [Test]

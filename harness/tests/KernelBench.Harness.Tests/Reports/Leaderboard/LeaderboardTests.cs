@@ -89,6 +89,9 @@ public sealed class LeaderboardTests
         var rows = (await RunLeaderboard()).Where(r => r["level"] == "2").ToList();
         Assert.That(rows.Select(r => (r["run_id"], r["rank"], r["correct_share"])),
             Is.EqualTo(new[] { ("b", "1", "1"), ("test-run", "2", "0") }));
-        Assert.That(rows.All(r => r["note"] == ""), Is.True, "only one comparison group on level 2");
+        Assert.That(rows.Select(r => r["note"]), Is.EqualTo(new[]
+        {
+            "", "tied with rank 1 on noise-aware fast_1; point fast_1 or the geomean decided, which noise can",
+        }), "one comparison group on level 2; the tie is named");
     }
 }
