@@ -49,14 +49,16 @@ public sealed class SummaryCsvExporter : IReportExporter
     {
         var path = Path.Combine(reportFolder, FileName);
         var tracks = model.Levels.Select(l => (Track: AllTrack, Level: l)).Concat(model.KernelLevels.Select(l => (Track: KernelTrack, Level: l)));
-        WriteFile(path, Header(model.Options.PValues), tracks.Select(t => t.Level is var l ? (IEnumerable<string>)
+        WriteFile(path, Header(model.Options.PValues), tracks.Select(t => Row(model, t.Level, t.Track)));
+        return [path];
+    }
+
+    private static IEnumerable<string> Row(ReportModel model, LevelSummary l, string track) =>
         [
             l.LevelText, Int(l.Problems), Int(l.Attempted), Int(l.Correct), Number(l.CorrectShare),
             .. l.FastP.SelectMany(f => new[] { Number(f.Share), Number(f.NoiseAwareShare) }),
             Int(l.SpeedupCount), Number(l.GeomeanSpeedup), Number(l.MedianSpeedup),
-            Int(l.Compiled), Number(l.CompiledShare), t.Track,
+            Int(l.Compiled), Number(l.CompiledShare), track,
             .. RunCells(model.Info, model.Run.IsPartial),
-        ] : []));
-        return [path];
-    }
+        ];
 }

@@ -92,7 +92,7 @@ public static partial class EvalResultsImporter
         if (baseline is null)
         {
             warnings.Add($"no --baseline: the level's problem list is unknown, so shares divide by the {fileIds.Count} problems in the file " +
-                         "(KernelBench divides by the whole level); no speedups, so fast_p is not timed.");
+                         "(KernelBench divides by the whole level).");
             return fileIds.Order().Select(id => $"L{level}/{id}").ToList();
         }
         var levelIds = baseline.Ids.ToHashSet();

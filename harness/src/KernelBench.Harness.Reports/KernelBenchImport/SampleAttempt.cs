@@ -68,8 +68,8 @@ public static class SampleAttempt
     }
 
     private static bool IsTimeout(JsonObject? metadata) =>
-        metadata is not null && (Bool(metadata["timeout_error"]) || metadata.Any(kv =>
-            kv.Value is JsonValue v && v.TryGetValue<string>(out var s) && s.Contains("timed out", StringComparison.OrdinalIgnoreCase)));
+        metadata is not null && (Bool(metadata["timeout_error"])
+            || (metadata["other_error"] is JsonValue v && v.TryGetValue<string>(out var s) && s.Contains("TIMED OUT", StringComparison.OrdinalIgnoreCase)));
 
     private static bool Bool(JsonNode? n) => n is JsonValue v && v.TryGetValue<bool>(out var b) && b;
 
