@@ -5,7 +5,8 @@ namespace KernelBench.Harness.Reports;
 
 /// <summary>
 /// Decides what a path given to `kbh report` holds: a harness run folder (run.json / attempts.jsonl), KernelBench's
-/// eval_results.json (the file, or a folder holding it and no harness run), or an empty folder (an empty partial report).
+/// eval_results.json (the file, or a folder holding it and no harness run). A folder with none of these is refused before
+/// anything is written: a "0 problems, 0.0%" report of nothing would read as a real result.
 /// </summary>
 public static class RunSources
 {
@@ -22,6 +23,9 @@ public static class RunSources
             || File.Exists(Path.Combine(path, Store.RunStore.AttemptsFile));
         if (!isHarnessRun && File.Exists(evalResults))
             return EvalResultsImporter.Read(evalResults, import);
+        if (Directory.Exists(path) && !isHarnessRun)
+            throw new ReportInputException($"{path}: not a run folder: no {Store.RunStore.ManifestFile}, {Store.RunStore.AttemptsFile} or " +
+                                           $"{EvalResultsImporter.FileName} in it; no report written.");
         return RunFolderReader.Read(path);
     }
 }

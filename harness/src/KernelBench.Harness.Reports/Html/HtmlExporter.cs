@@ -50,21 +50,23 @@ public sealed class HtmlExporter : IReportExporter
                 sb.Append("<li>").Append(WebUtility.HtmlEncode(problem)).Append("</li>");
             sb.Append("</ul></div>\n");
         }
+        foreach (var warning in model.Warnings)
+            sb.Append("<p class=\"warning\"><strong>Warning</strong>: ").Append(WebUtility.HtmlEncode(warning)).Append("</p>\n");
         foreach (var note in model.Run.Notes)
             sb.Append("<p class=\"note\">Note: ").Append(WebUtility.HtmlEncode(note)).Append("</p>\n");
         HtmlTable.Write(sb, ["Setting", "Value"], MarkdownExporter.RunSettings(model.Info).Select(kv => (IReadOnlyList<string>)[kv.Key, kv.Value]));
 
         sb.Append("<h2>Summary</h2>\n");
-        var ps = model.Options.PValues;
-        HtmlTable.Write(sb,
-            ["Level", "Problems", "Correct", .. ps.Select(p => $"fast_{Num(p)} point / noise-aware"), "Geomean speedup", "Median speedup"],
-            model.Levels.Select(l => (IReadOnlyList<string>)
-            [
-                l.LevelText, l.Problems.ToString(), $"{l.Correct} ({Percent(l.CorrectShare)})",
-                .. l.FastP.Select(f => $"{Percent(f.Share)} / {Percent(f.NoiseAwareShare)}"),
-                Speedup(l.GeomeanSpeedup), Speedup(l.MedianSpeedup),
-            ]));
+        foreach (var (trackTitle, levels) in SummaryView.Tracks(model))
+        {
+            sb.Append("<h3>").Append(WebUtility.HtmlEncode(trackTitle)).Append("</h3>\n");
+            HtmlTable.Write(sb, SummaryView.Header(model), SummaryView.Rows(levels));
+        }
         sb.Append("<p class=\"note\">").Append(WebUtility.HtmlEncode(MarkdownExporter.Definitions.Trim().Replace("*", ""))).Append("</p>\n");
+        sb.Append("<h3>Flags</h3>\n<dl class=\"legend\">");
+        foreach (var (flag, meaning) in SummaryView.Legend(model))
+            sb.Append("<dt><code>").Append(WebUtility.HtmlEncode(flag)).Append("</code></dt><dd>").Append(WebUtility.HtmlEncode(meaning)).Append("</dd>");
+        sb.Append("</dl>\n");
 
         sb.Append("<h2>Plots</h2>\n");
         foreach (var plot in plots)
@@ -98,6 +100,8 @@ public sealed class HtmlExporter : IReportExporter
         "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}" +
         "table{border-collapse:collapse;margin:1em 0;font-size:14px}th,td{border:1px solid #ccc;padding:4px 8px;text-align:left}" +
         "th{background:#f3f3f3}tbody tr:nth-child(even){background:#fafafa}.note{color:#555;font-size:13px;max-width:900px}" +
+        ".warning{background:#fdecea;border:1px solid #d33;padding:.5em 1em;margin:1em 0;font-size:14px}" +
+        ".legend{font-size:13px}.legend dd{margin:0 0 .3em 1.5em;color:#444}" +
         ".partial{background:#fff4e5;border:1px solid #f0a020;padding:.5em 1em;margin:1em 0}" +
         ".failed{background:#fdecea;border:1px solid #d33;padding:1em;width:760px}figure{margin:1em 0}" +
         "figcaption{color:#555;font-size:13px}img{max-width:100%;height:auto;border:1px solid #eee}";

@@ -7,11 +7,23 @@ namespace KernelBench.Harness.Reports.KernelBenchImport;
 
 /// <summary>
 /// A KernelBench baseline timing file: {"level1": {"19_ReLU.py": {"mean", "std", "min", "max", "num_trials", "hardware"}}}.
-/// Problems are matched by the id before the first '_' of the file name.
+/// Problems are matched by the id before the first '_' of the file name. The level's section lists all its problems, so
+/// it also gives the level's denominator (KernelBench counts a problem without a result as a failure).
 /// </summary>
 public sealed class Baseline(IReadOnlyDictionary<int, (string Name, TimingSummary Timing)> byId)
 {
     public (string Name, TimingSummary Timing)? For(int id) => byId.TryGetValue(id, out var t) ? t : null;
+
+    public IReadOnlyCollection<int> Ids => byId.Keys.Order().ToList();
+
+    /// <summary>"H100_Modal/baseline_time_torch.json": the file's folder and name, the same on every machine.</summary>
+    public string Source { get; private init; } = "";
+
+    /// <summary>The GPU its entries name ("hardware"; several joined by " + "), "" when none does.</summary>
+    public string Hardware { get; private init; } = "";
+
+    /// <summary>The torch version, where the file records one ("torch_version" in an entry or at the top); else "".</summary>
+    public string TorchVersion { get; private init; } = "";
 
     /// <summary>Every levelN section of a baseline file, by problem: for the torch.compile reference columns.</summary>
     public static IReadOnlyDictionary<ProblemKey, TimingSummary> LoadAllLevels(string path)
@@ -30,7 +42,22 @@ public sealed class Baseline(IReadOnlyDictionary<int, (string Name, TimingSummar
         return map;
     }
 
-    public static Baseline Load(string path, int level) => new(Section(path, level, ReadRoot(path)?[$"level{level}"]));
+    public static Baseline Load(string path, int level)
+    {
+        var root = ReadRoot(path);
+        var section = root?[$"level{level}"];
+        var entries = (section as JsonObject)?.Select(kv => kv.Value as JsonObject).OfType<JsonObject>().ToList() ?? [];
+        var full = Path.GetFullPath(path);
+        return new Baseline(Section(path, level, section))
+        {
+            Source = $"{Path.GetFileName(Path.GetDirectoryName(full))}/{Path.GetFileName(full)}",
+            Hardware = string.Join(" + ", entries.Select(e => Text(e["hardware"])).Where(h => h.Length > 0).Distinct()),
+            TorchVersion = Text(root?["torch_version"]) is { Length: > 0 } t ? t
+                : entries.Select(e => Text(e["torch_version"])).FirstOrDefault(v => v.Length > 0) ?? "",
+        };
+    }
+
+    private static string Text(JsonNode? n) => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : "";
 
     private static JsonObject? ReadRoot(string path)
     {

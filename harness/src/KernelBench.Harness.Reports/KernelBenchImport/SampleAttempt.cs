@@ -13,7 +13,9 @@ public static class SampleAttempt
         var correct = Bool(r["correctness"]);
         var compiled = Bool(r["compiled"]);
         var metadata = r["metadata"] as JsonObject;
+        // A timeout stays a timeout: KernelBench writes other_error "...TIMED OUT" (compiled) or timeout_error (older).
         var status = correct ? VerdictStatus.Correct
+            : IsTimeout(metadata) ? VerdictStatus.Timeout
             : !compiled ? VerdictStatus.CompileError
             : metadata is not null && (metadata.ContainsKey("runtime_error") || metadata.ContainsKey("cuda_error")) ? VerdictStatus.RuntimeError
             : VerdictStatus.Incorrect;
@@ -40,6 +42,8 @@ public static class SampleAttempt
                 Runtime = correct ? runtime : null,
                 RefRuntime = correct ? refTiming : null,
                 Environment = new EnvironmentInfo { GpuName = hardware },
+                // KernelBench's own reward-hack flag (its speedup over its excessive_speedup_threshold), kept as it is.
+                Flags = Bool(metadata?["excessive_speedup"]) ? ["excessive_speedup"] : [],
             },
         };
     }
@@ -62,6 +66,10 @@ public static class SampleAttempt
             CiLowerMs = Math.Max(m.Value - half, 0), CiUpperMs = m.Value + half, Trials = n,
         };
     }
+
+    private static bool IsTimeout(JsonObject? metadata) =>
+        metadata is not null && (Bool(metadata["timeout_error"])
+            || (metadata["other_error"] is JsonValue v && v.TryGetValue<string>(out var s) && s.Contains("TIMED OUT", StringComparison.OrdinalIgnoreCase)));
 
     private static bool Bool(JsonNode? n) => n is JsonValue v && v.TryGetValue<bool>(out var b) && b;
 

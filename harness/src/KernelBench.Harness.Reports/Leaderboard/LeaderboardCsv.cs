@@ -7,7 +7,9 @@ namespace KernelBench.Harness.Reports.Leaderboard;
 /// The leaderboard CSV, in this column order: level, group (comparison group; rank only counts within it), rank, model,
 /// strategy, budget, gpu, atol, rtol, precision, timing_method, correctness_trials, perf_trials, problem_set_hash,
 /// problems, correct, correct_share, fast_1, fast_1_noise_aware, geomean_speedup, median_speedup, run_id, kind,
-/// harness_version, partial, note (why a group is not comparable with group 1).
+/// harness_version, partial, note (why a group is not comparable with group 1, and "partial run"), then the rest of the
+/// comparison key: timing_order, baseline_source, sample_policy. Ranked by noise-aware fast_1 (see LeaderboardBuilder);
+/// an empty fast_1 means not timed.
 /// </summary>
 public static class LeaderboardCsv
 {
@@ -16,6 +18,7 @@ public static class LeaderboardCsv
         "level", "group", "rank", "model", "strategy", "budget", "gpu", "atol", "rtol", "precision", "timing_method",
         "correctness_trials", "perf_trials", "problem_set_hash", "problems", "correct", "correct_share", "fast_1",
         "fast_1_noise_aware", "geomean_speedup", "median_speedup", "run_id", "kind", "harness_version", "partial", "note",
+        "timing_order", "baseline_source", "sample_policy",
     ];
 
     public static void Write(string path, IReadOnlyList<LeaderboardRow> rows)
@@ -30,6 +33,7 @@ public static class LeaderboardCsv
             Int(r.Info.PerfTrials), r.Info.ProblemSetHash, Int(r.Level.Problems), Int(r.Level.Correct),
             Number(r.Level.CorrectShare), Number(r.Fast1), Number(r.Fast1NoiseAware), Number(r.Level.GeomeanSpeedup),
             Number(r.Level.MedianSpeedup), r.Info.RunId, r.Info.Kind, r.Info.HarnessVersion, r.Partial ? "true" : "false", r.Note,
+            r.Info.TimingOrder, r.Info.BaselineSource, r.Info.SamplePolicy,
         }));
     }
 }

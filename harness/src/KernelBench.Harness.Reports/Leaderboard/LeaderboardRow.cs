@@ -8,6 +8,7 @@ namespace KernelBench.Harness.Reports.Leaderboard;
 /// </summary>
 public sealed record LeaderboardRow(RunInfo Info, bool Partial, LevelSummary Level, int Group, int Rank, string Note)
 {
-    public double Fast1 => Level.At(1.0)?.Share ?? 0;
-    public double Fast1NoiseAware => Level.At(1.0)?.NoiseAwareShare ?? 0;
+    /// <summary>Null when not timed (no correct problem has a speedup).</summary>
+    public double? Fast1 => Level.At(1.0)?.Share;
+    public double? Fast1NoiseAware => Level.At(1.0)?.NoiseAwareShare;
 }

@@ -31,23 +31,25 @@ public sealed class MarkdownExporter : IReportExporter
                 sb.Append($"> - {problem}\n");
             sb.Append('\n');
         }
+        foreach (var warning in model.Warnings)
+            sb.Append($"> **Warning**: {warning}\n");
         foreach (var note in model.Run.Notes)
             sb.Append($"> Note: {note}\n");
-        if (model.Run.Notes.Count > 0)
+        if (model.Run.Notes.Count + model.Warnings.Count > 0)
             sb.Append('\n');
         MarkdownTable.Write(sb, ["Setting", "Value"], RunSettings(i).Select(kv => (IReadOnlyList<string>)[kv.Key, kv.Value]));
 
         sb.Append("## Summary\n\n");
-        var ps = model.Options.PValues;
-        MarkdownTable.Write(sb,
-            ["Level", "Problems", "Correct", .. ps.Select(p => $"fast_{Num(p)} (point / noise-aware)"), "Geomean speedup", "Median speedup"],
-            model.Levels.Select(l => (IReadOnlyList<string>)
-            [
-                l.LevelText, l.Problems.ToString(), $"{l.Correct} ({Percent(l.CorrectShare)})",
-                .. l.FastP.Select(f => $"{Percent(f.Share)} / {Percent(f.NoiseAwareShare)}"),
-                Speedup(l.GeomeanSpeedup), Speedup(l.MedianSpeedup),
-            ]));
+        foreach (var (title, levels) in SummaryView.Tracks(model))
+        {
+            sb.Append($"### {title}\n\n");
+            MarkdownTable.Write(sb, SummaryView.Header(model), SummaryView.Rows(levels));
+        }
         sb.Append(Definitions);
+        sb.Append("### Flags\n\n");
+        foreach (var (flag, meaning) in SummaryView.Legend(model))
+            sb.Append($"- `{flag}`: {meaning}\n");
+        sb.Append('\n');
 
         sb.Append("## Accuracy against budget\n\n");
         MarkdownTable.Write(sb, ["Level", "Budget", "Correct", "fast_1"],
@@ -80,23 +82,13 @@ public sealed class MarkdownExporter : IReportExporter
 
     public const int MaxStepsPerLevel = 10;
 
-    public static IEnumerable<KeyValuePair<string, string>> RunSettings(RunInfo i) =>
-    [
-        new("Run", $"{i.RunId} ({i.Kind})"),
-        new("Model", i.Model),
-        new("Strategy", i.Strategy),
-        new("Budget per problem", i.Budget),
-        new("GPU", i.Gpu),
-        new("Timing", i.TimingMethod),
-        new("Tolerance", $"atol {Sci(i.Atol)}, rtol {Sci(i.Rtol)} ({i.Precision})"),
-        new("Trials", $"{i.CorrectnessTrials?.ToString() ?? "–"} correctness, {i.PerfTrials?.ToString() ?? "–"} timing"),
-        new("Problem set", i.ProblemSetHash),
-        new("Harness", i.HarnessVersion),
-    ];
+    public static IEnumerable<KeyValuePair<string, string>> RunSettings(RunInfo i) => SummaryView.Settings(i);
 
     public const string Definitions =
         "fast_p is the share of all the level's problems that are correct and more than p times faster than the reference. " +
         "*Point* is KernelBench's definition (reference mean / candidate mean > p); *noise-aware* asks the lower end of the " +
         "speedup's 95% interval (reference CI lower / candidate CI upper) to be above p. Speedups average over correct problems. " +
+        "\"not timed\": correct answers exist but none has a speedup (no reference time), so fast_p is unknown, not 0. " +
+        "Compiled: the scored attempt got past the build (KernelBench's compile rate). " +
         "The budget of an attempt is the charged time (waits excluded) of its problem's attempts up to and including it, in start order.\n\n";
 }

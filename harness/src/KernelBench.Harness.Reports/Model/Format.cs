@@ -7,6 +7,9 @@ public static class Format
 {
     public static string Percent(double share) => (share * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
 
+    /// <summary>A fast_p share; null means no correct problem was timed.</summary>
+    public static string Share(double? share) => share is { } s ? Percent(s) : "not timed";
+
     public static string Speedup(double? x) => x is { } v ? v.ToString("0.00", CultureInfo.InvariantCulture) + "x" : "–";
 
     public static string Ms(double? x) => x is { } v ? v.ToString("0.###", CultureInfo.InvariantCulture) : "–";

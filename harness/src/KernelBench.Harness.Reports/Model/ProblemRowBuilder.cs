@@ -10,7 +10,7 @@ public static class ProblemRowBuilder
     public static IReadOnlyList<ProblemRow> Build(RunData run, ReportOptions? options = null)
     {
         var byKey = run.Attempts.GroupBy(a => new ProblemKey(a.Level, a.ProblemId)).ToDictionary(g => g.Key, g => g.ToList());
-        var rows = run.ProblemKeys().Select(key => byKey.TryGetValue(key, out var list) ? Row(key, list) : Missing(key));
+        var rows = run.ProblemKeys().Select(key => byKey.TryGetValue(key, out var list) ? Row(key, list) : Missing(key, run));
         return rows.Select(r => WithCompileBaseline(r, options?.CompileBaseline)).ToList();
     }
 
@@ -22,7 +22,8 @@ public static class ProblemRowBuilder
         return row with { RefRuntimeCompileMs = compiled.MeanMs, SpeedupCompile = speedup };
     }
 
-    private static ProblemRow Missing(ProblemKey key) => new() { Key = key, BestStatus = "not_attempted" };
+    private static ProblemRow Missing(ProblemKey key, RunData run) =>
+        new() { Key = key, BestStatus = "not_attempted", Name = run.ProblemNames.GetValueOrDefault(key, "") };
 
     private static ProblemRow Row(ProblemKey key, List<Store.AttemptRecord> attempts)
     {

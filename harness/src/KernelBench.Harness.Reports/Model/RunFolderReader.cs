@@ -25,8 +25,22 @@ public static class RunFolderReader
         problems.AddRange(gaps);
         if (!File.Exists(attemptsPath))
             problems.Add($"{attemptsPath}: missing; no attempt was recorded.");
-        return new RunData(folder, manifest, log.Attempts, problems) { Notes = redone };
+        var warnings = new List<string>();
+        if (manifest.Kind == Unknown && manifest.Model.Length == 0 && ModelFromAttempts(log.Attempts) is { Length: > 0 } model)
+        {
+            // run.json unreadable, but every attempt recorded the model that answered it.
+            manifest = manifest with { Model = model };
+            warnings.Add($"{RunStore.ManifestFile} unreadable: model name \"{model}\" recovered from {RunStore.AttemptsFile}.");
+        }
+        return new RunData(folder, manifest, log.Attempts, problems) { Notes = redone, Warnings = warnings };
     }
+
+    private const string Unknown = "unknown";
+
+    // The models the attempts name, most used first ("a + b" when a run compared several).
+    private static string ModelFromAttempts(IReadOnlyList<AttemptRecord> attempts) =>
+        string.Join(" + ", attempts.Select(a => a.Model).Where(m => !string.IsNullOrEmpty(m)).GroupBy(m => m!)
+            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Key));
 
     private static string ThisVersion => typeof(RunFolderReader).Assembly.GetName().Version is { } v ? $"{v.Major}.{v.Minor}.{v.Build}" : "?";
 
@@ -65,6 +79,6 @@ public static class RunFolderReader
                 // Already reported above; fall back to an empty manifest.
             }
         }
-        return new RunManifest { RunId = Path.GetFileName(Path.GetFullPath(folder).TrimEnd('/')), Kind = "unknown" };
+        return new RunManifest { RunId = Path.GetFileName(Path.GetFullPath(folder).TrimEnd('/')), Kind = Unknown };
     }
 }

@@ -75,11 +75,11 @@ public static class PlotRenderer
         var plot = new Plot();
         var curve = FastPCurve.Compute(model.Problems);
         var ps = curve.Select(f => f.P).ToArray();
-        var point = plot.Add.Scatter(ps, curve.Select(f => f.Share * 100).ToArray());
+        var point = plot.Add.Scatter(ps, curve.Select(f => (f.Share ?? double.NaN) * 100).ToArray());
         point.LegendText = "point speedup > p (KernelBench)";
         point.MarkerSize = 0;
         point.ConnectStyle = ConnectStyle.StepHorizontal;
-        var noise = plot.Add.Scatter(ps, curve.Select(f => f.NoiseAwareShare * 100).ToArray());
+        var noise = plot.Add.Scatter(ps, curve.Select(f => (f.NoiseAwareShare ?? double.NaN) * 100).ToArray());
         noise.LegendText = "95% lower bound > p (noise-aware)";
         noise.MarkerSize = 0;
         noise.ConnectStyle = ConnectStyle.StepHorizontal;

@@ -32,7 +32,8 @@ public sealed class RunFolderBuilder
 
     /// <summary>Appends one attempt; startMinute orders attempts within a problem (waits are not charged).</summary>
     public RunFolderBuilder Attempt(int level, int id, int index, string status, double charged, double startMinute,
-        (double Mean, double Lo, double Hi)? cand = null, (double Mean, double Lo, double Hi)? reference = null, double wait = 0, int chain = 0, double? clock = null)
+        (double Mean, double Lo, double Hi)? cand = null, (double Mean, double Lo, double Hi)? reference = null, double wait = 0, int chain = 0, double? clock = null,
+        IReadOnlyList<string>? flags = null, string? model = null)
     {
         Verdict? verdict = null;
         if (Enum.TryParse<VerdictStatus>(status.Replace("_", ""), ignoreCase: true, out var vs))
@@ -43,6 +44,7 @@ public sealed class RunFolderBuilder
                 ProblemId = id,
                 Runtime = cand is { } c ? Timing(c) : null,
                 RefRuntime = reference is { } r ? Timing(r) : null,
+                Flags = flags ?? [],
             };
         _store.Append(new AttemptRecord
         {
@@ -60,6 +62,7 @@ public sealed class RunFolderBuilder
             ChargedSeconds = charged,
             WaitSeconds = wait,
             Verdict = verdict,
+            Model = model,
         });
         return this;
     }

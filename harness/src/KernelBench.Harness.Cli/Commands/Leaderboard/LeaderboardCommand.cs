@@ -29,24 +29,50 @@ public sealed class LeaderboardCommand(IAnsiConsole console) : Command<Leaderboa
         [Description("For KernelBench eval_results.json inputs: KernelBench's baseline_time_torch.json, for the speedups.")]
         public string? Baseline { get; init; }
 
+        [CommandOption("--samples <POLICY>")]
+        [Description("For KernelBench eval_results.json inputs: 0 (sample 0, KernelBench's rule) or best (best of N).")]
+        [DefaultValue("0")]
+        public string Samples { get; init; } = "0";
+
+        [CommandOption("--atol <X>")]
+        [Description("For KernelBench eval_results.json inputs: the absolute tolerance they were judged with.")]
+        public double? Atol { get; init; }
+
+        [CommandOption("--rtol <X>")]
+        [Description("For KernelBench eval_results.json inputs: the relative tolerance they were judged with.")]
+        public double? Rtol { get; init; }
+
+        [CommandOption("--precision <P>")]
+        [Description("For KernelBench eval_results.json inputs: the precision they were judged in.")]
+        public string? Precision { get; init; }
+
         public override ValidationResult Validate() =>
+            Samples is not ("0" or "best") ? ValidationResult.Error($"--samples: '{Samples}' is neither 0 nor best.") :
             string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--out FILE.csv is required.") : ValidationResult.Success();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var import = new KernelBench.Harness.Reports.KernelBenchImport.ImportOptions(settings.Level, settings.Baseline);
+        var import = new KernelBench.Harness.Reports.KernelBenchImport.ImportOptions(settings.Level, settings.Baseline)
+        {
+            Samples = settings.Samples, Atol = settings.Atol, Rtol = settings.Rtol, Precision = settings.Precision,
+        };
         var models = settings.RunDirs.Select(d => ReportModel.Compute(RunSources.Read(d, import), LeaderboardBuilder.Options)).ToList();
         foreach (var m in models.Where(m => m.Run.IsPartial))
             console.MarkupLine($"[yellow]partial:[/] {Markup.Escape(m.Run.Folder)}: {Markup.Escape(string.Join("; ", m.Run.Problems))}");
+        foreach (var m in models)
+            foreach (var warning in m.Warnings)
+                console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(m.Info.RunId)}: {Markup.Escape(warning)}");
         var rows = LeaderboardBuilder.Build(models);
         LeaderboardCsv.Write(settings.Out!, rows);
-        var table = new Table().AddColumns("Level", "Group", "Rank", "Model", "Budget", "GPU", "Correct", "fast_1", "Geomean");
+        var table = new Table().AddColumns("Level", "Group", "Rank", "Model", "Budget", "GPU", "Correct", "fast_1 noise-aware", "fast_1", "Geomean");
         foreach (var r in rows)
-            table.AddRow(r.Level.LevelText, r.Group.ToString(), r.Rank.ToString(), Markup.Escape(r.Info.Model), Markup.Escape(r.Info.Budget),
-                Markup.Escape(r.Info.Gpu), Format.Percent(r.Level.CorrectShare), Format.Percent(r.Fast1), Format.Speedup(r.Level.GeomeanSpeedup));
+            table.AddRow(r.Level.LevelText, r.Group.ToString(), r.Rank + (r.Partial ? " (partial)" : ""), Markup.Escape(r.Info.Model), Markup.Escape(r.Info.Budget),
+                Markup.Escape(r.Info.Gpu), Format.Percent(r.Level.CorrectShare), Format.Share(r.Fast1NoiseAware), Format.Share(r.Fast1),
+                Format.Speedup(r.Level.GeomeanSpeedup));
         console.Write(table);
-        foreach (var note in rows.Where(r => r.Note.Length > 0 && r.Rank == 1 && r.Group > 1).Select(r => $"level {r.Level.LevelText}, group {r.Group}: {r.Note}"))
+        foreach (var note in rows.Where(r => r.Note.Length > 0 && r.Rank == 1 && r.Group > 1).Select(r => $"level {r.Level.LevelText}, group {r.Group}: {r.Note}")
+                     .Concat(rows.Where(r => r.Partial).Select(r => $"level {r.Level.LevelText}: {r.Info.RunId} is a partial run, ranked after the complete ones")))
             console.MarkupLine($"[yellow]note:[/] {Markup.Escape(note)}");
         console.MarkupLine($"Leaderboard: [bold]{Markup.Escape(settings.Out!)}[/] ({rows.Count} rows)");
         return ExitCodes.Success;

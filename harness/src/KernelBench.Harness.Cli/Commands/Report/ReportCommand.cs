@@ -35,6 +35,23 @@ public sealed class ReportCommand(IAnsiConsole console) : Command<ReportCommand.
         [Description("For a KernelBench eval_results.json: KernelBench's baseline_time_torch.json, for the speedups.")]
         public string? Baseline { get; init; }
 
+        [CommandOption("--samples <POLICY>")]
+        [Description("For a KernelBench eval_results.json with several samples per problem: 0 (score sample 0, KernelBench's rule) or best (best of N, labelled so).")]
+        [DefaultValue("0")]
+        public string Samples { get; init; } = "0";
+
+        [CommandOption("--atol <X>")]
+        [Description("For a KernelBench eval_results.json: the absolute tolerance it was judged with (else read from its results, else unknown).")]
+        public double? Atol { get; init; }
+
+        [CommandOption("--rtol <X>")]
+        [Description("For a KernelBench eval_results.json: the relative tolerance it was judged with.")]
+        public double? Rtol { get; init; }
+
+        [CommandOption("--precision <P>")]
+        [Description("For a KernelBench eval_results.json: the precision it was judged in (fp32, fp16, bf16).")]
+        public string? Precision { get; init; }
+
         [CommandOption("--compile-baseline <FILE>")]
         [Description("KernelBench's baseline_time_torch_compile_*.json measured on this run's GPU: fills problems.csv's torch.compile reference and speedup columns.")]
         public string? CompileBaseline { get; init; }
@@ -45,6 +62,8 @@ public sealed class ReportCommand(IAnsiConsole console) : Command<ReportCommand.
         {
             if (!PList.TryParse(P, out _, out var error))
                 return ValidationResult.Error(error);
+            if (Samples is not (KernelBench.Harness.Reports.KernelBenchImport.ImportOptions.SampleZero or KernelBench.Harness.Reports.KernelBenchImport.ImportOptions.BestOfN))
+                return ValidationResult.Error($"--samples: '{Samples}' is neither 0 nor best.");
             return MinuteStep > 0 ? ValidationResult.Success() : ValidationResult.Error("--minute-step must be positive.");
         }
     }
@@ -58,7 +77,10 @@ public sealed class ReportCommand(IAnsiConsole console) : Command<ReportCommand.
                 ? KernelBench.Harness.Reports.KernelBenchImport.Baseline.LoadAllLevels(file)
                 : null,
         };
-        var import = new KernelBench.Harness.Reports.KernelBenchImport.ImportOptions(settings.Level, settings.Baseline);
+        var import = new KernelBench.Harness.Reports.KernelBenchImport.ImportOptions(settings.Level, settings.Baseline)
+        {
+            Samples = settings.Samples, Atol = settings.Atol, Rtol = settings.Rtol, Precision = settings.Precision,
+        };
         var outcome = ReportGenerator.Generate(settings.RunDir, options, null, import);
         ReportConsole.Write(console, outcome);
         return outcome.Failures.Any() ? ExitCodes.Failed : ExitCodes.Success;

@@ -121,14 +121,40 @@ public sealed class ReportCommandTests
     }
 
     [Test]
-    public async Task Report_EmptyFolder_EmptyPartialReport()
+    public async Task Report_EmptyFolder_ExitCode2ClearMessageNoReport()
     {
         var run = _temp.Sub("empty");
         Directory.CreateDirectory(run);
-        var (code, output) = await Kbh("report", run);
+        var stderr = new StringWriter();
+        var old = Console.Error;
+        Console.SetError(stderr);
+        try
+        {
+            var (code, output) = await Kbh("report", run);
+            Assert.That(code, Is.EqualTo(2), output);
+        }
+        finally
+        {
+            Console.SetError(old);
+        }
+        Assert.That(stderr.ToString(), Does.Contain("not a run folder").And.Contain("no report written"));
+        Assert.That(Directory.Exists(Path.Combine(run, "report")), Is.False, "nothing written");
+    }
+
+    [Test]
+    public async Task Report_CorruptRunJson_ModelNameRecoveredFromAttemptsWithWarning()
+    {
+        var folder = _temp.Sub("run");
+        new RunFolderBuilder(folder, RunFolderBuilder.Manifest(keys: ["L1/1"]))
+            .Attempt(1, 1, 0, "correct", 10, 0, cand: (1, 1, 1), reference: (2, 2, 2), model: "qwen3-coder");
+        File.WriteAllText(Path.Combine(folder, RunStore.ManifestFile), "{ not json");
+        var (code, output) = await Kbh("report", folder);
         Assert.That(code, Is.Zero, output);
-        Assert.That(output, Does.Contain("run.json is missing").And.Contain("attempts.jsonl: missing"));
-        Assert.That(Summary(run), Does.Contain("\nall,0,0,0,0,"));
+        Assert.That(output, Does.Contain("warning:").And.Contain("model name \"qwen3-coder\" recovered from attempts.jsonl"));
+        var lines = Summary(folder).Split('\n');
+        var model = Array.IndexOf(lines[0].Split(','), "model");
+        Assert.That(lines[1].Split(',')[model], Is.EqualTo("qwen3-coder"));
+        Assert.That(File.ReadAllText(Path.Combine(folder, "report", "report.md")), Does.Contain("| Model | qwen3-coder |"));
     }
 
     [Test]
