@@ -42,12 +42,17 @@ _stats = {"hits": 0, "misses": 0, "builds": 0, "build_seconds": 0.0, "load_secon
 _installed = {}
 
 
-def install(cache_root):
-    """Route torch.utils.cpp_extension.load_inline and load through the cache rooted at cache_root (idempotent)."""
+def install(cache_root, remote=None):
+    """Route torch.utils.cpp_extension.load_inline and load through the cache rooted at cache_root (idempotent).
+    remote(fn_name, call) (a candidate's process, where the cache is read-only): a miss is built by the judge's trusted
+    build step (kbh_trusted_build) from the call as data, then loaded from the cache like any hit."""
     import torch.utils.cpp_extension as cpp
 
+    _installed["remote"] = remote
+
     root = os.path.abspath(os.path.expanduser(cache_root))
-    os.makedirs(root, exist_ok=True)
+    if remote is None:
+        os.makedirs(root, exist_ok=True)
     # Triton keys its own cache by source, options and target; pointing it here makes it survive across runs too.
     os.environ.setdefault("TRITON_CACHE_DIR", os.path.join(root, TRITON_DIR))
     if os.environ.get("KBH_FAST_BUILDS", "1") != "0":
@@ -81,7 +86,11 @@ def _launcher_script(root, launcher, real):
     folder = os.path.join(root, "cc", "bin", hashlib.sha256(text.encode()).hexdigest()[:16])
     path = os.path.join(folder, os.path.basename(real))
     if not os.path.isfile(path):
-        kbh_files.write_atomically(path, text, mode=0o755)
+        try:
+            kbh_files.write_atomically(path, text, mode=0o755)
+        except OSError:
+            if _installed.get("remote") is None:
+                raise  # (a read-only cache: the judge wrote it at its start, and only its path goes into keys)
     return path
 
 
@@ -101,10 +110,33 @@ def _wrap(original, fn_name, root):
         if call.get("is_standalone"):
             return original(*args, **kwargs)  # an executable, not a library: nothing of ours to load
         key = _key(fn_name, call)
+        remote = _installed.get("remote")
+        if remote is not None and not _complete(os.path.join(root, key)):
+            remote(fn_name, portable_call(fn_name, call))  # raises when the trusted build fails
+            if not _complete(os.path.join(root, key)):
+                raise RuntimeError("kbh build cache: the trusted build step made no entry for %s (key %s)"
+                                   % (call.get("name"), key[:16]))
         return _load_or_build(root, key, call, lambda build_dir: original(**dict(call, build_directory=build_dir)))
 
     cached.kbh_build_cache = True
     return cached
+
+
+def portable_call(fn_name, call):
+    """The call as JSON data for the trusted build step: load()'s source paths become the files' contents (and the
+    headers beside them, which the key covers too), so that the build needs nothing of the candidate's folders."""
+    data = {k: v for k, v in call.items() if k not in _SKIP_KEY}
+    if fn_name == "load":
+        paths = [call["sources"]] if isinstance(call["sources"], str) else list(call["sources"])
+        dirs = sorted({os.path.dirname(os.path.abspath(p)) for p in paths})
+        headers = [os.path.join(d, f) for d in dirs for f in sorted(os.listdir(d)) if f.endswith(_HEADER_EXT)]
+        files = {}
+        for p in paths + headers:
+            with open(p, "rb") as f:
+                files[os.path.basename(p)] = f.read().decode("utf-8", "surrogateescape")
+        data["sources"] = [os.path.basename(p) for p in paths]
+        data["kbh_files"] = files
+    return json.loads(json.dumps(data, default=str))
 
 
 def _key(fn_name, call):

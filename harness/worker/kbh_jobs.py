@@ -80,6 +80,9 @@ class Jobs:
         # Every candidate's own process comes from it; its environment is taken now, before the build cache below
         # points CXX at the compiler launcher (a candidate process installs the cache itself).
         self.server = kbh_spawn.ForkServer()
+        # The trusted build step's processes come from a fork server of their own: ending one (which kills all that
+        # server's children) must not end the candidate's process that waits for it.
+        self.build_server = kbh_spawn.ForkServer()
         if os.environ.get("KBH_BUILD_CACHE"):
             # The judge builds nothing; it reports the cache's build environment (the harness's build records).
             import kbh_build_cache
@@ -132,8 +135,8 @@ class Jobs:
             self.problems[key] = module
         return self.problems[key]
 
-    def _spawn(self, req, build=False):
-        proc = kbh_spawn.CandidateProcess(self.server, {"sandbox": _sandbox_config(req, build)}, _timeout(req))
+    def _spawn(self, req):
+        proc = kbh_spawn.CandidateProcess(self.server, {"sandbox": _sandbox_config(req, build=False)}, _timeout(req))
         missing = proc.sandbox.get("missing") or {}
         if req.get("sandbox") == "require" and missing:
             proc.finish()
@@ -143,9 +146,11 @@ class Jobs:
 
     def _load(self, proc, req):
         """Imports the candidate in its process (building or loading its extensions): the build answer."""
+        cache = os.environ.get("KBH_BUILD_CACHE")
         answer, _ = proc.call("load", candidate_path=req["candidate_path"],
                               module_name="kbh_candidate_" + req["candidate_key"],
-                              extensions_dir=req.get("extensions_dir"), build_cache=os.environ.get("KBH_BUILD_CACHE"))
+                              extensions_dir=req.get("extensions_dir"), build_cache=cache, remote_builds=bool(cache),
+                              on_request=lambda request: self._trusted_build(req, proc, request))
         entries = answer.get("entries") if isinstance(answer.get("entries"), list) else []
         count = int(answer.get("extensions_built") or 0)
         info = {"build_seconds": float(answer.get("build_seconds") or 0.0),
@@ -156,9 +161,30 @@ class Jobs:
             return {"status": "compile_error", "reason": _tail(str(answer.get("reason", ""))), **info}
         return {"status": "built", **info}
 
+    def _trusted_build(self, req, proc, request):
+        """A miss of the candidate's build, built into the shared cache by a fresh process that runs none of its code
+        (kbh_trusted_build): the reply to the candidate process's request."""
+        cache = os.environ.get("KBH_BUILD_CACHE")
+        if request.get("op") != "build" or not isinstance(request.get("call"), dict) or not cache:
+            return {"ok": False, "reason": "not a build request the judge takes"}
+        config = {"sandbox": _sandbox_config({**req, "candidate_path": None, "extensions_dir": None}, build=True)}
+        try:
+            builder = kbh_spawn.CandidateProcess(self.build_server, config, max(1.0, proc.remaining()))
+        except kbh_spawn.CandidateFailed as e:
+            return {"ok": False, "reason": "starting the trusted build step: " + str(e)}
+        try:
+            answer, _ = builder.call("trusted_build", build_cache=cache, fn=str(request.get("fn")), call=request["call"])
+            if answer.get("ok"):
+                return {"ok": True}
+            return {"ok": False, "reason": _tail(f"{answer.get('reason', '')}\n{builder.output_tail()}".strip())}
+        except kbh_spawn.CandidateFailed as e:
+            return {"ok": False, "reason": _tail(f"the trusted build step: {e}\n{builder.output_tail()}".strip())}
+        finally:
+            builder.finish()
+
     def build(self, req):
         try:
-            proc = self._spawn(req, build=True)
+            proc = self._spawn(req)
         except SandboxRequired as e:
             return {"status": "bad_input", "reason": str(e)}
         except kbh_spawn.CandidateFailed as e:
@@ -247,7 +273,8 @@ _JUDGE_CWD = os.getcwd()
 
 
 def _sandbox_config(req, build):
-    """What a candidate's process may see: the judge's own places masked, the few it needs bound back."""
+    """What a candidate's process may see: the judge's own places masked, the few it needs bound back. build: the
+    trusted build step's process (no candidate code), the only one that may write the shared build cache."""
     if req.get("sandbox") == "off" or os.environ.get("KBH_SANDBOX") == "0":
         return {"enabled": False}
     worker_dir = os.path.dirname(os.path.abspath(__file__))

@@ -73,7 +73,8 @@ class Runner:
             os.environ["TRITON_CACHE_DIR"] = os.path.join(msg["extensions_dir"], ".triton")
         if msg.get("build_cache"):
             import kbh_build_cache
-            kbh_build_cache.install(msg["build_cache"])
+            # The shared cache is read-only here: a miss is built by the judge's trusted build step.
+            kbh_build_cache.install(msg["build_cache"], remote=self._remote_build if msg.get("remote_builds") else None)
         self.tracker = kbh_load.ExtensionTracker()
         if msg.get("extensions_dir"):
             os.environ["TORCH_EXTENSIONS_DIR"] = msg["extensions_dir"]
@@ -99,6 +100,26 @@ class Runner:
         if status == "built" and not isinstance(getattr(self.module, "ModelNew", None), type):
             status, reason = "compile_error", "the candidate defines no class ModelNew"
         return {"status": status, "reason": reason, **info}, ()
+
+    def _remote_build(self, fn_name, call):
+        """Asks the judge, in the middle of the load it asked for, to build this call (kbh_trusted_build)."""
+        kbh_channel.send(self.sock, {"request": {"op": "build", "fn": fn_name, "call": call}})
+        answer, fds = kbh_channel.receive(self.sock)
+        for fd in fds:
+            os.close(fd)
+        if not answer.get("ok"):
+            raise kbh_load.BuildFailed(str(answer.get("reason", "the trusted build step failed")))
+
+    def op_trusted_build(self, msg, fds):
+        """This process runs no candidate code: it builds one call into the shared cache (kbh_trusted_build)."""
+        import kbh_trusted_build
+        try:
+            kbh_trusted_build.build(msg["build_cache"], msg["fn"], msg["call"], "/tmp/kbh-trusted-build")
+        except ValueError as e:
+            return {"ok": False, "reason": str(e)}, ()
+        except Exception as e:
+            return {"ok": False, "reason": _tail(f"{type(e).__name__}: {e}")}, ()
+        return {"ok": True}, ()
 
     def op_prepare(self, msg, fds):
         """The device, and on a GPU this process's CUDA context, before the candidate is imported (and outside the

@@ -133,14 +133,24 @@ class CandidateProcess:
         """Time the judge spent on its own (waiting for the GPU, timing the reference) does not count against it."""
         self._deadline += seconds
 
-    def call(self, op, fds=(), keep_fds=False, **fields):
+    def remaining(self):
+        return self._deadline - time.monotonic()
+
+    def call(self, op, fds=(), keep_fds=False, on_request=None, **fields):
         """The answer to one request, and the descriptors that came with it when keep_fds (the caller closes them);
-        otherwise any that came are closed here (a candidate process may send them to exhaust the judge's)."""
+        otherwise any that came are closed here (a candidate process may send them to exhaust the judge's).
+        on_request(request) -> reply: what the judge answers the candidate process's own requests before its answer
+        (a build for the trusted build step)."""
         if self.closed:
             raise CandidateFailed("died", "the candidate process has already ended")
         try:
             kbh_channel.send(self.sock, {"op": op, **fields}, fds)
             answer, got = kbh_channel.receive(self.sock, self._deadline)
+            while on_request is not None and isinstance(answer.get("request"), dict):
+                for fd in got:
+                    os.close(fd)
+                kbh_channel.send(self.sock, on_request(answer["request"]))
+                answer, got = kbh_channel.receive(self.sock, self._deadline)
         except kbh_channel.ChannelError as e:
             self.close(wait_s=1.0 if e.kind == "closed" else 0.0)  # a process that is dying: learn how it ended
             raise self._failure(op, e) from None

@@ -55,7 +55,7 @@ public class SandboxTests
             var readme = Path.Combine(Paths.RepoRoot, "README.md");
             var (problemSha, readmeSha) = (Sha(problem), Sha(readme));
             var candidate = Path.Combine(dir.Path, "probe.py");
-            // Not among the targets: the build cache, which a build's process may still write (docs/threat-model.md).
+            // (The build cache: Eval_HostileBuild_CannotWriteTheSharedBuildCache_….)
             File.WriteAllText(candidate, Probe(port, [problem, readme]));
 
             var result = Eval(cache, candidate);
@@ -89,6 +89,72 @@ public class SandboxTests
             listener.Stop();
         }
     }
+
+    [Test]
+    public void Eval_HostileBuild_CannotWriteTheSharedBuildCache_AndTheHonestEntryStillLoads()
+    {
+        using var dir = new TempDir();
+        var cache = Path.Combine(dir.Path, "cache");
+        var fixtures = Path.Combine(Paths.RepoRoot, "harness", "tests", "KernelBench.Harness.Tests", "Scoring", "Fixtures");
+        var honest = Path.Combine(dir.Path, "honest.py");
+        File.Copy(Path.Combine(fixtures, "same_name", "scale_shift.py"), honest);
+        Assert.That(Verdict(Eval(cache, honest, ["--backend", "cpp"])).Status, Is.EqualTo("correct"));
+        var builds = Path.Combine(cache, "builds");
+        var before = CacheFiles(builds);
+        Assert.That(before.Keys.Count(k => k.EndsWith("KBH_COMPLETE", StringComparison.Ordinal)), Is.EqualTo(1), "the honest entry");
+
+        var hostile = Path.Combine(dir.Path, "poison.py");
+        File.WriteAllText(hostile, File.ReadAllText(Path.Combine(fixtures, "hostile", "build_cache_poison.py"))
+            .Replace("BUILD_CACHE = \"/nonexistent\"", $"BUILD_CACHE = {JsonSerializer.Serialize(builds)}"));
+        var (status, reason, output) = Verdict(Eval(cache, hostile, ["--backend", "cpp"]));
+
+        // Its own extension was a miss, built by the trusted build step: it works, and is judged on it.
+        Assert.That(status, Is.EqualTo("correct"), reason);
+        var probes = output.Split('\n').Where(l => l.StartsWith("KBH-POISON ", StringComparison.Ordinal)).ToList();
+        Assert.That(probes, Is.Not.Empty, output);
+        foreach (var line in probes)
+        {
+            using var probe = JsonDocument.Parse(line["KBH-POISON ".Length..]);
+            Assert.That(probe.RootElement.GetProperty("entries_seen").GetInt32(), Is.GreaterThan(0), "it could read the cache");
+            Assert.That(probe.RootElement.GetProperty("planted").GetBoolean(), Is.False, "nothing planted at the cache's root");
+            Assert.That(probe.RootElement.GetProperty("appended").GetInt32(), Is.Zero, "no entry written");
+        }
+        var after = CacheFiles(builds);
+        foreach (var (file, sha) in before)
+            Assert.That(after.GetValueOrDefault(file), Is.EqualTo(sha), $"{file} unchanged");
+        Assert.That(after.Keys.Any(k => k.EndsWith("planted", StringComparison.Ordinal)), Is.False);
+        Assert.That(Verdict(Eval(cache, honest, ["--backend", "cpp"])).Status, Is.EqualTo("correct"), "the honest entry still loads");
+    }
+
+    [Test]
+    public void Eval_BuildFlagThatRunsAProgram_IsACompileErrorNamingIt()
+    {
+        using var dir = new TempDir();
+        var candidate = Path.Combine(dir.Path, "plugin.py");
+        var fixtures = Path.Combine(Paths.RepoRoot, "harness", "tests", "KernelBench.Harness.Tests", "Scoring", "Fixtures");
+        File.WriteAllText(candidate, File.ReadAllText(Path.Combine(fixtures, "same_name", "scale_shift.py"))
+            .Replace("verbose=False)", "verbose=False, extra_cflags=[\"-O2\", \"-fplugin=/tmp/evil.so\"])"));
+
+        var (status, reason, _) = Verdict(Eval(Path.Combine(dir.Path, "cache"), candidate, ["--backend", "cpp"]));
+
+        Assert.That(status, Is.EqualTo("compile_error"));
+        Assert.That(reason, Does.Contain("does not pass these flags").And.Contain("-fplugin=/tmp/evil.so"));
+        Assert.That(reason, Does.Not.Contain("-O2 "), "only the refused flag is named");
+    }
+
+    private static (string Status, string Reason, string Output) Verdict(KbhProcess.Result result)
+    {
+        Assert.That(result.ExitCode, Is.Zero, result.Stderr);
+        using var doc = JsonDocument.Parse(result.Stdout.Trim());
+        var v = doc.RootElement;
+        return (v.GetProperty("status").GetString()!, v.GetProperty("reason").GetString() ?? "",
+            v.TryGetProperty("candidate_output", out var o) ? o.GetString() ?? "" : "");
+    }
+
+    private static Dictionary<string, string> CacheFiles(string root) =>
+        Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .Where(f => !f.EndsWith(".lock", StringComparison.Ordinal))
+            .ToDictionary(f => Path.GetRelativePath(root, f), Sha);
 
     private static void AssertProbeDenied(string line)
     {
