@@ -59,10 +59,13 @@ public class PipelinedVerifierTests
         var (a, b) = (entries[0], entries[1]);
         var overlap = Math.Min(a.End, b.End) - Math.Max(a.Start, b.Start);
         Assert.That(overlap, Is.GreaterThan(1.0), $"builds {a.Start:0.0}-{a.End:0.0} and {b.Start:0.0}-{b.End:0.0} ran at the same time");
-        // The verdicts carry the build stage's time; the check engine only loaded the libraries.
+        // The verdicts carry the build stage's time (the compile, plus starting the trusted build step's process,
+        // a fork server's first start included); the check engine only loaded the libraries.
         Assert.That(first.BuildSeconds, Is.GreaterThan(1.0));
-        Assert.That(new[] { first.BuildSeconds!.Value, second.BuildSeconds!.Value },
-            Is.EquivalentTo(entries.Select(e => e.Seconds)).Using<double>((x, y) => Math.Abs(x - y) < 0.5 ? 0 : x.CompareTo(y)));
+        var compiles = entries.Select(e => e.Seconds).Order().ToArray();
+        var stages = new[] { first.BuildSeconds!.Value, second.BuildSeconds!.Value }.Order().ToArray();
+        for (var i = 0; i < 2; i++)
+            Assert.That(stages[i], Is.InRange(compiles[i] - 0.5, compiles[i] + 30.0), $"build stage {i} against its compile");
     }
 
     [Test]
