@@ -33,7 +33,7 @@ import time
 import kbh_files
 
 MARKER = "KBH_COMPLETE"  # written last inside the build folder, before the rename that publishes it
-KEY_VERSION = "kbh-build-cache-1"
+KEY_VERSION = "kbh-build-cache-2"  # 2: entries record their library's SHA-256
 TRITON_DIR = ".triton"
 _SKIP_KEY = {"build_directory", "verbose", "keep_intermediates"}  # change where/how loudly it builds, not what
 _HEADER_EXT = (".h", ".hpp", ".hh", ".cuh", ".inl")
@@ -227,7 +227,8 @@ def _load_or_build(root, key, call, build):
         library = os.path.join(tmp, name + ".so")
         if not os.path.isfile(library):
             raise RuntimeError("kbh build cache: torch built no %s.so in %s" % (name, tmp))
-        meta = {"key": key, "name": name, "library": name + ".so", "build_seconds": round(seconds, 3),
+        meta = {"key": key, "name": name, "library": name + ".so", "library_sha256": _sha256(library),
+                "build_seconds": round(seconds, 3),
                 "objects": objects, "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "env": _environment()}
         _write_marker(tmp, meta)
         if os.path.isdir(entry):  # an unmarked leftover cannot be loaded; clear it so the rename succeeds
@@ -260,7 +261,7 @@ def _built_elsewhere(entry, key, call):
     seconds and each file's compile mode from the entry's marker)."""
     with open(os.path.join(entry, MARKER)) as f:
         meta = json.load(f)
-    module = _import_library(call["name"], os.path.join(entry, meta["library"]), call.get("is_python_module", True))
+    module = _import_library(call["name"], _verified(entry, meta), call.get("is_python_module", True))
     seconds = float(meta.get("build_seconds") or 0.0)
     _stats["misses"] += 1
     _stats["builds"] += 1
@@ -274,13 +275,30 @@ def _hit(entry, key, call):
     started = time.monotonic()
     with open(os.path.join(entry, MARKER)) as f:
         meta = json.load(f)
-    path = os.path.join(entry, meta["library"])
-    module = _import_library(call["name"], path, call.get("is_python_module", True))
+    module = _import_library(call["name"], _verified(entry, meta), call.get("is_python_module", True))
     seconds = time.monotonic() - started
     _stats["hits"] += 1
     _stats["load_seconds"] += seconds
     _stats["entries"].append({"key": key, "name": call["name"], "hit": True, "seconds": round(seconds, 3)})
     return module
+
+
+def _sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _verified(entry, meta):
+    """The entry's library, after checking it is the very file the build step recorded: a library changed after its
+    build (by anything that could write the cache) is never loaded."""
+    path = os.path.join(entry, os.path.basename(str(meta.get("library", ""))))
+    if not meta.get("library_sha256") or _sha256(path) != meta["library_sha256"]:
+        raise RuntimeError("kbh build cache: the library of entry %s is not the one its build recorded (changed "
+                           "after the build); run `kbh cache clear`" % os.path.basename(entry)[:16])
+    return path
 
 
 def _import_library(name, path, is_python_module):

@@ -24,3 +24,21 @@ def test_flags_that_run_programs_are_refused(flag):
 
 def test_an_include_path_given_as_a_response_file_is_refused():
     assert kbh_trusted_build.refused_flags({"extra_include_paths": ["@/tmp/args"]}) == ["@/tmp/args"]
+
+
+def test_a_library_changed_after_its_build_is_never_loaded(tmp_path):
+    import json
+
+    import kbh_build_cache
+    entry = tmp_path / "0123456789abcdef"
+    entry.mkdir()
+    library = entry / "ext.so"
+    library.write_bytes(b"built")
+    meta = {"key": entry.name, "name": "ext", "library": "ext.so", "library_sha256": kbh_build_cache._sha256(library)}
+    (entry / kbh_build_cache.MARKER).write_text(json.dumps(meta))
+    assert kbh_build_cache._verified(str(entry), meta) == str(library)
+    library.write_bytes(b"built, then poisoned")
+    with pytest.raises(RuntimeError, match="not the one its build recorded"):
+        kbh_build_cache._verified(str(entry), meta)
+    with pytest.raises(RuntimeError, match="not the one its build recorded"):  # an entry that records no hash
+        kbh_build_cache._verified(str(entry), {k: v for k, v in meta.items() if k != "library_sha256"})
