@@ -42,24 +42,7 @@ public sealed class LeaderboardTests
         Assert.That(console.Output, Does.Contain("ranked separately"));
         var lines = File.ReadAllLines(outFile);
         var header = lines[0].Split(',');
-        return lines.Skip(1).Select(l => header.Zip(SplitCsv(l)).ToDictionary(p => p.First, p => p.Second)).ToList();
-    }
-
-    private static List<string> SplitCsv(string line)
-    {
-        var fields = new List<string>();
-        var cur = new System.Text.StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < line.Length; i++)
-        {
-            var ch = line[i];
-            if (ch == '"' && quoted && i + 1 < line.Length && line[i + 1] == '"') { cur.Append('"'); i++; }
-            else if (ch == '"') quoted = !quoted;
-            else if (ch == ',' && !quoted) { fields.Add(cur.ToString()); cur.Clear(); }
-            else cur.Append(ch);
-        }
-        fields.Add(cur.ToString());
-        return fields;
+        return lines.Skip(1).Select(l => header.Zip(CsvRead.Split(l)).ToDictionary(p => p.First, p => p.Second)).ToList();
     }
 
     [Test]
