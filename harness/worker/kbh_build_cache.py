@@ -128,14 +128,12 @@ def portable_call(fn_name, call):
     headers beside them, which the key covers too), so that the build needs nothing of the candidate's folders."""
     data = {k: v for k, v in call.items() if k not in _SKIP_KEY}
     if fn_name == "load":
-        paths = [call["sources"]] if isinstance(call["sources"], str) else list(call["sources"])
-        dirs = sorted({os.path.dirname(os.path.abspath(p)) for p in paths})
-        headers = [os.path.join(d, f) for d in dirs for f in sorted(os.listdir(d)) if f.endswith(_HEADER_EXT)]
-        files = {}
-        for p in paths + headers:
+        paths, files = _source_files(call["sources"]), {}
+        for p in paths:
             with open(p, "rb") as f:
                 files[os.path.basename(p)] = f.read().decode("utf-8", "surrogateescape")
-        data["sources"] = [os.path.basename(p) for p in paths]
+        sources = [call["sources"]] if isinstance(call["sources"], str) else list(call["sources"])
+        data["sources"] = [os.path.basename(p) for p in sources]
         data["kbh_files"] = files
     return json.loads(json.dumps(data, default=str))
 
@@ -159,13 +157,17 @@ def _key(fn_name, call):
     return h.hexdigest()
 
 
+def _source_files(sources):
+    """load()'s source paths, then the headers beside them that they may include: what its key covers."""
+    paths = [sources] if isinstance(sources, str) else list(sources)
+    dirs = sorted({os.path.dirname(os.path.abspath(p)) for p in paths})
+    return paths + [os.path.join(d, f) for d in dirs for f in sorted(os.listdir(d)) if f.endswith(_HEADER_EXT)]
+
+
 def _file_contents(sources):
     """load() takes paths: hash what the files say, and the headers beside them that they may include."""
-    paths = [sources] if isinstance(sources, str) else list(sources)
     digest = []
-    dirs = sorted({os.path.dirname(os.path.abspath(p)) for p in paths})
-    extra = [os.path.join(d, f) for d in dirs for f in sorted(os.listdir(d)) if f.endswith(_HEADER_EXT)]
-    for p in paths + extra:
+    for p in _source_files(sources):
         with open(p, "rb") as f:
             digest.append([os.path.basename(p), hashlib.sha256(f.read()).hexdigest()])
     return digest

@@ -13,6 +13,7 @@ import torch
 
 import kbh_check
 import kbh_evidence
+import kbh_files
 import kbh_guard
 import kbh_hacks
 import kbh_handover
@@ -39,7 +40,7 @@ def check(proc, problem, reference, req, device, dtype, turn=None, memo=None):
         answer, _ = proc.call("construct", fds=init_fds, init=init_specs, seed=seed, device=str(device),
                               precision=req.get("precision", "fp32"))
     finally:
-        _close(init_fds)
+        kbh_files.close_all(init_fds)
     _add(result, answer.get("findings"))
     clock.lap("model.init")
     on_device = req.get("inputs") == "device"
@@ -130,7 +131,7 @@ def _read_outputs(answer, fds, reference_outputs, device):
     except kbh_tensors.BadTensor as e:
         return None, f"the candidate process sent a malformed output: {e}"
     finally:
-        _close(fds)
+        kbh_files.close_all(fds)
 
 
 def _nbytes(t):
@@ -246,14 +247,6 @@ def _add(result, findings):
             result["findings"].append({"rule": f["rule"][:60], "severity": "reject" if f.get("severity") == "reject"
                                        else "flag", "message": str(f.get("message", ""))[:500], "self_reported": True})
 
-
-def _close(fds):
-    import os
-    for fd in fds:
-        try:
-            os.close(fd)
-        except OSError:
-            pass
 
 
 def _rejected(findings):

@@ -98,6 +98,14 @@ def padded(nbytes, device_index):
     return max(g, -(-nbytes // g) * g)
 
 
+class _Bytes:
+    """nbytes of GPU memory at ptr, as torch.as_tensor reads them (the CUDA array interface)."""
+
+    def __init__(self, ptr, nbytes):
+        self.__cuda_array_interface__ = {"shape": (nbytes,), "typestr": "|u1", "data": (ptr, False), "version": 2,
+                                         "strides": None}
+
+
 class _Mapping:
     """One allocation handle mapped at a reserved address of this process, shown to torch as bytes."""
 
@@ -117,10 +125,7 @@ class _Mapping:
 
     def view(self, dtype, shape, nbytes):
         """A torch tensor over the first nbytes (no copy; valid while the mapping lives)."""
-        holder = type("_Bytes", (), {})()
-        holder.__cuda_array_interface__ = {"shape": (nbytes,), "typestr": "|u1", "data": (self.ptr, False),
-                                           "version": 2, "strides": None}
-        raw = torch.as_tensor(holder, device=self.device)
+        raw = torch.as_tensor(_Bytes(self.ptr, nbytes), device=self.device)
         return raw.view(dtype).view(shape) if nbytes else torch.empty(shape, dtype=dtype, device=self.device)
 
     def release(self):

@@ -49,6 +49,15 @@ def write_atomically(path, text, mode=None, fsync=False):
     os.rename(tmp, path)
 
 
+def close_all(fds):
+    """Closes each descriptor, whichever are already closed."""
+    for fd in fds:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+
+
 def descendants(root):
     """Every process below root (children first), from /proc's parent links; [] where /proc cannot be read."""
     children = {}

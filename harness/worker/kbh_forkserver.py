@@ -37,8 +37,9 @@ def main():
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import kbh_channel
     import kbh_runner  # imports torch and the candidate side's modules once, before any fork
-    import kbh_fast_fill
-    kbh_fast_fill._load()  # the parallel weight fills' compiled loop, once, for every candidate process forked
+    if "--weight-fills" in sys.argv[2:]:  # (not for the trusted build step's processes: they construct no model)
+        import kbh_fast_fill
+        kbh_fast_fill._load()  # the parallel weight fills' compiled loop, once, for every candidate process forked
 
     kbh_channel.send(control, {"ready": True, "pid": os.getpid(), "cuda_initialized": _cuda_initialized()})
     while True:

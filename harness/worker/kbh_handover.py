@@ -8,6 +8,7 @@ and lets the previous seed's go. Gigabyte Level 1 inputs then cross at the bus's
 process, and the judge lets go of its own handle as soon as the candidate has mapped them."""
 import kbh_check
 import kbh_cudashare
+import kbh_files
 import kbh_tensors
 
 
@@ -40,7 +41,7 @@ class Inputs:
         try:
             self.proc.call("inputs", fds=fds, seed=seed, specs=specs, replace=True)
         finally:
-            _close(fds)
+            kbh_files.close_all(fds)
             self.exporter.release()  # the candidate's mapping keeps the memory until it lets go of it
 
     def _send_sealed(self, seed, replace=False):
@@ -57,12 +58,3 @@ class Inputs:
         return {"inputs_handed_over_in": self.via, **({"outputs_handed_over_in": self.outputs_via}
                                                        if self.outputs_via else {}),
                 **({"handover_note": self.note} if self.note else {})}
-
-
-def _close(fds):
-    import os
-    for fd in fds:
-        try:
-            os.close(fd)
-        except OSError:
-            pass

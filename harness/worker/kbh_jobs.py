@@ -82,7 +82,7 @@ class Jobs:
         self.server = kbh_spawn.ForkServer()
         # The trusted build step's processes come from a fork server of their own: ending one (which kills all that
         # server's children) must not end the candidate's process that waits for it.
-        self.build_server = kbh_spawn.ForkServer()
+        self.build_server = kbh_spawn.ForkServer(weight_fills=False)
         if os.environ.get("KBH_BUILD_CACHE"):
             # The judge builds nothing; it reports the cache's build environment (the harness's build records).
             import kbh_build_cache

@@ -28,7 +28,8 @@ class CandidateFailed(Exception):
 class ForkServer:
     """kbh_forkserver.py, started lazily and again after it died (a candidate may have killed it)."""
 
-    def __init__(self):
+    def __init__(self, weight_fills=True):
+        self._weight_fills = weight_fills  # candidates construct models: load the parallel fill loop before forking
         self._proc = None
         self._sock = None
         self.started = 0
@@ -40,7 +41,8 @@ class ForkServer:
         self.close()
         judge_end, server_end = kbh_channel.pair()
         script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "kbh_forkserver.py")
-        self._proc = subprocess.Popen([sys.executable, "-u", "-B", script, str(server_end.fileno())],
+        self._proc = subprocess.Popen([sys.executable, "-u", "-B", script, str(server_end.fileno())]
+                                      + (["--weight-fills"] if self._weight_fills else []),
                                       pass_fds=[server_end.fileno()], stdin=subprocess.DEVNULL, env=self._env)
         server_end.close()
         self._sock = judge_end
