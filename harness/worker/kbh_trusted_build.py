@@ -37,20 +37,24 @@ ALLOWED = [re.compile(p) for p in (
     r"--allow-unsupported-compiler", r"-U__CUDA_NO_[A-Z0-9_]+__",
     r"[^-@][^\s]*",  # a path or value of the flag before it (-isystem DIR, -Xptxas -v): an input, never a program
 )]
-_LISTS = ("extra_cflags", "extra_cuda_cflags", "extra_ldflags", "extra_include_paths")
+# torch writes flags, include paths and the extension's name into build.ninja unquoted, and ninja runs each command
+# through /bin/sh: a space, quote, ;, `, <, > or newline in any of them would be a shell command of the candidate's
+# (red-team review, session 12). Every word must be made of these characters only.
+_WORD = re.compile(r"[A-Za-z0-9_+=,./:-]+")
 
 
 def refused_flags(call):
-    """The flags of call the trusted step will not pass to a compiler (empty: all allowed)."""
+    """The flags, include paths and argument lists of call the trusted step will not pass to a compiler (empty: all
+    allowed)."""
     bad = []
-    for name in ("extra_cflags", "extra_cuda_cflags", "extra_ldflags"):
-        for flag in call.get(name) or []:
-            for part in _parts(str(flag)):
-                if not any(p.fullmatch(part) for p in ALLOWED):
-                    bad.append(part)
-    for path in call.get("extra_include_paths") or []:
-        if not isinstance(path, str) or path.startswith("@"):
-            bad.append(str(path))
+    for name, value in call.items():
+        if not name.startswith("extra_"):
+            continue
+        for flag in value if isinstance(value, (list, tuple)) else ([] if value is None else [value]):
+            if not isinstance(flag, str) or not _WORD.fullmatch(flag):
+                bad.append(flag[:80] if isinstance(flag, str) else repr(flag)[:80])
+            elif name != "extra_include_paths":
+                bad += [part for part in _parts(flag) if not any(p.fullmatch(part) for p in ALLOWED)]
     return bad
 
 
@@ -71,6 +75,9 @@ def build(cache_root, fn_name, call, workdir):
 
     if fn_name not in ("load_inline", "load"):
         raise ValueError(f"the trusted build step builds load_inline and load calls, not {fn_name!r}")
+    name = call.get("name")
+    if not isinstance(name, str) or not name.isidentifier():  # a file name and a macro in build.ninja, nothing else
+        raise ValueError(f"the trusted build step builds extensions named like a Python module, not {name!r:.80}")
     bad = refused_flags(call)
     if bad:
         raise ValueError("the trusted build step does not pass these flags to a compiler (they could run other "
