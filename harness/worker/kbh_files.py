@@ -49,6 +49,33 @@ def write_atomically(path, text, mode=None, fsync=False):
     os.rename(tmp, path)
 
 
+SEALS = fcntl.F_SEAL_SEAL | fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW | fcntl.F_SEAL_WRITE
+
+
+def sealed_bytes(data, name="kbh"):
+    """A memfd holding data that no process can change once it has it, whatever it reopens."""
+    fd = os.memfd_create(name, os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        fcntl.fcntl(fd, fcntl.F_ADD_SEALS, SEALS)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_sealed(fd, limit):
+    """The bytes of a memfd sealed against changes (sealed_bytes), at most limit of them; ValueError otherwise."""
+    if fcntl.fcntl(fd, fcntl.F_GET_SEALS) & SEALS != SEALS:
+        raise ValueError("not a sealed memfd")
+    size = os.fstat(fd).st_size
+    if size > limit:
+        raise ValueError(f"{size} bytes, more than {limit}")
+    return os.pread(fd, size, 0)
+
+
 def close_all(fds):
     """Closes each descriptor, whichever are already closed."""
     for fd in fds:

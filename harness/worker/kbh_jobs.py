@@ -1,5 +1,6 @@
 """Job dispatch: build (import the candidate, which builds its extensions), reference (measured once, reused), check."""
 import hashlib
+import json
 import os
 import platform
 import sys
@@ -9,12 +10,14 @@ import traceback
 import torch
 
 import kbh_candidate
+import kbh_cgroup
 import kbh_check
 import kbh_evidence
 import kbh_files
 import kbh_gpu_turn
 import kbh_init_memo
 import kbh_load
+import kbh_spare
 import kbh_spawn
 
 
@@ -80,6 +83,8 @@ class Jobs:
         # Every candidate's own process comes from it; its environment is taken now, before the build cache below
         # points CXX at the compiler launcher (a candidate process installs the cache itself).
         self.server = kbh_spawn.ForkServer()
+        # The next candidate's process, started while this one is judged, on a second fork server (kbh_spare).
+        self.spares = kbh_spare.Spares([self.server, kbh_spawn.ForkServer()])
         # The trusted build step's processes come from a fork server of their own: ending one (which kills all that
         # server's children) must not end the candidate's process that waits for it.
         self.build_server = kbh_spawn.ForkServer(weight_fills=False)
@@ -92,6 +97,7 @@ class Jobs:
         # The current reference's large weight fills, in sealed memfds: each candidate's process replays those its
         # construction draws from the same generator state (KernelBench seeds both alike) instead of drawing them again.
         self.init_memo = kbh_init_memo.InitMemo(shared=True)
+        kbh_cgroup.remove_stale()  # the memory cgroups of judges killed before they could remove theirs
         self.notify = lambda event: None  # progress events of the current job ("gpu_wait", "gpu_acquired")
         self.candidate_output = ""  # what the last candidate process printed
 
@@ -99,8 +105,11 @@ class Jobs:
         job = req.get("job")
         if job == "ping":
             return {"ok": True}
-        if job == "warm":  # start the fork server (import torch there) before the first candidate needs it
-            self.server.warm()
+        if job == "warm":  # start the fork servers (import torch there) before the first candidate needs them
+            for server in self.spares.servers:
+                server.launch()
+            for server in self.spares.servers:
+                server.warm()
             return {"ok": True}
         if job == "build":
             return self.build(req)
@@ -135,8 +144,12 @@ class Jobs:
             self.problems[key] = module
         return self.problems[key]
 
-    def _spawn(self, req):
-        proc = kbh_spawn.CandidateProcess(self.server, {"sandbox": _sandbox_config(req, build=False)}, _timeout(req))
+    def _spawn(self, req, spare=None):
+        """The candidate's process: the spare when spare (its key) matches the one started ahead, else a new one."""
+        proc = self.spares.take(spare, _timeout(req)) if spare else None
+        if proc is None:
+            proc = kbh_spawn.CandidateProcess(self.spares.free_server(), {"sandbox": _sandbox_config(req, build=False)},
+                                              _timeout(req))
         missing = proc.sandbox.get("missing") or {}
         if req.get("sandbox") == "require" and missing:
             proc.finish()
@@ -147,10 +160,18 @@ class Jobs:
     def _load(self, proc, req):
         """Imports the candidate in its process (building or loading its extensions): the build answer."""
         cache = os.environ.get("KBH_BUILD_CACHE")
-        answer, _ = proc.call("load", candidate_path=req["candidate_path"],
-                              module_name="kbh_candidate_" + req["candidate_key"],
-                              extensions_dir=req.get("extensions_dir"), build_cache=cache, remote_builds=bool(cache),
-                              on_request=lambda request: self._trusted_build(req, proc, request))
+        fds = []
+        if getattr(proc, "spare_ready_s", None) is not None:  # started before its candidate was known: no file bound
+            with open(req["candidate_path"], "rb") as f:
+                fds.append(kbh_files.sealed_bytes(f.read(), "kbh-candidate"))
+        try:
+            answer, _ = proc.call("load", fds=fds, candidate_path=req["candidate_path"],
+                                  module_name="kbh_candidate_" + req["candidate_key"],
+                                  extensions_dir=None if fds else req.get("extensions_dir"), build_cache=cache,
+                                  remote_builds=bool(cache),
+                                  on_request=lambda request: self._trusted_build(req, proc, request))
+        finally:
+            kbh_files.close_all(fds)
         entries = answer.get("entries") if isinstance(answer.get("entries"), list) else []
         count = int(answer.get("extensions_built") or 0)
         info = {"build_seconds": float(answer.get("build_seconds") or 0.0),
@@ -230,19 +251,26 @@ class Jobs:
                 return answer
             ref, ref_times = self.references[req["ref_key"]], answer["times_ms"]
         start = time.perf_counter()
+        spare_config, spare_key = self._spare_config(req, device)
         try:
-            proc = self._spawn(req)
+            proc = self._spawn(req, spare_key)
         except SandboxRequired as e:
             return {"status": "bad_input", "reason": str(e)}
         except kbh_spawn.CandidateFailed as e:
             return {"status": "runtime_error", "reason": "starting the candidate's process: " + str(e)}
         spawned = time.perf_counter() - start
+        spare_ready = getattr(proc, "spare_ready_s", None)
+        # The next candidate's process gets ready while this one is judged, only where no candidate can reach another
+        # candidate's process: the whole sandbox (its own PID namespace, no ptrace) is in force.
+        if spare_key and proc.sandbox.get("namespaces") and proc.sandbox.get("seccomp") and not proc.sandbox.get("missing"):
+            self.spares.start(spare_key, spare_config, _timeout(req), str(device), busy_server=proc.server)
         info = {}
         try:
             if req.get("measure_performance", True):
-                proc.call("prepare", device=str(device))
+                if spare_ready is None:  # a spare did these while the last candidate was judged
+                    proc.call("prepare", device=str(device))
+                    proc.idle_cpu_rate = kbh_evidence.idle_cpu_rate(proc)
                 proc.calibration = kbh_evidence.calibrate(proc, req["timing_method"], device)
-                proc.idle_cpu_rate = kbh_evidence.idle_cpu_rate(proc)
             info = self._load(proc, req)
             if info["status"] != "built":
                 return info
@@ -258,11 +286,26 @@ class Jobs:
         result["sandbox"] = {k: v for k, v in proc.sandbox.items() if k != "limit_names"}
         result["problem_sha256"] = ref.problem.kbh_sha256
         result.setdefault("phase_seconds", {})["candidate_process.start"] = round(spawned, 4)
+        if spare_ready is not None:  # its start, CUDA context included, overlapped the previous candidate's check
+            result["phase_seconds"]["candidate_process.ready_ahead"] = round(spare_ready, 4)
         if ref_times is not None:
             result["ref_times_ms"] = ref_times
             result["phase_seconds"] = {**{"reference." + k: v for k, v in ref.phase_seconds.items()},
                                        **result.get("phase_seconds", {})}
         return result
+
+
+    @staticmethod
+    def _spare_config(req, device):
+        """The sandbox a process started before its candidate is known gets (no candidate file, no extensions folder
+        of its own), and the key a later check must match to be handed it; (None, None) where no spare is used: the
+        candidate's builds need a folder of their own when there is no shared build cache, and the sandbox must be on."""
+        if not os.environ.get("KBH_BUILD_CACHE") or not req.get("measure_performance", True):
+            return None, None
+        config = {"sandbox": _sandbox_config({**req, "candidate_path": None, "extensions_dir": None}, build=False)}
+        if not config["sandbox"].get("enabled"):
+            return None, None
+        return config, json.dumps([config, str(device), req.get("sandbox")], sort_keys=True)
 
 
 class SandboxRequired(Exception):
@@ -298,11 +341,19 @@ def _sandbox_config(req, build):
     if cache:
         (writable if build else read_only).append(cache)
     mask = {m for m in mask if m and m != "/" and os.path.isdir(m)}
+    cap = _host_memory_cap()
     return {"enabled": True, "mask": sorted(mask), "read_only": read_only, "writable": writable,
-            "max_memory_bytes": None if req.get("device", "cpu").startswith("cuda") else _host_memory_cap()}
+            # RLIMIT_DATA counts address space, which the CUDA driver reserves by the hundred gigabytes: on a GPU only
+            # the memory cgroup caps what the process really holds.
+            "max_memory_bytes": None if req.get("device", "cpu").startswith("cuda") else cap,
+            "cgroup": {"memory_bytes": cap, "max_pids": 4096} if cap else None}
 
 
 def _host_memory_cap():
+    """What one candidate's process may hold of the host's memory: KBH_CANDIDATE_MEMORY_BYTES (a machine fact), else
+    three quarters of it."""
+    if os.environ.get("KBH_CANDIDATE_MEMORY_BYTES", "").isdigit():
+        return int(os.environ["KBH_CANDIDATE_MEMORY_BYTES"])
     total = kbh_files.meminfo_bytes("MemTotal")
     return int(total * 0.75) if total else None
 

@@ -9,8 +9,10 @@ The findings computed here (patched functions, aliasing, threads, streams) are f
 self_reported: a candidate can silence them, and no verdict depends on them holding.
 """
 import gc
+import linecache
 import os
 import sys
+import tempfile
 import time
 import traceback
 
@@ -18,6 +20,7 @@ import kbh_guard  # first: the timer and comparison functions, bound before any 
 import torch
 
 import kbh_channel
+import kbh_files
 import kbh_hacks
 import kbh_init_memo
 import kbh_load
@@ -69,6 +72,8 @@ class Runner:
 
     # -- the candidate's code ------------------------------------------------------------------------------------------
     def op_load(self, msg, fds):
+        if fds and not msg.get("extensions_dir"):  # a spare process: its own extensions and JIT caches in its /tmp
+            msg = {**msg, "extensions_dir": tempfile.mkdtemp(prefix="kbh-extensions-")}
         if msg.get("extensions_dir"):  # Triton's JIT cache is this candidate's own, not the shared build cache
             os.environ["TRITON_CACHE_DIR"] = os.path.join(msg["extensions_dir"], ".triton")
         if msg.get("build_cache"):
@@ -78,8 +83,16 @@ class Runner:
         self.tracker = kbh_load.ExtensionTracker()
         if msg.get("extensions_dir"):
             os.environ["TORCH_EXTENSIONS_DIR"] = msg["extensions_dir"]
-        with open(msg["candidate_path"], "rb") as f:
-            source = f.read().decode("utf-8")
+        if fds:  # a process started before its candidate was known (kbh_spare): the source came over the channel
+            try:
+                source = kbh_files.read_sealed(fds[0], _MAX_SOURCE).decode("utf-8")
+            finally:
+                kbh_files.close_all(fds)
+            # inspect.getsource (TorchScript, for one) reads the file through linecache, and the file is not here.
+            linecache.cache[msg["candidate_path"]] = (len(source), None, source.splitlines(True), msg["candidate_path"])
+        else:
+            with open(msg["candidate_path"], "rb") as f:
+                source = f.read().decode("utf-8")
         cache = sys.modules.get("kbh_build_cache")
         before = len(cache.stats()["entries"]) if cache else 0
         start = _perf()
@@ -272,6 +285,7 @@ class Runner:
         return {"ok": True, "pid": os.getpid()}, ()
 
 
+_MAX_SOURCE = 64 << 20  # a candidate's source, as the judge hands it to a spare process
 _LARGE_BYTES = 1 << 30  # outputs this large: what this process holds between calls is given back for the judge
 
 

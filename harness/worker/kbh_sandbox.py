@@ -23,6 +23,8 @@ import resource
 import signal
 import struct
 
+import kbh_cgroup
+
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
@@ -70,6 +72,10 @@ def enter(config):
     end on (the same exit code or signal), so the fork server and the judge see the candidate's own end."""
     report = {"namespaces": False, "network": False, "filesystem": False, "seccomp": False, "limits": False,
               "missing": {}}
+    # Into the memory cgroup the judge made for this process first, while the hierarchy is still writable here.
+    joined = kbh_cgroup.join(config.get("cgroup_procs") or [])
+    if joined:
+        report["memory_cap_error"] = joined
     if not config.get("enabled", True):
         report["missing"] = {part: "the sandbox is off (KBH_SANDBOX=0)" for part in
                              ("namespaces", "network", "filesystem", "seccomp", "limits")}

@@ -8,8 +8,10 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
+import kbh_cgroup
 import kbh_channel
 import kbh_files
 
@@ -32,12 +34,29 @@ class ForkServer:
         self._weight_fills = weight_fills  # candidates construct models: load the parallel fill loop before forking
         self._proc = None
         self._sock = None
+        self._ready = False
         self.started = 0
         self._env = _clean_env()
 
     def _ensure(self):
+        self.launch()
+        if self._ready:
+            return
+        ready, _ = kbh_channel.receive(self._sock, time.monotonic() + 300)  # torch imported
+        self._ready = True
+        self.started += 1
+        if ready.get("cuda_initialized"):
+            self.close()
+            raise RuntimeError("the fork server initialised the CUDA driver before forking, so no candidate process "
+                               "could use the GPU; set PYTORCH_NVML_BASED_CUDA_CHECK=1 or find the import that does it")
+
+    def launch(self):
+        """Starts the process (again, when it died) without waiting for it to be ready. Only from the judge's main
+        thread: the fork server ends when the thread that started it ends (PR_SET_PDEATHSIG is per thread)."""
         if self._proc is not None and self._proc.poll() is None:
             return
+        if threading.current_thread() is not threading.main_thread():
+            raise RuntimeError("a fork server is started only from the judge's main thread")
         self.close()
         judge_end, server_end = kbh_channel.pair()
         script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "kbh_forkserver.py")
@@ -46,12 +65,7 @@ class ForkServer:
                                       pass_fds=[server_end.fileno()], stdin=subprocess.DEVNULL, env=self._env)
         server_end.close()
         self._sock = judge_end
-        ready, _ = kbh_channel.receive(self._sock, time.monotonic() + 300)  # torch imported
-        self.started += 1
-        if ready.get("cuda_initialized"):
-            self.close()
-            raise RuntimeError("the fork server initialised the CUDA driver before forking, so no candidate process "
-                               "could use the GPU; set PYTORCH_NVML_BASED_CUDA_CHECK=1 or find the import that does it")
+        self._ready = False
 
     def warm(self):
         self._ensure()
@@ -100,6 +114,13 @@ class ForkServer:
             self._proc = None
 
 
+def _memory_cap(group, join_error, cap):
+    """What capped the host memory of the candidate's process, in words, for its verdict's sandbox record."""
+    if group.kind and not join_error:
+        return f"{group.kind}, {int(cap['memory_bytes']) / 2**30:.1f} GiB"
+    return "none: " + (join_error or group.why_not)
+
+
 def _clean_env():
     env = dict(os.environ)
     for name in list(env):
@@ -118,18 +139,37 @@ class CandidateProcess:
     def __init__(self, server, config, timeout_s, margin_s=0.5):
         self.server = server
         self.timeout_s = timeout_s  # as the harness stated it; the deadline leaves margin_s to answer in
+        self._margin_s = margin_s
         self._deadline = time.monotonic() + max(0.5, timeout_s - margin_s)
         self.capture = tempfile.TemporaryFile()
-        self.pid, self.sock = server.spawn(config, self.capture.fileno())
+        self.group = None
+        cap = (config.get("sandbox") or {}).get("cgroup")
+        if cap:  # its memory cgroup, made here by the judge; the process joins it before entering its namespaces
+            self.group = kbh_cgroup.Group(int(cap["memory_bytes"]), int(cap.get("max_pids", 4096)))
+            config = {**config, "sandbox": {**config["sandbox"], "cgroup_procs": self.group.procs}}
+        try:
+            self.pid, self.sock = server.spawn(config, self.capture.fileno())
+        except BaseException:
+            if self.group is not None:
+                self.group.remove()
+            raise
         self.exit = None
+        self.oom_killed = False
         self.closed = False
         self.sandbox = {}
         try:
             hello, _ = kbh_channel.receive(self.sock, time.monotonic() + 60)
             self.sandbox = hello.get("sandbox") or {}
+            if cap:
+                self.sandbox["memory_cap"] = _memory_cap(self.group, self.sandbox.pop("memory_cap_error", ""), cap)
         except kbh_channel.ChannelError as e:
             self.close(wait_s=1.0)
             raise self._failure("start", e) from None
+
+    def restart_clock(self, timeout_s):
+        """A spare process (kbh_spare) handed to its candidate: the candidate's time limit starts now."""
+        self.timeout_s = timeout_s
+        self._deadline = time.monotonic() + max(0.5, timeout_s - self._margin_s)
 
     def extend(self, seconds):
         """Time the judge spent on its own (waiting for the GPU, timing the reference) does not count against it."""
@@ -174,6 +214,9 @@ class CandidateProcess:
             exit_info = self.exit or {}
             how = _SIGNALS.get(exit_info.get("signal"), f"signal {exit_info.get('signal')}") \
                 if "signal" in exit_info else f"exit code {exit_info.get('code', 'unknown')}"
+            if self.oom_killed:
+                return CandidateFailed("died", f"the candidate process died during {op} ({how}): it went over its cap "
+                                               f"on host memory ({self.sandbox.get('memory_cap', '')})")
             return CandidateFailed("died", f"the candidate process died during {op} ({how})")
         if error.kind == "flood":
             return CandidateFailed("flood", f"the candidate process flooded its channel during {op}: {error}")
@@ -221,6 +264,9 @@ class CandidateProcess:
             except OSError:
                 pass
         self.exit, self.killed = self.server.cleanup(self.pid, wait_s)
+        if self.group is not None:
+            self.oom_killed = self.group.oom_killed()
+            self.group.remove()
 
     def finish(self):
         """A polite end: asks the process to exit, then kills whatever is left."""

@@ -14,12 +14,14 @@ import warnings
 
 import torch
 
+import kbh_files
+
 DTYPES = {name: getattr(torch, name) for name in (
     "float32", "float16", "bfloat16", "float64", "int8", "int16", "int32", "int64", "uint8", "bool", "complex64",
     "complex128")}
 _NAMES = {dtype: name for name, dtype in DTYPES.items()}
 MAX_DIMS = 16
-_SEALS = fcntl.F_SEAL_SEAL | fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW | fcntl.F_SEAL_WRITE
+_SEALS = kbh_files.SEALS
 
 
 class BadTensor(Exception):

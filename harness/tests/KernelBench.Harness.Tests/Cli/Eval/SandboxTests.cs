@@ -26,7 +26,8 @@ public class SandboxTests
 
     private static string Sha(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
 
-    private static KbhProcess.Result Eval(string cache, string candidate, IEnumerable<string>? extra = null, string? wrapper = null)
+    private static KbhProcess.Result Eval(string cache, string candidate, IEnumerable<string>? extra = null, string? wrapper = null,
+        IReadOnlyDictionary<string, string?>? more = null)
     {
         var args = new List<string> { "eval", "--kernelbench", Paths.SampleProblems, "--level", "1", "--problem", "1",
             "--candidate", candidate, "--format", "json", "--perf-trials", "3", "--trials", "2" };
@@ -35,6 +36,8 @@ public class SandboxTests
         {
             ["KBH_CACHE"] = cache, ["KBH_PYTHON"] = ScoringFixtures.Python, ["DEEPSEEK_API_KEY"] = Secret,
         };
+        foreach (var (k, v) in more ?? new Dictionary<string, string?>())
+            environment[k] = v;
         if (wrapper is null)
             return KbhProcess.Run(args, environment: environment);
         // The same kbh inside bubblewrap: the whole filesystem as it is, but no further user namespaces and no capabilities.
@@ -140,6 +143,34 @@ public class SandboxTests
         Assert.That(status, Is.EqualTo("compile_error"));
         Assert.That(reason, Does.Contain("does not pass these flags").And.Contain("-fplugin=/tmp/evil.so"));
         Assert.That(reason, Does.Not.Contain("-O2 "), "only the refused flag is named");
+    }
+
+    /// <summary>The host memory a candidate's process holds is capped by a memory cgroup the judge makes for it (rlimits
+    /// cannot cap a GPU candidate: CUDA reserves address space by the hundred gigabytes). The candidate tries to lift its
+    /// own limits and leave its group, then holds 1.5 GiB against a 512 MiB cap.</summary>
+    [Test]
+    public void Eval_CandidateOverItsHostMemoryCap_IsKilledAndTheVerdictNamesTheCap()
+    {
+        using var dir = new TempDir();
+        var cache = Path.Combine(dir.Path, "cache");
+        var candidate = Path.Combine(dir.Path, "hog.py");
+        File.Copy(Path.Combine(ScoringFixtures.Folder, "hostile", "lift_memory_cap.py"), candidate);
+        var cap = new Dictionary<string, string?> { ["KBH_CANDIDATE_MEMORY_BYTES"] = (512L << 20).ToString() };
+
+        var result = Eval(cache, candidate, more: cap);
+
+        Assert.That(result.ExitCode, Is.Zero, result.Stderr);
+        using var doc = JsonDocument.Parse(result.Stdout.Trim());
+        var verdict = doc.RootElement;
+        var memoryCap = verdict.GetProperty("sandbox").TryGetProperty("memory_cap", out var m) ? m.GetString() ?? "" : "";
+        if (memoryCap.StartsWith("none", StringComparison.Ordinal))
+            Assert.Ignore($"this machine gives the judge no memory cgroup ({memoryCap}); rlimits cap a CPU candidate instead");
+        Assert.That(memoryCap, Does.StartWith("cgroup").And.Contain("0.5 GiB"));
+        Assert.That(verdict.GetProperty("status").GetString(), Is.EqualTo("runtime_error"), verdict.GetProperty("reason").GetString());
+        Assert.That(verdict.GetProperty("reason").GetString(), Does.Contain("cap on host memory"));
+        var honest = Path.Combine(dir.Path, "honest.py");
+        File.WriteAllText(honest, "import torch.nn as nn\n\nclass ModelNew(nn.Module):\n    def forward(self, x):\n        return x * 2.0 + 1.0\n");
+        Assert.That(Verdict(Eval(cache, honest, more: cap)).Status, Is.EqualTo("correct"), "an honest candidate fits under the same cap");
     }
 
     private static (string Status, string Reason, string Output) Verdict(KbhProcess.Result result)

@@ -125,6 +125,21 @@ public class HostileCandidateTests
         await AssertHonestStillJudgedRight();
     }
 
+    /// <summary>The judge starts the next candidate's process while this one is judged (kbh_spare): a candidate that
+    /// goes for every process it can see (signals, ptrace, /proc/pid/mem, files left in /tmp) never reaches it. Where the
+    /// sandbox is incomplete no process is started ahead, and this test says so.</summary>
+    [Test]
+    public async Task ReachesForTheNextCandidatesProcess_WhichItNeverSees()
+    {
+        var v = await Judge(Hostile("reach_the_next_process.py"));
+        if (v.Sandbox.GetValueOrDefault("namespaces") != "true" || v.Sandbox.GetValueOrDefault("seccomp") != "true")
+            Assert.Ignore("no process is started ahead without the whole sandbox (namespaces, seccomp) on this machine");
+        Assert.That(v.Status, Is.EqualTo(VerdictStatus.Correct), v.Reason);
+        var honest = await AssertHonestStillJudgedRight();
+        Assert.That(honest.PhaseSeconds.Keys, Does.Contain("check.candidate_process.ready_ahead"),
+            "the honest candidate ran in the process started for it while the hostile one was judged");
+    }
+
     [Test]
     public async Task WritesIntoEveryTensorItCanFind_TheJudgesInputsAndReferenceAreUntouched()
     {
