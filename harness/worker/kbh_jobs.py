@@ -16,6 +16,7 @@ import kbh_gpu_turn
 import kbh_init_memo
 import kbh_load
 import kbh_spawn
+import kbh_timing
 
 
 def environment():
@@ -240,7 +241,7 @@ class Jobs:
         info = {}
         try:
             if req.get("measure_performance", True):
-                proc.call("prepare", device=str(device))
+                proc.call("prepare", device=str(device), timing_method=req["timing_method"])
                 proc.calibration = kbh_evidence.calibrate(proc, req["timing_method"], device)
                 proc.idle_cpu_rate = kbh_evidence.idle_cpu_rate(proc)
             info = self._load(proc, req)
@@ -255,6 +256,9 @@ class Jobs:
             self.candidate_output = proc.output_tail()
             proc.finish()
         result.update({k: v for k, v in info.items() if k not in ("status", "reason")})
+        if req.get("measure_performance", True) and result.get("times_ms"):
+            result.setdefault("timing_check", {})["timing"] = kbh_timing.describe(
+                req["timing_method"], req.get("timing_order"), device)
         result["sandbox"] = {k: v for k, v in proc.sandbox.items() if k != "limit_names"}
         result["problem_sha256"] = ref.problem.kbh_sha256
         result.setdefault("phase_seconds", {})["candidate_process.start"] = round(spawned, 4)
