@@ -84,9 +84,9 @@ kb() {  # $1 = build | eval
 
 kbh() {
   local help policy_ok=0 timing_ok=0 spec policy timing name args seen=" "
-  help=$("$KBH" eval --help 2>&1)
+  help=$("$KBH" eval --help 2>&1 | tr -s ' \n' '  ')  # one line: the help text wraps at the terminal's width
   grep -q -- '--policy' <<<"$help" && policy_ok=1
-  grep -q 'kernelbench (KernelBench' <<<"$help" && timing_ok=1
+  grep -q 'or kernelbench (KernelBench' <<<"$help" && timing_ok=1
   [ $policy_ok = 1 ] || say "note: this kbh has no --policy (kbh eval --help): one run per timing, named default"
   for spec in $RUNS; do
     policy=${spec%%:*} timing=${spec#*:}
@@ -127,5 +127,5 @@ for part in ${PARTS:-select kb-build kb-eval kbh table}; do
 done
 table  # always: what is done so far
 # The raw lines and logs, small, in one file (the device tool brings back few files).
-tar czf "$OUT/corpus-work.tgz" -C "$WORK" selection.jsonl $(cd "$WORK" && ls kb.jsonl kb-build.jsonl kbh 2>/dev/null) 2>/dev/null
+tar czf "$OUT/corpus-work.tgz" -C "$WORK" selection.jsonl $(cd "$WORK" && ls -d kb.jsonl kb-build.jsonl kbh 2>/dev/null)
 say "done"

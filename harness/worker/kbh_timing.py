@@ -147,17 +147,17 @@ def kernelbench_calls(fn, device, warmup, trials):
 
 def describe(method, order, device):
     """How this check's times were taken, in words, for the verdict's timing_check."""
-    if device.type != "cuda":
-        clock = "host clock (no GPU)"
-    elif method == KERNELBENCH:
-        clock = "CUDA events"
-    else:
-        clock = {"cuda_event": "CUDA events", "do_bench": "Triton do_bench", "host_time": "host clock"}.get(method, method)
     if method == KERNELBENCH:
         how = "KernelBench's cuda_event flow: autograd on, warm-up calls each synchronized then empty_cache, one " \
               "discarded trial, per trial a fresh 256 MiB L2 flush, events around the call on the current stream"
+        if device.type != "cuda":
+            how += " (on a CPU: the same calls under the host clock, no events, no flush)"
+    elif device.type != "cuda":
+        how = f"{method} on a CPU: the host clock around each call, under no_grad"
+    elif method == "cuda_event":
+        how = "cuda_event: L2 flushed, the whole device synchronized before the end event, under no_grad"
     else:
-        how = f"{method}: L2 flushed and the whole device synchronized before the end event, under no_grad"
+        how = f"{method}, under no_grad"
     where = "the reference timed beside each trial (AB BA)" if order == "interleaved" else \
         "the reference timed separately, once per problem, in the judge's process"
-    return f"{how}; {clock}; {where}"
+    return f"{how}; {where}"

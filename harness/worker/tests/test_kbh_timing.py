@@ -59,3 +59,11 @@ def test_kernelbench_timing_records_autograd_in_a_model_with_parameters():
     outputs.clear()
     kbh_timing.time_calls(lambda: outputs.append(model(torch.ones(2, 4))), CPU, "cuda_event", warmup=1, trials=2)
     assert not any(o.requires_grad for o in outputs)
+
+
+def test_describe_says_how_each_method_timed():
+    kb = kbh_timing.describe("kernelbench", "separate", CPU)
+    assert "KernelBench's cuda_event flow" in kb and "host clock" in kb and "separately" in kb
+    cuda = kbh_timing.describe("cuda_event", "interleaved", torch.device("cuda", 0))
+    assert "synchronized before the end event" in cuda and "beside each trial" in cuda
+    assert "host clock" in kbh_timing.describe("host_time", "interleaved", CPU)
