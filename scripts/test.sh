@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: the C# suite (dotnet test) and the Python worker's own suite (pytest, harness/worker/tests).
+# Runs every test: the C# suite (dotnet test) and the Python suites (pytest: harness/worker/tests, scripts/bench/tests).
 #   scripts/test.sh          everything
 #   scripts/test.sh fast     skips the slow C# tests (real Python worker, real builds, Slurm)
 #   scripts/test.sh pytest   the Python suite alone
@@ -36,7 +36,7 @@ run_pytest() {
       "$python" > TestResults/pytest.junit.xml
     return 1
   fi
-  PYTHONDONTWRITEBYTECODE=1 "$python" -m pytest harness/worker/tests -q -rsx -p no:cacheprovider -o junit_family=xunit2 \
+  PYTHONDONTWRITEBYTECODE=1 "$python" -m pytest harness/worker/tests scripts/bench/tests -q -rsx -p no:cacheprovider -o junit_family=xunit2 \
     --junitxml="$root/TestResults/pytest.junit.xml"
 }
 

@@ -19,6 +19,7 @@ import kbh_init_memo
 import kbh_load
 import kbh_spare
 import kbh_spawn
+import kbh_timing
 
 
 def environment():
@@ -267,8 +268,9 @@ class Jobs:
         info = {}
         try:
             if req.get("measure_performance", True):
-                if spare_ready is None:  # a spare did these while the last candidate was judged
-                    proc.call("prepare", device=str(device))
+                # (In a spare process the CUDA context exists already: this only tells it how to time.)
+                proc.call("prepare", device=str(device), timing_method=req["timing_method"])
+                if spare_ready is None:  # a spare measured this while the last candidate was judged
                     proc.idle_cpu_rate = kbh_evidence.idle_cpu_rate(proc)
                 proc.calibration = kbh_evidence.calibrate(proc, req["timing_method"], device)
             info = self._load(proc, req)
@@ -283,6 +285,9 @@ class Jobs:
             self.candidate_output = proc.output_tail()
             proc.finish()
         result.update({k: v for k, v in info.items() if k not in ("status", "reason")})
+        if req.get("measure_performance", True) and result.get("times_ms"):
+            result.setdefault("timing_check", {})["timing"] = kbh_timing.describe(
+                req["timing_method"], req.get("timing_order"), device)
         result["sandbox"] = {k: v for k, v in proc.sandbox.items() if k != "limit_names"}
         result["problem_sha256"] = ref.problem.kbh_sha256
         result.setdefault("phase_seconds", {})["candidate_process.start"] = round(spawned, 4)

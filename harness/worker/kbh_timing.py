@@ -19,8 +19,13 @@ def _flush_l2(device):
     buf.zero_()
 
 
+KERNELBENCH = "kernelbench"  # KernelBench's own cuda_event measurement, step for step (docs/timing-parity.md)
+
+
 def time_calls(fn, device, method, warmup, trials):
     """Runs fn() warmup times, then returns `trials` raw times in ms (one more is run and discarded first on CUDA)."""
+    if method == KERNELBENCH:
+        return kernelbench_calls(fn, device, warmup, trials)
     with torch.no_grad():
         for _ in range(warmup):
             fn()
@@ -91,3 +96,68 @@ def stream_escape_ms(fn, device):
         kbh_guard.synchronize(device)
         t_device = kbh_guard.perf_counter() - t0
     return (t_device - t_stream) * 1000.0
+
+
+# KernelBench's evaluator (eval_kernel_against_ref with timing_method cuda_event, KernelBench commit 423217d) times
+# the candidate and then the reference like this, and kbh's kernelbench timing does the same, step for step:
+# - autograd on: its timing runs outside torch.no_grad (its correctness trials run inside it), so a reference whose
+#   parameters require grad records its graph in every timed call, while a custom kernel's call records none;
+# - warm-up: each call followed by a device synchronize, then the allocator's cache emptied;
+# - each trial: synchronize, two new events, the L2 flush as a fresh 256 MiB int64 tensor filled with 42 and dropped
+#   (not waited for: the start event is queued behind the fill, so launching the call overlaps the fill), start
+#   event, the call, end event on the current stream, then synchronize; the first trial is discarded.
+_KB_FLUSH_SHAPE = (32, 1024, 1024)  # int64: 256 MiB, more than an H100's or H200's L2
+
+
+def kernelbench_warmup(fn, device, warmup):
+    """KernelBench's warm-up (autograd on): warmup calls, each followed by a synchronize, then empty_cache."""
+    with torch.enable_grad():
+        for _ in range(warmup):
+            fn()
+            if device.type == "cuda":
+                kbh_guard.synchronize(device)
+    if device.type == "cuda":
+        torch.cuda.empty_cache()
+
+
+def kernelbench_once(fn, device):
+    """One KernelBench trial (autograd on). On a CPU: the same call under the saved host clock."""
+    with torch.enable_grad():
+        if device.type != "cuda":
+            start = kbh_guard.perf_counter()
+            fn()
+            return (kbh_guard.perf_counter() - start) * 1000.0
+        kbh_guard.synchronize(device)
+        start, end = kbh_guard.Event(enable_timing=True), kbh_guard.Event(enable_timing=True)
+        flush = torch.empty(_KB_FLUSH_SHAPE, dtype=torch.int64, device=device)
+        flush.fill_(42)
+        del flush
+        start.record()
+        fn()
+        end.record()  # on the current stream, before the synchronize: work left on other streams is not counted
+        kbh_guard.synchronize(device)
+        return start.elapsed_time(end)
+
+
+def kernelbench_calls(fn, device, warmup, trials):
+    """KernelBench's whole measurement in one process: warm-up, one discarded trial, then `trials` raw times in ms."""
+    kernelbench_warmup(fn, device, warmup)
+    return [kernelbench_once(fn, device) for _ in range(trials + 1)][1:]
+
+
+def describe(method, order, device):
+    """How this check's times were taken, in words, for the verdict's timing_check."""
+    if method == KERNELBENCH:
+        how = "KernelBench's cuda_event flow: autograd on, warm-up calls each synchronized then empty_cache, one " \
+              "discarded trial, per trial a fresh 256 MiB L2 flush, events around the call on the current stream"
+        if device.type != "cuda":
+            how += " (on a CPU: the same calls under the host clock, no events, no flush)"
+    elif device.type != "cuda":
+        how = f"{method} on a CPU: the host clock around each call, under no_grad"
+    elif method == "cuda_event":
+        how = "cuda_event: L2 flushed, the whole device synchronized before the end event, under no_grad"
+    else:
+        how = f"{method}, under no_grad"
+    where = "the reference timed beside each trial (AB BA)" if order == "interleaved" else \
+        "the reference timed separately, once per problem, in the judge's process"
+    return f"{how}; {where}"

@@ -112,7 +112,7 @@ public sealed record EvalConfig
     /// <summary>KernelBench v0/v0.1's 1e-2 for every precision: the setting of the published closed-loop results.</summary>
     public bool LegacyTolerance { get; init; }
 
-    /// <summary>cuda_event, do_bench or host_time.</summary>
+    /// <summary>cuda_event, do_bench, host_time or kernelbench (KernelBench's own measurement; docs/timing-parity.md).</summary>
     public string Timing { get; init; } = "cuda_event";
 
     /// <summary>interleaved (the reference timed beside each candidate, trial by trial; the default) or separate

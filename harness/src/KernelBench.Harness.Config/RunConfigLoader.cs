@@ -148,7 +148,8 @@ public static class RunConfigLoader
         if (s is null)
             return new EvalConfig();
         s.Expect("correctness_trials", "perf_trials", "seed", "precision", "atol", "rtol", "legacy_tolerance", "timing", "timeout_s", "backend", "build_workers", "workers", "inputs", "builds", "timing_order", "sandbox", "require_sandbox");
-        var timing = s.Choice("timing", "cuda_event", "cuda_event", "do_bench", "host_time");
+        var timing = s.Choice("timing", "cuda_event", "cuda_event", "do_bench", "host_time", "kernelbench");
+        var alone = timing is "do_bench" or "kernelbench"; // they time one function at a time: never interleaved
         var eval = new EvalConfig
         {
             CorrectnessTrials = s.Int("correctness_trials", 1, 1000) ?? 5,
@@ -159,8 +160,7 @@ public static class RunConfigLoader
             Rtol = s.Double("rtol", 0, 1e6),
             LegacyTolerance = s.Bool("legacy_tolerance") ?? false,
             Timing = timing,
-            // interleaved unless do_bench, which times one function at a time.
-            TimingOrder = s.Choice("timing_order", timing == "do_bench" ? "separate" : "interleaved", "separate", "interleaved"),
+            TimingOrder = s.Choice("timing_order", alone ? "separate" : "interleaved", "separate", "interleaved"),
             TimeoutSeconds = s.Double("timeout_s", 1, 86_400) ?? 300,
             BuildWorkers = s.Int("build_workers", 0, 4096),
             Workers = s.Int("workers", 1, 64),
@@ -171,8 +171,8 @@ public static class RunConfigLoader
             Backend = s.Choice("backend", "cuda", "cuda", "cpp", "triton", "tilelang", "cute", "thunderkittens", "pytorch"),
         };
         s.Finish();
-        if (eval is { TimingOrder: "interleaved", Timing: "do_bench" })
-            throw new ConfigException("eval.timing_order: interleaved times with cuda_event or host_time, not do_bench (eval.timing).");
+        if (eval.TimingOrder == "interleaved" && alone)
+            throw new ConfigException($"eval.timing_order: interleaved times with cuda_event or host_time, not {timing} (eval.timing).");
         return eval;
     }
 

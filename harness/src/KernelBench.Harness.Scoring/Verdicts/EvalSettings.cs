@@ -13,7 +13,7 @@ public sealed record EvalSettings
     /// <summary>fp32, fp16 or bf16.</summary>
     public string Precision { get; init; } = "fp32";
 
-    /// <summary>cuda_event, do_bench or host_time.</summary>
+    /// <summary>cuda_event, do_bench, host_time or kernelbench (<see cref="TimingMethods"/>).</summary>
     public string TimingMethod { get; init; } = "cuda_event";
 
     /// <summary>

@@ -9,8 +9,8 @@ public static class TimingOrders
     /// <summary>The reference timed again beside every candidate, trial by trial (AB BA), so drift cancels.</summary>
     public const string Interleaved = "interleaved";
 
-    /// <summary>Interleaved, except for do_bench, which times one function at a time.</summary>
-    public static string DefaultFor(string timingMethod) => timingMethod == "do_bench" ? Separate : Interleaved;
+    /// <summary>Interleaved, except for do_bench and kernelbench, which time one function at a time.</summary>
+    public static string DefaultFor(string timingMethod) => TimingMethods.TimesAlone(timingMethod) ? Separate : Interleaved;
 
     public static bool IsKnown(string? order) => order is Separate or Interleaved;
 }

@@ -206,4 +206,14 @@ public class RunConfigLoaderTests
         Assert.That(Refused(Valid + "\neval: { timing_order: paired }").Message, Does.Contain("eval.timing_order"));
         Assert.That(Refused(Valid + "\neval: { timing_order: interleaved, timing: do_bench }").Message, Does.Contain("do_bench"));
     }
+
+    [Test]
+    public void Load_EvalTimingKernelbench_SeparateByDefault_InterleavedRefused()
+    {
+        var eval = RunConfigLoader.Load(Write(Valid + "\neval: { timing: kernelbench }")).Eval;
+        Assert.That((eval.Timing, eval.TimingOrder), Is.EqualTo(("kernelbench", "separate")));
+        Assert.That(Refused(Valid + "\neval: { timing: kernelbench, timing_order: interleaved }").Message,
+            Does.Contain("eval.timing_order").And.Contain("not kernelbench"));
+        Assert.That(Refused(Valid + "\neval: { timing: kernel_bench }").Message, Does.Contain("eval.timing"));
+    }
 }

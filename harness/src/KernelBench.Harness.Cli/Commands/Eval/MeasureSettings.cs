@@ -49,15 +49,15 @@ public class MeasureSettings : KernelBenchSettings
     public long Seed { get; init; } = 42;
 
     [CommandOption("--timing <METHOD>")]
-    [Description("cuda_event, do_bench or host_time (on CPU, host time is always used).")]
+    [Description("cuda_event, do_bench, host_time (on CPU, host time is always used) or kernelbench (KernelBench's own cuda_event measurement, step for step, for speedups to put beside its own: autograd on, its warm-up, one discarded trial, a fresh L2 flush per trial, the reference timed separately; docs/timing-parity.md).")]
     [DefaultValue("cuda_event")]
     public string Timing { get; init; } = "cuda_event";
 
     [CommandOption("--timing-order <ORDER>")]
-    [Description("interleaved (default: the reference timed again beside each candidate, trial by trial, so a drift between timing windows cancels in the speedup) or separate (as KernelBench: the reference timed once per problem; the default with --timing do_bench).")]
+    [Description("interleaved (default: the reference timed again beside each candidate, trial by trial, so a drift between timing windows cancels in the speedup) or separate (as KernelBench: the reference timed once per problem; the default, and the only order, with --timing do_bench or kernelbench).")]
     public string? TimingOrder { get; init; }
 
-    /// <summary>--timing-order as given, else interleaved (separate for do_bench, which cannot interleave).</summary>
+    /// <summary>--timing-order as given, else interleaved (separate for do_bench and kernelbench, which cannot interleave).</summary>
     public string EffectiveTimingOrder => TimingOrder ?? TimingOrders.DefaultFor(Timing);
 
     [CommandOption("--inputs <WHERE>")]
@@ -111,12 +111,12 @@ public class MeasureSettings : KernelBenchSettings
             return ValidationResult.Error($"--sandbox {Sandbox}: expected auto, require or off.");
         if (Builds is not ("fast" or "plain"))
             return ValidationResult.Error($"--builds {Builds}: expected fast or plain.");
-        if (Timing is not ("cuda_event" or "do_bench" or "host_time"))
-            return ValidationResult.Error($"--timing {Timing}: expected cuda_event, do_bench or host_time.");
+        if (!TimingMethods.IsKnown(Timing))
+            return ValidationResult.Error($"--timing {Timing}: expected cuda_event, do_bench, host_time or kernelbench.");
         if (TimingOrder is not null && !TimingOrders.IsKnown(TimingOrder))
             return ValidationResult.Error($"--timing-order {TimingOrder}: expected separate or interleaved.");
-        if (TimingOrder == TimingOrders.Interleaved && Timing == "do_bench")
-            return ValidationResult.Error("--timing-order interleaved times with cuda_event or host_time, not do_bench.");
+        if (TimingOrder == TimingOrders.Interleaved && TimingMethods.TimesAlone(Timing))
+            return ValidationResult.Error($"--timing-order interleaved times with cuda_event or host_time, not {Timing}.");
         if (Trials < 1 || PerfTrials < 1 || Warmup < 0)
             return ValidationResult.Error("--trials and --perf-trials must be at least 1, --warmup at least 0.");
         if (Timeout <= 0 || BuildTimeout <= 0)
@@ -131,7 +131,7 @@ public class MeasureSettings : KernelBenchSettings
         {
             CorrectnessTrials = Trials, PerfTrials = PerfTrials, WarmupRuns = Warmup, Seed = Seed,
             Atol = Tolerances.For(Precision, LegacyTolerance), Rtol = Tolerances.For(Precision, LegacyTolerance),
-            Precision = Precision, TimingMethod = Device == "cpu" ? "host_time" : Timing, TimingOrder = EffectiveTimingOrder, Device = Device,
+            Precision = Precision, TimingMethod = TimingMethods.OnDevice(Timing, Device), TimingOrder = EffectiveTimingOrder, Device = Device,
             Backend = Backend, TimeoutSeconds = Timeout, MeasurePerformance = !NoPerf, Inputs = Inputs,
             Sandbox = EffectiveSandbox,
         },

@@ -32,6 +32,7 @@ public static class VerdictOutput
             ["build_modes"] = modes,
             ["phase_seconds"] = phases,
             ["device"] = v.Settings?.Device, ["inputs"] = v.Settings?.Inputs, ["gpu"] = v.Environment?.GpuName,
+            ["timing"] = v.Settings?.TimingMethod, ["timing_order"] = v.Settings?.TimingOrder,
             ["candidate_sha256"] = v.CandidateSha256, ["queue_seconds"] = Finite(v.QueueSeconds),
             ["sandbox"] = Texts(v.Sandbox), ["timing_check"] = Texts(v.TimingCheck), ["candidate_output"] = v.CandidateOutput,
         }.ToJsonString();

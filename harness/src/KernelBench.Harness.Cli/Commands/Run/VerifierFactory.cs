@@ -31,8 +31,8 @@ public static class VerifierFactory
             {
                 CorrectnessTrials = eval.CorrectnessTrials, PerfTrials = eval.PerfTrials, Seed = eval.Seed,
                 Atol = eval.Atol ?? tolerance, Rtol = eval.Rtol ?? tolerance, Precision = eval.Precision,
-                // No CUDA events on a CPU: wall-clock timing there, as `kbh eval --device cpu` does.
-                TimingMethod = config.Device == "cpu" ? "host_time" : eval.Timing, TimingOrder = eval.TimingOrder,
+                // No CUDA events on a CPU: wall-clock timing there, as `kbh eval --device cpu` does (TimingMethods).
+                TimingMethod = TimingMethods.OnDevice(eval.Timing, config.Device), TimingOrder = eval.TimingOrder,
                 Device = config.Device, Backend = eval.Backend, TimeoutSeconds = eval.TimeoutSeconds, Inputs = eval.Inputs,
                 Sandbox = eval.RequireSandbox ? "require" : eval.Sandbox,
             },

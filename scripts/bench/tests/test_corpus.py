@@ -1,0 +1,217 @@
+"""The real-kernel corpus's CPU parts (scripts/gpu-corpus.sh): reading CUDA-L1's files and sample folders, the
+deterministic selection and the files it writes, KernelBench's verdicts read from its results, and the table."""
+import csv
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+import corpus_kernelbench
+import corpus_select
+import corpus_table
+import kb_loader
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REF_A = "import torch\nclass Model(torch.nn.Module):\n    pass\nN = 16\n"
+REF_B = "import torch\nclass Model(torch.nn.Module):\n    pass\nN = 32\n"
+KERNEL = "import torch\nclass ModelNew(torch.nn.Module):\n    pass\n"
+
+
+@pytest.fixture
+def checkout(tmp_path):
+    """A KernelBench-shaped checkout: L1/1 and L1/2 (L1/2's text is REF_A), L2/1 and L2/3."""
+    for level, name, text in ((1, "1_Matmul.py", REF_B), (1, "2_Relu.py", REF_A), (2, "1_Conv.py", REF_A),
+                              (2, "3_Gemm.py", REF_A)):
+        folder = tmp_path / "kb" / "KernelBench" / f"level{level}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text)
+    return str(tmp_path / "kb")
+
+
+def _cuda_l1_lines(path):
+    rows = [  # out of order on purpose: the selection sorts by problem id
+        {"level_id": 2, "task_id": 3, "ref_code": REF_B, "custom_code": KERNEL + "# L2/3\n", "score_default": 1.5},
+        {"level_id": 1, "task_id": 2, "ref_code": REF_A, "custom_code": KERNEL + "# L1/2\n", "score_default": 2.0},
+        {"level_id": 1, "task_id": 1, "ref_code": REF_A, "custom_code": None, "score_default": None},
+        {"level_id": 2, "task_id": 1, "ref_code": REF_B, "custom_code": KERNEL + "# L2/1\n", "score_default": 1.2},
+        {"level_id": 1, "task_id": 4, "ref_code": REF_A, "custom_code": "print('no model')", "score_default": 3.0},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return str(path)
+
+
+def _selection(work):
+    return [json.loads(line) for line in open(os.path.join(work, "selection.jsonl"))]
+
+
+def test_cuda_l1_lines_first_usable_kernels_by_problem_id_with_their_own_reference(tmp_path, checkout):
+    source, work = _cuda_l1_lines(tmp_path / "h100.json"), str(tmp_path / "work")
+    rc = corpus_select.main([source, checkout, work, "--per-level", "1"])
+    assert rc == 0
+    assert sorted(os.listdir(os.path.join(work, "candidates"))) == [
+        "level_1_problem_2_sample_0_kernel.py", "level_2_problem_1_sample_0_kernel.py"]
+    assert open(os.path.join(work, "candidates", "level_1_problem_2_sample_0_kernel.py")).read().endswith("# L1/2\n")
+    # The reference is CUDA-L1's own code, under the checkout's file name (kbh eval --kernelbench WORK/problems).
+    assert open(os.path.join(work, "problems", "KernelBench", "level2", "1_Conv.py")).read() == REF_B
+    log = _selection(work)
+    skipped = [e for e in log if not e["chosen"]]
+    assert [(e["level"], e["problem"]) for e in skipped] == [(1, 1)]
+    assert "no kernel" in skipped[0]["why"]
+    chosen = {(e["level"], e["problem"]): e for e in log if e["chosen"]}
+    assert chosen[(1, 2)]["same_as_checkout"] is True and chosen[(2, 1)]["same_as_checkout"] is False
+    assert chosen[(1, 2)]["published_speedup"] == 2.0 and chosen[(1, 2)]["reference"] == "own"
+
+
+def test_selection_is_deterministic_and_skips_kernels_without_model_new(tmp_path, checkout):
+    source = _cuda_l1_lines(tmp_path / "h100.json")
+    for work in ("w1", "w2"):
+        corpus_select.main([source, checkout, str(tmp_path / work), "--per-level", "5", "--levels", "1"])
+    assert _selection(str(tmp_path / "w1")) == _selection(str(tmp_path / "w2"))
+    why = {e["problem"]: e.get("why") for e in _selection(str(tmp_path / "w1"))}
+    assert why[4] == "the kernel defines no class ModelNew"
+
+
+def test_reference_checkout_skips_kernels_whose_reference_differs(tmp_path, checkout):
+    source, work = _cuda_l1_lines(tmp_path / "h100.json"), str(tmp_path / "work")
+    corpus_select.main([source, checkout, work, "--reference", "checkout"])
+    log = {(e["level"], e["problem"]): e for e in _selection(work)}
+    assert log[(1, 2)]["chosen"]  # its reference is the checkout's text
+    assert not log[(2, 1)]["chosen"] and "differs" in log[(2, 1)]["why"]
+    assert open(os.path.join(work, "problems", "KernelBench", "level1", "2_Relu.py")).read() == REF_A
+
+
+def test_codes_format_by_level_is_read(tmp_path, checkout):
+    path = tmp_path / "codes.json"
+    path.write_text(json.dumps({"1": [{"task_id": "2", "ref_code": REF_A, "custom_code": KERNEL, "score": "1.750"}],
+                                "2": [{"task_id": "3", "ref_code": REF_A, "custom_code": None, "score": "0"}]}))
+    rows = corpus_select.read_source(str(path))
+    assert [(r["level"], r["problem"], r["published_speedup"], bool(r["code"])) for r in rows] == [
+        (1, 2, 1.75, True), (2, 3, 0.0, False)]
+
+
+def test_sample_folder_is_read_and_judged_against_the_checkout(tmp_path, checkout):
+    folder = tmp_path / "samples"
+    folder.mkdir()
+    (folder / "level_1_problem_2_sample_1_kernel.py").write_text(KERNEL)
+    (folder / "level_1_problem_2_sample_0_kernel.py").write_text(KERNEL)
+    (folder / "notes.txt").write_text("not a sample")
+    work = str(tmp_path / "work")
+    assert corpus_select.main([str(folder), checkout, work, "--levels", "1"]) == 0
+    assert sorted(os.listdir(os.path.join(work, "candidates"))) == [
+        "level_1_problem_2_sample_0_kernel.py", "level_1_problem_2_sample_1_kernel.py"]
+    assert all(e["reference"] == "checkout" for e in _selection(work))
+
+
+def test_malformed_source_names_the_line(tmp_path, checkout, capsys):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"level_id": 1, "task_id": 1}) + "\n{not json\n")
+    assert corpus_select.main([str(path), checkout, str(tmp_path / "w")]) == 2
+    assert "bad.json:2: not a JSON line" in capsys.readouterr().err
+
+
+def _kb_line(name, compiled=True, correctness=True, runtime=2.0, ref_runtime=3.0, metadata=None):
+    return {"name": name, "result": {"compiled": compiled, "correctness": correctness, "runtime": runtime,
+                                     "ref_runtime": ref_runtime, "metadata": metadata or {}}}
+
+
+def test_kernelbench_results_become_verdicts():
+    assert corpus_kernelbench.verdict(_kb_line("a")) == ("correct", 1.5, "")
+    status, speedup, error = corpus_kernelbench.verdict(_kb_line("b", correctness=False, metadata={
+        "correctness_issue": "Output mismatch", "max_difference": ["0.5"]}))
+    assert (status, speedup) == ("incorrect", None) and "Output mismatch" in error
+    assert corpus_kernelbench.verdict(_kb_line("c", compiled=False, metadata={
+        "compilation_error": "nvcc failed"}))[0] == "compile_error"
+    assert corpus_kernelbench.verdict(_kb_line("d", correctness=False, metadata={
+        "runtime_error": "illegal memory access"}))[0] == "runtime_error"
+    assert corpus_kernelbench.verdict({"name": "e", "error": "timed out", "timeout": True})[0] == "timeout"
+    assert corpus_kernelbench.verdict({"name": "f", "result": None})[0] == "retry"
+
+
+def _table_work(tmp_path, checkout):
+    work = tmp_path / "work"
+    corpus_select.main([_cuda_l1_lines(tmp_path / "h100.json"), checkout, str(work), "--per-level", "2"])
+    a, b, c = ("level_1_problem_2_sample_0_kernel.py", "level_2_problem_1_sample_0_kernel.py",
+               "level_2_problem_3_sample_0_kernel.py")
+    kb = [_kb_line(a, runtime=1.0, ref_runtime=2.0), _kb_line(b, runtime=1.0, ref_runtime=3.0),
+          _kb_line(c, correctness=False, metadata={"correctness_issue": "Output mismatch"})]
+    with open(work / "kb.jsonl", "w") as f:
+        for line in kb:
+            line["status"], line["speedup"], line["error_text"] = corpus_kernelbench.verdict(line)
+            f.write(json.dumps(line) + "\n")
+    (work / "kbh").mkdir()
+    runs = {
+        "evidence__cuda_event": [
+            {"candidate": f"/x/{a}", "status": "correct", "speedup": 1.5, "reason": "", "flags": ["try_except"]},
+            {"candidate": f"/x/{b}", "status": "rejected", "speedup": None,
+             "reason": "fallback_taken: trial 3 raised RuntimeError", "flags": []},
+            {"candidate": f"/x/{c}", "status": "incorrect", "reason": "trial 0: mismatch", "flags": []}],
+        "kernelbench__kernelbench": [
+            "[some log line that is not JSON]",
+            {"candidate": a, "status": "runtime_error", "speedup": None, "reason": "first try", "flags": []},
+            {"candidate": a, "status": "correct", "speedup": 2.04, "reason": "", "flags": []},  # the last line counts
+            {"candidate": b, "status": "correct", "speedup": 2.5, "reason": "", "flags": []}],
+    }
+    for name, lines in runs.items():
+        (work / "kbh" / f"{name}.jsonl").write_text(
+            "".join((x if isinstance(x, str) else json.dumps(x)) + "\n" for x in lines))
+    return str(work)
+
+
+def test_table_agreement_parity_and_every_disagreement_with_its_reason(tmp_path, checkout):
+    work, out = _table_work(tmp_path, checkout), str(tmp_path / "out")
+    assert corpus_table.main([work, out]) == 0
+    md = open(os.path.join(out, "corpus.md")).read()
+    assert "KernelBench's evaluator: 3 of 3 kernels judged, 2 correct." in md
+    assert "kbh policy evidence, timing cuda_event: agrees on 2 of 3 judged by both (1 of the 2 KernelBench judged correct)" in md
+    # Parity: 2.04/2.0 is within 5%, 2.5/3.0 is not; L2/3 was never run under this timing.
+    assert ("kbh policy kernelbench, timing kernelbench: agrees on 2 of 2 judged by both (2 of the 2 KernelBench "
+            "judged correct); speedup / KernelBench's within ±5%: 1 of 2") in md
+    assert "## Disagreements (1)" in md
+    assert "L2/1 (evidence/cuda_event): KernelBench correct; kbh rejected: fallback_taken: trial 3 raised RuntimeError" in md
+    with open(os.path.join(out, "corpus.csv"), newline="") as f:
+        rows = {r["kernel"]: r for r in csv.DictReader(f)}
+    assert rows["L1/2"]["kbh_kernelbench_kernelbench_ratio_to_kb"].startswith("1.02")
+    assert rows["L1/2"]["kbh_evidence_cuda_event_flags"] == "try_except"
+    assert rows["L2/3"]["kbh_kernelbench_kernelbench_status"] == "not run"
+    assert rows["L2/3"]["kbh_kernelbench_kernelbench_agree"] == ""
+
+
+def test_table_script_runs_as_the_shell_script_runs_it(tmp_path, checkout):
+    work, out = _table_work(tmp_path, checkout), str(tmp_path / "out")
+    run = subprocess.run([sys.executable, os.path.join(os.path.dirname(HERE), "corpus_table.py"), work, out],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("# Real-kernel corpus")
+
+
+def test_kb_loader_refuses_a_folder_that_is_not_kernelbench_naming_the_missing_file(tmp_path):
+    with pytest.raises(kb_loader.KernelBenchSourceError, match=r"src/kernelbench/__init__.py is missing"):
+        kb_loader.load(str(tmp_path))
+
+
+def _kb_source():
+    """KernelBench's source tree: KBH_KERNELBENCH_SRC, else .kbh/kernelbench-src in the repository."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
+    path = os.environ.get("KBH_KERNELBENCH_SRC") or os.path.join(root, ".kbh", "kernelbench-src")
+    return path if os.path.isfile(os.path.join(path, "src", "kernelbench", "eval.py")) else None
+
+
+@pytest.mark.skipif(_kb_source() is None, reason="no KernelBench source tree: set KBH_KERNELBENCH_SRC or make "
+                                                 ".kbh/kernelbench-src (a work tree of KernelBench at 423217d)")
+def test_kb_loader_imports_kernelbench_s_own_evaluator_in_a_fresh_python():
+    # A fresh process: the loader changes sys.modules (stand-ins for missing packages) and sys.path.
+    code = ("import json, sys; sys.path.insert(0, sys.argv[1]); import kb_loader\n"
+            "e, t, stubbed = kb_loader.load(sys.argv[2])\n"
+            "r = e.KernelExecResult(compiled=True)\n"
+            "print(json.dumps({'eval': e.eval_kernel_against_ref.__module__, 'timing': t.get_timing_stats([1.0, 3.0]),"
+            " 'fields': sorted(r.model_dump() if hasattr(r, 'model_dump') else vars(r)), 'stubbed': stubbed}))")
+    run = subprocess.run([sys.executable, "-c", code, os.path.dirname(HERE), _kb_source()], capture_output=True,
+                         text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    got = json.loads(run.stdout.strip().splitlines()[-1])
+    assert got["eval"] == "kernelbench.eval"
+    assert got["timing"]["mean"] == 2.0 and got["timing"]["std"] == 1.0 and got["timing"]["num_trials"] == 2
+    assert {"compiled", "correctness", "runtime", "ref_runtime", "metadata"} <= set(got["fields"])
+    assert set(got["stubbed"]) <= set(kb_loader.THIRD_PARTY)

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Real-kernel corpus (issue 21): KernelBench's own evaluator and kbh on the same published kernels, in one call, and
+# a table of both verdicts and speedups with every disagreement's reason. Fetches nothing: it takes
+#   CORPUS          CUDA-L1's optimized_cuda_code/<gpu>.json (or codes/<gpu>.json), or a folder of KernelBench-format
+#                   samples (level_L_problem_P_sample_S_kernel.py)          default .kbh/cuda-l1/h100.json
+#   KBH_KERNELBENCH a KernelBench checkout (problems: names, and the references with REFERENCE=checkout)
+#                                                                            default .kbh/kernelbench
+#   KB_SRC          KernelBench's source tree (src/kernelbench/eval.py; a work tree at commit 423217d)
+#                                                                            default .kbh/kernelbench-src
+# Parts (PARTS, default all, in this order; each resumes where an earlier call stopped, in WORK):
+#   select    PER_LEVEL kernels (default 20) of each of LEVELS (default 1,2,3), sorted by problem id, written as
+#             candidate files; REFERENCE=own (CUDA-L1's reference code, the default for its files) or checkout
+#             (the checkout's problem; kernels whose shipped reference differs are skipped) (scripts/bench/corpus_select.py)
+#   kb-build  KernelBench's build_compile_cache for every kernel, JOBS at once, each into its own folder: its flow
+#             with build_cache on, so the serial GPU phase loads builds instead of compiling (corpus_kernelbench.py)
+#   kb-eval   KernelBench's eval_kernel_against_ref, one kernel at a time, each in a freshly spawned process with a
+#             KB_TIMEOUT (default 180 s, its script's) limit: 5 correctness trials, 100 perf trials, cuda_event, fp32
+#   kbh       kbh eval --candidates on the same files, once per RUNS entry POLICY:TIMING (default kernelbench and
+#             evidence, each with the default timing and with --timing kernelbench); --policy is passed only when
+#             `kbh eval --help` lists it (else one run per timing, named "default"); one shared build cache
+#   table     the table (scripts/bench/corpus_table.py): $OUT/corpus.md and corpus.csv
+# DEADLINE_S (default 540) bounds the whole call: no part starts a kernel after it, the table is always written, and
+# a later call with the same WORK (default .kbh/corpus-work, kept on a warm machine) goes on. Expect, on one H100 with
+# 16 cores and 60 kernels: kb-build 2-4 min, kb-eval ~5 s a kernel, each kbh run 2-6 s a kernel (the first cold).
+# So 60 kernels and four kbh runs take two or three calls; PER_LEVEL=5 RUNS="kernelbench:kernelbench" fits one.
+#   here:   scripts/publish.sh --kernelbench <checkout>; git -C <KernelBench clone> worktree add .kbh/kernelbench-src 423217d
+#           (or a copy); cp <CUDA-L1>/optimized_cuda_code/h100.json .kbh/cuda-l1/
+#   there:  OUT=$OUT scripts/gpu-corpus.sh    (carry .publish, .kbh/kernelbench, .kbh/kernelbench-src, .kbh/cuda-l1)
+#   on a CPU (plumbing only: KernelBench's evaluator needs CUDA and says so per kernel):
+#           DEVICE=cpu KBH=scripts/kbh KBH_PYTHON=/usr/bin/python3 PER_LEVEL=1 scripts/gpu-corpus.sh
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+KBH=${KBH:-$ROOT/.publish/kbh}
+KB=${KBH_KERNELBENCH:-$ROOT/.kbh/kernelbench}
+KB_SRC=${KB_SRC:-$ROOT/.kbh/kernelbench-src}
+CORPUS=${CORPUS:-$ROOT/.kbh/cuda-l1/h100.json}
+PY=${KBH_PYTHON:-python3}
+export KBH_PYTHON=$PY
+DEVICE=${DEVICE:-cuda}
+JOBS=${JOBS:-$(nproc)}
+WORK=${WORK:-$ROOT/.kbh/corpus-work}
+OUT=${OUT:-$ROOT/.kbh/corpus-out}
+DEADLINE_S=${DEADLINE_S:-540}
+RUNS=${RUNS:-kernelbench:cuda_event evidence:cuda_event kernelbench:kernelbench evidence:kernelbench}
+T0=$SECONDS
+mkdir -p "$WORK/kbh" "$OUT"
+LOG=$OUT/log.txt
+say() { echo "=== $* (+$((SECONDS - T0)) s, $(date -u +%T))" | tee -a "$LOG"; }
+left() { local l=$((DEADLINE_S - 15 - (SECONDS - T0))); echo $((l > 0 ? l : 0)); }  # 15 s kept for the table
+fail() { echo "gpu-corpus: $*" | tee -a "$LOG" >&2; exit 2; }
+
+[ -e "$CORPUS" ] || fail "CORPUS $CORPUS does not exist (CUDA-L1's optimized_cuda_code/<gpu>.json or a sample folder)"
+[ -d "$KB" ] || fail "KBH_KERNELBENCH $KB is not a folder (a KernelBench checkout)"
+[ -f "$KB_SRC/src/kernelbench/eval.py" ] || fail "KB_SRC $KB_SRC has no src/kernelbench/eval.py (KernelBench's source tree)"
+if [ "$DEVICE" != cpu ]; then
+  export TORCH_CUDA_ARCH_LIST=${TORCH_CUDA_ARCH_LIST:-$("$PY" -c 'import torch; print("%d.%d" % torch.cuda.get_device_capability())')}
+fi
+{ date -u +%FT%TZ; nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null
+  nvcc --version 2>/dev/null | tail -1; echo "cores $(nproc)"
+  "$PY" -c 'import torch, sys; print("python", sys.version.split()[0], "torch", torch.__version__, "cuda", torch.version.cuda)'
+  "$KBH" --version; echo "KernelBench source: $(git -C "$KB_SRC" rev-parse HEAD 2>/dev/null || echo "not a git work tree")"
+  echo "corpus: $CORPUS ($(sha256sum "$CORPUS" 2>/dev/null | cut -c1-16))"
+  echo "settings: PER_LEVEL=${PER_LEVEL:-20} LEVELS=${LEVELS:-1,2,3} REFERENCE=${REFERENCE:-default} RUNS=$RUNS DEADLINE_S=$DEADLINE_S"
+} >"$OUT/environment.txt" 2>&1
+cat "$OUT/environment.txt" | tee -a "$LOG"
+
+select_() {
+  say "select"
+  "$PY" scripts/bench/corpus_select.py "$CORPUS" "$KB" "$WORK" --per-level "${PER_LEVEL:-20}" --levels "${LEVELS:-1,2,3}" \
+    ${REFERENCE:+--reference "$REFERENCE"} 2>&1 | tee -a "$LOG"
+  [ "${PIPESTATUS[0]}" = 0 ] || fail "selection failed (above)"
+}
+
+kb() {  # $1 = build | eval
+  [ -f "$WORK/selection.jsonl" ] || fail "no $WORK/selection.jsonl: run the select part first"
+  local l; l=$(left)
+  [ "$l" -gt 0 ] || { say "kb-$1 skipped: the deadline has passed"; return; }
+  say "kb-$1 (KernelBench's own functions, $l s left)"
+  local extra=(--deadline-s "$l"); [ "$1" = eval ] && extra+=(--timeout "${KB_TIMEOUT:-180}") || extra+=(--jobs "$JOBS")
+  timeout --kill-after=10 "$((l + 5))" "$PY" scripts/bench/corpus_kernelbench.py "$1" "$WORK" "$KB_SRC" "${extra[@]}" 2>&1 \
+    | tee -a "$LOG" | grep -v '^\[Profiling\]' || true
+}
+
+kbh() {
+  local help policy_ok=0 timing_ok=0 spec policy timing name args seen=" "
+  help=$("$KBH" eval --help 2>&1 | tr -s ' \n' '  ')  # one line: the help text wraps at the terminal's width
+  grep -q -- '--policy' <<<"$help" && policy_ok=1
+  grep -q 'or kernelbench (KernelBench' <<<"$help" && timing_ok=1
+  [ $policy_ok = 1 ] || say "note: this kbh has no --policy (kbh eval --help): one run per timing, named default"
+  for spec in $RUNS; do
+    policy=${spec%%:*} timing=${spec#*:}
+    [ $policy_ok = 1 ] || policy=default
+    if [ "$timing" = kernelbench ] && [ $timing_ok = 0 ]; then say "note: this kbh has no --timing kernelbench: $spec skipped"; continue; fi
+    name="${policy}__${timing}"
+    [[ "$seen" == *" $name "* ]] && continue
+    seen+="$name "
+    local l; l=$(left)
+    [ "$l" -gt 0 ] || { say "kbh $name skipped: the deadline has passed"; continue; }
+    args=(--kernelbench "$WORK/problems" --candidates "$WORK/candidates" --device "$DEVICE" --format json
+          --out "$WORK/runs/$name")
+    [ "$DEVICE" != cpu ] && args+=(--build-workers "$JOBS")
+    [ "$policy" != default ] && args+=(--policy "$policy")
+    [ "$timing" != cuda_event ] && args+=(--timing "$timing")
+    say "kbh $name: kbh eval ${args[*]} ${KBH_EVAL_ARGS:-} ($l s left)"
+    KBH_CACHE=$WORK/kbh-cache timeout --kill-after=10 "$l" "$KBH" eval "${args[@]}" ${KBH_EVAL_ARGS:-} \
+      >>"$WORK/kbh/$name.jsonl" 2>>"$WORK/kbh/$name.log"
+    local rc=$?
+    say "kbh $name: exit $rc, $(grep -c '^{' "$WORK/kbh/$name.jsonl") verdict line(s) so far$([ $rc = 124 ] && echo ', stopped at the deadline: a rerun goes on')"
+  done
+}
+
+table() {
+  say "table"
+  "$PY" scripts/bench/corpus_table.py "$WORK" "$OUT" 2>&1 | tee -a "$LOG"
+}
+
+for part in ${PARTS:-select kb-build kb-eval kbh table}; do
+  case "$part" in
+    select) select_ ;;
+    kb-build) kb build ;;
+    kb-eval) kb eval ;;
+    kbh) kbh ;;
+    table) ;;
+    *) fail "unknown part $part (select kb-build kb-eval kbh table)" ;;
+  esac
+done
+table  # always: what is done so far
+# The raw lines and logs, small, in one file (the device tool brings back few files).
+tar czf "$OUT/corpus-work.tgz" -C "$WORK" selection.jsonl $(cd "$WORK" && ls -d kb.jsonl kb-build.jsonl kbh 2>/dev/null)
+say "done"
