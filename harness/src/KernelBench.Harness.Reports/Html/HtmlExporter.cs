@@ -78,17 +78,6 @@ public sealed class HtmlExporter : IReportExporter
             sb.Append("<dt><code>").Append(E(flag)).Append("</code></dt><dd>").Append(E(meaning)).Append("</dd>");
         sb.Append("</dl>\n");
 
-        WritePlots(sb, model, plots);
-
-        sb.Append("<h2>Accuracy against budget</h2>\n");
-        if (!BudgetView.HasChargedTime(model))
-            sb.Append("<p class=\"note\">No charged time is recorded for this run, so only the attempts axis is shown.</p>\n");
-        foreach (var (tableTitle, rows) in BudgetView.Tables(model))
-        {
-            sb.Append("<h3>").Append(E(tableTitle)).Append("</h3>\n");
-            HtmlTable.Write(sb, BudgetView.Header, rows);
-        }
-
         sb.Append("<h2>Problems</h2>\n<p class=\"note\">Click a header to sort; a problem's name opens its page (every attempt, its prompt, answer and code).</p>\n");
         SortableTable.WriteFilters(sb, ProblemsTableId, 2, "Best status", model.Problems.Select(r => r.BestStatus));
         SortableTable.Write(sb, ProblemsTableId,
@@ -106,6 +95,17 @@ public sealed class HtmlExporter : IReportExporter
                 new Cell(Speedup(r.SpeedupLower), SortableTable.Sort(r.SpeedupLower), Numeric: true),
                 new Cell(string.Join(", ", r.Flags), Wrap: true),
             ]));
+        WritePlots(sb, model, plots);
+
+        sb.Append("<h2>Accuracy against budget</h2>\n");
+        if (!BudgetView.HasChargedTime(model))
+            sb.Append("<p class=\"note\">No charged time is recorded for this run, so only the attempts axis is shown.</p>\n");
+        foreach (var (tableTitle, rows) in BudgetView.Tables(model))
+        {
+            sb.Append("<h3>").Append(E(tableTitle)).Append("</h3>\n");
+            HtmlTable.Write(sb, BudgetView.Header, rows);
+        }
+
         sb.Append("<script>").Append(PageAssets.Script).Append("</script>\n</body></html>\n");
         return sb.ToString();
     }

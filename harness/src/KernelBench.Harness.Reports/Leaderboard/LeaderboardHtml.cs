@@ -46,8 +46,8 @@ public static class LeaderboardHtml
     private static IReadOnlyList<Cell> Row(LeaderboardRow r, string? link) =>
     [
         new Cell(r.Rank + (r.Partial ? " (partial)" : ""), Sort: r.Rank.ToString(System.Globalization.CultureInfo.InvariantCulture), Numeric: true),
-        new Cell(r.Info.Model, Wrap: true),
-        new Cell(r.Info.Strategy, Wrap: true),
+        r.Info.Model,
+        r.Info.Strategy,
         r.Info.Budget,
         new Cell(r.Level.Problems.ToString(System.Globalization.CultureInfo.InvariantCulture), Numeric: true),
         new Cell($"{r.Level.Correct} ({Percent(r.Level.CorrectShare)})", SortableTable.Sort(r.Level.CorrectShare), Numeric: true),
@@ -56,13 +56,13 @@ public static class LeaderboardHtml
         new Cell(Speedup(r.Level.GeomeanSpeedup), SortableTable.Sort(r.Level.GeomeanSpeedup), Numeric: true),
         new Cell(Speedup(r.Level.MedianSpeedup), SortableTable.Sort(r.Level.MedianSpeedup), Numeric: true),
         new Cell(r.Info.RunId, Wrap: true, Href: link),
-        new Cell(r.Note, Wrap: true),
+        r.Note,
     ];
 
     /// <summary>The group's comparability key in words.</summary>
     public static string Describe(RunInfo i) =>
         $"Problem set {Or(i.ProblemSetHash)}; precision {Or(i.Precision)}; atol {Sci(i.Atol)}, rtol {Sci(i.Rtol)}; timing {Or(i.TimingMethod)}" +
-        $" ({Or(i.TimingOrder)}); reference times: {Or(i.BaselineSource)}; GPU {Or(i.Gpu)}; trials {i.CorrectnessTrials?.ToString() ?? "?"} correctness, " +
+        (i.TimingMethod.Contains(i.TimingOrder, StringComparison.Ordinal) ? "" : $" ({Or(i.TimingOrder)})") + $"; reference times: {Or(i.BaselineSource)}; GPU {Or(i.Gpu)}; trials {i.CorrectnessTrials?.ToString() ?? "?"} correctness, " +
         $"{i.PerfTrials?.ToString() ?? "?"} timing; scored: {Or(i.SamplePolicy)}.";
 
     private static string Or(string text) => text.Length == 0 ? "unknown" : text;

@@ -48,7 +48,7 @@ public static class SpeedPlots
             var xs = rows.Select(r => Math.Log10(Math.Clamp(r.Speedup!.Value, lo, hi))).ToArray();
             var ys = rows.Select(r => i + Jitter(r.Key.Id)).ToArray();
             var dots = plot.Add.ScatterPoints(xs, ys);
-            dots.MarkerSize = 6;
+            dots.MarkerSize = 9;
             var median = Math.Log10(SpeedupMath.Median(rows.Select(r => r.Speedup!.Value).ToList())!.Value);
             var bar = plot.Add.Line(median, i - 0.35, median, i + 0.35);
             bar.LineWidth = 3;
