@@ -83,8 +83,9 @@ public static class KbhApp
             .WithDescription("Write CSV, Markdown and HTML reports of a run folder into RUN_DIR/report.")
             .WithExample("report", "results/run-1", "--p-values", "0,1,1.5,2");
         config.AddCommand<LeaderboardCommand>("leaderboard")
-            .WithDescription("Rank runs per level into one CSV; runs on other problem sets, tolerances or GPUs are ranked apart.")
-            .WithExample("leaderboard", "results/run-1", "results/run-2", "--out", "results/leaderboard.csv");
+            .WithDescription("Rank runs per level into one CSV (--out) and/or a static site (--html DIR); runs on other problem sets, tolerances or GPUs are ranked apart.")
+            .WithExample("leaderboard", "results/run-1", "results/run-2", "--out", "results/leaderboard.csv")
+            .WithExample("leaderboard", "results/run-1", "results/run-2", "--html", "results/leaderboard-site");
     }
 
     /// <summary>Runs the app: 0 success, 1 the work failed, 2 bad usage or bad input, one message on stderr, no stack trace unless --verbose.</summary>

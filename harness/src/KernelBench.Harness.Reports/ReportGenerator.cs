@@ -26,8 +26,12 @@ public static class ReportGenerator
         KernelBenchImport.ImportOptions? import = null)
     {
         var run = RunSources.Read(path, import);
-        var model = ReportModel.Compute(run, options);
-        var folder = Path.Combine(run.Folder, ReportFolderName);
+        return Write(ReportModel.Compute(run, options), Path.Combine(run.Folder, ReportFolderName), exporters);
+    }
+
+    /// <summary>Runs every exporter on a computed model into folder (a leaderboard site writes each run's report into its own folder).</summary>
+    public static ReportOutcome Write(ReportModel model, string folder, IReadOnlyList<IReportExporter>? exporters = null)
+    {
         var results = new CompositeExporter(exporters ?? DefaultExporters()).Export(model, folder);
         var errorsPath = Path.Combine(folder, ErrorsFile);
         var failures = results.Where(r => !r.Succeeded).Select(r => $"{r.Exporter}: {r.Error}").ToList();

@@ -6,14 +6,15 @@ namespace KernelBench.Harness.Reports.Csv;
 
 /// <summary>
 /// budget.csv, the anytime curve, columns in this order: level (a number or "all"), unit ("minutes" of charged time, or
-/// "attempts"), step, problems, correct, correct_share, fast_1, fast_1_share (correct and point speedup &gt; 1 within the step).
+/// "attempts"), step, problems, correct (count), correct_share, fast_1_count (correct and point speedup &gt; 1 within the step),
+/// fast_1 (the same as a share of the level's problems: as in summary.csv, fast_1 is always a share).
 /// </summary>
 public sealed class BudgetCsvExporter : IReportExporter
 {
     public const string FileName = "budget.csv";
 
     public static readonly IReadOnlyList<string> Header =
-        ["level", "unit", "step", "problems", "correct", "correct_share", "fast_1", "fast_1_share"];
+        ["level", "unit", "step", "problems", "correct", "correct_share", "fast_1_count", "fast_1"];
 
     public string Name => "budget.csv";
 

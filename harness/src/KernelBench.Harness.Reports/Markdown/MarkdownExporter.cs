@@ -52,35 +52,26 @@ public sealed class MarkdownExporter : IReportExporter
         sb.Append('\n');
 
         sb.Append("## Accuracy against budget\n\n");
-        MarkdownTable.Write(sb, ["Level", "Budget", "Correct", "fast_1"],
-            Thin(model.Budget.Where(b => b.Unit == BudgetPoint.Minutes)).Select(b => (IReadOnlyList<string>)
-                [b.LevelText, $"{Num(b.Step)} min", Percent(b.CorrectShare), Percent(b.Fast1Share)]));
+        foreach (var (title, rows) in BudgetView.Tables(model))
+        {
+            sb.Append($"### {title}\n\n");
+            MarkdownTable.Write(sb, BudgetView.Header, rows);
+        }
         sb.Append("Every step of the curve, in minutes and in attempts, is in budget.csv.\n\n");
 
         sb.Append("## Problems\n\n");
-        MarkdownTable.Write(sb, ["Problem", "Name", "Best status", "Attempts", "Minutes to correct", "Runtime ms", "Reference ms", "Speedup", "Lower 95%", "Flags"],
+        MarkdownTable.Write(sb, ["Problem", "Name", "Best status", "Attempts", "Time to correct", "Runtime ms", "Reference ms", "Speedup", "Lower 95%", "Flags"],
             model.Problems.Select(r => (IReadOnlyList<string>)
             [
-                r.Key.ToString(), r.Name, r.BestStatus, r.Attempts.ToString(), Minutes(r.SecondsToFirstCorrect),
+                r.Key.ToString(), r.Name, r.BestStatus, r.Attempts.ToString(), Duration(r.SecondsToFirstCorrect),
                 Ms(r.BestRuntimeMs), Ms(r.RefRuntimeMs), Speedup(r.Speedup), Speedup(r.SpeedupLower), string.Join(", ", r.Flags),
             ]));
         return sb.ToString();
     }
 
-    /// <summary>At most <see cref="MaxStepsPerLevel"/> evenly spaced steps per level, always with the last (the full budget).</summary>
-    public static IEnumerable<BudgetPoint> Thin(IEnumerable<BudgetPoint> points)
-    {
-        foreach (var level in points.GroupBy(p => p.Level))
-        {
-            var list = level.ToList();
-            var stride = (int)Math.Ceiling(list.Count / (double)MaxStepsPerLevel);
-            for (var i = 0; i < list.Count; i++)
-                if ((list.Count - 1 - i) % stride == 0)
-                    yield return list[i];
-        }
-    }
+    public static IEnumerable<BudgetPoint> Thin(IEnumerable<BudgetPoint> points) => BudgetView.Thin(points);
 
-    public const int MaxStepsPerLevel = 10;
+    public const int MaxStepsPerLevel = BudgetView.MaxStepsPerLevel;
 
     public static IEnumerable<KeyValuePair<string, string>> RunSettings(RunInfo i) => SummaryView.Settings(i);
 

@@ -14,9 +14,19 @@ public static class ExactAnytimeCurve
         return end > 0 ? end : 1;
     }
 
-    public static (double[] Minutes, double[] Percent) Compute(IReadOnlyList<ProblemRow> rows, double endMinutes)
+    public static (double[] Minutes, double[] Percent) Compute(IReadOnlyList<ProblemRow> rows, double endMinutes) =>
+        Compute(rows, r => r.SecondsToFirstCorrect / 60, endMinutes);
+
+    /// <summary>The same curve on the attempts axis: a step at each problem's attempt count to its first correct.</summary>
+    public static (double[] Attempts, double[] Percent) ByAttempts(IReadOnlyList<ProblemRow> rows)
     {
-        var times = rows.Where(r => r.SecondsToFirstCorrect is not null).Select(r => r.SecondsToFirstCorrect!.Value / 60).Order().ToList();
+        var end = Math.Max(1, rows.Select(r => r.Attempts).DefaultIfEmpty(1).Max());
+        return Compute(rows, r => r.AttemptsToFirstCorrect, end);
+    }
+
+    private static (double[] X, double[] Percent) Compute(IReadOnlyList<ProblemRow> rows, Func<ProblemRow, double?> firstCorrect, double endMinutes)
+    {
+        var times = rows.Select(firstCorrect).OfType<double>().Order().ToList();
         var n = rows.Count;
         var xs = new List<double> { 0 };
         var ys = new List<double> { 0 };

@@ -14,7 +14,14 @@ public static class Format
 
     public static string Ms(double? x) => x is { } v ? v.ToString("0.###", CultureInfo.InvariantCulture) : "–";
 
-    public static string Minutes(double? seconds) => seconds is { } s ? (s / 60).ToString("0.0", CultureInfo.InvariantCulture) : "–";
+    /// <summary>A budget time people can read: seconds under a minute (2.4 s, not 0.0 min), else minutes, else hours.</summary>
+    public static string Duration(double? seconds)
+    {
+        if (seconds is not { } s)
+            return "–";
+        var c = CultureInfo.InvariantCulture;
+        return s < 60 ? s.ToString("0.0", c) + " s" : s < 3600 ? (s / 60).ToString("0.0", c) + " min" : (s / 3600).ToString("0.00", c) + " h";
+    }
 
     public static string Num(double x) => x.ToString("0.###", CultureInfo.InvariantCulture);
 

@@ -26,6 +26,9 @@ public sealed record ProblemRow
     public double? SpeedupLower { get; init; }
     public IReadOnlyList<string> Flags { get; init; } = [];
 
+    /// <summary>The attempt the row's numbers come from (null when not attempted).</summary>
+    public TimedAttempt? Best { get; init; }
+
     /// <summary>Every attempt on the budget axis, for the anytime curve.</summary>
     public IReadOnlyList<TimedAttempt> Timeline { get; init; } = [];
 

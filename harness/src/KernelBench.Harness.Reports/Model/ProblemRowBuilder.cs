@@ -49,6 +49,7 @@ public static class ProblemRowBuilder
             Speedup = best.IsCorrect ? best.Speedup : null,
             SpeedupLower = correct.Select(t => t.SpeedupLower).Max(),
             Flags = verdict?.Flags ?? [],
+            Best = best,
             Timeline = timeline,
         };
     }

@@ -14,6 +14,13 @@ public sealed class RunFolderBuilder
 
     public string Folder => _store.Folder;
 
+    /// <summary>Appends a record as it is (prompts, code, tokens: what Attempt does not set).</summary>
+    public RunFolderBuilder Append(AttemptRecord record)
+    {
+        _store.Append(record);
+        return this;
+    }
+
     public static RunManifest Manifest(string runId = "test-run", IReadOnlyList<string>? keys = null, double? minutes = null, string gpu = "NVIDIA H100") => new()
     {
         RunId = runId,
@@ -33,7 +40,7 @@ public sealed class RunFolderBuilder
     /// <summary>Appends one attempt; startMinute orders attempts within a problem (waits are not charged).</summary>
     public RunFolderBuilder Attempt(int level, int id, int index, string status, double charged, double startMinute,
         (double Mean, double Lo, double Hi)? cand = null, (double Mean, double Lo, double Hi)? reference = null, double wait = 0, int chain = 0, double? clock = null,
-        IReadOnlyList<string>? flags = null, string? model = null)
+        IReadOnlyList<string>? flags = null, string? model = null, string? name = null)
     {
         Verdict? verdict = null;
         if (Enum.TryParse<VerdictStatus>(status.Replace("_", ""), ignoreCase: true, out var vs))
@@ -51,7 +58,7 @@ public sealed class RunFolderBuilder
             ProblemKey = $"L{level}/{id}",
             Level = level,
             ProblemId = id,
-            ProblemName = $"{id}_Problem",
+            ProblemName = name ?? $"{id}_Problem",
             ProblemSha256 = $"sha{level}{id}",
             Chain = chain,
             Index = index,

@@ -8,7 +8,10 @@ using Spectre.Console.Cli;
 
 namespace KernelBench.Harness.Cli.Commands.Leaderboard;
 
-/// <summary>`kbh leaderboard RUN_DIR... --out FILE.csv`: one row per run and level; incomparable runs ranked apart.</summary>
+/// <summary>
+/// `kbh leaderboard RUN_DIR... --out FILE.csv [--html DIR]`: one row per run and level; incomparable runs ranked apart.
+/// --html writes a publishable folder: DIR/index.html and every run's report under DIR/runs/.
+/// </summary>
 public sealed class LeaderboardCommand(IAnsiConsole console) : Command<LeaderboardCommand.Settings>
 {
     public sealed class Settings : CommandSettings
@@ -20,6 +23,10 @@ public sealed class LeaderboardCommand(IAnsiConsole console) : Command<Leaderboa
         [CommandOption("-o|--out <FILE>")]
         [Description("The leaderboard CSV to write.")]
         public string? Out { get; init; }
+
+        [CommandOption("--html <DIR>")]
+        [Description("Also write a static site: DIR/index.html (sortable, one table per comparison group) and each run's report under DIR/runs/.")]
+        public string? Html { get; init; }
 
         [CommandOption("--level <N>")]
         [Description("For KernelBench eval_results.json inputs: their level, when no level_N_problem_* kernel files lie beside them.")]
@@ -48,7 +55,7 @@ public sealed class LeaderboardCommand(IAnsiConsole console) : Command<Leaderboa
 
         public override ValidationResult Validate() =>
             Samples is not ("0" or "best") ? ValidationResult.Error($"--samples: '{Samples}' is neither 0 nor best.") :
-            string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--out FILE.csv is required.") : ValidationResult.Success();
+            string.IsNullOrWhiteSpace(Out) && string.IsNullOrWhiteSpace(Html) ? ValidationResult.Error("--out FILE.csv or --html DIR is required.") : ValidationResult.Success();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -64,7 +71,8 @@ public sealed class LeaderboardCommand(IAnsiConsole console) : Command<Leaderboa
             foreach (var warning in m.Warnings)
                 console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(m.Info.RunId)}: {Markup.Escape(warning)}");
         var rows = LeaderboardBuilder.Build(models);
-        LeaderboardCsv.Write(settings.Out!, rows);
+        if (!string.IsNullOrWhiteSpace(settings.Out))
+            LeaderboardCsv.Write(settings.Out, rows);
         var table = new Table().AddColumns("Level", "Group", "Rank", "Model", "Budget", "GPU", "Correct", "fast_1 noise-aware", "fast_1", "Geomean");
         foreach (var r in rows)
             table.AddRow(r.Level.LevelText, r.Group.ToString(), r.Rank + (r.Partial ? " (partial)" : ""), Markup.Escape(r.Info.Model), Markup.Escape(r.Info.Budget),
@@ -74,7 +82,15 @@ public sealed class LeaderboardCommand(IAnsiConsole console) : Command<Leaderboa
         foreach (var note in rows.Where(r => r.Note.Length > 0 && r.Rank == 1 && r.Group > 1).Select(r => $"level {r.Level.LevelText}, group {r.Group}: {r.Note}")
                      .Concat(rows.Where(r => r.Partial).Select(r => $"level {r.Level.LevelText}: {r.Info.RunId} is a partial run, ranked after the complete ones")))
             console.MarkupLine($"[yellow]note:[/] {Markup.Escape(note)}");
-        console.MarkupLine($"Leaderboard: [bold]{Markup.Escape(settings.Out!)}[/] ({rows.Count} rows)");
+        if (!string.IsNullOrWhiteSpace(settings.Out))
+            console.MarkupLine($"Leaderboard: [bold]{Markup.Escape(settings.Out)}[/] ({rows.Count} rows)");
+        if (!string.IsNullOrWhiteSpace(settings.Html))
+        {
+            var (index, reports) = LeaderboardSite.Write(settings.Html, models, rows);
+            foreach (var failure in reports.SelectMany(r => r.Failures.Select(f => (r.ReportFolder, f))))
+                console.MarkupLine($"[red]report failed:[/] {Markup.Escape(failure.ReportFolder)}: {Markup.Escape(failure.f.Exporter)}: {Markup.Escape(failure.f.Error ?? "")}");
+            console.MarkupLine($"Leaderboard site: [bold]{Markup.Escape(index)}[/] ({models.Count} run reports)");
+        }
         return ExitCodes.Success;
     }
 }

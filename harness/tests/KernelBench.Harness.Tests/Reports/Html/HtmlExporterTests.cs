@@ -17,14 +17,15 @@ public sealed class HtmlExporterTests
     public void TearDown() => _temp.Dispose();
 
     [Test]
-    public void Export_WorkedExample_SelfContainedHtmlWithThreePngPlots()
+    public void Export_WorkedExample_SelfContainedHtmlWithPngAndSvgPlots()
     {
         var outcome = ReportGenerator.Generate(RunFolderBuilder.WorkedExample(_temp.Sub("run")));
         Assert.That(outcome.Failures, Is.Empty);
         var html = File.ReadAllText(Path.Combine(outcome.ReportFolder, HtmlExporter.FileName));
-        Assert.That(html.Split("src=\"data:image/png;base64,").Length - 1, Is.EqualTo(3));
-        Assert.That(html, Does.Not.Contain("src=\"http").And.Not.Contain("<script").And.Not.Contain("Plot failed"));
-        foreach (var png in Directory.GetFiles(Path.Combine(outcome.ReportFolder, HtmlExporter.PlotsFolder)))
+        // Attempts and minutes budget curves, the speedup distribution, fast_p for levels 1 and 2.
+        Assert.That(html.Split("src=\"data:image/png;base64,").Length - 1, Is.EqualTo(5));
+        Assert.That(html, Does.Not.Contain("src=\"http").And.Not.Contain("<script src").And.Not.Contain("Plot failed"));
+        foreach (var png in Directory.GetFiles(Path.Combine(outcome.ReportFolder, HtmlExporter.PlotsFolder), "*.png"))
             Assert.That(File.ReadAllBytes(png).Take(8), Is.EqualTo(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }), png);
     }
 
