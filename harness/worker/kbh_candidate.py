@@ -2,8 +2,9 @@
 
 The judge sends the candidate process its inputs (sealed memfds), gets its outputs back as bytes, compares them with
 its own reference outputs (kbh_check.compare), times the reference itself, and checks the candidate's self-reported
-times against its own clock and the process's CPU time. Findings the candidate process reports are flags with
-"self_reported": true; the verdict's correctness and its timing evidence never depend on them.
+times against its own clock and the process's CPU time. Findings the candidate process reports are marked
+"self_reported": true; which findings reject is the policy's (kbh_policy): under `evidence`, a fallback the process saw
+run rejects, although a candidate could hide it; correctness and the judge's timing evidence never depend on them.
 """
 import contextlib
 import random
@@ -18,6 +19,8 @@ import kbh_guard
 import kbh_hacks
 import kbh_handover
 import kbh_load
+import kbh_policy
+import kbh_stale
 import kbh_tensors
 import kbh_timing
 
@@ -29,6 +32,7 @@ def check(proc, problem, reference, req, device, dtype, turn=None, memo=None):
     """The correctness trials and the timing of the candidate loaded in proc (a kbh_spawn.CandidateProcess).
     Raises kbh_spawn.CandidateFailed when the candidate process fails; the caller turns that into the verdict."""
     result = {"findings": [], "status": "correct", "reason": ""}
+    policy = result["policy"] = kbh_policy.name(req)
     clock = kbh_check.PhaseClock(device)
     result["phase_seconds"] = clock.seconds
     seed = req["seed"]
@@ -57,32 +61,49 @@ def check(proc, problem, reference, req, device, dtype, turn=None, memo=None):
         clock.lap("model.to_device")
         try:
             if not _correctness(proc, reference, req, seeds, result, clock, inputs, device):
-                return result
+                return _decide(policy, result)
             if req.get("measure_performance", True):
                 inputs.before(seed)
                 _timing(proc, problem, reference, req, device, dtype, on_device, result, clock)
         finally:
             result.setdefault("timing_check", {}).update(inputs.record())
-    if result["status"] == "correct" and _rejected(result["findings"]):
+    return _decide(policy, result)
+
+
+def _decide(policy, result):
+    """The policy's verdict on the findings: a correct candidate with a rejecting finding is rejected; an incorrect
+    one only for a stale output (its wrong answer is an earlier call's)."""
+    kbh_policy.apply(policy, result["findings"])
+    rejects = [f for f in result["findings"] if f["action"] == "reject"
+               and (result["status"] == "correct" or f["rule"] == "stale_output" and result["status"] == "incorrect")]
+    if rejects:
         # The judge's own evidence first; what the candidate's process said of itself after.
-        ordered = sorted(result["findings"], key=lambda f: bool(f.get("self_reported")))
-        result.update(status="rejected", reason=_first_reject(ordered))
+        first = sorted(rejects, key=lambda f: bool(f.get("self_reported")))[0]
+        result.update(status="rejected", reason=f"{first['rule']}: {first['message']}")
     return result
 
 
 def _correctness(proc, reference, req, seeds, result, clock, inputs, device):
     worst_max, worst_mean = 0.0, 0.0
+    earlier = []  # fingerprints of the candidate's outputs of the trials before
+    result.setdefault("evidence", {})["stale_output"] = "judge: each trial's output against the earlier trials' outputs"
     for trial, trial_seed in enumerate(seeds):
         inputs.before(trial_seed)
         clock.lap("inputs")
         answer, fds = proc.call("trial", keep_fds=True, seed=trial_seed, trial=trial,
-                                reference_aliases=reference.aliases_input)
+                                reference_aliases=reference.aliases_input,
+                                expects_kernel=bool(req.get("expects_kernel")))
+        _evidence(result, answer)
         clock.lap("correctness")
         inputs.saw_outputs(answer.get("outputs"))
         outputs, problem_text = _read_outputs(answer, fds, reference.outputs[trial], device)
         _add(result, answer.get("findings"))
         reason, max_diff, mean_diff = (problem_text, None, None) if problem_text else \
             kbh_check.compare(reference.outputs[trial], outputs, req["atol"], req["rtol"])
+        mark = kbh_stale.fingerprint(outputs) if outputs is not None else None
+        if reason is not None and mark is not None and mark in earlier:
+            result["findings"].append(kbh_stale.finding(trial, earlier.index(mark)))
+        earlier.append(mark)
         del outputs
         if max_diff is not None:
             worst_max, worst_mean = max(worst_max, max_diff), max(worst_mean, mean_diff)
@@ -205,6 +226,7 @@ def _timing(proc, problem, reference, req, device, dtype, on_device, result, clo
     del ref_inputs
     answer, _ = proc.call("findings", candidate_ms=min(mine) if mine else 0.0)
     _add(result, answer.get("findings"))
+    _evidence(result, answer)
     timed = outside[skip:]
     evidence = kbh_evidence.evidence(proc, mine, timed, cpu_last - cpu_before, windows, cpu_after - cpu_last, device,
                                      pings[skip:])
@@ -244,17 +266,22 @@ def _spot_check(proc, reference, req, trial, device):
 def _add(result, findings):
     for f in findings or []:
         if isinstance(f, dict) and isinstance(f.get("rule"), str):
-            result["findings"].append({"rule": f["rule"][:60], "severity": "reject" if f.get("severity") == "reject"
-                                       else "flag", "message": str(f.get("message", ""))[:500], "self_reported": True})
+            found = {"rule": f["rule"][:60], "severity": "reject" if f.get("severity") == "reject" else "flag",
+                     "message": str(f.get("message", ""))[:500], "self_reported": True}
+            if isinstance(f.get("line"), int) and not isinstance(f.get("line"), bool):
+                found["line"] = f["line"]
+            if isinstance(f.get("trial"), (str, int)):
+                found["trial"] = str(f["trial"])[:60]
+            result["findings"].append(found)
 
 
-
-def _rejected(findings):
-    return any(f["severity"] == "reject" for f in findings)
-
-
-def _first_reject(findings):
-    return next(f"{f['rule']}: {f['message']}" for f in findings if f["severity"] == "reject")
+def _evidence(result, answer):
+    """How the candidate's process gathered its runtime evidence (self-reported), for the verdict."""
+    said = answer.get("evidence")
+    if isinstance(said, dict):
+        record = result.setdefault("evidence", {})
+        for k, v in list(said.items())[:8]:
+            record[str(k)[:40]] = "self-reported: " + str(v)[:300]
 
 
 def failure_result(error):

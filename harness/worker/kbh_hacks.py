@@ -74,14 +74,16 @@ def mutated_inputs(inputs, snapshots):
 
 
 def memoised(outputs, earlier_outputs):
-    """Same output object or storage as an earlier call whose result is still alive: the candidate caches results."""
+    """Same output object or storage as an earlier call whose result is still alive: a cache, or a reused buffer. Only
+    the strict policy rejects it; the judge's stale_output (kbh_stale) is the evidence that values were not recomputed."""
     now = flatten(outputs)
     for earlier in earlier_outputs:
         prev = flatten(earlier)
         if any(a is b for a in now for b in prev if isinstance(a, torch.Tensor)) or _overlap(_storages(now),
                                                                                                 _storages(prev)):
             return [finding("memoised_output", "forward() returned the same output storage for different calls: "
-                                               "results are cached or written into a reused buffer")]
+                                               "results are cached or written into a reused buffer (storage reuse; "
+                                               "the values are checked per trial)")]
     return []
 
 

@@ -142,6 +142,7 @@ class Jobs:
             module = kbh_load.exec_module("kbh_problem_" + hashlib.sha256(key.encode()).hexdigest()[:12],
                                           data.decode("utf-8"), path)
             module.kbh_sha256 = hashlib.sha256(data).hexdigest()  # of the very bytes run: the verdict records it
+            module.kbh_source = data.decode("utf-8")  # the text a candidate's module runs first (KernelBench's namespace)
             self.problems[key] = module
         return self.problems[key]
 
@@ -158,8 +159,9 @@ class Jobs:
                                   + "; ".join(f"{part} ({why})" for part, why in sorted(missing.items())))
         return proc
 
-    def _load(self, proc, req):
-        """Imports the candidate in its process (building or loading its extensions): the build answer."""
+    def _load(self, proc, req, reference_source=None):
+        """Imports the candidate in its process (building or loading its extensions): the build answer.
+        reference_source: the problem's text, run first in the candidate's module (KernelBench's namespace)."""
         cache = os.environ.get("KBH_BUILD_CACHE")
         fds = []
         if getattr(proc, "spare_ready_s", None) is not None:  # started before its candidate was known: no file bound
@@ -167,6 +169,8 @@ class Jobs:
                 fds.append(kbh_files.sealed_bytes(f.read(), "kbh-candidate"))
         try:
             answer, _ = proc.call("load", fds=fds, candidate_path=req["candidate_path"],
+                                  reference_source=reference_source,
+                                  reference_path=os.path.basename(req.get("problem_path") or "") or None,
                                   module_name="kbh_candidate_" + req["candidate_key"],
                                   extensions_dir=None if fds else req.get("extensions_dir"), build_cache=cache,
                                   remote_builds=bool(cache),
@@ -212,7 +216,7 @@ class Jobs:
         except kbh_spawn.CandidateFailed as e:
             return {"status": "compile_error", "reason": "starting the candidate's process: " + str(e)}
         try:
-            return self._load(proc, req)
+            return self._load(proc, req, _reference_text(req))
         except kbh_spawn.CandidateFailed as e:
             failed = kbh_candidate.failure_result(e)
             return {**failed, "status": "timeout" if failed["status"] == "timeout" else "compile_error",
@@ -273,7 +277,7 @@ class Jobs:
                 if spare_ready is None:  # a spare measured this while the last candidate was judged
                     proc.idle_cpu_rate = kbh_evidence.idle_cpu_rate(proc)
                 proc.calibration = kbh_evidence.calibrate(proc, req["timing_method"], device)
-            info = self._load(proc, req)
+            info = self._load(proc, req, ref.problem.kbh_source)
             if info["status"] != "built":
                 return info
             # The problem as the reference ran it, not the file read again: one version for both.
@@ -352,6 +356,15 @@ def _sandbox_config(req, build):
             # the memory cgroup caps what the process really holds.
             "max_memory_bytes": None if req.get("device", "cpu").startswith("cuda") else cap,
             "cgroup": {"memory_bytes": cap, "max_pids": 4096} if cap else None}
+
+
+def _reference_text(req):
+    """The problem's source for a build job (no reference is held for it); None without one."""
+    path = req.get("problem_path")
+    if not path:
+        return None
+    with open(path, "rb") as f:
+        return f.read().decode("utf-8")
 
 
 def _host_memory_cap():

@@ -25,6 +25,7 @@ class ExtensionTracker:
         self.count = 0
         self.seconds = 0.0
         self.kinds = set()
+        self.sources = []  # the source texts its calls built (kbh_kernels finds the candidate's kernels in them)
         self._inline = cpp_extension.load_inline
         self._load = cpp_extension.load
         cpp_extension.load_inline = self._wrap(self._inline, inline=True)
@@ -37,6 +38,7 @@ class ExtensionTracker:
             cuda = bool(kwargs.get("cuda_sources")) if inline else any(
                 str(s).endswith(".cu") for s in (kwargs.get("sources") or (args[1] if len(args) > 1 else [])))
             tracker.kinds.add("cuda" if cuda else "cpp")
+            tracker.sources.extend(_texts(args, kwargs, inline))
             start = time.perf_counter()
             try:
                 return fn(*args, **kwargs)
@@ -49,6 +51,23 @@ class ExtensionTracker:
         return wrapper
 
 
+def _texts(args, kwargs, inline):
+    """The source texts of a load_inline call (strings or lists of them), or of a load call's files."""
+    texts = []
+    if inline:
+        for i, key in ((1, "cpp_sources"), (2, "cuda_sources")):
+            value = kwargs.get(key, args[i] if len(args) > i else None)
+            texts += [value] if isinstance(value, str) else [v for v in value or [] if isinstance(v, str)]
+        return texts
+    for path in kwargs.get("sources") or (args[1] if len(args) > 1 else []):
+        try:
+            with open(path, encoding="utf-8", errors="replace") as f:
+                texts.append(f.read(4 << 20))
+        except (OSError, TypeError):
+            pass
+    return texts
+
+
 def set_seed(seed):
     kbh_guard.manual_seed(seed)
     random.seed(seed)
@@ -56,11 +75,14 @@ def set_seed(seed):
         torch.cuda.manual_seed_all(seed)
 
 
-def exec_module(name, source, path):
-    """Runs a source file as a fresh module (registered in sys.modules so dataclasses/pickling work)."""
+def exec_module(name, source, path, prelude=None):
+    """Runs a source file as a fresh module (registered in sys.modules so dataclasses/pickling work).
+    prelude: (source, path) run first in the same module, as KernelBench runs the reference before the candidate."""
     module = types.ModuleType(name)
     module.__file__ = path
     sys.modules[name] = module
+    if prelude is not None:
+        exec(compile(prelude[0], prelude[1], "exec"), module.__dict__)
     exec(compile(source, path, "exec"), module.__dict__)
     return module
 

@@ -20,9 +20,11 @@ import kbh_guard  # first: the timer and comparison functions, bound before any 
 import torch
 
 import kbh_channel
+import kbh_fallback
 import kbh_files
 import kbh_hacks
 import kbh_init_memo
+import kbh_kernels
 import kbh_load
 import kbh_tensors
 import kbh_timing
@@ -51,6 +53,9 @@ class Runner:
         self.tracker = None
         self.large = False  # the last output took more than _LARGE_BYTES
         self.memo = None  # the reference's weight fills the judge handed over (kbh_init_memo), replayed in construct
+        self.watch = None  # exceptions caught in the candidate's code during forward (kbh_fallback)
+        self.kernels = set()  # the kernels the candidate defines (kbh_kernels)
+        self.evidence = {}  # how each kind of runtime evidence was gathered here, or why it was not
 
     def serve(self):
         while True:
@@ -99,7 +104,12 @@ class Runner:
         start = _perf()
         status, reason = "built", ""
         try:
-            self.module = kbh_load.exec_module(msg.get("module_name", "kbh_candidate"), source, msg["candidate_path"])
+            # KernelBench's namespace: the reference's source runs first in the module the candidate's runs in, so the
+            # candidate may use the problem file's helpers and constants. Only its text: nothing of the judge.
+            prelude = (msg["reference_source"], msg.get("reference_path") or "reference.py") \
+                if isinstance(msg.get("reference_source"), str) else None
+            self.module = kbh_load.exec_module(msg.get("module_name", "kbh_candidate"), source, msg["candidate_path"],
+                                               prelude)
         except kbh_load.BuildFailed as e:
             status, reason = "compile_error", _tail(str(e))
         except SyntaxError as e:
@@ -113,6 +123,8 @@ class Runner:
                 "build_env": cache.environment() if cache else None}
         if status == "built" and not isinstance(getattr(self.module, "ModelNew", None), type):
             status, reason = "compile_error", "the candidate defines no class ModelNew"
+        self.watch = kbh_fallback.FallbackWatch(msg["candidate_path"])
+        self.kernels = kbh_kernels.defined_kernels([source] + self.tracker.sources)
         return {"status": status, "reason": reason, **info}, ()
 
     def _remote_build(self, fn_name, call):
@@ -218,10 +230,16 @@ class Runner:
         # on this device (GPU memory it handed over), else a snapshot.
         snapshots = master if _on(master, self.device) else \
             [kbh_guard.clone(t) if isinstance(t, torch.Tensor) else t for t in inputs]
-        with torch.no_grad():
-            out = self.model(*inputs)
-        self._sync()
-        findings = kbh_hacks.patched_functions(f"during forward() (trial {msg.get('trial')})")
+        trial = msg.get("trial")
+        self.watch.start(f"correctness trial {trial}")
+        try:
+            with torch.no_grad():
+                out = self._forward_checked(inputs, trial == 0 and msg.get("expects_kernel"))
+            self._sync()
+        finally:
+            self.watch.stop()
+        findings = kbh_hacks.patched_functions(f"during forward() (trial {trial})")
+        findings += self.watch.new() + self._kernel_findings
         findings += kbh_hacks.non_plain_outputs(out)
         findings += kbh_hacks.aliasing(out, inputs, msg.get("reference_aliases", False))
         findings += kbh_hacks.mutated_inputs(inputs, snapshots)
@@ -234,7 +252,31 @@ class Runner:
         self.last = None if self.large else out
         del inputs, snapshots, master, out
         self._release_device_inputs(msg["seed"])
-        return {"outputs": specs, "findings": findings}, out_fds
+        return {"outputs": specs, "findings": findings, "evidence": self._evidence()}, out_fds
+
+    def _forward_checked(self, inputs, profile):
+        """forward(); on a GPU when the problem asks for a kernel, under the profiler (kbh_kernels)."""
+        self._kernel_findings = []
+        if not profile:
+            return self.model(*inputs)
+        if self.device.type != "cuda":
+            self.evidence["no_custom_kernel"] = "not measured: no kernel records on a CPU"
+            return self.model(*inputs)
+        out, launched, why_not = kbh_kernels.profile_kernels(lambda: self.model(*inputs), self.device)
+        if launched is None:
+            self.evidence["no_custom_kernel"] = "not measured: " + why_not
+        elif kbh_kernels.own_launches(launched, self.kernels):
+            self.evidence["no_custom_kernel"] = "measured (torch.profiler, correctness trial 0): the candidate's " \
+                                                "kernels launched"
+        else:
+            self.evidence["no_custom_kernel"] = "measured (torch.profiler, correctness trial 0): none launched"
+            self._kernel_findings = [kbh_kernels.finding(launched, self.kernels)]
+        return out
+
+    _kernel_findings = []
+
+    def _evidence(self):
+        return {**self.evidence, "fallback_taken": "watched by " + (self.watch.method() if self.watch else "nothing")}
 
     def _release_device_inputs(self, seed):
         """GPU memory the judge handed over is let go once copied, and what this process freed goes back to the
@@ -247,15 +289,21 @@ class Runner:
     def op_warmup(self, msg, fds):
         self.timing_inputs = self._inputs(msg["seed"])
         self._release_device_inputs(msg["seed"])
-        if (msg.get("method") or self.timing_method) == kbh_timing.KERNELBENCH:
-            # KernelBench's warm-up, then its first trial, which it discards: the judge asks for the kept ones only.
-            kbh_timing.kernelbench_warmup(self._timed_call, self.device, msg["n"])
-            kbh_timing.kernelbench_once(self._timed_call, self.device)
-            return {"ok": True}, ()
-        with torch.no_grad():
-            for _ in range(msg["n"]):
-                self.model(*self.timing_inputs)
-        self._sync()
+        self.watch.start("warm-up")
+        try:
+            if (msg.get("method") or self.timing_method) == kbh_timing.KERNELBENCH:
+                # KernelBench's warm-up, then its first trial, which it discards: the judge asks for the kept ones only.
+                kbh_timing.kernelbench_warmup(self._timed_call, self.device, msg["n"])
+                kbh_timing.kernelbench_once(self._timed_call, self.device)
+            else:
+                with torch.no_grad():
+                    for _ in range(msg["n"]):
+                        self.model(*self.timing_inputs)
+                self._sync()
+        finally:
+            self.watch.stop()
+        if self.watch.watches_timed_calls:  # costs nothing until an exception is caught: on until op_findings
+            self.watch.start("timed calls")
         return {"ok": True}, ()
 
     def op_time(self, msg, fds):
@@ -285,12 +333,13 @@ class Runner:
 
     def op_findings(self, msg, fds):
         """What this process saw after the timing: threads left, patches, work escaping the default stream."""
-        found = kbh_hacks.patched_functions("while timing")
+        self.watch.stop()
+        found = kbh_hacks.patched_functions("while timing") + self.watch.new()
         found += kbh_hacks.extra_threads(self.threads_before)
         if self.device.type == "cuda" and self.timing_inputs is not None:
             escape = kbh_timing.stream_escape_ms(self._timed_call, self.device)
             found += kbh_hacks.stream_escape(escape, msg.get("candidate_ms", 0.0))
-        return {"findings": found}, ()
+        return {"findings": found, "evidence": self._evidence()}, ()
 
     def op_ping(self, msg, fds):
         return {"ok": True, "pid": os.getpid()}, ()

@@ -130,6 +130,9 @@ public sealed record EvalConfig
     /// <summary>Same as sandbox: require.</summary>
     public bool RequireSandbox { get; init; }
 
+    /// <summary>Which findings reject: kernelbench, kernelbench-static, evidence (the default) or strict (docs/scoring.md).</summary>
+    public string Policy { get; init; } = "evidence";
+
     /// <summary>fast (kbh's compiler launcher, each shortcut falling back to the plain compile) or plain (torch's own build).</summary>
     public string Builds { get; init; } = "fast";
 

@@ -147,7 +147,7 @@ public static class RunConfigLoader
     {
         if (s is null)
             return new EvalConfig();
-        s.Expect("correctness_trials", "perf_trials", "seed", "precision", "atol", "rtol", "legacy_tolerance", "timing", "timeout_s", "backend", "build_workers", "workers", "inputs", "builds", "timing_order", "sandbox", "require_sandbox");
+        s.Expect("correctness_trials", "perf_trials", "seed", "precision", "atol", "rtol", "legacy_tolerance", "timing", "timeout_s", "backend", "build_workers", "workers", "inputs", "builds", "timing_order", "sandbox", "require_sandbox", "policy");
         var timing = s.Choice("timing", "cuda_event", "cuda_event", "do_bench", "host_time", "kernelbench");
         var alone = timing is "do_bench" or "kernelbench"; // they time one function at a time: never interleaved
         var eval = new EvalConfig
@@ -168,6 +168,7 @@ public static class RunConfigLoader
             Builds = s.Choice("builds", "fast", "fast", "plain"),
             Sandbox = s.Choice("sandbox", "auto", "auto", "require", "off"),
             RequireSandbox = s.Bool("require_sandbox") ?? false,
+            Policy = s.Choice("policy", "evidence", "kernelbench", "kernelbench-static", "evidence", "strict"),
             Backend = s.Choice("backend", "cuda", "cuda", "cpp", "triton", "tilelang", "cute", "thunderkittens", "pytorch"),
         };
         s.Finish();

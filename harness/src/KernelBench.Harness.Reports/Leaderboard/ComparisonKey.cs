@@ -11,10 +11,10 @@ namespace KernelBench.Harness.Reports.Leaderboard;
 public sealed record ComparisonKey(
     string ProblemSetHash, double? Atol, double? Rtol, string Gpu,
     string Precision = "", string TimingMethod = "", string TimingOrder = "", string BaselineSource = "",
-    int? CorrectnessTrials = null, int? PerfTrials = null, string SamplePolicy = "")
+    int? CorrectnessTrials = null, int? PerfTrials = null, string SamplePolicy = "", string Policy = "")
 {
     public static ComparisonKey Of(RunInfo i) => new(i.ProblemSetHash, i.Atol, i.Rtol, i.Gpu, i.Precision, i.TimingMethod, i.TimingOrder,
-        i.BaselineSource, i.CorrectnessTrials, i.PerfTrials, i.SamplePolicy);
+        i.BaselineSource, i.CorrectnessTrials, i.PerfTrials, i.SamplePolicy, i.Policy);
 
     /// <summary>The ways this key differs from another, for the note a reader sees.</summary>
     public IEnumerable<string> DifferencesFrom(ComparisonKey other)
@@ -35,6 +35,8 @@ public sealed record ComparisonKey(
             yield return $"GPU {Or(Gpu)} vs {Or(other.Gpu)}";
         if (CorrectnessTrials != other.CorrectnessTrials || PerfTrials != other.PerfTrials)
             yield return $"trials {Trials(this)} vs {Trials(other)}";
+        if (Policy != other.Policy)
+            yield return $"policy {Or(Policy)} vs {Or(other.Policy)}";
         if (SamplePolicy != other.SamplePolicy)
             yield return $"scored {Or(SamplePolicy)} vs {Or(other.SamplePolicy)}";
     }

@@ -27,6 +27,9 @@ public sealed record RunInfo
     /// <summary>Which attempt of a problem is scored: the best attempt (harness runs), sample 0 or best of N (imports).</summary>
     public string SamplePolicy { get; init; } = "";
 
+    /// <summary>Which findings rejected (kernelbench, kernelbench-static, evidence, strict); imports: KernelBench's evaluator's.</summary>
+    public string Policy { get; init; } = "";
+
     /// <summary>The harness's own runs time the reference themselves, beside the candidates.</summary>
     public const string HarnessBaseline = "reference timed by the harness in this run";
     public const string BestAttempt = "best attempt";
@@ -58,6 +61,7 @@ public sealed record RunInfo
             TimingOrder = settings?.TimingOrder ?? "",
             BaselineSource = HarnessBaseline,
             SamplePolicy = BestAttempt,
+            Policy = settings?.Policy ?? "",
         };
     }
 
@@ -80,5 +84,6 @@ public sealed record RunInfo
         HarnessVersion = run.Manifest.HarnessVersion,
         BaselineSource = s.BaselineSource,
         SamplePolicy = s.SamplePolicy,
+        Policy = Scoring.Verdicts.Policies.KernelBench, // judged by KernelBench's own evaluator
     };
 }

@@ -119,7 +119,7 @@ public sealed class CandidateEngine : IDisposableVerifier, IPreparingVerifier
                 $"bytes with SHA-256 {judged[..12]}…, the run records {problem.Sha256[..Math.Min(12, problem.Sha256.Length)]}…; load the problems again") with { Flags = staticFlags };
         SandboxNotice.SayOnce(check.Texts("sandbox"));
         var refRuntime = ReferenceRuntime(problem, refKey, check.Times("paired_ref_times_ms"));
-        var verdict = verdicts.FromCheck(check, build, refRuntime, _options.ExcessiveSpeedup, staticFlags);
+        var verdict = verdicts.FromCheck(check, build, refRuntime, _options.ExcessiveSpeedup, staticFlags, _staticFindings);
         return verdict with
         {
             PhaseSeconds = phases,
@@ -252,23 +252,31 @@ public sealed class CandidateEngine : IDisposableVerifier, IPreparingVerifier
         }
     }
 
-    // Checks that need no worker: an unusable source, and the static validators (a rejection, or flags to carry).
+    // Checks that need no worker: an unusable source, and the static validators under the policy (a rejection, or
+    // flags to carry).
     private (Verdict? Done, List<string> StaticFlags) Screen(Problem problem, string source, VerdictFactory verdicts)
     {
         if (CandidateSource.Problem(source) is { } bad)
             return (verdicts.Make(VerdictStatus.CompileError, bad), []);
-        var findings = _validators.SelectMany(v => v.Validate(new CandidateContext(problem, source, _options.Settings.Backend))).ToList();
+        var context = new CandidateContext(problem, source, _options.Settings.Backend);
+        var findings = PolicyScreen.Apply(_options.Settings.Policy, _validators.SelectMany(v => v.Validate(context)), context, _options.Settings.Precision);
         var staticFlags = findings.Where(f => f.Severity == FindingSeverity.Flag).Select(f => f.Rule).Distinct().ToList();
+        _staticFindings = PolicyScreen.ToVerdict(findings);
         if (findings.FirstOrDefault(f => f.Severity == FindingSeverity.Reject) is { } reject)
-            return (verdicts.Make(VerdictStatus.Rejected, $"{reject.Rule}: {reject.Message}") with { Flags = findings.Select(f => f.Rule).Distinct().ToList() }, staticFlags);
+            return (verdicts.Make(VerdictStatus.Rejected, $"{reject.Rule}: {reject.Message}") with
+            {
+                Flags = findings.Select(f => f.Rule).Distinct().ToList(), Findings = _staticFindings,
+            }, staticFlags);
         return (null, staticFlags);
     }
+
+    private IReadOnlyList<VerdictFinding> _staticFindings = []; // under _gate: the last Screen's findings, for its verdict
 
     private async Task<(WorkerReply Build, Verdict? Failed)> BuildStageAsync(WorkerProcess worker, VerdictFactory verdicts, string source, string sha, CancellationToken ct)
     {
         var path = WriteCandidate(source, sha);
         var key = sha[..16];
-        var build = await RunAsync(worker, JobRequests.Build(key, path, Path.Combine(_workDir, "ext", key), _options.Settings.Sandbox), _options.Worker.BuildTimeout, ct);
+        var build = await RunAsync(worker, JobRequests.Build(key, path, Path.Combine(_workDir, "ext", key), _options.Settings.Sandbox, verdicts.ProblemPath), _options.Worker.BuildTimeout, ct);
         if (build.Outcome != WorkerOutcome.Answered)
             return (build, verdicts.FromFailure(build, "build"));
         if (build.Status == "bad_input") // --require-sandbox on a machine that cannot give every part of it

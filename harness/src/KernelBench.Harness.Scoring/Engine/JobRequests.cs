@@ -7,10 +7,12 @@ namespace KernelBench.Harness.Scoring.Engine;
 /// <summary>The worker's job messages, built as JSON nodes (no reflection, so a trimmed single-file harness still works).</summary>
 public static class JobRequests
 {
-    public static JsonObject Build(string candidateKey, string candidatePath, string? extensionsDir, string sandbox = "auto") => new()
+    /// <param name="problemPath">The problem whose source runs before the candidate's in its module (KernelBench's
+    /// namespace); null: the candidate alone.</param>
+    public static JsonObject Build(string candidateKey, string candidatePath, string? extensionsDir, string sandbox = "auto", string? problemPath = null) => new()
     {
         ["job"] = "build", ["candidate_key"] = candidateKey, ["candidate_path"] = candidatePath,
-        ["extensions_dir"] = extensionsDir, ["sandbox"] = sandbox,
+        ["extensions_dir"] = extensionsDir, ["sandbox"] = sandbox, ["problem_path"] = problemPath,
     };
 
     public static JsonObject Reference(Problem problem, EvalSettings s, string refKey) => Measure("reference", problem, s, refKey);
@@ -32,7 +34,9 @@ public static class JobRequests
         ["precision"] = s.Precision, ["seed"] = s.Seed, ["correctness_trials"] = s.CorrectnessTrials,
         ["perf_trials"] = s.PerfTrials, ["warmup"] = s.WarmupRuns, ["timing_method"] = s.TimingMethod, ["timing_order"] = s.TimingOrder,
         ["atol"] = s.Atol, ["rtol"] = s.Rtol, ["measure_performance"] = s.MeasurePerformance, ["inputs"] = s.Inputs,
-        ["sandbox"] = s.Sandbox,
+        ["sandbox"] = s.Sandbox, ["policy"] = s.Policy,
+        // A kernel is asked for unless the candidates are plain PyTorch (no_custom_kernel is measured on a GPU only).
+        ["expects_kernel"] = s.Backend is "cuda" or "triton",
     };
 
     /// <summary>Names one reference measurement: same problem version, device, settings and software give the same outputs.</summary>

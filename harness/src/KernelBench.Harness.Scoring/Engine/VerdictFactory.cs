@@ -8,6 +8,9 @@ namespace KernelBench.Harness.Scoring.Engine;
 /// <summary>Turns what the stages produced into a <see cref="Verdict"/>: statuses, reasons, numbers and flags.</summary>
 public sealed class VerdictFactory(Problem problem, string candidateSha, EvalSettings settings, EnvironmentInfo environment)
 {
+    /// <summary>The problem's file: the build job runs its source before the candidate's (KernelBench's namespace).</summary>
+    public string ProblemPath => problem.Path;
+
     public Verdict Make(VerdictStatus status, string reason, string output = "") => new()
     {
         Status = status,
@@ -21,18 +24,34 @@ public sealed class VerdictFactory(Problem problem, string candidateSha, EvalSet
         CandidateOutput = SecretValues.Scrub(output),
         Settings = settings,
         Environment = environment,
+        Policy = settings.Policy,
     };
 
     /// <summary>What the build job said of how each extension was built (see <see cref="Verdict.BuildModes"/>).</summary>
     public static IReadOnlyList<string> BuildModes(WorkerReply build) =>
         build.Array("build_modes").Select(m => m.GetString() ?? "").Where(m => m.Length > 0).ToList();
 
+    /// <summary>The check's findings as the verdict records them: what each did under the policy, who saw it.</summary>
+    public static IReadOnlyList<VerdictFinding> RuntimeFindings(WorkerReply check) => check.Array("findings")
+        .Where(f => f.ValueKind == System.Text.Json.JsonValueKind.Object && f.TryGetProperty("rule", out _))
+        .Select(f => new VerdictFinding(
+            Text(f, "rule"), Text(f, "action") is "reject" ? "reject" : "flag",
+            f.TryGetProperty("self_reported", out var s) && s.ValueKind == System.Text.Json.JsonValueKind.True ? "self_reported" : "judge",
+            SecretValues.Scrub(Text(f, "message")),
+            f.TryGetProperty("line", out var l) && l.ValueKind == System.Text.Json.JsonValueKind.Number && l.TryGetInt32(out var line) ? line : null,
+            Text(f, "trial") is { Length: > 0 } t ? t : null))
+        .ToList();
+
+    private static string Text(System.Text.Json.JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() ?? "" : "";
+
     /// <summary>A job that did not answer: time-out or a dead worker.</summary>
     public Verdict FromFailure(WorkerReply reply, string stage) => reply.Outcome == WorkerOutcome.TimedOut
         ? Make(VerdictStatus.Timeout, $"{stage}: {reply.Detail}", reply.OutputTail)
         : Make(VerdictStatus.RuntimeError, $"{stage}: {reply.Detail}", reply.OutputTail);
 
-    public Verdict FromCheck(WorkerReply check, WorkerReply build, TimingSummary? reference, double excessive, IEnumerable<string> staticFlags)
+    public Verdict FromCheck(WorkerReply check, WorkerReply build, TimingSummary? reference, double excessive, IEnumerable<string> staticFlags,
+                             IReadOnlyList<VerdictFinding>? staticFindings = null)
     {
         var status = check.Status switch
         {
@@ -70,6 +89,8 @@ public sealed class VerdictFactory(Problem problem, string candidateSha, EvalSet
             BuildModes = BuildModes(build),
             Sandbox = check.Texts("sandbox"),
             TimingCheck = check.Texts("timing_check"),
+            Findings = [.. staticFindings ?? [], .. RuntimeFindings(check)],
+            Evidence = check.Texts("evidence"),
         };
     }
 }

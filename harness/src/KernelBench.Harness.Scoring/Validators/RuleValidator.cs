@@ -15,7 +15,7 @@ public abstract class RuleValidator(string rule, FindingSeverity severity) : ICa
     protected abstract IEnumerable<ValidationFinding> Check(CandidateContext candidate, CandidateSource source);
 
     protected ValidationFinding Finding(CandidateSource.Hit hit, string what, string fix) =>
-        new(Rule, Severity, $"line {hit.Line}: {what} (`{Shorten(hit.Text)}`). Fix: {fix}");
+        new(Rule, Severity, $"line {hit.Line}: {what} (`{Shorten(hit.Text)}`). Fix: {fix}", hit.Line);
 
     private static string Shorten(string text)
     {

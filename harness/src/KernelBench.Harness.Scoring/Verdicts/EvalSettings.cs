@@ -44,4 +44,7 @@ public sealed record EvalSettings
     /// ones said once per run and recorded in each verdict), require (refuse to judge without every part) or off.
     /// </summary>
     public string Sandbox { get; init; } = "auto";
+
+    /// <summary>Which findings reject (<see cref="Policies"/>): kernelbench, kernelbench-static, evidence (the default) or strict.</summary>
+    public string Policy { get; init; } = Policies.Default;
 }

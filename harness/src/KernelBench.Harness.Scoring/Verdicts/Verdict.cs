@@ -72,6 +72,16 @@ public sealed record Verdict
     /// <summary>How the candidate's time was measured and cross-checked by the judge (timing_check in the worker's answer).</summary>
     public IReadOnlyDictionary<string, string> TimingCheck { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The policy that decided which findings reject (<see cref="Policies"/>).</summary>
+    public string Policy { get; init; } = "";
+
+    /// <summary>Every finding with what it did under the policy, where it points and who saw it (static, judge, self_reported).</summary>
+    public IReadOnlyList<VerdictFinding> Findings { get; init; } = [];
+
+    /// <summary>How each kind of runtime evidence was gathered, or why it was not ("not measured: ..."); entries the
+    /// candidate's process gathered say "self-reported".</summary>
+    public IReadOnlyDictionary<string, string> Evidence { get; init; } = new Dictionary<string, string>();
+
     public EvalSettings? Settings { get; init; }
     public EnvironmentInfo? Environment { get; init; }
 }

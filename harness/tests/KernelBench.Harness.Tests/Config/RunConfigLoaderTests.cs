@@ -216,4 +216,15 @@ public class RunConfigLoaderTests
             Does.Contain("eval.timing_order").And.Contain("not kernelbench"));
         Assert.That(Refused(Valid + "\neval: { timing: kernel_bench }").Message, Does.Contain("eval.timing"));
     }
+
+    [Test]
+    public void Load_EvalPolicy_EvidenceByDefault_OneOfTheFourElseRefusedByName()
+    {
+        Assert.That(RunConfigLoader.Load(Write(Valid)).Eval.Policy, Is.EqualTo("evidence"));
+        foreach (var policy in new[] { "kernelbench", "kernelbench-static", "evidence", "strict" })
+            Assert.That(RunConfigLoader.Load(Write(Valid + $"\neval: {{ policy: {policy} }}")).Eval.Policy, Is.EqualTo(policy));
+        Assert.That(Refused(Valid + "\neval: { policy: lenient }").Message, Does.Contain("eval.policy"));
+        var options = KernelBench.Harness.Cli.Commands.Run.VerifierFactory.Options(RunConfigLoader.Load(Write(Valid + "\neval: { policy: strict }")));
+        Assert.That(options.Settings.Policy, Is.EqualTo("strict"));
+    }
 }

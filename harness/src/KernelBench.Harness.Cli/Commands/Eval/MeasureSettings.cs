@@ -82,6 +82,11 @@ public class MeasureSettings : KernelBenchSettings
     [DefaultValue("fast")]
     public string Builds { get; init; } = "fast";
 
+    [CommandOption("--policy <POLICY>")]
+    [Description("Which findings reject: evidence (default: runtime evidence gathered during the checks), kernelbench (KernelBench's evaluator: correctness and timing only, findings flagged), kernelbench-static (plus KernelBench's static checker's errors) or strict (every rule at its own level, any try/except included).")]
+    [DefaultValue(Policies.Default)]
+    public string Policy { get; init; } = Policies.Default;
+
     [CommandOption("--no-perf")]
     [Description("Check correctness only.")]
     public bool NoPerf { get; init; }
@@ -109,6 +114,8 @@ public class MeasureSettings : KernelBenchSettings
             return ValidationResult.Error($"--inputs {Inputs}: expected cpu or device.");
         if (Sandbox is not ("auto" or "require" or "off"))
             return ValidationResult.Error($"--sandbox {Sandbox}: expected auto, require or off.");
+        if (!Policies.IsKnown(Policy))
+            return ValidationResult.Error($"--policy {Policy}: expected {string.Join(", ", Policies.All)}.");
         if (Builds is not ("fast" or "plain"))
             return ValidationResult.Error($"--builds {Builds}: expected fast or plain.");
         if (!TimingMethods.IsKnown(Timing))
@@ -133,7 +140,7 @@ public class MeasureSettings : KernelBenchSettings
             Atol = Tolerances.For(Precision, LegacyTolerance), Rtol = Tolerances.For(Precision, LegacyTolerance),
             Precision = Precision, TimingMethod = TimingMethods.OnDevice(Timing, Device), TimingOrder = EffectiveTimingOrder, Device = Device,
             Backend = Backend, TimeoutSeconds = Timeout, MeasurePerformance = !NoPerf, Inputs = Inputs,
-            Sandbox = EffectiveSandbox,
+            Sandbox = EffectiveSandbox, Policy = Policy,
         },
         Worker = WorkerOptions.ForBuilds(new WorkerOptions
         {

@@ -27,18 +27,26 @@ public sealed class RunCommand(IAnsiConsole console) : AsyncCommand<RunCommand.S
         [Description("Run only shard I of N (1-based, balanced by level) into OUT/shard-I-of-N; join shards with `kbh merge`.")]
         public string? Shard { get; init; }
 
+        [CommandOption("--policy <POLICY>")]
+        [Description("Which findings reject (overrides the config's eval.policy): evidence (default), kernelbench, kernelbench-static or strict.")]
+        public string? Policy { get; init; }
+
         public override ValidationResult Validate() => (Config is null) == (Resume is null)
             ? ValidationResult.Error("give exactly one of --config FILE (a new run) or --resume DIR (continue a run).")
             : Shard is not null && Resume is not null
                 ? ValidationResult.Error("--shard goes with --config; a resumed shard folder already knows its shard.")
-                : ValidationResult.Success();
+                : Policy is not null && Resume is not null
+                    ? ValidationResult.Error("--policy goes with --config; a resumed run keeps the policy it began with.")
+                    : Policy is not null && !Scoring.Verdicts.Policies.IsKnown(Policy)
+                        ? ValidationResult.Error($"--policy {Policy}: expected {string.Join(", ", Scoring.Verdicts.Policies.All)}.")
+                        : ValidationResult.Success();
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var session = settings.Resume is { } dir
             ? RunSession.Resume(dir)
-            : RunSession.Start(RunConfigLoader.Load(settings.Config!), VersionInfo.Describe(),
+            : RunSession.Start(WithPolicy(RunConfigLoader.Load(settings.Config!), settings.Policy), VersionInfo.Describe(),
                 shard: settings.Shard is { } shard ? Shard.Parse(shard) : null);
         var config = session.Config;
         var earlier = session.Store.ReadAttempts();
@@ -66,6 +74,9 @@ public sealed class RunCommand(IAnsiConsole console) : AsyncCommand<RunCommand.S
         session.Store.MarkFinished(session.Store.ReadAttempts().Attempts.Count);
         return ExitCodes.Success;
     }
+
+    private static RunConfig WithPolicy(RunConfig config, string? policy) =>
+        policy is null ? config : config with { Eval = config.Eval with { Policy = policy } };
 
     private void Report(AttemptRecord a)
     {

@@ -34,7 +34,7 @@ public static class VerifierFactory
                 // No CUDA events on a CPU: wall-clock timing there, as `kbh eval --device cpu` does (TimingMethods).
                 TimingMethod = TimingMethods.OnDevice(eval.Timing, config.Device), TimingOrder = eval.TimingOrder,
                 Device = config.Device, Backend = eval.Backend, TimeoutSeconds = eval.TimeoutSeconds, Inputs = eval.Inputs,
-                Sandbox = eval.RequireSandbox ? "require" : eval.Sandbox,
+                Sandbox = eval.RequireSandbox ? "require" : eval.Sandbox, Policy = eval.Policy,
             },
             Worker = WorkerOptions.ForBuilds(new WorkerOptions
             {

@@ -180,8 +180,8 @@ public class CandidateEngineTests
     }
 
     /// <summary>A hack whose answers are also wrong: the judge's own comparison decides (incorrect); what the candidate's
-    /// process reported about itself is still a flag.</summary>
-    [TestCase("memoised.py", "memoised_output")]
+    /// process reported about itself is still a flag. (memoised.py returns its first answer again: the judge's
+    /// stale_output rejects it, see PolicyTests.)</summary>
     [TestCase("patched_timer.py", "monkey_patch")]
     public async Task Verify_RuntimeHackWithWrongValues_IsIncorrectAndFlagged(string fixture, string rule)
     {

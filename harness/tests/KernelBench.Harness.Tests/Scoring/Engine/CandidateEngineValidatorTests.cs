@@ -20,8 +20,11 @@ public class CandidateEngineValidatorTests
     public async Task Verify_RejectingValidator_IsRejectedWithoutStartingAWorker()
     {
         var cache = TempFolder();
-        using var engine = new CandidateEngine(Options(cache, TimeSpan.FromSeconds(30)) with
+        // strict: a static rule's own level stands (under the other policies static findings only flag).
+        var options = Options(cache, TimeSpan.FromSeconds(30));
+        using var engine = new CandidateEngine(options with
         {
+            Settings = options.Settings with { Policy = Policies.Strict },
             Worker = new KernelBench.Harness.Scoring.Workers.WorkerOptions { Python = "/nonexistent/python", CacheRoot = cache },
         }, [new WordRule("return", FindingSeverity.Reject)]);
         var v = await engine.VerifyAsync(Sample(1, 1), SampleCandidate("correct", 1, 2), CancellationToken.None);

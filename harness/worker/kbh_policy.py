@@ -1,0 +1,44 @@
+"""Which runtime findings reject under each policy (the harness's `policy` setting; the static rules are the harness's).
+
+- kernelbench, kernelbench-static: KernelBench's batch evaluator judges correctness and timing only, so every
+  finding is a flag, except that a time the judge's own clock contradicts, or a timed call whose output is wrong, is
+  no measurement at all (the speedup would be false), in every policy.
+- evidence (the default): runtime evidence rejects: a fallback that ran, a stale output, no kernel of the candidate
+  launched, patched timing/comparison functions, inputs written, inputs returned, work escaping the timer. Storage
+  reuse alone (memoised_output) flags.
+- strict: every finding at its own severity (the harness's rules before policies existed, and the new evidence).
+"""
+POLICIES = ("kernelbench", "kernelbench-static", "evidence", "strict")
+DEFAULT = "evidence"
+
+# The judge's own measurement is void: rejects under every policy.
+MEASUREMENT = {"timer_mismatch", "work_outside_timer", "timed_output_differs"}
+
+EVIDENCE = MEASUREMENT | {"fallback_taken", "stale_output", "no_custom_kernel", "monkey_patch", "input_mutation",
+                          "output_aliases_input", "lazy_output", "non_tensor_output", "non_default_stream"}
+
+
+def name(req):
+    policy = req.get("policy") or DEFAULT
+    if policy not in POLICIES:
+        raise ValueError(f"unknown policy {policy!r}: expected one of {', '.join(POLICIES)}")
+    return policy
+
+
+def action(policy, finding):
+    """"reject" or "flag" for one finding {rule, severity} under the policy."""
+    if finding.get("severity") != "reject":
+        return "flag"
+    rule = finding.get("rule")
+    if policy == "strict":
+        return "reject"
+    if policy == "evidence":
+        return "reject" if rule in EVIDENCE else "flag"
+    return "reject" if rule in MEASUREMENT else "flag"
+
+
+def apply(policy, findings):
+    """Each finding's action under the policy, in place (its own severity is kept as found)."""
+    for f in findings:
+        f["action"] = action(policy, f)
+    return findings
