@@ -96,7 +96,9 @@ public class HostileCandidateTests
     {
         var v = await Judge(Hostile("threads_after_return.py"));
         Assert.That(v.Status, Is.EqualTo(VerdictStatus.Rejected), v.Reason);
-        Assert.That(v.Reason, Does.StartWith("work_outside_timer").Or.StartWith("timed_output_differs"));
+        // Whichever of the judge's own findings fired first: the CPU time after return, the spot-checked output, or
+        // the judge's clock (on a loaded 2-core machine the threads' work also delays the round trips it measures).
+        Assert.That(v.Reason, Does.StartWith("work_outside_timer").Or.StartWith("timed_output_differs").Or.StartWith("timer_mismatch"));
         await AssertHonestStillJudgedRight();
     }
 
