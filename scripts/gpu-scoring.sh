@@ -172,6 +172,8 @@ expected = {  # sample -> (status, word the reason or flags must contain)
     8: ("rejected", ""),  # timer_mismatch (the judge's clock) or monkey_patch (self-reported)
     9: ("rejected", ""),  # timed_output_differs, timer_mismatch or work_outside_timer
     10: ("correct", ""),
+    11: ("runtime_error", ""),  # holds the GPU memory the judge needs: its own verdict (either side may run out first)
+    12: ("correct", ""),
 }
 rows = [json.loads(l) for l in open(path) if l.strip().startswith("{")]
 fields = ["level", "problem_id", "problem_name", "candidate", "status", "speedup", "runtime_ms", "ref_runtime_ms",

@@ -285,9 +285,18 @@ class Jobs:
                                          self.init_memo)
         except kbh_spawn.CandidateFailed as e:
             result = kbh_candidate.failure_result(e)
+        except torch.cuda.OutOfMemoryError as e:
+            # The judge's own copies of the outputs found no GPU memory: the candidate's process held it (the judge
+            # keeps only the reference's outputs between candidates). Its verdict, not the judge's failure; the memory
+            # comes back when its process ends, below.
+            result = {"status": "runtime_error", "findings": [], "phase_seconds": {},
+                      "reason": "the judge found no GPU memory left to check this candidate's outputs while the "
+                                "candidate's process held GPU memory: " + _tail(str(e), 500)}
         finally:
             self.candidate_output = proc.output_tail()
             proc.finish()
+            if device.type == "cuda":
+                torch.cuda.empty_cache()
         result.update({k: v for k, v in info.items() if k not in ("status", "reason")})
         if req.get("measure_performance", True) and result.get("times_ms"):
             result.setdefault("timing_check", {})["timing"] = kbh_timing.describe(
