@@ -17,6 +17,7 @@ public sealed class MultiDeviceVerifier : IDisposableVerifier, IPreparingVerifie
     {
         public int Pinned;
         public int InFlight; // under _gate
+        public string? Lost; // under _gate: why its worker cannot be started; its problems go to the other lanes
     }
 
     private readonly List<Lane> _lanes;
@@ -64,9 +65,44 @@ public sealed class MultiDeviceVerifier : IDisposableVerifier, IPreparingVerifie
             return _pins.TryGetValue(problemKey, out var lane) ? lane.Device : null;
     }
 
+    /// <summary>Judges on the problem's lane; when that lane's worker cannot be started (a GPU that fell off the bus, a
+    /// node's broken CUDA), the lane is given up, said once on stderr, and its problems go to the lanes left: the batch
+    /// ends only when none is left.</summary>
     public async Task<Verdict> VerifyAsync(Problem problem, string candidateSource, CancellationToken cancellationToken)
     {
-        var lane = Pin(problem.Key);
+        while (true)
+        {
+            var lane = Pin(problem.Key);
+            try
+            {
+                return await VerifyOnAsync(lane, problem, candidateSource, cancellationToken);
+            }
+            catch (Workers.WorkerStartException e)
+            {
+                if (!GiveUp(lane, e.Message))
+                    throw;
+            }
+        }
+    }
+
+    /// <summary>Marks the lane lost and unpins its problems; false when it was the last one.</summary>
+    private bool GiveUp(Lane lane, string why)
+    {
+        lock (_gate)
+        {
+            if (lane.Lost is null)
+            {
+                lane.Lost = why;
+                foreach (var key in _pins.Where(p => p.Value == lane).Select(p => p.Key).ToList())
+                    _pins.Remove(key);
+                Console.Error.WriteLine($"kbh: the worker on {lane.Device.Label} cannot be started ({why}); its problems go to the other workers");
+            }
+            return _lanes.Any(l => l.Lost is null);
+        }
+    }
+
+    private async Task<Verdict> VerifyOnAsync(Lane lane, Problem problem, string candidateSource, CancellationToken cancellationToken)
+    {
         try
         {
             var waited = await lane.Slots.WaitTimedAsync(cancellationToken);
@@ -133,7 +169,7 @@ public sealed class MultiDeviceVerifier : IDisposableVerifier, IPreparingVerifie
             if (!_pins.TryGetValue(problemKey, out var lane))
             {
                 // stable: ties go to the first listed device
-                lane = _lanes.OrderBy(l => l.InFlight).ThenBy(l => l.Pinned).First();
+                lane = _lanes.Where(l => l.Lost is null).DefaultIfEmpty(_lanes[0]).OrderBy(l => l.InFlight).ThenBy(l => l.Pinned).First();
                 lane.Pinned++;
                 _pins[problemKey] = lane;
             }
