@@ -123,9 +123,14 @@ public sealed class RunStore
 
     public bool IsFinished => File.Exists(Path.Combine(Folder, FinishedFile));
 
-    /// <summary>Marks the run finished (every problem's budget spent or stopped); a resumed run that ends marks it again.</summary>
-    public void MarkFinished(int attempts) => AtomicFile.WriteAllText(Path.Combine(Folder, FinishedFile),
-        JsonSerializer.Serialize(new { EndedAt = DateTimeOffset.UtcNow, Attempts = attempts }, HarnessJson.Indented));
+    /// <summary>Marks the run finished (every problem's budget spent or stopped); a resumed run that ends marks it again.
+    /// It records the candidates' sandbox over the run (<see cref="SandboxSummary"/>).</summary>
+    public void MarkFinished(AttemptLog log) => AtomicFile.WriteAllText(Path.Combine(Folder, FinishedFile),
+        JsonSerializer.Serialize(new
+        {
+            EndedAt = DateTimeOffset.UtcNow, Attempts = log.Attempts.Count,
+            Sandbox = SandboxSummary.Of(log.Attempts.Select(a => a.Verdict)),
+        }, HarnessJson.Indented));
 
     /// <summary>Every complete attempt in the folder, in the order written. Torn or unreadable lines are reported, not thrown.</summary>
     public AttemptLog ReadAttempts() => AttemptLog.Read(AttemptsPath);

@@ -59,7 +59,7 @@ public static class RunMerger
             lines.Append(JsonSerializer.Serialize(attempt, HarnessJson.Options)).Append('\n');
         AtomicFile.WriteAllText(store.AttemptsPath, lines.ToString());
         if (complete)
-            store.MarkFinished(join.Attempts.Count);
+            store.MarkFinished(new AttemptLog(join.Attempts, []));
         return new MergeReport(outFull, stores.Count, join.Attempts.Count, join.Collapsed, complete, all);
     }
 

@@ -112,7 +112,7 @@ internal sealed class EvalBatch(IAnsiConsole console, ProblemSet set, EvalComman
         }
         if (!json)
             console.MarkupLine($"{judged} judged, {skipped} skipped (already in {Markup.Escape(store.Folder)}).");
-        store.MarkFinished(store.ReadAttempts().Attempts.Count); // every candidate judged: a shard that `kbh merge` accepts
+        store.MarkFinished(store.ReadAttempts()); // every candidate judged: a shard that `kbh merge` accepts
         return ExitCodes.Success;
     }
 

@@ -71,7 +71,7 @@ public sealed class RunCommand(IAnsiConsole console) : AsyncCommand<RunCommand.S
         Summarize(outcomes);
         if (outcomes.Any(o => o.StopReason.StartsWith("model error", StringComparison.Ordinal)))
             return ExitCodes.Failed;
-        session.Store.MarkFinished(session.Store.ReadAttempts().Attempts.Count);
+        session.Store.MarkFinished(session.Store.ReadAttempts());
         return ExitCodes.Success;
     }
 

@@ -23,7 +23,7 @@ internal static class ShardFolders
         foreach (var a in attempts)
             store.Append(a);
         if (finished)
-            store.MarkFinished(0);
+            store.MarkFinished(new AttemptLog([], []));
         return folder;
     }
 
