@@ -1,3 +1,4 @@
+using KernelBench.Harness.Core.Settings;
 using KernelBench.Harness.Config;
 using KernelBench.Harness.Tests.Support;
 
@@ -75,7 +76,7 @@ public class RunConfigLoaderTests
     {
         var ex = Refused(Valid.Replace("device: cuda:1", "device: [cuda]"));
 
-        Assert.That(ex.Message, Does.Contain("run.yaml:6:9: 'device' must be a string, not a list"));
+        Assert.That(ex.Message, Does.Contain("run.yaml:6:9: 'device' must be a single value, not a list"));
     }
 
     [Test]
@@ -129,7 +130,7 @@ public class RunConfigLoaderTests
         Assert.That(Refused(Valid.Replace("http://127.0.0.1:8000/v1", "localhost:8000")).Message,
             Does.Contain("'model.base_url' must be an http(s) URL, not 'localhost:8000'"));
         Assert.That(Refused(Valid.Replace("device: cuda:1", "device: gpu0")).Message,
-            Does.Contain("run.yaml:6:9: 'device' must be cpu, cuda or cuda:N, not 'gpu0'"));
+            Does.Contain("run.yaml:6:9: 'device' is 'gpu0': expected cpu, cuda or cuda:N"));
     }
 
     [Test]
@@ -173,8 +174,8 @@ public class RunConfigLoaderTests
     [Test]
     public void Load_EvalInputs_DeviceOrCpuOnly()
     {
-        Assert.That(RunConfigLoader.Load(Write(Valid + "\neval: { inputs: device }")).Eval.Inputs, Is.EqualTo("device"));
-        Assert.That(RunConfigLoader.Load(Write(Valid)).Eval.Inputs, Is.EqualTo("cpu"));
+        Assert.That(RunConfigLoader.Load(Write(Valid + "\neval: { inputs: device }")).Eval.Inputs, Is.EqualTo(InputsPlace.Device));
+        Assert.That(RunConfigLoader.Load(Write(Valid)).Eval.Inputs, Is.EqualTo(InputsPlace.Cpu));
         var ex = Refused(Valid + "\neval: { inputs: gpu }");
         Assert.That(ex.Message, Does.Contain("eval.inputs").And.Contain("cpu").And.Contain("device"));
     }
@@ -182,8 +183,8 @@ public class RunConfigLoaderTests
     [Test]
     public void Load_EvalBuilds_FastByDefaultPlainOnRequestTypoRefused()
     {
-        Assert.That(RunConfigLoader.Load(Write(Valid)).Eval.Builds, Is.EqualTo("fast"));
-        Assert.That(RunConfigLoader.Load(Write(Valid + "\neval: { builds: plain }")).Eval.Builds, Is.EqualTo("plain"));
+        Assert.That(RunConfigLoader.Load(Write(Valid)).Eval.Builds, Is.EqualTo(BuildMode.Fast));
+        Assert.That(RunConfigLoader.Load(Write(Valid + "\neval: { builds: plain }")).Eval.Builds, Is.EqualTo(BuildMode.Plain));
         var ex = Refused(Valid + "\neval: { builds: quick }");
         Assert.That(ex.Message, Does.Contain("eval.builds").And.Contain("fast").And.Contain("plain"));
     }
@@ -200,9 +201,9 @@ public class RunConfigLoaderTests
     [Test]
     public void Load_EvalTimingOrder_InterleavedByDefault_SeparateWithDoBench()
     {
-        Assert.That(RunConfigLoader.Load(Write(Valid)).Eval.TimingOrder, Is.EqualTo("interleaved"));
-        Assert.That(RunConfigLoader.Load(Write(Valid + "\neval: { timing: do_bench }")).Eval.TimingOrder, Is.EqualTo("separate"));
-        Assert.That(RunConfigLoader.Load(Write(Valid + "\neval: { timing_order: separate }")).Eval.TimingOrder, Is.EqualTo("separate"));
+        Assert.That(RunConfigLoader.Load(Write(Valid)).Eval.EffectiveTimingOrder, Is.EqualTo(TimingOrder.Interleaved));
+        Assert.That(RunConfigLoader.Load(Write(Valid + "\neval: { timing: do_bench }")).Eval.EffectiveTimingOrder, Is.EqualTo(TimingOrder.Separate));
+        Assert.That(RunConfigLoader.Load(Write(Valid + "\neval: { timing_order: separate }")).Eval.EffectiveTimingOrder, Is.EqualTo(TimingOrder.Separate));
         Assert.That(Refused(Valid + "\neval: { timing_order: paired }").Message, Does.Contain("eval.timing_order"));
         Assert.That(Refused(Valid + "\neval: { timing_order: interleaved, timing: do_bench }").Message, Does.Contain("do_bench"));
     }
