@@ -214,7 +214,7 @@ public class EvalCommandTests
     [Test]
     public void Eval_GpusWithoutCuda_IsBadUsageNamingTheOption()
     {
-        var result = KbhProcess.Run("eval", "--kernelbench", Paths.SampleProblems, "--candidates", _dir, "--out", Path.Combine(_dir, "run"), "--gpus", "0,0");
+        var result = KbhProcess.Run("eval", "--kernelbench", Paths.SampleProblems, "--device", "cpu", "--candidates", _dir, "--out", Path.Combine(_dir, "run"), "--gpus", "0,0");
         Assert.That(result.ExitCode, Is.EqualTo(2));
         Assert.That(result.Stderr, Does.Contain("--gpus needs --device cuda"));
     }
