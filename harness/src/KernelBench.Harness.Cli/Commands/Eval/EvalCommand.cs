@@ -1,3 +1,5 @@
+using KernelBench.Harness.Scoring.Validators;
+using KernelBench.Harness.Scoring.Devices;
 using System.ComponentModel;
 using KernelBench.Harness.Cli.Infrastructure;
 using KernelBench.Harness.Problems;

@@ -1,3 +1,4 @@
+using KernelBench.Harness.Scoring.Devices;
 using KernelBench.Harness.Cli.Commands.Run;
 using KernelBench.Harness.Config;
 using KernelBench.Harness.Tests.Support;
