@@ -155,20 +155,25 @@ public class RunConfigLoaderTests
     }
 
     [Test]
-    public void Load_TheReadmeExample_IsAValidConfig()
+    public void Load_TheDocumentedExamples_AreValidConfigs()
     {
-        // The README's run-config block is what people copy: it must load as it stands.
-        var readme = File.ReadAllText(Path.Combine(Paths.RepoRoot, "README.md"));
-        var start = readme.IndexOf("```yaml\nkernelbench:", StringComparison.Ordinal);
-        Assert.That(start, Is.GreaterThanOrEqualTo(0), "the README has a ```yaml block starting with kernelbench:");
+        // The run-config blocks are what people copy: docs/configuration.md's full one and the README's quickstart.
+        var full = RunConfigLoader.Load(Write(YamlBlock("docs/configuration.md", "kernelbench:")));
+        Assert.That((full.Model.Temperature, full.Model.TopP, full.Strategy), Is.EqualTo((0.6, 0.95, "sequential")));
+        Assert.That(full.Budget, Is.EqualTo(new BudgetSettings(15, 20, null)));
+        Assert.That(full.Model.MaxConcurrentRequests, Is.EqualTo(8));
+
+        var quick = RunConfigLoader.Load(Write(YamlBlock("README.md", "# my-run.yaml")));
+        Assert.That((quick.Problems.Levels.Single(), quick.Problems.Ids.Single(), quick.Budget.Minutes, quick.Device), Is.EqualTo((1, 19, 15.0, "cuda")));
+    }
+
+    private static string YamlBlock(string file, string firstLine)
+    {
+        var text = File.ReadAllText(Path.Combine(Paths.RepoRoot, file));
+        var start = text.IndexOf("```yaml\n" + firstLine, StringComparison.Ordinal);
+        Assert.That(start, Is.GreaterThanOrEqualTo(0), $"{file} has a ```yaml block starting with {firstLine}");
         start += "```yaml\n".Length;
-        var yaml = readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)];
-
-        var config = RunConfigLoader.Load(Write(yaml));
-
-        Assert.That((config.Model.Temperature, config.Model.TopP, config.Strategy), Is.EqualTo((0.6, 0.95, "sequential")));
-        Assert.That(config.Budget, Is.EqualTo(new BudgetSettings(15, 20, null)));
-        Assert.That(config.Model.MaxConcurrentRequests, Is.EqualTo(8));
+        return text[start..text.IndexOf("```", start, StringComparison.Ordinal)];
     }
 
     [Test]
