@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace KernelBench.Harness.Core.Settings;
 
@@ -31,7 +32,9 @@ public sealed record SettingInfo(PropertyInfo Property, SettingAttribute Attribu
     {
         null => "unset",
         bool b => b ? "true" : "false",
-        Enum e => JsonNamingPolicy.SnakeCaseLower.ConvertName(e.ToString()),
+        // [JsonStringEnumMemberName("kernelbench-static")] names a value that snake_case cannot (JSON honours it too).
+        Enum e => e.GetType().GetField(e.ToString())?.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name
+                  ?? JsonNamingPolicy.SnakeCaseLower.ConvertName(e.ToString()),
         IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };

@@ -112,6 +112,16 @@ public class SettingsParityTests
         Assert.That((options.CorrectnessTrials, options.TimeoutSeconds, options.BuildTimeoutSeconds), Is.EqualTo((7, 12.0, 34.0)));
     }
 
+    private enum Sample { KernelbenchPlain, [System.Text.Json.Serialization.JsonStringEnumMemberName("kernelbench-static")] KernelbenchStatic }
+
+    [Test]
+    public void EnumValue_IsSnakeCase_UnlessItsMemberIsNamed()
+    {
+        Assert.That(SettingInfo.Format(Sample.KernelbenchPlain), Is.EqualTo("kernelbench_plain"));
+        Assert.That(SettingInfo.Format(Sample.KernelbenchStatic), Is.EqualTo("kernelbench-static"));
+        Assert.That(SettingInfo.Format(TimingMethod.CudaEvent), Is.EqualTo("cuda_event"));
+    }
+
     /// <summary>A valid value other than the default, as text.</summary>
     private static string OtherValue(SettingInfo s)
     {
