@@ -60,12 +60,12 @@ public sealed class RunCommandTests
     [Test]
     public async Task Run_Policy_OverridesTheConfig_KeptInConfigAndVerdicts_RefusedWithResumeOrUnknown()
     {
-        var (bad, badOutput) = await Kbh("run", "--config", Path.Combine(_dir, "none.yaml"), "--policy", "lenient");
-        Assert.That(bad, Is.EqualTo(2));
-        Assert.That(badOutput, Does.Contain("--policy").And.Contain("kernelbench-static"));
-        var (resumed, resumedOutput) = await Kbh("run", "--resume", _dir, "--policy", "strict");
-        Assert.That(resumed, Is.EqualTo(2));
-        Assert.That(resumedOutput, Does.Contain("--policy goes with --config"));
+        var bad = KbhProcess.Run("run", "--config", Path.Combine(_dir, "none.yaml"), "--policy", "lenient");
+        Assert.That(bad.ExitCode, Is.EqualTo(2));
+        Assert.That(bad.Stderr, Does.Contain("--policy").And.Contain("kernelbench-static"));
+        var resumed = KbhProcess.Run("run", "--resume", _dir, "--policy", "strict");
+        Assert.That(resumed.ExitCode, Is.EqualTo(2));
+        Assert.That(resumed.Stderr, Does.Contain("--policy goes with --config"));
 
         await using var server = new ScriptedModelServer { Fallback = _ => LoopFixture.Answer("incorrect") };
         var config = WriteConfig(server.BaseUrl);
