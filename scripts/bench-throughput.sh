@@ -19,9 +19,9 @@
 #                 (h) as (c), (i) as (f), with KBH_FAST_FILL=0 THP_MEM_ALLOC_ENABLE=0: torch draws the weights and
 #                 inputs serially itself, in 4 KB pages, for the same run's measure of what kbh_fast_fill's exact
 #                 parallel draws and the workers' huge pages save
-#                 (j) as (c) with KBH_HOST_CORES=0: each GPU worker's draws on its own two cores only, not the
+#                 (j) as (c) with --host-draws own: each GPU worker's draws on its own two cores only, not the
 #                 build workers' cores too
-#                 (k) as (c) with KBH_PINNED_GIB=0: weights and inputs copied to the GPU from pageable memory, not
+#                 (k) as (c) with --pinned-gib 0: weights and inputs copied to the GPU from pageable memory, not
 #                 staged in page-locked memory before the GPU turn (kbh_pinned.py)
 #                 KBH_EVAL_ARGS adds kbh eval options to every mode (e.g. "--sandbox off").
 #                 PIPELINE_MODES lists NAME[:WORKERS] entries (default "b c d"): b... cold, c... warm, d... warm with
@@ -115,8 +115,8 @@ pipeline() {
       d) extra=(--inputs device) ;;
       e) extra=(--timing-order separate) ;;
       h) fill=0 ;;
-      j) extra_env=(KBH_HOST_CORES=0) ;;
-      k) extra_env=(KBH_PINNED_GIB=0) ;;
+      j) extra=(--host-draws own) ;;
+      k) extra=(--pinned-gib 0) ;;
       f|g|i) cands=$WORK/set-f
          [ "${mode:0:1}" = g ] && extra=(--timing-order separate)
          [ "${mode:0:1}" = i ] && fill=0

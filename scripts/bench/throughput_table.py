@@ -155,8 +155,8 @@ def main(folder):
              "g": "warm cache, several attempts per problem, reference timed separately",
              "h": "warm cache, torch's serial draws, 4 KB pages (KBH_FAST_FILL=0 THP_MEM_ALLOC_ENABLE=0)",
              "i": "warm cache, several attempts per problem, torch's serial draws, 4 KB pages",
-             "j": "warm cache, each GPU worker's draws on its own cores only (KBH_HOST_CORES=0)",
-             "k": "warm cache, weights and inputs copied from pageable memory (KBH_PINNED_GIB=0)"}
+             "j": "warm cache, each GPU worker's draws on its own cores only (--host-draws own)",
+             "k": "warm cache, weights and inputs copied from pageable memory (--pinned-gib 0)"}
     mode_names = sorted(f[:-len("-summary.json")] for f in os.listdir(folder)
                         if f.endswith("-summary.json") and f[0] in kinds)
     modes = {"(a) KernelBench flow": kernelbench_mode(folder)}

@@ -1,3 +1,5 @@
+using KernelBench.Harness.Core.Settings;
+
 namespace KernelBench.Harness.Config;
 
 /// <summary>
@@ -30,8 +32,8 @@ public sealed record RunConfig
     /// <summary>Stop a problem early once a correct kernel reaches this speedup; null: only the budget stops it.</summary>
     public double? StopAtSpeedup { get; init; }
 
-    /// <summary>cpu, cuda or cuda:N.</summary>
-    public string Device { get; init; } = "cuda";
+    /// <summary>cpu, cuda or cuda:N: the <c>device</c> setting of <see cref="Eval"/> (top-level in YAML).</summary>
+    public string Device => Eval.Device;
 
     /// <summary>
     /// With device: cuda, the GPU ordinals to use (as the process sees them, i.e. after CUDA_VISIBLE_DEVICES), one GPU
@@ -42,7 +44,8 @@ public sealed record RunConfig
     /// <summary>Absolute path of the run folder.</summary>
     public required string Out { get; init; }
 
-    public EvalConfig Eval { get; init; } = new();
+    /// <summary>How candidates are judged: the one settings model, shared with `kbh eval` and `kbh baseline`'s flags.</summary>
+    public EvalOptions Eval { get; init; } = new();
     public PromptSettings Prompts { get; init; } = new();
 
     /// <summary>The file this config was read from, for messages.</summary>
@@ -93,57 +96,6 @@ public sealed record BudgetSettings(double? Minutes, int? Attempts, long? Tokens
         Attempts is { } a ? $"{a} attempts" : null,
         Tokens is { } t ? $"{t} tokens" : null,
     }.Where(s => s is not null));
-}
-
-/// <summary>Verifier settings: KernelBench's defaults.</summary>
-public sealed record EvalConfig
-{
-    public int CorrectnessTrials { get; init; } = 5;
-    public int PerfTrials { get; init; } = 100;
-    public long Seed { get; init; } = 42;
-
-    /// <summary>fp32, fp16 or bf16.</summary>
-    public string Precision { get; init; } = "fp32";
-
-    /// <summary>Absolute and relative tolerance; null: KernelBench's per-precision default (1e-4 fp32, 1e-2 fp16/bf16).</summary>
-    public double? Atol { get; init; }
-    public double? Rtol { get; init; }
-
-    /// <summary>KernelBench v0/v0.1's 1e-2 for every precision: the setting of the published closed-loop results.</summary>
-    public bool LegacyTolerance { get; init; }
-
-    /// <summary>cuda_event, do_bench, host_time or kernelbench (KernelBench's own measurement; docs/timing-parity.md).</summary>
-    public string Timing { get; init; } = "cuda_event";
-
-    /// <summary>interleaved (the reference timed beside each candidate, trial by trial; the default) or separate
-    /// (KernelBench's: the reference timed once per problem; the default with do_bench).</summary>
-    public string TimingOrder { get; init; } = "interleaved";
-
-    public double TimeoutSeconds { get; init; } = 300;
-
-    /// <summary>Where get_inputs() runs: cpu (as KernelBench) or device (on the GPU: faster, other values).</summary>
-    public string Inputs { get; init; } = "cpu";
-
-    /// <summary>The OS sandbox of candidate processes: auto, require or off (docs/threat-model.md).</summary>
-    public string Sandbox { get; init; } = "auto";
-
-    /// <summary>Same as sandbox: require.</summary>
-    public bool RequireSandbox { get; init; }
-
-    /// <summary>Which findings reject: kernelbench, kernelbench-static, evidence (the default) or strict (docs/scoring.md).</summary>
-    public string Policy { get; init; } = "evidence";
-
-    /// <summary>fast (kbh's compiler launcher, each shortcut falling back to the plain compile) or plain (torch's own build).</summary>
-    public string Builds { get; init; } = "fast";
-
-    /// <summary>CPU workers building candidates ahead of the GPU checks; null: one per core the check workers leave on a GPU, none on a CPU run.</summary>
-    public int? BuildWorkers { get; init; }
-
-    /// <summary>Check workers per device; null: two on a GPU (they take turns on it), one on a CPU.</summary>
-    public int? Workers { get; init; }
-
-    /// <summary>cuda, cpp, triton, tilelang, cute, thunderkittens, pytorch.</summary>
-    public string Backend { get; init; } = "cuda";
 }
 
 /// <summary>Prompt template files; null: the built-in KernelBench prompts.</summary>

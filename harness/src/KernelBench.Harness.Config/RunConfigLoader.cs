@@ -1,3 +1,4 @@
+using KernelBench.Harness.Core.Settings;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -58,11 +59,10 @@ public static class RunConfigLoader
             ParallelProblems = top.Int("parallel_problems", 1, 1024) ?? 1,
             VerifyParallel = top.Int("verify_parallel", 1, 1024),
             StopAtSpeedup = top.Double("stop_at_speedup", 0, 1e6),
-            Device = ReadDevice(top),
             Gpus = ReadGpus(top),
             // No out: results/runs/<config name> under the directory kbh runs in (the repository root, usually).
             Out = top.String("out") is { } folder ? Resolve(baseDirectory, folder) : DefaultOut(fileLabel),
-            Eval = ReadEval(top.Section("eval")),
+            Eval = ReadEval(top, top.Section("eval")),
             Prompts = ReadPrompts(top.Section("prompts"), baseDirectory),
             SourcePath = fileLabel,
         };
@@ -125,14 +125,6 @@ public static class RunConfigLoader
         return budget;
     }
 
-    private static string ReadDevice(YamlSection top)
-    {
-        var device = top.String("device") ?? "cuda";
-        if (device is "cpu" or "cuda" || (device.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(device[5..], out var i) && i >= 0))
-            return device;
-        throw top.ErrorAt("device", $"'device' must be cpu, cuda or cuda:N, not '{device}'");
-    }
-
     private static IReadOnlyList<int>? ReadGpus(YamlSection top)
     {
         var gpus = top.IntList("gpus", 0, 1023);
@@ -143,38 +135,18 @@ public static class RunConfigLoader
         return gpus;
     }
 
-    private static EvalConfig ReadEval(YamlSection? s)
+    /// <summary>The eval: section and the top-level device, through the one settings parser (the flags use it too).</summary>
+    private static EvalOptions ReadEval(YamlSection top, YamlSection? s)
     {
-        if (s is null)
-            return new EvalConfig();
-        s.Expect("correctness_trials", "perf_trials", "seed", "precision", "atol", "rtol", "legacy_tolerance", "timing", "timeout_s", "backend", "build_workers", "workers", "inputs", "builds", "timing_order", "sandbox", "require_sandbox", "policy");
-        var timing = s.Choice("timing", "cuda_event", "cuda_event", "do_bench", "host_time", "kernelbench");
-        var alone = timing is "do_bench" or "kernelbench"; // they time one function at a time: never interleaved
-        var eval = new EvalConfig
+        s?.Expect(SettingInfo.All.Where(k => !k.Attribute.TopLevel).Select(k => k.Key).ToArray());
+        try
         {
-            CorrectnessTrials = s.Int("correctness_trials", 1, 1000) ?? 5,
-            PerfTrials = s.Int("perf_trials", 1, 100_000) ?? 100,
-            Seed = s.Long("seed", 0, long.MaxValue) ?? 42,
-            Precision = s.Choice("precision", "fp32", "fp32", "fp16", "bf16"),
-            Atol = s.Double("atol", 0, 1e6),
-            Rtol = s.Double("rtol", 0, 1e6),
-            LegacyTolerance = s.Bool("legacy_tolerance") ?? false,
-            Timing = timing,
-            TimingOrder = s.Choice("timing_order", alone ? "separate" : "interleaved", "separate", "interleaved"),
-            TimeoutSeconds = s.Double("timeout_s", 1, 86_400) ?? 300,
-            BuildWorkers = s.Int("build_workers", 0, 4096),
-            Workers = s.Int("workers", 1, 64),
-            Inputs = s.Choice("inputs", "cpu", "cpu", "device"),
-            Builds = s.Choice("builds", "fast", "fast", "plain"),
-            Sandbox = s.Choice("sandbox", "auto", "auto", "require", "off"),
-            RequireSandbox = s.Bool("require_sandbox") ?? false,
-            Policy = s.Choice("policy", "evidence", "kernelbench", "kernelbench-static", "evidence", "strict"),
-            Backend = s.Choice("backend", "cuda", "cuda", "cpp", "triton", "tilelang", "cute", "thunderkittens", "pytorch"),
-        };
-        s.Finish();
-        if (eval.TimingOrder == "interleaved" && alone)
-            throw new ConfigException($"eval.timing_order: interleaved times with cuda_event or host_time, not {timing} (eval.timing).");
-        return eval;
+            return SettingsParser.Parse(k => k.Attribute.TopLevel ? top.Raw(k.Key) : s?.Raw(k.Key));
+        }
+        catch (SettingException e)
+        {
+            throw new ConfigException(e.Message);
+        }
     }
 
     private static PromptSettings ReadPrompts(YamlSection? s, string baseDirectory)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using KernelBench.Harness.Core.Settings;
 using YamlDotNet.RepresentationModel;
 
 namespace KernelBench.Harness.Config;
@@ -27,6 +28,13 @@ internal sealed class YamlSection
     {
         var node = Scalar(key, required, "a string");
         return node?.Value;
+    }
+
+    /// <summary>A scalar's text and where it is, for <see cref="SettingsParser"/>; null when absent.</summary>
+    public RawSetting? Raw(string key)
+    {
+        var node = Scalar(key, false, "a single value");
+        return node is null ? null : new RawSetting(node.Value ?? "", $"{_file}:{node.Start.Line}:{node.Start.Column}: '{Name(key)}'");
     }
 
     public string Choice(string key, string fallback, params string[] allowed)

@@ -37,6 +37,12 @@ public sealed record RunManifest
 
     public KernelBench.Harness.Scoring.Verdicts.EvalSettings? EvalSettings { get; init; }
 
+    /// <summary>
+    /// Every setting a `kbh eval` run was given (workers and the other speed switches included); a `kbh run` keeps them
+    /// in config.json. Not compared between shards: nodes may differ in workers.
+    /// </summary>
+    public KernelBench.Harness.Core.Settings.EvalOptions? Options { get; init; }
+
     /// <summary>Set when this folder is one shard of a run split over machines (`--shard I/N`); null for a whole run.</summary>
     public ShardInfo? Shard { get; init; }
 

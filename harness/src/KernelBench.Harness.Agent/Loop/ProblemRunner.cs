@@ -37,7 +37,7 @@ public sealed class ProblemRunner(LoopContext ctx, Problem problem, IReadOnlyLis
     private async Task<string?> RunChainAsync(int chain, CancellationToken cancellationToken)
     {
         var history = _all.Where(a => a.Chain == chain).OrderBy(a => a.Index).ToList();
-        var initial = ctx.Prompts.RenderInitial(problem, ctx.Config.Eval.Backend, ctx.Config.Device);
+        var initial = ctx.Prompts.RenderInitial(problem, KernelBench.Harness.Core.Settings.SettingInfo.Format(ctx.Config.Eval.Backend), ctx.Config.Device);
         foreach (var left in _unfinished.Where(u => u.Attempt.Chain == chain).OrderBy(u => u.Attempt.Index))
             Keep(await AttemptRunner.ResumeAsync(ctx, problem, left, cancellationToken), history);
         while (true)

@@ -79,6 +79,7 @@ public sealed class RunSession
         {
             config = JsonSerializer.Deserialize<RunConfig>(File.ReadAllText(configPath), HarnessJson.Options)
                      ?? throw new JsonException("empty");
+            config = RunConfigCompat.Upgrade(config, File.ReadAllText(configPath));
         }
         catch (JsonException e)
         {

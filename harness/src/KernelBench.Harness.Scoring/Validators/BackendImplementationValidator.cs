@@ -11,9 +11,9 @@ namespace KernelBench.Harness.Scoring.Validators;
 public sealed partial class BackendImplementationValidator(FindingSeverity severity = FindingSeverity.Flag)
     : RuleValidator("backend_impl", severity)
 {
-    protected override IEnumerable<ValidationFinding> Check(CandidateContext candidate, CandidateSource source)
+    protected override IEnumerable<ValidationFinding> Check(CandidateContext candidate, CandidateViews source)
     {
-        var start = new CandidateSource.Hit("(whole file)", 1);
+        var start = new CandidateViews.Hit("(whole file)", 1);
         switch (candidate.Backend.ToLowerInvariant())
         {
             case "cuda" when source.FindInEmbedded(CudaKernel()) is null:

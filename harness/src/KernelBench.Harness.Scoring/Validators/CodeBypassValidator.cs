@@ -10,7 +10,7 @@ namespace KernelBench.Harness.Scoring.Validators;
 public sealed partial class CodeBypassValidator(FindingSeverity severity = FindingSeverity.Reject)
     : RuleValidator("code_bypass", severity)
 {
-    protected override IEnumerable<ValidationFinding> Check(CandidateContext candidate, CandidateSource source)
+    protected override IEnumerable<ValidationFinding> Check(CandidateContext candidate, CandidateViews source)
     {
         if (source.FindInCode(TryExcept()) is { } tryHit)
             yield return Finding(tryHit, "try/except in the candidate can hide a fallback to the PyTorch reference when the kernel fails",
@@ -22,7 +22,7 @@ public sealed partial class CodeBypassValidator(FindingSeverity severity = Findi
         var forward = source.MethodBody("ModelNew", "forward");
         if (forward is null && inheritsReference)
         {
-            yield return Finding(new CandidateSource.Hit("class ModelNew(" + cls.Bases + ")", source.LineOf(cls.Start)),
+            yield return Finding(new CandidateViews.Hit("class ModelNew(" + cls.Bases + ")", source.LineOf(cls.Start)),
                 "ModelNew inherits the reference Model and does not define forward, so the reference runs",
                 "derive ModelNew from nn.Module and implement forward with your kernel.");
             yield break;

@@ -10,7 +10,7 @@ namespace KernelBench.Harness.Scoring.Validators;
 public sealed partial class LazyEvaluationValidator(FindingSeverity severity = FindingSeverity.Reject)
     : RuleValidator("lazy_eval", severity)
 {
-    protected override IEnumerable<ValidationFinding> Check(CandidateContext candidate, CandidateSource source)
+    protected override IEnumerable<ValidationFinding> Check(CandidateContext candidate, CandidateViews source)
     {
         if (source.FindInCode(LazyPatterns()) is { } hit)
             yield return Finding(hit, "defines or builds a tensor subclass or torch-function override, which can defer or fake the computation",

@@ -9,7 +9,7 @@ namespace KernelBench.Harness.Scoring.Validators;
 public sealed partial class PrecisionDowngradeValidator(FindingSeverity severity = FindingSeverity.Flag)
     : RuleValidator("precision_downgrade", severity)
 {
-    protected override IEnumerable<ValidationFinding> Check(CandidateContext candidate, CandidateSource source)
+    protected override IEnumerable<ValidationFinding> Check(CandidateContext candidate, CandidateViews source)
     {
         if (ReducedPrecisionProblem(candidate))
             yield break;
@@ -23,7 +23,7 @@ public sealed partial class PrecisionDowngradeValidator(FindingSeverity severity
 
     // The reference sets the problem's precision; scan its code, not its docstring, through the same lexer.
     private static bool ReducedPrecisionProblem(CandidateContext candidate) =>
-        ProblemDtype().IsMatch(CandidateSource.Parse(candidate.Problem.Source).Code);
+        ProblemDtype().IsMatch(CandidateViews.Parse(candidate.Problem.Source).Code);
 
     [GeneratedRegex(@"\b(float16|bfloat16|half)\b")]
     private static partial Regex ProblemDtype();

@@ -10,7 +10,7 @@ namespace KernelBench.Harness.Scoring.Validators;
 public sealed partial class PyTorchWrapValidator(FindingSeverity severity = FindingSeverity.Flag)
     : RuleValidator("pytorch_wrap", severity)
 {
-    protected override IEnumerable<ValidationFinding> Check(CandidateContext candidate, CandidateSource source)
+    protected override IEnumerable<ValidationFinding> Check(CandidateContext candidate, CandidateViews source)
     {
         if (ReferenceFree.Find(source, ComputeLayer()) is { } hit)
             yield return Finding(hit, "uses a torch.nn compute layer, so PyTorch computes instead of the candidate's kernel",

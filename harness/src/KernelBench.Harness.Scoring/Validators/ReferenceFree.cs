@@ -9,7 +9,7 @@ namespace KernelBench.Harness.Scoring.Validators;
 /// </summary>
 internal static class ReferenceFree
 {
-    public static CandidateSource.Hit? Find(CandidateSource source, Regex pattern)
+    public static CandidateViews.Hit? Find(CandidateViews source, Regex pattern)
     {
         if (source.ClassBody("Model") is not { } reference)
             return source.FindInCode(pattern);

@@ -10,11 +10,11 @@ public abstract class RuleValidator(string rule, FindingSeverity severity) : ICa
 
     public FindingSeverity Severity { get; } = severity;
 
-    public IEnumerable<ValidationFinding> Validate(CandidateContext candidate) => Check(candidate, CandidateSource.Of(candidate));
+    public IEnumerable<ValidationFinding> Validate(CandidateContext candidate) => Check(candidate, CandidateViews.Of(candidate));
 
-    protected abstract IEnumerable<ValidationFinding> Check(CandidateContext candidate, CandidateSource source);
+    protected abstract IEnumerable<ValidationFinding> Check(CandidateContext candidate, CandidateViews source);
 
-    protected ValidationFinding Finding(CandidateSource.Hit hit, string what, string fix) =>
+    protected ValidationFinding Finding(CandidateViews.Hit hit, string what, string fix) =>
         new(Rule, Severity, $"line {hit.Line}: {what} (`{Shorten(hit.Text)}`). Fix: {fix}", hit.Line);
 
     private static string Shorten(string text)

@@ -10,7 +10,7 @@ namespace KernelBench.Harness.Scoring.Validators;
 public sealed partial class StreamInjectionValidator(FindingSeverity severity = FindingSeverity.Flag)
     : RuleValidator("stream_injection", severity)
 {
-    protected override IEnumerable<ValidationFinding> Check(CandidateContext candidate, CandidateSource source)
+    protected override IEnumerable<ValidationFinding> Check(CandidateContext candidate, CandidateViews source)
     {
         if (source.FindInCode(PythonStreams()) is { } py)
             yield return Finding(py, "runs work on a non-default CUDA stream, which the timer may not see",

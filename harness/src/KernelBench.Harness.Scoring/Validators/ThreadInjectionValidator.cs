@@ -9,7 +9,7 @@ namespace KernelBench.Harness.Scoring.Validators;
 public sealed partial class ThreadInjectionValidator(FindingSeverity severity = FindingSeverity.Reject)
     : RuleValidator("thread_injection", severity)
 {
-    protected override IEnumerable<ValidationFinding> Check(CandidateContext candidate, CandidateSource source)
+    protected override IEnumerable<ValidationFinding> Check(CandidateContext candidate, CandidateViews source)
     {
         if (source.FindInCode(PythonThreads()) is { } py)
             yield return Finding(py, "uses Python threads or processes, whose work escapes the timer",

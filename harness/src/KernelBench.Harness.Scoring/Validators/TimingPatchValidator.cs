@@ -10,7 +10,7 @@ namespace KernelBench.Harness.Scoring.Validators;
 public sealed partial class TimingPatchValidator(FindingSeverity severity = FindingSeverity.Reject)
     : RuleValidator("timing_event_patch", severity)
 {
-    protected override IEnumerable<ValidationFinding> Check(CandidateContext candidate, CandidateSource source)
+    protected override IEnumerable<ValidationFinding> Check(CandidateContext candidate, CandidateViews source)
     {
         if (source.FindInCode(Assignment()) is { } assigned)
             yield return Finding(assigned, "assigns to a timing or comparison function the harness relies on",

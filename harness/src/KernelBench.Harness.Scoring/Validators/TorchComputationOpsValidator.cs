@@ -10,7 +10,7 @@ namespace KernelBench.Harness.Scoring.Validators;
 public sealed partial class TorchComputationOpsValidator(FindingSeverity severity = FindingSeverity.Flag)
     : RuleValidator("torch_computation_ops", severity)
 {
-    protected override IEnumerable<ValidationFinding> Check(CandidateContext candidate, CandidateSource source)
+    protected override IEnumerable<ValidationFinding> Check(CandidateContext candidate, CandidateViews source)
     {
         if (ReferenceFree.Find(source, TorchOp()) is { } op)
             yield return Finding(op, "computes with a PyTorch op instead of the candidate's kernel",

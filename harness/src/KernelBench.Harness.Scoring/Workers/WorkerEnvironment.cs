@@ -12,12 +12,9 @@ public static class WorkerEnvironment
         "LD_LIBRARY_PATH", "CC", "CXX", "MAX_JOBS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "XDG_CACHE_HOME",
         "TRITON_CACHE_DIR", "PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "CONDA_PREFIX", "CONDA_DEFAULT_ENV",
         "CPATH", "LIBRARY_PATH", "C_INCLUDE_PATH", "CPLUS_INCLUDE_PATH", "SHELL",
-        "KBH_INIT_MEMO_BYTES", // how much of a reference's weight fills a worker keeps (kbh_init_memo.py)
         "KBH_FAST_FILL", // 0: torch draws every uniform_/normal_ itself, serially (kbh_fast_fill.py)
         "THP_MEM_ALLOC_ENABLE", // torch's huge pages for large CPU tensors; the worker sets 1 unless given
-        "KBH_HOST_CORES", // 0: a GPU worker's draws stay on its own cores, not the builds' too (kbh_worker.py)
         "KBH_CANDIDATE_MEMORY_BYTES", // the host memory one candidate's process may hold (its memory cgroup); default 3/4 of the host's
-        "KBH_PINNED_GIB", // how much of a worker's weights and inputs are page-locked in place for the GPU copies; 0: none (kbh_pinned.py)
     ];
 
     private static readonly string[] Prefixes = ["CUDA_", "TORCH_", "NVIDIA_", "NCCL_", "PYTORCH_", "CUDNN_", "NVCC_"];

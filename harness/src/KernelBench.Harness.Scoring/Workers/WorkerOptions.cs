@@ -74,6 +74,15 @@ public sealed record WorkerOptions
     /// </summary>
     public IReadOnlyList<int>? HostCpus { get; init; }
 
+    /// <summary>host_draws: own: the worker's parallel draws stay on <see cref="Cpus"/> (KBH_HOST_CORES=0 to the worker).</summary>
+    public bool HostDrawsOwnCoresOnly { get; init; }
+
+    /// <summary>pinned_gib: GiB page-locked for GPU copies (KBH_PINNED_GIB to the worker); null: the worker's default.</summary>
+    public double? PinnedGib { get; init; }
+
+    /// <summary>init_memo_gib: GiB of weight fills kept to copy into the candidate (KBH_INIT_MEMO_BYTES to the worker).</summary>
+    public double InitMemoGib { get; init; } = 16;
+
     /// <summary>What `builds` settings say: "fast" (launcher, precompiled headers on a GPU) or "plain".</summary>
     public static WorkerOptions ForBuilds(WorkerOptions options, string builds, string device) => options with
     {

@@ -83,6 +83,11 @@ public sealed class WorkerProcess : IDisposable
             info.Environment["KBH_WORKER_CPUS"] = CpuPlan.Format(cpus);
         if (options.HostCpus is { Count: > 0 } host)
             info.Environment["KBH_HOST_CPUS"] = CpuPlan.Format(host);
+        // The speed switches come from the settings (recorded in each verdict), never from the caller's environment.
+        info.Environment["KBH_HOST_CORES"] = options.HostDrawsOwnCoresOnly ? "0" : "1";
+        info.Environment["KBH_INIT_MEMO_BYTES"] = ((long)(options.InitMemoGib * (1L << 30))).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (options.PinnedGib is { } pinned)
+            info.Environment["KBH_PINNED_GIB"] = pinned.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         var worker = new WorkerProcess(new Process { StartInfo = info }, options, capture);
         info.Environment["KBH_WORKER_NONCE"] = worker._nonce;

@@ -1,3 +1,4 @@
+using KernelBench.Harness.Core.Settings;
 using KernelBench.Harness.Config;
 using KernelBench.Harness.Tests.Support;
 
@@ -75,7 +76,7 @@ public class RunConfigLoaderTests
     {
         var ex = Refused(Valid.Replace("device: cuda:1", "device: [cuda]"));
 
-        Assert.That(ex.Message, Does.Contain("run.yaml:6:9: 'device' must be a string, not a list"));
+        Assert.That(ex.Message, Does.Contain("run.yaml:6:9: 'device' must be a single value, not a list"));
     }
 
     [Test]
@@ -129,7 +130,7 @@ public class RunConfigLoaderTests
         Assert.That(Refused(Valid.Replace("http://127.0.0.1:8000/v1", "localhost:8000")).Message,
             Does.Contain("'model.base_url' must be an http(s) URL, not 'localhost:8000'"));
         Assert.That(Refused(Valid.Replace("device: cuda:1", "device: gpu0")).Message,
-            Does.Contain("run.yaml:6:9: 'device' must be cpu, cuda or cuda:N, not 'gpu0'"));
+            Does.Contain("run.yaml:6:9: 'device' is 'gpu0': expected cpu, cuda or cuda:N"));
     }
 
     [Test]
@@ -154,27 +155,32 @@ public class RunConfigLoaderTests
     }
 
     [Test]
-    public void Load_TheReadmeExample_IsAValidConfig()
+    public void Load_TheDocumentedExamples_AreValidConfigs()
     {
-        // The README's run-config block is what people copy: it must load as it stands.
-        var readme = File.ReadAllText(Path.Combine(Paths.RepoRoot, "README.md"));
-        var start = readme.IndexOf("```yaml\nkernelbench:", StringComparison.Ordinal);
-        Assert.That(start, Is.GreaterThanOrEqualTo(0), "the README has a ```yaml block starting with kernelbench:");
+        // The run-config blocks are what people copy: docs/configuration.md's full one and the README's quickstart.
+        var full = RunConfigLoader.Load(Write(YamlBlock("docs/configuration.md", "kernelbench:")));
+        Assert.That((full.Model.Temperature, full.Model.TopP, full.Strategy), Is.EqualTo((0.6, 0.95, "sequential")));
+        Assert.That(full.Budget, Is.EqualTo(new BudgetSettings(15, 20, null)));
+        Assert.That(full.Model.MaxConcurrentRequests, Is.EqualTo(8));
+
+        var quick = RunConfigLoader.Load(Write(YamlBlock("README.md", "# my-run.yaml")));
+        Assert.That((quick.Problems.Levels.Single(), quick.Problems.Ids.Single(), quick.Budget.Minutes, quick.Device), Is.EqualTo((1, 19, 15.0, "cuda")));
+    }
+
+    private static string YamlBlock(string file, string firstLine)
+    {
+        var text = File.ReadAllText(Path.Combine(Paths.RepoRoot, file));
+        var start = text.IndexOf("```yaml\n" + firstLine, StringComparison.Ordinal);
+        Assert.That(start, Is.GreaterThanOrEqualTo(0), $"{file} has a ```yaml block starting with {firstLine}");
         start += "```yaml\n".Length;
-        var yaml = readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)];
-
-        var config = RunConfigLoader.Load(Write(yaml));
-
-        Assert.That((config.Model.Temperature, config.Model.TopP, config.Strategy), Is.EqualTo((0.6, 0.95, "sequential")));
-        Assert.That(config.Budget, Is.EqualTo(new BudgetSettings(15, 20, null)));
-        Assert.That(config.Model.MaxConcurrentRequests, Is.EqualTo(8));
+        return text[start..text.IndexOf("```", start, StringComparison.Ordinal)];
     }
 
     [Test]
     public void Load_EvalInputs_DeviceOrCpuOnly()
     {
-        Assert.That(RunConfigLoader.Load(Write(Valid + "\neval: { inputs: device }")).Eval.Inputs, Is.EqualTo("device"));
-        Assert.That(RunConfigLoader.Load(Write(Valid)).Eval.Inputs, Is.EqualTo("cpu"));
+        Assert.That(RunConfigLoader.Load(Write(Valid + "\neval: { inputs: device }")).Eval.Inputs, Is.EqualTo(InputsPlace.Device));
+        Assert.That(RunConfigLoader.Load(Write(Valid)).Eval.Inputs, Is.EqualTo(InputsPlace.Cpu));
         var ex = Refused(Valid + "\neval: { inputs: gpu }");
         Assert.That(ex.Message, Does.Contain("eval.inputs").And.Contain("cpu").And.Contain("device"));
     }
@@ -182,8 +188,8 @@ public class RunConfigLoaderTests
     [Test]
     public void Load_EvalBuilds_FastByDefaultPlainOnRequestTypoRefused()
     {
-        Assert.That(RunConfigLoader.Load(Write(Valid)).Eval.Builds, Is.EqualTo("fast"));
-        Assert.That(RunConfigLoader.Load(Write(Valid + "\neval: { builds: plain }")).Eval.Builds, Is.EqualTo("plain"));
+        Assert.That(RunConfigLoader.Load(Write(Valid)).Eval.Builds, Is.EqualTo(BuildMode.Fast));
+        Assert.That(RunConfigLoader.Load(Write(Valid + "\neval: { builds: plain }")).Eval.Builds, Is.EqualTo(BuildMode.Plain));
         var ex = Refused(Valid + "\neval: { builds: quick }");
         Assert.That(ex.Message, Does.Contain("eval.builds").And.Contain("fast").And.Contain("plain"));
     }
@@ -200,9 +206,9 @@ public class RunConfigLoaderTests
     [Test]
     public void Load_EvalTimingOrder_InterleavedByDefault_SeparateWithDoBench()
     {
-        Assert.That(RunConfigLoader.Load(Write(Valid)).Eval.TimingOrder, Is.EqualTo("interleaved"));
-        Assert.That(RunConfigLoader.Load(Write(Valid + "\neval: { timing: do_bench }")).Eval.TimingOrder, Is.EqualTo("separate"));
-        Assert.That(RunConfigLoader.Load(Write(Valid + "\neval: { timing_order: separate }")).Eval.TimingOrder, Is.EqualTo("separate"));
+        Assert.That(RunConfigLoader.Load(Write(Valid)).Eval.EffectiveTimingOrder, Is.EqualTo(TimingOrder.Interleaved));
+        Assert.That(RunConfigLoader.Load(Write(Valid + "\neval: { timing: do_bench }")).Eval.EffectiveTimingOrder, Is.EqualTo(TimingOrder.Separate));
+        Assert.That(RunConfigLoader.Load(Write(Valid + "\neval: { timing_order: separate }")).Eval.EffectiveTimingOrder, Is.EqualTo(TimingOrder.Separate));
         Assert.That(Refused(Valid + "\neval: { timing_order: paired }").Message, Does.Contain("eval.timing_order"));
         Assert.That(Refused(Valid + "\neval: { timing_order: interleaved, timing: do_bench }").Message, Does.Contain("do_bench"));
     }
@@ -211,7 +217,8 @@ public class RunConfigLoaderTests
     public void Load_EvalTimingKernelbench_SeparateByDefault_InterleavedRefused()
     {
         var eval = RunConfigLoader.Load(Write(Valid + "\neval: { timing: kernelbench }")).Eval;
-        Assert.That((eval.Timing, eval.TimingOrder), Is.EqualTo(("kernelbench", "separate")));
+        Assert.That((eval.Timing, eval.EffectiveTimingOrder), Is.EqualTo((TimingMethod.Kernelbench, TimingOrder.Separate)));
+        Assert.That(RunConfigLoader.Load(Write(Valid + "\neval: { timing: kernelbench, timing_order: separate }")).Eval.EffectiveTimingOrder, Is.EqualTo(TimingOrder.Separate));
         Assert.That(Refused(Valid + "\neval: { timing: kernelbench, timing_order: interleaved }").Message,
             Does.Contain("eval.timing_order").And.Contain("not kernelbench"));
         Assert.That(Refused(Valid + "\neval: { timing: kernel_bench }").Message, Does.Contain("eval.timing"));
@@ -220,9 +227,9 @@ public class RunConfigLoaderTests
     [Test]
     public void Load_EvalPolicy_EvidenceByDefault_OneOfTheFourElseRefusedByName()
     {
-        Assert.That(RunConfigLoader.Load(Write(Valid)).Eval.Policy, Is.EqualTo("evidence"));
-        foreach (var policy in new[] { "kernelbench", "kernelbench-static", "evidence", "strict" })
-            Assert.That(RunConfigLoader.Load(Write(Valid + $"\neval: {{ policy: {policy} }}")).Eval.Policy, Is.EqualTo(policy));
+        Assert.That(RunConfigLoader.Load(Write(Valid)).Eval.Policy, Is.EqualTo(Policy.Evidence));
+        foreach (var (text, policy) in new[] { ("kernelbench", Policy.Kernelbench), ("kernelbench-static", Policy.KernelbenchStatic), ("evidence", Policy.Evidence), ("strict", Policy.Strict) })
+            Assert.That(RunConfigLoader.Load(Write(Valid + $"\neval: {{ policy: {text} }}")).Eval.Policy, Is.EqualTo(policy));
         Assert.That(Refused(Valid + "\neval: { policy: lenient }").Message, Does.Contain("eval.policy"));
         var options = KernelBench.Harness.Cli.Commands.Run.VerifierFactory.Options(RunConfigLoader.Load(Write(Valid + "\neval: { policy: strict }")));
         Assert.That(options.Settings.Policy, Is.EqualTo("strict"));

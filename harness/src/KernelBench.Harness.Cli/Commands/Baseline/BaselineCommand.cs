@@ -1,3 +1,4 @@
+using KernelBench.Harness.Scoring.Validators;
 using System.ComponentModel;
 using KernelBench.Harness.Cli.Commands.Eval;
 using KernelBench.Harness.Cli.Infrastructure;

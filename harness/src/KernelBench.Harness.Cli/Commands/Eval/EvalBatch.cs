@@ -44,6 +44,7 @@ internal sealed class EvalBatch(IAnsiConsole console, ProblemSet set, EvalComman
             ProblemSetHash = set.Hash,
             Device = settings.Device,
             EvalSettings = engine.Settings,
+            Options = settings.Options,
             ProblemKeys = mine is null ? [] : ShardSelector.Select(mine, new Shard(1, 1)),
             Shard = shard is null ? null : ShardInfo.Of(shard, set.Problems),
         });

@@ -1,3 +1,5 @@
+using KernelBench.Harness.Scoring.Validators;
+using KernelBench.Harness.Scoring.Devices;
 using System.ComponentModel;
 using KernelBench.Harness.Cli.Infrastructure;
 using KernelBench.Harness.Problems;
@@ -45,16 +47,8 @@ public sealed class EvalCommand(IAnsiConsole console) : AsyncCommand<EvalCommand
         [Description("With --candidates: the GPU ordinals to judge on, e.g. 0,1 (an ordinal listed twice gets two workers). Default with --device cuda: every visible GPU.")]
         public string? Gpus { get; init; }
 
-        [CommandOption("--workers <N>")]
-        [Description("With --candidates: workers per device, each judging one problem's candidates at a time; workers on one GPU take turns on it, one preparing the next candidate on the host while another is timed. Default: 2 with --device cuda, 1 on a CPU.")]
-        public int? Workers { get; init; }
-
         /// <summary>--workers, or its default for the device.</summary>
-        public int EffectiveWorkers => CheckLanes.DefaultWorkers(Workers, Device);
-
-        [CommandOption("--build-workers <N>")]
-        [Description("With --candidates: CPU workers building candidates ahead of the checks. Default with --device cuda: one per core the GPU workers leave; none on a CPU.")]
-        public int? BuildWorkers { get; init; }
+        public int EffectiveWorkers => CheckLanes.DefaultWorkers(Options.Workers, Device);
 
         [CommandOption("--format <FORMAT>")]
         [Description("table or json (one JSON object per verdict).")]
@@ -82,13 +76,9 @@ public sealed class EvalCommand(IAnsiConsole console) : AsyncCommand<EvalCommand
                 return ValidationResult.Error("--candidate needs --level N and --problem ID.");
             if (Shard is not null && Candidates is null)
                 return ValidationResult.Error("--shard goes with --candidates DIR.");
-            if ((Gpus is not null || Workers is not null) && Candidates is null)
+            if ((Gpus is not null || Options.Workers is not null) && Candidates is null)
                 return ValidationResult.Error("--gpus and --workers go with --candidates DIR.");
-            if (Workers is < 1)
-                return ValidationResult.Error($"--workers {Workers}: expected at least 1.");
-            if (BuildWorkers is < 0)
-                return ValidationResult.Error($"--build-workers {BuildWorkers}: expected 0 or more.");
-            if (BuildWorkers is not null && Candidates is null)
+            if (Options.BuildWorkers is not null && Candidates is null)
                 return ValidationResult.Error("--build-workers goes with --candidates DIR.");
             if (Gpus is not null && !Device.StartsWith("cuda", StringComparison.Ordinal))
                 return ValidationResult.Error($"--gpus needs --device cuda (got --device {Device}).");

@@ -19,7 +19,7 @@ internal static class EvalLanes
         var devices = settings.Gpus is { } list
             ? MultiDeviceVerifier.DevicesFor("cuda", ParseGpus(list), GpuCount.Visible)
             : MultiDeviceVerifier.DevicesFor(settings.Device, null, GpuCount.Visible);
-        return CheckLanes.Create(devices, settings.EffectiveWorkers, settings.BuildWorkers, options);
+        return CheckLanes.Create(devices, settings.EffectiveWorkers, settings.Options.BuildWorkers, options);
     }
 
     /// <summary>"0,1" → [0, 1]; null when any part is not a non-negative integer.</summary>

@@ -3,6 +3,7 @@ using System.Globalization;
 using KernelBench.Harness.Agent.Loop;
 using KernelBench.Harness.Cli.Infrastructure;
 using KernelBench.Harness.Config;
+using KernelBench.Harness.Core.Settings;
 using KernelBench.Harness.Problems.Sharding;
 using KernelBench.Harness.Store;
 using Spectre.Console;
@@ -37,16 +38,34 @@ public sealed class RunCommand(IAnsiConsole console) : AsyncCommand<RunCommand.S
                 ? ValidationResult.Error("--shard goes with --config; a resumed shard folder already knows its shard.")
                 : Policy is not null && Resume is not null
                     ? ValidationResult.Error("--policy goes with --config; a resumed run keeps the policy it began with.")
-                    : Policy is not null && !Scoring.Verdicts.Policies.IsKnown(Policy)
-                        ? ValidationResult.Error($"--policy {Policy}: expected {string.Join(", ", Scoring.Verdicts.Policies.All)}.")
+                    : PolicyError() is { } error
+                        ? ValidationResult.Error(error)
                         : ValidationResult.Success();
+
+        /// <summary>--policy read by the one settings parser (the words and choices of eval.policy and kbh eval's flag).</summary>
+        public Policy? ParsedPolicy => Policy is { } text
+            ? SettingsParser.Parse(s => s.Key == "policy" ? new RawSetting(text, "--policy") : null).Policy
+            : null;
+
+        private string? PolicyError()
+        {
+            try
+            {
+                _ = ParsedPolicy;
+                return null;
+            }
+            catch (SettingException e)
+            {
+                return e.Message;
+            }
+        }
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var session = settings.Resume is { } dir
             ? RunSession.Resume(dir)
-            : RunSession.Start(WithPolicy(RunConfigLoader.Load(settings.Config!), settings.Policy), VersionInfo.Describe(),
+            : RunSession.Start(WithPolicy(RunConfigLoader.Load(settings.Config!), settings.ParsedPolicy), VersionInfo.Describe(),
                 shard: settings.Shard is { } shard ? Shard.Parse(shard) : null);
         var config = session.Config;
         var earlier = session.Store.ReadAttempts();
@@ -75,8 +94,8 @@ public sealed class RunCommand(IAnsiConsole console) : AsyncCommand<RunCommand.S
         return ExitCodes.Success;
     }
 
-    private static RunConfig WithPolicy(RunConfig config, string? policy) =>
-        policy is null ? config : config with { Eval = config.Eval with { Policy = policy } };
+    private static RunConfig WithPolicy(RunConfig config, Policy? policy) =>
+        policy is { } p ? config with { Eval = config.Eval with { Policy = p } } : config;
 
     private void Report(AttemptRecord a)
     {

@@ -1,3 +1,4 @@
+using KernelBench.Harness.Core.Settings;
 using KernelBench.Harness.Agent.Loop;
 using KernelBench.Harness.Cli.Commands.Run;
 using KernelBench.Harness.Config;
@@ -27,7 +28,7 @@ public sealed class EndToEndTests
         var dir = LoopFixture.TempDir();
         try
         {
-            var config = LoopFixture.MakeConfig(server, dir, new BudgetSettings(null, 3, null), stopAt: 0) with { Eval = new EvalConfig { Backend = "cpp" } };
+            var config = LoopFixture.MakeConfig(server, dir, new BudgetSettings(null, 3, null), stopAt: 0) with { Eval = new EvalOptions { Device = "cpu", Backend = Backend.Cpp } };
             var session = LoopFixture.Start(config);
             using var verifier = VerifierFactory.Create(config);
             var outcome = (await session.RunAsync(verifier, null, CancellationToken.None)).Single();
@@ -81,7 +82,7 @@ public sealed class EndToEndTests
             {
                 // Few trials: KernelBench's LeNet5 takes a batch of 4096, 1.7 s a forward on a two-core CPU, so
                 // KernelBench's 100 interleaved timing trials alone would outlast the check's time limit.
-                KernelBench = Paths.KernelBench, Eval = new EvalConfig { Backend = "pytorch", CorrectnessTrials = 2, PerfTrials = 3 },
+                KernelBench = Paths.KernelBench, Eval = new EvalOptions { Device = "cpu", Backend = Backend.Pytorch, CorrectnessTrials = 2, PerfTrials = 3 },
             };
             var session = LoopFixture.Start(config);
             using var verifier = VerifierFactory.Create(config);

@@ -1,3 +1,4 @@
+using KernelBench.Harness.Core.Settings;
 using KernelBench.Harness.Agent.Loop;
 using KernelBench.Harness.Cli.Commands.Run;
 using KernelBench.Harness.Config;
@@ -26,7 +27,7 @@ public sealed class GpuEndToEndTests
         var root = Environment.GetEnvironmentVariable("KBH_GPU_RUN_OUT") is { Length: > 0 } keep ? keep : LoopFixture.TempDir();
         var l1 = LoopFixture.MakeConfig(server, Path.Combine(root, "level1"), new BudgetSettings(null, 3, null), stopAt: 0, ids: [19], level: 1) with
         {
-            KernelBench = Paths.KernelBench, Device = "cuda", Eval = new EvalConfig { Backend = "cuda" }, ParallelProblems = 1,
+            KernelBench = Paths.KernelBench, Eval = new EvalOptions { Device = "cuda", Backend = Backend.Cuda }, ParallelProblems = 1,
         };
         using var verifier1 = VerifierFactory.Create(l1);
         var l1Outcome = (await LoopFixture.Start(l1).RunAsync(verifier1, null, CancellationToken.None)).Single();

@@ -1,3 +1,4 @@
+using KernelBench.Harness.Core.Settings;
 using KernelBench.Harness.Agent.Loop;
 using KernelBench.Harness.Agent.Models;
 using KernelBench.Harness.Config;
@@ -20,7 +21,7 @@ public static class LoopFixture
         Strategy = strategy,
         Samples = samples,
         StopAtSpeedup = stopAt,
-        Device = "cpu",
+        Eval = new EvalOptions { Device = "cpu" },
         Out = outDir,
     };
 

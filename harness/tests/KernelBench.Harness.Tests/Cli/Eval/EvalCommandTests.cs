@@ -36,7 +36,7 @@ public class EvalCommandTests
     public async Task Eval_OneCandidateAsJson_PrintsTheVerdictFields()
     {
         var console = new TestConsole();
-        var code = await KbhApp.RunAsync(["eval", "--kernelbench", Paths.SampleProblems, "--level", "1", "--problem", "2",
+        var code = await KbhApp.RunAsync(["eval", "--kernelbench", Paths.SampleProblems, "--device", "cpu", "--level", "1", "--problem", "2",
             "--candidate", Candidate("correct", 1, 2), "--format", "json", "--perf-trials", "5", "--trials", "2"], console);
         Assert.That(code, Is.Zero, console.Output);
         using var doc = JsonDocument.Parse(console.Output.Trim());
@@ -57,7 +57,7 @@ public class EvalCommandTests
                                              "hardware": "NVIDIA H200", "device": "cuda:0"}}}
             """);
         var console = new TestConsole();
-        var code = await KbhApp.RunAsync(["eval", "--kernelbench", Paths.SampleProblems, "--level", "1", "--problem", "2",
+        var code = await KbhApp.RunAsync(["eval", "--kernelbench", Paths.SampleProblems, "--device", "cpu", "--level", "1", "--problem", "2",
             "--candidate", Candidate("correct", 1, 2), "--format", "json", "--perf-trials", "5", "--trials", "2",
             "--compare-baseline", compiled], console);
         Assert.That(code, Is.Zero, console.Output);
@@ -74,7 +74,7 @@ public class EvalCommandTests
     public async Task Eval_InputsDeviceOnCpu_SameVerdictAndTheSettingRecorded()
     {
         var console = new TestConsole();
-        var code = await KbhApp.RunAsync(["eval", "--kernelbench", Paths.SampleProblems, "--level", "1", "--problem", "2",
+        var code = await KbhApp.RunAsync(["eval", "--kernelbench", Paths.SampleProblems, "--device", "cpu", "--level", "1", "--problem", "2",
             "--candidate", Candidate("correct", 1, 2), "--format", "json", "--perf-trials", "3", "--trials", "2", "--inputs", "device"], console);
         Assert.That(code, Is.Zero, console.Output);
         using var doc = JsonDocument.Parse(console.Output.Trim());
@@ -85,7 +85,7 @@ public class EvalCommandTests
     [Test]
     public async Task Eval_UnknownProblem_IsBadInput()
     {
-        var code = await KbhApp.RunAsync(["eval", "--kernelbench", Paths.SampleProblems, "--level", "1", "--problem", "99",
+        var code = await KbhApp.RunAsync(["eval", "--kernelbench", Paths.SampleProblems, "--device", "cpu", "--level", "1", "--problem", "99",
             "--candidate", Candidate("correct", 1, 2)], new TestConsole());
         Assert.That(code, Is.EqualTo(2));
     }
@@ -108,7 +108,7 @@ public class EvalCommandTests
         File.WriteAllText(Path.Combine(candidates, "level1", "1.py"), "");                  // empty: bad input, others still judged
         File.Copy(Candidate("correct", 1, 2), Path.Combine(candidates, "level_1_problem_42_sample_0_kernel.py")); // no such problem
         var run = Path.Combine(_dir, "run");
-        string[] args = ["eval", "--kernelbench", Paths.SampleProblems, "--candidates", candidates, "--out", run,
+        string[] args = ["eval", "--kernelbench", Paths.SampleProblems, "--device", "cpu", "--candidates", candidates, "--out", run,
             "--format", "json", "--perf-trials", "3", "--trials", "2"];
 
         var first = new TestConsole();
@@ -145,7 +145,7 @@ public class EvalCommandTests
         }
         var run = Path.Combine(_dir, "run");
         var console = new TestConsole();
-        var code = await KbhApp.RunAsync(["eval", "--kernelbench", Paths.SampleProblems, "--candidates", candidates, "--out", run,
+        var code = await KbhApp.RunAsync(["eval", "--kernelbench", Paths.SampleProblems, "--device", "cpu", "--candidates", candidates, "--out", run,
             "--format", "json", "--perf-trials", "3", "--trials", "2", "--workers", "2"], console);
 
         Assert.That(code, Is.Zero, console.Output);
@@ -175,7 +175,7 @@ public class EvalCommandTests
         File.Copy(Candidate("wrong", 1, 2), Path.Combine(candidates, "level_1_problem_2_sample_0_kernel.py"));
         var run = Path.Combine(_dir, "run");
         var console = new TestConsole();
-        var code = await KbhApp.RunAsync(["eval", "--kernelbench", Paths.SampleProblems, "--candidates", candidates, "--out", run,
+        var code = await KbhApp.RunAsync(["eval", "--kernelbench", Paths.SampleProblems, "--device", "cpu", "--candidates", candidates, "--out", run,
             "--format", "json", "--perf-trials", "3", "--trials", "2", "--build-workers", "2", "--backend", "cpp"], console);
 
         Assert.That(code, Is.Zero, console.Output);
@@ -200,7 +200,7 @@ public class EvalCommandTests
         File.Copy(Path.Combine(fixtures, "softmax.py"), Path.Combine(candidates, "level_1_problem_2_sample_0_kernel.py"));
         var run = Path.Combine(_dir, "run");
         var console = new TestConsole();
-        var code = await KbhApp.RunAsync(["eval", "--kernelbench", Paths.SampleProblems, "--candidates", candidates, "--out", run,
+        var code = await KbhApp.RunAsync(["eval", "--kernelbench", Paths.SampleProblems, "--device", "cpu", "--candidates", candidates, "--out", run,
             "--format", "json", "--perf-trials", "3", "--trials", "2", "--build-workers", "1", "--backend", "cpp"], console);
 
         Assert.That(code, Is.Zero, console.Output);
@@ -214,7 +214,7 @@ public class EvalCommandTests
     [Test]
     public void Eval_GpusWithoutCuda_IsBadUsageNamingTheOption()
     {
-        var result = KbhProcess.Run("eval", "--kernelbench", Paths.SampleProblems, "--candidates", _dir, "--out", Path.Combine(_dir, "run"), "--gpus", "0,0");
+        var result = KbhProcess.Run("eval", "--kernelbench", Paths.SampleProblems, "--device", "cpu", "--candidates", _dir, "--out", Path.Combine(_dir, "run"), "--gpus", "0,0");
         Assert.That(result.ExitCode, Is.EqualTo(2));
         Assert.That(result.Stderr, Does.Contain("--gpus needs --device cuda"));
     }

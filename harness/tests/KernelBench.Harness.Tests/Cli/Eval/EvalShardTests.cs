@@ -23,7 +23,7 @@ public sealed class EvalShardTests
         async Task Eval(string outDir, params string[] extra)
         {
             var console = new TestConsole();
-            string[] args = ["eval", "--kernelbench", Paths.SampleProblems, "--candidates", candidates, "--out", outDir,
+            string[] args = ["eval", "--kernelbench", Paths.SampleProblems, "--device", "cpu", "--candidates", candidates, "--out", outDir,
                 "--format", "json", "--perf-trials", "3", "--trials", "2", .. extra];
             Assert.That(await KbhApp.RunAsync(args, console), Is.Zero, console.Output);
         }

@@ -26,7 +26,7 @@ public class HarnessKilledTests
             RedirectStandardError = true,
             WorkingDirectory = Paths.RepoRoot,
         };
-        foreach (var a in new[] { KbhProcess.KbhDll, "eval", "--kernelbench", Paths.SampleProblems, "--level", "1", "--problem", "1",
+        foreach (var a in new[] { KbhProcess.KbhDll, "eval", "--kernelbench", Paths.SampleProblems, "--device", "cpu", "--level", "1", "--problem", "1",
                      "--candidate", candidate, "--timeout", "600" })
             info.ArgumentList.Add(a);
         info.Environment["KBH_PYTHON"] = ScoringFixtures.Python;

@@ -54,7 +54,7 @@ public class KernelBenchTimingTests
     private async Task<JsonElement> Eval(params string[] extra)
     {
         var console = new TestConsole();
-        var code = await KbhApp.RunAsync(["eval", "--kernelbench", _dir, "--level", "1", "--problem", "1",
+        var code = await KbhApp.RunAsync(["eval", "--kernelbench", _dir, "--device", "cpu", "--level", "1", "--problem", "1",
             "--candidate", Path.Combine(_dir, "candidate.py"), "--format", "json", "--perf-trials", "4", "--trials", "2",
             "--warmup", "1", .. extra], console);
         Assert.That(code, Is.Zero, console.Output);

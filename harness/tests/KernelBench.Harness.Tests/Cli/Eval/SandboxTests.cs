@@ -29,7 +29,7 @@ public class SandboxTests
     private static KbhProcess.Result Eval(string cache, string candidate, IEnumerable<string>? extra = null, string? wrapper = null,
         IReadOnlyDictionary<string, string?>? more = null)
     {
-        var args = new List<string> { "eval", "--kernelbench", Paths.SampleProblems, "--level", "1", "--problem", "1",
+        var args = new List<string> { "eval", "--kernelbench", Paths.SampleProblems, "--device", "cpu", "--level", "1", "--problem", "1",
             "--candidate", candidate, "--format", "json", "--perf-trials", "3", "--trials", "2" };
         args.AddRange(extra ?? []);
         var environment = new Dictionary<string, string?>

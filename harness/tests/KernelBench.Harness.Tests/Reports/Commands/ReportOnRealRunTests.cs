@@ -57,7 +57,7 @@ public sealed class ReportOnRealRunTests
         File.Copy(Path.Combine(Paths.SampleCandidates, "correct", "level1", "2.py"), Path.Combine(candidates, "level1", "2.py"));
         File.Copy(Path.Combine(Paths.SampleCandidates, "wrong", "level1", "3.py"), Path.Combine(candidates, "level1", "3.py"));
         var run = _temp.Sub("run");
-        var (evalCode, evalOutput) = await Kbh("eval", "--kernelbench", Paths.SampleProblems, "--candidates", candidates, "--out", run,
+        var (evalCode, evalOutput) = await Kbh("eval", "--kernelbench", Paths.SampleProblems, "--device", "cpu", "--candidates", candidates, "--out", run,
             "--perf-trials", "3", "--trials", "2");
         Assert.That(evalCode, Is.Zero, evalOutput);
 

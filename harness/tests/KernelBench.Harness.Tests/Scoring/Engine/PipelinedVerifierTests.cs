@@ -1,3 +1,4 @@
+using KernelBench.Harness.Scoring.Devices;
 using System.Text.Json;
 using KernelBench.Harness.Scoring.Cache;
 using KernelBench.Harness.Scoring.Engine;

@@ -55,6 +55,30 @@ public sealed class RunCommandTests
         Assert.That(RunStore.Open(Path.Combine(_dir, "run")).ReadAttempts().Attempts, Has.Count.EqualTo(2));
     }
 
+    /// <summary>--policy overrides eval.policy for a new run, read by the settings parser (its choices and words); the
+    /// run keeps it in config.json and in every verdict; a resumed run keeps the policy it began with.</summary>
+    [Test]
+    public async Task Run_Policy_OverridesTheConfig_KeptInConfigAndVerdicts_RefusedWithResumeOrUnknown()
+    {
+        var bad = KbhProcess.Run("run", "--config", Path.Combine(_dir, "none.yaml"), "--policy", "lenient");
+        Assert.That(bad.ExitCode, Is.EqualTo(2));
+        Assert.That(bad.Stderr, Does.Contain("--policy").And.Contain("kernelbench-static"));
+        var resumed = KbhProcess.Run("run", "--resume", _dir, "--policy", "strict");
+        Assert.That(resumed.ExitCode, Is.EqualTo(2));
+        Assert.That(resumed.Stderr, Does.Contain("--policy goes with --config"));
+
+        await using var server = new ScriptedModelServer { Fallback = _ => LoopFixture.Answer("incorrect") };
+        var config = WriteConfig(server.BaseUrl);
+        File.AppendAllText(config, "eval: { policy: strict }\n");
+        var (code, output) = await Kbh("run", "--config", config, "--policy", "kernelbench-static");
+        Assert.That(code, Is.EqualTo(0), output);
+        var folder = Path.Combine(_dir, "run");
+        Assert.That(File.ReadAllText(Path.Combine(folder, "config.json")), Does.Contain("\"policy\": \"kernelbench-static\""));
+        var verdicts = RunStore.Open(folder).ReadAttempts().Attempts.Select(a => a.Verdict).OfType<KernelBench.Harness.Scoring.Verdicts.Verdict>().ToList();
+        Assert.That(verdicts, Is.Not.Empty);
+        Assert.That(verdicts.Select(v => (v.Policy, v.Settings?.Policy)), Is.All.EqualTo(("kernelbench-static", "kernelbench-static")));
+    }
+
     [Test]
     public async Task Run_WrongModelName_StopsWithExitCode2()
     {

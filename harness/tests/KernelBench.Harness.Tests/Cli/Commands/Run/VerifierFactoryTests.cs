@@ -1,3 +1,4 @@
+using KernelBench.Harness.Scoring.Devices;
 using KernelBench.Harness.Cli.Commands.Run;
 using KernelBench.Harness.Config;
 using KernelBench.Harness.Tests.Support;
@@ -13,7 +14,7 @@ public class VerifierFactoryTests
     private static RunConfig Demo(string device, int? workers, int? buildWorkers)
     {
         var config = RunConfigLoader.Load(Path.Combine(Paths.SampleProblems, "demo.yaml"));
-        return config with { Device = device, Gpus = null, Eval = config.Eval with { Workers = workers, BuildWorkers = buildWorkers } };
+        return config with { Gpus = null, Eval = config.Eval with { Device = device, Workers = workers, BuildWorkers = buildWorkers } };
     }
 
     [TestCase("cpu", null, 1)]

@@ -1,6 +1,8 @@
 namespace KernelBench.Harness.Scoring.Verdicts;
 
-/// <summary>How each timed call is measured (<see cref="EvalSettings.TimingMethod"/>); docs/timing-parity.md.</summary>
+/// <summary>How each timed call is measured, as a verdict records it (<see cref="EvalSettings.TimingMethod"/>); the
+/// setting's values and the rules between them are <see cref="KernelBench.Harness.Core.Settings.TimingMethod"/> and
+/// <see cref="KernelBench.Harness.Core.Settings.EvalOptions.EffectiveTiming"/>; docs/timing-parity.md.</summary>
 public static class TimingMethods
 {
     /// <summary>kbh's CUDA-event trial: L2 flushed, the whole device synchronized before the end event, under no_grad.</summary>
@@ -19,18 +21,6 @@ public static class TimingMethods
     /// </summary>
     public const string KernelBench = "kernelbench";
 
-    public static IReadOnlyList<string> All { get; } = [CudaEvent, DoBench, HostTime, KernelBench];
-
-    public static bool IsKnown(string? method) => method is CudaEvent or DoBench or HostTime or KernelBench;
-
     /// <summary>Methods that time one function in a run of their own: never interleaved with the reference.</summary>
     public static bool TimesAlone(string method) => method is DoBench or KernelBench;
-
-    /// <summary>
-    /// The method the worker uses on <paramref name="device"/>: on a CPU there are no CUDA events, so host time,
-    /// except kernelbench, which keeps KernelBench's flow (autograd on, its warm-up, the discarded trial) under the
-    /// host clock, and says so in the verdict's timing_check.
-    /// </summary>
-    public static string OnDevice(string method, string device) =>
-        device == "cpu" && method != KernelBench ? HostTime : method;
 }

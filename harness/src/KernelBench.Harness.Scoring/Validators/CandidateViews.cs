@@ -9,11 +9,11 @@ namespace KernelBench.Harness.Scoring.Validators;
 /// are values (the CUDA/C++ sources), with C comments blanked. Docstrings are in neither view: candidates often paste
 /// the reference problem's text there, and words in it say nothing about what the code does.
 /// </summary>
-public sealed class CandidateSource
+public sealed class CandidateViews
 {
     private readonly int[] _lineStarts;
 
-    private CandidateSource(string original, string code, string embedded)
+    private CandidateViews(string original, string code, string embedded)
     {
         Original = original;
         Code = code;
@@ -29,12 +29,12 @@ public sealed class CandidateSource
     /// <summary>Contents of value strings (CUDA/C++ sources), C comments removed; everything else spaces, newlines kept.</summary>
     public string Embedded { get; }
 
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<CandidateContext, CandidateSource> Parsed = new();
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<CandidateContext, CandidateViews> Parsed = new();
 
-    public static CandidateSource Parse(string source) => PythonLexer.Split(source, (o, c, e) => new CandidateSource(o, c, e));
+    public static CandidateViews Parse(string source) => PythonLexer.Split(source, (o, c, e) => new CandidateViews(o, c, e));
 
     /// <summary>The parsed source of a candidate, parsed once however many validators ask.</summary>
-    public static CandidateSource Of(CandidateContext candidate) => Parsed.GetValue(candidate, c => Parse(c.Source));
+    public static CandidateViews Of(CandidateContext candidate) => Parsed.GetValue(candidate, c => Parse(c.Source));
 
     /// <summary>1-based line of a character index.</summary>
     public int LineOf(int index)

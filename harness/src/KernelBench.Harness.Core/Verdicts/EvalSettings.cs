@@ -1,3 +1,5 @@
+using KernelBench.Harness.Core.Settings;
+
 namespace KernelBench.Harness.Scoring.Verdicts;
 
 /// <summary>The settings a verdict was measured under; recorded in every verdict so results can be compared fairly.</summary>
@@ -47,4 +49,33 @@ public sealed record EvalSettings
 
     /// <summary>Which findings reject (<see cref="Policies"/>): kernelbench, kernelbench-static, evidence (the default) or strict.</summary>
     public string Policy { get; init; } = Policies.Default;
+
+    /// <summary>Time limit of one candidate's import, its builds included.</summary>
+    public double BuildTimeoutSeconds { get; init; } = 600;
+
+    // How fast the judging ran, never what it found: recorded so a throughput can be traced to its switches.
+
+    /// <summary>fast (kbh's compiler launcher) or plain (torch's own build).</summary>
+    public string Builds { get; init; } = "fast";
+
+    /// <summary>shared: a GPU worker's draws also use the build workers' cores; own: its own cores only.</summary>
+    public string HostDraws { get; init; } = "shared";
+
+    /// <summary>GiB page-locked for the GPU copies; null: the worker's default (a tenth of memory, at most 16).</summary>
+    public double? PinnedGib { get; init; }
+
+    /// <summary>GiB of a reference's weight fills a worker keeps to copy into the candidate.</summary>
+    public double InitMemoGib { get; init; } = 16;
+
+    /// <summary>The settings recorded in every verdict for <paramref name="o"/> (resolved: tolerances, timing order, sandbox).</summary>
+    public static EvalSettings From(EvalOptions o) => new()
+    {
+        CorrectnessTrials = o.CorrectnessTrials, PerfTrials = o.PerfTrials, WarmupRuns = o.Warmup, Seed = o.Seed,
+        Atol = o.EffectiveAtol, Rtol = o.EffectiveRtol, Precision = SettingInfo.Format(o.Precision),
+        TimingMethod = SettingInfo.Format(o.EffectiveTiming), TimingOrder = SettingInfo.Format(o.EffectiveTimingOrder),
+        Device = o.Device, Backend = SettingInfo.Format(o.Backend), TimeoutSeconds = o.TimeoutSeconds,
+        MeasurePerformance = !o.NoPerf, Inputs = SettingInfo.Format(o.Inputs), Sandbox = SettingInfo.Format(o.EffectiveSandbox),
+        BuildTimeoutSeconds = o.BuildTimeoutSeconds, Builds = SettingInfo.Format(o.Builds), HostDraws = SettingInfo.Format(o.HostDraws),
+        PinnedGib = o.PinnedGib, InitMemoGib = o.InitMemoGib, Policy = SettingInfo.Format(o.Policy),
+    };
 }

@@ -3,7 +3,7 @@ using KernelBench.Harness.Scoring.Validators;
 namespace KernelBench.Harness.Tests.Scoring.Validators;
 
 [TestFixture]
-public class CandidateSourceTests
+public class CandidateViewsTests
 {
     private const string Source = """"
         # a comment with torch.matmul
@@ -22,7 +22,7 @@ public class CandidateSourceTests
     [Test]
     public void Parse_MixedSource_SplitsCodeFromStringsAndDropsDocstringsAndComments()
     {
-        var source = CandidateSource.Parse(Source);
+        var source = CandidateViews.Parse(Source);
 
         Assert.That(source.Code, Has.Length.EqualTo(Source.Length));
         Assert.That(source.Code, Does.Not.Contain("matmul").And.Not.Contain("Stream").And.Not.Contain("torch.mm"));
@@ -34,7 +34,7 @@ public class CandidateSourceTests
     [Test]
     public void MethodBody_MultiLineSignature_EndsAtDedent()
     {
-        var source = CandidateSource.Parse(Source);
+        var source = CandidateViews.Parse(Source);
 
         var body = source.MethodBody("ModelNew", "forward")!.Value;
 

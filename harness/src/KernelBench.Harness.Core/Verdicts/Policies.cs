@@ -1,8 +1,9 @@
 namespace KernelBench.Harness.Scoring.Verdicts;
 
 /// <summary>
-/// Which findings reject a candidate (<see cref="EvalSettings.Policy"/>); every other finding is a flag. The runtime
-/// side of each policy is the worker's (kbh_policy.py), the static side <see cref="Validators.PolicyScreen"/>'s.
+/// Which findings reject a candidate, as a verdict names it (<see cref="EvalSettings.Policy"/>; the setting is
+/// <see cref="KernelBench.Harness.Core.Settings.Policy"/>); every other finding is a flag. The runtime
+/// side of each policy is the worker's (kbh_policy.py), the static side Scoring's PolicyScreen.
 /// </summary>
 public static class Policies
 {
@@ -22,8 +23,4 @@ public static class Policies
     public const string Strict = "strict";
 
     public const string Default = Evidence;
-
-    public static readonly IReadOnlyList<string> All = [KernelBench, KernelBenchStatic, Evidence, Strict];
-
-    public static bool IsKnown(string? policy) => policy is not null && All.Contains(policy);
 }

@@ -1,6 +1,4 @@
-using KernelBench.Harness.Scoring.Validators;
-
-namespace KernelBench.Harness.Cli.Infrastructure;
+namespace KernelBench.Harness.Scoring.Validators;
 
 /// <summary>The static reward-hack validators every command judges with (one list, so eval and run agree).</summary>
 public static class ScoringValidators

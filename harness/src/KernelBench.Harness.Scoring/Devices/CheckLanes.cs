@@ -1,12 +1,12 @@
+using KernelBench.Harness.Scoring.Validators;
 using KernelBench.Harness.Problems;
 using KernelBench.Harness.Scoring;
 using KernelBench.Harness.Scoring.Cache;
-using KernelBench.Harness.Scoring.Devices;
 using KernelBench.Harness.Scoring.Engine;
 using KernelBench.Harness.Scoring.Verdicts;
 using KernelBench.Harness.Scoring.Workers;
 
-namespace KernelBench.Harness.Cli.Infrastructure;
+namespace KernelBench.Harness.Scoring.Devices;
 
 /// <summary>
 /// The one scheduler `kbh eval --candidates` and `kbh run` both judge through: each device gets
