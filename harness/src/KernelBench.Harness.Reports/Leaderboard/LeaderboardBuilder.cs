@@ -53,7 +53,8 @@ public static class LeaderboardBuilder
         if (groups.Count == 1)
             return "";
         if (index == 0)
-            return $"not comparable with groups 2-{groups.Count} of this level; ranked separately";
+            return groups.Count == 2 ? "not comparable with group 2 of this level; ranked separately"
+                : $"not comparable with groups 2-{groups.Count} of this level; ranked separately";
         return $"not comparable with group 1 ({string.Join("; ", key.DifferencesFrom(groups[0]))}); ranked separately";
     }
 }
