@@ -305,7 +305,7 @@ class Jobs:
         result["problem_sha256"] = ref.problem.kbh_sha256
         result.setdefault("phase_seconds", {})["candidate_process.start"] = round(spawned, 4)
         if spare_ready is not None:  # its start, CUDA context included, overlapped the previous candidate's check
-            result["phase_seconds"]["candidate_process.ready_ahead"] = round(spare_ready, 4)
+            result["phase_seconds"]["ahead.candidate_process"] = round(spare_ready, 4)
         if ref_times is not None:
             result["ref_times_ms"] = ref_times
             result["phase_seconds"] = {**{"reference." + k: v for k, v in ref.phase_seconds.items()},

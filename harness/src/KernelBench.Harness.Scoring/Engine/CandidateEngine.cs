@@ -108,7 +108,8 @@ public sealed class CandidateEngine : IDisposableVerifier, IPreparingVerifier
         var check = await RunAsync(worker, JobRequests.Check(problem, settings, refKey, key, path, Path.Combine(_workDir, "ext", key)), _options.Worker.CheckTimeout, ct);
         phases["check_job"] = System.Diagnostics.Stopwatch.GetElapsedTime(checkStarted).TotalSeconds;
         foreach (var (name, seconds) in check.Numbers("phase_seconds"))
-            phases[name.StartsWith("reference.", StringComparison.Ordinal) ? name : "check." + name] = seconds;
+            // reference.*: measured for this verdict; ahead.*: done before the check began (overlapping the last one).
+            phases[name.StartsWith("reference.", StringComparison.Ordinal) || name.StartsWith("ahead.", StringComparison.Ordinal) ? name : "check." + name] = seconds;
         build ??= check; // no load job ran: the check reports its own import
         if (check.Outcome != WorkerOutcome.Answered)
             return verdicts.FromFailure(check, "check") with { BuildSeconds = build.Num("build_seconds"), BuildModes = VerdictFactory.BuildModes(build), Flags = staticFlags };
