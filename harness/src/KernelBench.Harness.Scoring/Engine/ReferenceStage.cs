@@ -1,0 +1,42 @@
+using KernelBench.Harness.Problems;
+using KernelBench.Harness.Scoring.Verdicts;
+using KernelBench.Harness.Scoring.Workers;
+
+namespace KernelBench.Harness.Scoring.Engine;
+
+/// <summary>
+/// The reference stage: makes the worker hold a problem's reference outputs (the worker keeps one problem's at a
+/// time), timing the reference only when no earlier run on this GPU did.
+/// </summary>
+internal sealed class ReferenceStage(EngineOptions options, EngineWorker workers, ReferenceTimes times)
+{
+    /// <summary>Nothing to do when the worker already holds <paramref name="refKey"/>; else the reference job. Null, or
+    /// the verdict a failed reference gives. The job's time and its own phases go in <paramref name="phases"/>.</summary>
+    public async Task<Verdict?> EnsureAsync(WorkerProcess worker, Problem problem, string refKey, VerdictFactory verdicts,
+                                            Dictionary<string, double> phases, CancellationToken ct)
+    {
+        if (worker.References.Contains(refKey))
+            return null;
+        var settings = options.Settings;
+        var timingKey = ReferenceTimes.TimingKey(refKey, workers.Environment);
+        var known = times.Known(refKey, timingKey);
+        // Outputs are always recomputed in this worker; times only when no earlier run on this GPU measured them,
+        // and never for interleaved timing, where each check times the reference beside its candidate.
+        var interleaved = settings.TimingOrder == TimingOrders.Interleaved;
+        var request = JobRequests.Reference(problem, known is null && !interleaved ? settings : settings with { MeasurePerformance = false }, refKey);
+        var referenceStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+        var reference = await workers.RunAsync(worker, request, options.Worker.ReferenceTimeout, ct);
+        phases["reference_job"] = System.Diagnostics.Stopwatch.GetElapsedTime(referenceStarted).TotalSeconds;
+        foreach (var (name, seconds) in reference.Numbers("phase_seconds"))
+            phases["reference." + name] = seconds;
+        if (reference.Outcome != WorkerOutcome.Answered)
+            return verdicts.FromFailure(reference, "the reference") with { Reason = $"the reference could not be measured: {reference.Detail}" };
+        if (reference.Status != "ok")
+            return verdicts.Make(VerdictStatus.RuntimeError, reference.Str("reason"), reference.OutputTail);
+        worker.References.Clear(); // the worker keeps one problem's reference at a time
+        worker.References.Add(refKey);
+        if (!interleaved)
+            times.Record(refKey, timingKey, known, reference.Times("times_ms"), settings.MeasurePerformance);
+        return null;
+    }
+}
