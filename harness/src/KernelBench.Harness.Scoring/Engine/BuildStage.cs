@@ -2,6 +2,7 @@ using KernelBench.Harness.Problems;
 using KernelBench.Harness.Scoring.Cache;
 using KernelBench.Harness.Scoring.Verdicts;
 using KernelBench.Harness.Scoring.Workers;
+using KernelBench.Harness.Scoring.Workers.Protocol;
 
 namespace KernelBench.Harness.Scoring.Engine;
 
@@ -23,12 +24,13 @@ internal sealed class BuildStage(EngineOptions options, EngineWorker workers, Ca
         var build = await workers.RunAsync(worker, request, options.Worker.BuildTimeout, ct);
         if (build.Outcome != WorkerOutcome.Answered)
             return (build, verdicts.FromFailure(build, "build"));
-        if (build.Status == "bad_input") // --require-sandbox on a machine that cannot give every part of it
-            throw new BadInputException(build.Str("reason"));
-        if (build.Status == "timeout")
-            return (build, verdicts.Make(VerdictStatus.Timeout, build.Str("reason"), build.OutputTail));
-        if (build.Status != "built")
-            return (build, verdicts.Make(VerdictStatus.CompileError, build.Str("reason"), build.OutputTail) with { BuildSeconds = build.Num("build_seconds"), BuildModes = VerdictFactory.BuildModes(build) });
+        var answer = BuildAnswer.From(build);
+        if (answer.Status == "bad_input") // --require-sandbox on a machine that cannot give every part of it
+            throw new BadInputException(answer.Reason);
+        if (answer.Status == "timeout")
+            return (build, verdicts.Make(VerdictStatus.Timeout, answer.Reason, build.OutputTail));
+        if (answer.Status != "built")
+            return (build, verdicts.Make(VerdictStatus.CompileError, answer.Reason, build.OutputTail) with { BuildSeconds = answer.BuildSeconds, BuildModes = answer.BuildModes });
         buildRecords.Put(sha, build); // every extension came from the cache: a later run may skip this build
         return (build, null);
     }

@@ -4,6 +4,7 @@ using KernelBench.Harness.Scoring.Cache;
 using KernelBench.Harness.Scoring.Validators;
 using KernelBench.Harness.Scoring.Verdicts;
 using KernelBench.Harness.Scoring.Workers;
+using KernelBench.Harness.Scoring.Workers.Protocol;
 
 namespace KernelBench.Harness.Scoring.Engine;
 
@@ -92,12 +93,13 @@ public sealed class CandidateEngine : IDisposableVerifier, IPreparingVerifier
         // The load job imports the candidate in a process of its own only to learn whether it builds; the check job
         // imports it again in its own process. When a build record says every extension is in the cache, the check's
         // import is the only one (0.4 s a candidate on an H200, session 12): its answer stands in for the load's.
-        WorkerReply? build = null;
+        BuildAnswer? build = null;
         if (!await _build.CoveredAsync(sha, ct))
         {
             var loadStarted = System.Diagnostics.Stopwatch.GetTimestamp();
             CandidatesLoaded++;
-            (build, var failed) = await _build.RunAsync(worker, verdicts, source, sha, ct);
+            (var loaded, var failed) = await _build.RunAsync(worker, verdicts, source, sha, ct);
+            build = BuildAnswer.From(loaded);
             phases["load_job"] = System.Diagnostics.Stopwatch.GetElapsedTime(loadStarted).TotalSeconds;
             if (failed is not null)
                 return failed with { Flags = staticFlags };
@@ -114,20 +116,21 @@ public sealed class CandidateEngine : IDisposableVerifier, IPreparingVerifier
 
         var checkStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         var request = JobRequests.Check(problem, settings, refKey, CandidateFiles.Key(sha), path, _files.ExtensionsDir(sha));
-        var check = await _workers.RunAsync(worker, request, _options.Worker.CheckTimeout, ct);
+        var reply = await _workers.RunAsync(worker, request, _options.Worker.CheckTimeout, ct);
         phases["check_job"] = System.Diagnostics.Stopwatch.GetElapsedTime(checkStarted).TotalSeconds;
-        foreach (var (name, seconds) in check.Numbers("phase_seconds"))
+        var check = CheckAnswer.From(reply);
+        foreach (var (name, seconds) in check.PhaseSeconds)
             phases[name.StartsWith("reference.", StringComparison.Ordinal) ? name : "check." + name] = seconds;
-        build ??= check; // no load job ran: the check reports its own import
-        if (check.Outcome != WorkerOutcome.Answered)
-            return verdicts.FromFailure(check, "check") with { BuildSeconds = build.Num("build_seconds"), BuildModes = VerdictFactory.BuildModes(build), Flags = staticFlags };
+        build ??= check.Build; // no load job ran: the check reports its own import
+        if (reply.Outcome != WorkerOutcome.Answered)
+            return verdicts.FromFailure(reply, "check") with { BuildSeconds = build.BuildSeconds, BuildModes = build.BuildModes, Flags = staticFlags };
         if (check.Status == "bad_input")
-            throw new BadInputException(check.Str("reason"));
-        if (check.Str("problem_sha256") is { Length: > 0 } judged && judged != problem.Sha256)
+            throw new BadInputException(check.Reason);
+        if (check.ProblemSha256 is { Length: > 0 } judged && judged != problem.Sha256)
             return verdicts.Make(VerdictStatus.RuntimeError, $"the problem file changed after it was loaded: the judge ran the reference from " +
                 $"bytes with SHA-256 {judged[..12]}…, the run records {problem.Sha256[..Math.Min(12, problem.Sha256.Length)]}…; load the problems again") with { Flags = staticFlags };
-        SandboxNotice.SayOnce(check.Texts("sandbox"));
-        var refRuntime = _referenceTimes.Runtime(problem, refKey, check.Times("paired_ref_times_ms"));
+        SandboxNotice.SayOnce(check.Sandbox);
+        var refRuntime = _referenceTimes.Runtime(problem, refKey, check.PairedRefTimesMs);
         var verdict = verdicts.FromCheck(check, build, refRuntime, _options.ExcessiveSpeedup, staticFlags, screen.Findings);
         return verdict with
         {
@@ -199,8 +202,9 @@ public sealed class CandidateEngine : IDisposableVerifier, IPreparingVerifier
             if (screen.Done is { } screened)
                 return (screened, null, []);
             var worker = await _workers.EnsureAsync(ct);
-            var (build, failed) = await _build.RunAsync(worker, new VerdictFactory(problem, sha, _options.Settings, Environment), source, sha, ct);
-            return failed is not null ? (failed with { Flags = screen.StaticFlags }, null, []) : (null, build.Num("build_seconds"), VerdictFactory.BuildModes(build));
+            var (reply, failed) = await _build.RunAsync(worker, new VerdictFactory(problem, sha, _options.Settings, Environment), source, sha, ct);
+            var build = BuildAnswer.From(reply);
+            return failed is not null ? (failed with { Flags = screen.StaticFlags }, null, []) : (null, build.BuildSeconds, build.BuildModes);
         }
         finally
         {

@@ -1,7 +1,7 @@
-using System.Text.Json.Nodes;
 using KernelBench.Harness.Scoring.Cache;
 using KernelBench.Harness.Scoring.Verdicts;
 using KernelBench.Harness.Scoring.Workers;
+using KernelBench.Harness.Scoring.Workers.Protocol;
 
 namespace KernelBench.Harness.Scoring.Engine;
 
@@ -49,12 +49,11 @@ internal sealed class EngineWorker(EngineOptions options, CandidateBuildRecords 
         return worker;
     }
 
-    public async Task<WorkerReply> RunAsync(WorkerProcess worker, JsonObject request, TimeSpan limit, CancellationToken ct)
+    public async Task<WorkerReply> RunAsync(WorkerProcess worker, WorkerJob job, TimeSpan limit, CancellationToken ct)
     {
-        request["gpu_lock_dir"] = options.Worker.GpuLockFolder; // workers sharing a GPU take turns on it
-        // The judge enforces the limit on the candidate's own process and answers "timeout" itself; this side's
-        // timer, a little later, is the backstop for a judge that stops answering.
-        request["timeout_s"] = limit.TotalSeconds;
+        // Workers sharing a GPU take turns on it. The judge enforces the limit on the candidate's own process and
+        // answers "timeout" itself; this side's timer, a little later, is the backstop for a judge that stops answering.
+        var request = job with { GpuLockDir = options.Worker.GpuLockFolder, TimeoutSeconds = limit.TotalSeconds };
         var reply = await worker.RunAsync(request, limit + JudgeMargin, ct);
         if (reply.Outcome != WorkerOutcome.Answered || reply.Flag("unhealthy"))
             worker.Unhealthy = true;

@@ -1,5 +1,6 @@
 using KernelBench.Harness.Problems;
 using KernelBench.Harness.Scoring.Workers;
+using KernelBench.Harness.Scoring.Workers.Protocol;
 
 namespace KernelBench.Harness.Scoring.Engine;
 
@@ -14,17 +15,17 @@ internal sealed class ReferenceAloneTiming(EngineOptions options, EngineWorker w
         // Timing only: no correctness outputs (Level 1's are gigabytes, made for nothing); the key says so too.
         var timingOnly = options.Settings with { CorrectnessTrials = 0 };
         var refKey = JobRequests.ReferenceKey(problem, timingOnly, workers.Environment.TorchVersion) + (compileMode is null ? "" : "|compile:" + compileMode);
-        var request = JobRequests.Reference(problem, timingOnly, refKey);
-        request["compile_mode"] = compileMode;
+        var request = JobRequests.Reference(problem, timingOnly, refKey) with { CompileMode = compileMode };
         var reply = await workers.RunAsync(worker, request, options.Worker.ReferenceTimeout, ct);
         if (reply.Outcome != WorkerOutcome.Answered)
             return ([], reply.Detail);
-        if (reply.Status == "bad_input")
-            throw new NotSupportedException(reply.Str("reason"));
-        if (reply.Status != "ok")
-            return ([], reply.Str("reason"));
+        var answer = ReferenceAnswer.From(reply);
+        if (answer.Status == "bad_input")
+            throw new NotSupportedException(answer.Reason);
+        if (answer.Status != "ok")
+            return ([], answer.Reason);
         worker.References.Clear();
         worker.References.Add(refKey);
-        return (reply.Times("times_ms"), null);
+        return (answer.TimesMs, null);
     }
 }

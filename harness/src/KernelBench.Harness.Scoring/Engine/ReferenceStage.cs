@@ -1,6 +1,7 @@
 using KernelBench.Harness.Problems;
 using KernelBench.Harness.Scoring.Verdicts;
 using KernelBench.Harness.Scoring.Workers;
+using KernelBench.Harness.Scoring.Workers.Protocol;
 
 namespace KernelBench.Harness.Scoring.Engine;
 
@@ -27,16 +28,17 @@ internal sealed class ReferenceStage(EngineOptions options, EngineWorker workers
         var referenceStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         var reference = await workers.RunAsync(worker, request, options.Worker.ReferenceTimeout, ct);
         phases["reference_job"] = System.Diagnostics.Stopwatch.GetElapsedTime(referenceStarted).TotalSeconds;
-        foreach (var (name, seconds) in reference.Numbers("phase_seconds"))
+        var answer = ReferenceAnswer.From(reference);
+        foreach (var (name, seconds) in answer.PhaseSeconds)
             phases["reference." + name] = seconds;
         if (reference.Outcome != WorkerOutcome.Answered)
             return verdicts.FromFailure(reference, "the reference") with { Reason = $"the reference could not be measured: {reference.Detail}" };
-        if (reference.Status != "ok")
-            return verdicts.Make(VerdictStatus.RuntimeError, reference.Str("reason"), reference.OutputTail);
+        if (answer.Status != "ok")
+            return verdicts.Make(VerdictStatus.RuntimeError, answer.Reason, reference.OutputTail);
         worker.References.Clear(); // the worker keeps one problem's reference at a time
         worker.References.Add(refKey);
         if (!interleaved)
-            times.Record(refKey, timingKey, known, reference.Times("times_ms"), settings.MeasurePerformance);
+            times.Record(refKey, timingKey, known, answer.TimesMs, settings.MeasurePerformance);
         return null;
     }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using KernelBench.Harness.Scoring.Workers.Protocol;
 
 namespace KernelBench.Harness.Scoring.Workers;
 
@@ -70,9 +70,10 @@ public sealed class WorkerProcess : IDisposable
     }
 
     /// <summary>Sends one job and waits for its answer, at most <paramref name="limit"/>; on time-out the worker is killed.</summary>
-    public async Task<WorkerReply> RunAsync(JsonObject request, TimeSpan limit, CancellationToken cancellationToken)
+    public async Task<WorkerReply> RunAsync(WorkerJob job, TimeSpan limit, CancellationToken cancellationToken)
     {
         var id = Interlocked.Increment(ref _nextId);
+        var request = job.ToJson();
         request["id"] = id;
         if (!await _channel.SendAsync(request.ToJsonString(), cancellationToken))
             return await DiedAsync();
