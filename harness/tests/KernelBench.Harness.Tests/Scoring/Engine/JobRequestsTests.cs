@@ -9,7 +9,7 @@ namespace KernelBench.Harness.Tests.Scoring.Engine;
 /// <summary>What the worker is asked, and which reference measurements may be reused for which settings.</summary>
 public class JobRequestsTests
 {
-    private static readonly Problem Problem = new(1, 19, "ReLU", "19_ReLU.py", "/p/19_ReLU.py", "abc", []);
+    private static readonly Problem Problem = new(1, 19, "ReLU", "/p/19_ReLU.py", "", "abc", []);
 
     // The keys kbh_jobs.py, kbh_check.py and kbh_candidate.py read from a reference or check request, with their
     // values for these settings: a renamed property or key fails here, not on a GPU.
