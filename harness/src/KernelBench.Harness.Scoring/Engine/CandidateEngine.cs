@@ -1,31 +1,30 @@
-using System.Collections.Concurrent;
-using System.Text.Json;
 using KernelBench.Harness.Problems;
 using KernelBench.Harness.Scoring.Baselines;
 using KernelBench.Harness.Scoring.Cache;
-using KernelBench.Harness.Scoring.Timing;
 using KernelBench.Harness.Scoring.Validators;
 using KernelBench.Harness.Scoring.Verdicts;
 using KernelBench.Harness.Scoring.Workers;
+using KernelBench.Harness.Scoring.Workers.Protocol;
 
 namespace KernelBench.Harness.Scoring.Engine;
 
 /// <summary>
-/// The verifier: static validators, then the build stage (import the candidate, which builds its extensions), then the
-/// check stage (correctness trials, runtime hack checks, timing), each in a long-lived worker that is replaced after a
-/// crash, a time-out or a CUDA fault. One candidate at a time per engine; run one engine per GPU.
+/// The verifier: static validators (<see cref="CandidateScreen"/>), then the build stage (<see cref="BuildStage"/>:
+/// import the candidate, which builds its extensions), then the reference (<see cref="ReferenceStage"/>) and the check
+/// stage (correctness trials, runtime hack checks, timing), each in a long-lived worker (<see cref="EngineWorker"/>)
+/// that is replaced after a crash, a time-out or a CUDA fault. One candidate at a time per engine; run one engine per GPU.
 /// </summary>
 public sealed class CandidateEngine : IDisposableVerifier, IPreparingVerifier
 {
     private readonly EngineOptions _options;
-    private readonly IReadOnlyList<ICandidateValidator> _validators;
-    private static readonly TimeSpan JudgeMargin = TimeSpan.FromSeconds(30);
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly ConcurrentDictionary<string, IReadOnlyList<double>> _referenceTimes = new(StringComparer.Ordinal);
-    private readonly string _workDir;
-    private readonly ReferenceTimingCache _timingCache;
-    private readonly CandidateBuildRecords _buildRecords;
-    private WorkerProcess? _worker;
+    private readonly CandidateScreen _screen;
+    private readonly EngineWorker _workers;
+    private readonly CandidateFiles _files;
+    private readonly BuildStage _build;
+    private readonly ReferenceTimes _referenceTimes;
+    private readonly ReferenceStage _reference;
+    private readonly ReferenceAloneTiming _referenceAlone;
     private Prepared? _prepared; // under _gate: the reference PrepareAsync measured, and its phases for the next verdict
     private double? _startedAhead; // under _gate: how long the worker WarmUpAsync started took, for the next verdict
 
@@ -36,18 +35,28 @@ public sealed class CandidateEngine : IDisposableVerifier, IPreparingVerifier
     public CandidateEngine(EngineOptions options, IEnumerable<ICandidateValidator> validators, CandidateBuildRecords? buildRecords = null)
     {
         _options = options;
-        _validators = validators.ToList();
         var cacheRoot = options.Worker.CacheFolder;
-        _workDir = Path.Combine(cacheRoot, "candidates");
-        _timingCache = new ReferenceTimingCache(Path.Combine(cacheRoot, "references"));
-        _buildRecords = buildRecords ?? CandidateBuildRecords.For(options.Worker);
+        var records = buildRecords ?? CandidateBuildRecords.For(options.Worker);
+        _screen = new CandidateScreen(options.Settings, validators.ToList());
+        _workers = new EngineWorker(options, records);
+        _files = new CandidateFiles(Path.Combine(cacheRoot, "candidates"));
+        _build = new BuildStage(options, _workers, _files, records);
+        _referenceTimes = new ReferenceTimes(options, Path.Combine(cacheRoot, "references"));
+        _reference = new ReferenceStage(options, _workers, _referenceTimes);
+        _referenceAlone = new ReferenceAloneTiming(options, _workers);
     }
 
     /// <summary>How many workers were started so far (a crash or time-out costs one).</summary>
-    public int WorkersStarted { get; private set; }
+    public int WorkersStarted => _workers.Started;
 
     /// <summary>Where the last worker runs: versions and GPU; empty until the first candidate.</summary>
-    public EnvironmentInfo Environment { get; private set; } = new();
+    public EnvironmentInfo Environment => _workers.Environment;
+
+    /// <summary>Problems whose reference <see cref="PrepareAsync"/> measured ahead of a candidate.</summary>
+    public int ReferencesPrepared { get; private set; }
+
+    /// <summary>Candidates this engine's worker loaded for a check (a build that failed elsewhere never counts).</summary>
+    public int CandidatesLoaded { get; private set; }
 
     public async Task<Verdict> VerifyAsync(Problem problem, string candidateSource, CancellationToken cancellationToken)
     {
@@ -67,15 +76,16 @@ public sealed class CandidateEngine : IDisposableVerifier, IPreparingVerifier
     {
         var settings = _options.Settings;
         var sha = CandidateSource.Sha256(source);
-        var (screened, staticFlags) = Screen(problem, source, new VerdictFactory(problem, sha, settings, Environment));
-        if (screened is not null)
+        var screen = _screen.Screen(problem, source, new VerdictFactory(problem, sha, settings, Environment));
+        if (screen.Done is { } screened)
             return screened;
+        var staticFlags = screen.StaticFlags;
 
         // Where a judged candidate's wall time goes beyond its jobs' own phases: starting a worker (the first
         // candidate, or after a crash) and the load job (importing the candidate here; its extensions come from the
         // build cache).
         var phases = new Dictionary<string, double>(StringComparer.Ordinal);
-        var worker = await StartWorkerAsync(phases, ct);
+        var worker = await _workers.EnsureAsync(phases, ct);
         if (_startedAhead is { } ahead) // started ahead (WarmUpAsync): its time is this verdict's
             phases.TryAdd("worker_start", ahead);
         _startedAhead = null;
@@ -83,44 +93,46 @@ public sealed class CandidateEngine : IDisposableVerifier, IPreparingVerifier
         // The load job imports the candidate in a process of its own only to learn whether it builds; the check job
         // imports it again in its own process. When a build record says every extension is in the cache, the check's
         // import is the only one (0.4 s a candidate on an H200, session 12): its answer stands in for the load's.
-        WorkerReply? build = null;
-        if (!await _buildRecords.CoversAsync(sha, TimeSpan.FromSeconds(5), ct))
+        BuildAnswer? build = null;
+        if (!await _build.CoveredAsync(sha, ct))
         {
             var loadStarted = System.Diagnostics.Stopwatch.GetTimestamp();
             CandidatesLoaded++;
-            (build, var failed) = await BuildStageAsync(worker, verdicts, source, sha, ct);
+            (var loaded, var failed) = await _build.RunAsync(worker, verdicts, source, sha, ct);
+            build = BuildAnswer.From(loaded);
             phases["load_job"] = System.Diagnostics.Stopwatch.GetElapsedTime(loadStarted).TotalSeconds;
             if (failed is not null)
                 return failed with { Flags = staticFlags };
         }
-        var path = WriteCandidate(source, sha);
-        var key = sha[..16];
+        var path = _files.Write(source, sha);
 
         var refKey = JobRequests.ReferenceKey(problem, settings, Environment.TorchVersion);
         if (_prepared is { } prepared && prepared.RefKey == refKey && worker.References.Contains(refKey))
             foreach (var (name, seconds) in prepared.Phases) // measured ahead (PrepareAsync): its time is this verdict's
                 phases.TryAdd(name, seconds);
         _prepared = null;
-        if (await EnsureReferenceAsync(worker, problem, refKey, verdicts, phases, ct) is { } referenceFailed)
+        if (await _reference.EnsureAsync(worker, problem, refKey, verdicts, phases, ct) is { } referenceFailed)
             return referenceFailed;
 
         var checkStarted = System.Diagnostics.Stopwatch.GetTimestamp();
-        var check = await RunAsync(worker, JobRequests.Check(problem, settings, refKey, key, path, Path.Combine(_workDir, "ext", key)), _options.Worker.CheckTimeout, ct);
+        var request = JobRequests.Check(problem, settings, refKey, CandidateFiles.Key(sha), path, _files.ExtensionsDir(sha));
+        var reply = await _workers.RunAsync(worker, request, _options.Worker.CheckTimeout, ct);
         phases["check_job"] = System.Diagnostics.Stopwatch.GetElapsedTime(checkStarted).TotalSeconds;
-        foreach (var (name, seconds) in check.Numbers("phase_seconds"))
+        var check = CheckAnswer.From(reply);
+        foreach (var (name, seconds) in check.PhaseSeconds)
             // reference.*: measured for this verdict; ahead.*: done before the check began (overlapping the last one).
             phases[name.StartsWith("reference.", StringComparison.Ordinal) || name.StartsWith("ahead.", StringComparison.Ordinal) ? name : "check." + name] = seconds;
-        build ??= check; // no load job ran: the check reports its own import
-        if (check.Outcome != WorkerOutcome.Answered)
-            return verdicts.FromFailure(check, "check") with { BuildSeconds = build.Num("build_seconds"), BuildModes = VerdictFactory.BuildModes(build), Flags = staticFlags };
+        build ??= check.Build; // no load job ran: the check reports its own import
+        if (reply.Outcome != WorkerOutcome.Answered)
+            return verdicts.FromFailure(reply, "check") with { BuildSeconds = build.BuildSeconds, BuildModes = build.BuildModes, Flags = staticFlags };
         if (check.Status == "bad_input")
-            throw new BadInputException(check.Str("reason"));
-        if (check.Str("problem_sha256") is { Length: > 0 } judged && judged != problem.Sha256)
+            throw new BadInputException(check.Reason);
+        if (check.ProblemSha256 is { Length: > 0 } judged && judged != problem.Sha256)
             return verdicts.Make(VerdictStatus.RuntimeError, $"the problem file changed after it was loaded: the judge ran the reference from " +
                 $"bytes with SHA-256 {judged[..12]}…, the run records {problem.Sha256[..Math.Min(12, problem.Sha256.Length)]}…; load the problems again") with { Flags = staticFlags };
-        SandboxNotice.SayOnce(check.Texts("sandbox"));
-        var refRuntime = ReferenceRuntime(problem, refKey, check.Times("paired_ref_times_ms"));
-        var verdict = verdicts.FromCheck(check, build, refRuntime, _options.ExcessiveSpeedup, staticFlags, _staticFindings);
+        SandboxNotice.SayOnce(check.Sandbox);
+        var refRuntime = _referenceTimes.Runtime(problem, refKey, check.PairedRefTimesMs);
+        var verdict = verdicts.FromCheck(check, build, refRuntime, _options.ExcessiveSpeedup, staticFlags, screen.Findings);
         return verdict with
         {
             PhaseSeconds = phases,
@@ -136,12 +148,12 @@ public sealed class CandidateEngine : IDisposableVerifier, IPreparingVerifier
         try
         {
             var phases = new Dictionary<string, double>(StringComparer.Ordinal);
-            var worker = await StartWorkerAsync(phases, cancellationToken);
+            var worker = await _workers.EnsureAsync(phases, cancellationToken);
             var refKey = JobRequests.ReferenceKey(problem, _options.Settings, Environment.TorchVersion);
             if (worker.References.Contains(refKey))
                 return;
             var verdicts = new VerdictFactory(problem, "", _options.Settings, Environment);
-            if (await EnsureReferenceAsync(worker, problem, refKey, verdicts, phases, cancellationToken) is null)
+            if (await _reference.EnsureAsync(worker, problem, refKey, verdicts, phases, cancellationToken) is null)
             {
                 _prepared = new Prepared(refKey, phases);
                 ReferencesPrepared++;
@@ -159,10 +171,10 @@ public sealed class CandidateEngine : IDisposableVerifier, IPreparingVerifier
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            if (_worker is { Unhealthy: false, HasExited: false })
+            if (_workers.Healthy)
                 return;
             var phases = new Dictionary<string, double>(StringComparer.Ordinal);
-            await StartWorkerAsync(phases, cancellationToken);
+            await _workers.EnsureAsync(phases, cancellationToken);
             _startedAhead = phases.GetValueOrDefault("worker_start");
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -173,59 +185,6 @@ public sealed class CandidateEngine : IDisposableVerifier, IPreparingVerifier
         {
             _gate.Release();
         }
-    }
-
-    /// <summary>Problems whose reference <see cref="PrepareAsync"/> measured ahead of a candidate.</summary>
-    public int ReferencesPrepared { get; private set; }
-
-    /// <summary>Candidates this engine's worker loaded for a check (a build that failed elsewhere never counts).</summary>
-    public int CandidatesLoaded { get; private set; }
-
-    // The worker (started when there is none or the last one failed); its start-up time goes in phases.
-    private async Task<WorkerProcess> StartWorkerAsync(Dictionary<string, double> phases, CancellationToken ct)
-    {
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var worker = await EnsureWorkerAsync(ct);
-        var seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
-        if (seconds >= 0.001)
-            phases["worker_start"] = seconds;
-        return worker;
-    }
-
-    /// <summary>
-    /// Makes the worker hold <paramref name="problem"/>'s reference outputs (and its times, for separate timing):
-    /// nothing to do when it already does; else the reference job. Null, or the verdict a failed reference gives.
-    /// </summary>
-    private async Task<Verdict?> EnsureReferenceAsync(WorkerProcess worker, Problem problem, string refKey, VerdictFactory verdicts,
-                                                       Dictionary<string, double> phases, CancellationToken ct)
-    {
-        if (worker.References.Contains(refKey))
-            return null;
-        var settings = _options.Settings;
-        var timingKey = refKey + "|" + Environment.GpuName + "|" + Environment.GpuUuid;
-        var known = _referenceTimes.TryGetValue(refKey, out var inMemory) ? inMemory : _timingCache.Get(timingKey);
-        // Outputs are always recomputed in this worker; times only when no earlier run on this GPU measured them,
-        // and never for interleaved timing, where each check times the reference beside its candidate.
-        var interleaved = settings.TimingOrder == TimingOrders.Interleaved;
-        var request = JobRequests.Reference(problem, known is null && !interleaved ? settings : settings with { MeasurePerformance = false }, refKey);
-        var referenceStarted = System.Diagnostics.Stopwatch.GetTimestamp();
-        var reference = await RunAsync(worker, request, _options.Worker.ReferenceTimeout, ct);
-        phases["reference_job"] = System.Diagnostics.Stopwatch.GetElapsedTime(referenceStarted).TotalSeconds;
-        foreach (var (name, seconds) in reference.Numbers("phase_seconds"))
-            phases["reference." + name] = seconds;
-        if (reference.Outcome != WorkerOutcome.Answered)
-            return verdicts.FromFailure(reference, "the reference") with { Reason = $"the reference could not be measured: {reference.Detail}" };
-        if (reference.Status != "ok")
-            return verdicts.Make(VerdictStatus.RuntimeError, reference.Str("reason"), reference.OutputTail);
-        worker.References.Clear(); // the worker keeps one problem's reference at a time
-        worker.References.Add(refKey);
-        if (!interleaved)
-        {
-            if (known is null && settings.MeasurePerformance)
-                _timingCache.Put(timingKey, reference.Times("times_ms"));
-            _referenceTimes.TryAdd(refKey, known ?? reference.Times("times_ms"));
-        }
-        return null;
     }
 
     /// <summary>
@@ -240,65 +199,18 @@ public sealed class CandidateEngine : IDisposableVerifier, IPreparingVerifier
         try
         {
             var sha = CandidateSource.Sha256(source);
-            var (screened, staticFlags) = Screen(problem, source, new VerdictFactory(problem, sha, _options.Settings, Environment));
-            if (screened is not null)
+            var screen = _screen.Screen(problem, source, new VerdictFactory(problem, sha, _options.Settings, Environment));
+            if (screen.Done is { } screened)
                 return (screened, null, []);
-            var worker = await EnsureWorkerAsync(ct);
-            var (build, failed) = await BuildStageAsync(worker, new VerdictFactory(problem, sha, _options.Settings, Environment), source, sha, ct);
-            return failed is not null ? (failed with { Flags = staticFlags }, null, []) : (null, build.Num("build_seconds"), VerdictFactory.BuildModes(build));
+            var worker = await _workers.EnsureAsync(ct);
+            var (reply, failed) = await _build.RunAsync(worker, new VerdictFactory(problem, sha, _options.Settings, Environment), source, sha, ct);
+            var build = BuildAnswer.From(reply);
+            return failed is not null ? (failed with { Flags = screen.StaticFlags }, null, []) : (null, build.BuildSeconds, build.BuildModes);
         }
         finally
         {
             _gate.Release();
         }
-    }
-
-    // Checks that need no worker: an unusable source, and the static validators under the policy (a rejection, or
-    // flags to carry).
-    private (Verdict? Done, List<string> StaticFlags) Screen(Problem problem, string source, VerdictFactory verdicts)
-    {
-        if (CandidateSource.Problem(source) is { } bad)
-            return (verdicts.Make(VerdictStatus.CompileError, bad), []);
-        var context = new CandidateContext(problem, source, _options.Settings.Backend);
-        var findings = PolicyScreen.Apply(_options.Settings.Policy, _validators.SelectMany(v => v.Validate(context)), context, _options.Settings.Precision);
-        var staticFlags = findings.Where(f => f.Severity == FindingSeverity.Flag).Select(f => f.Rule).Distinct().ToList();
-        _staticFindings = PolicyScreen.ToVerdict(findings);
-        if (findings.FirstOrDefault(f => f.Severity == FindingSeverity.Reject) is { } reject)
-            return (verdicts.Make(VerdictStatus.Rejected, $"{reject.Rule}: {reject.Message}") with
-            {
-                Flags = findings.Select(f => f.Rule).Distinct().ToList(), Findings = _staticFindings,
-            }, staticFlags);
-        return (null, staticFlags);
-    }
-
-    private IReadOnlyList<VerdictFinding> _staticFindings = []; // under _gate: the last Screen's findings, for its verdict
-
-    private async Task<(WorkerReply Build, Verdict? Failed)> BuildStageAsync(WorkerProcess worker, VerdictFactory verdicts, string source, string sha, CancellationToken ct)
-    {
-        var path = WriteCandidate(source, sha);
-        var key = sha[..16];
-        var build = await RunAsync(worker, JobRequests.Build(key, path, Path.Combine(_workDir, "ext", key), _options.Settings.Sandbox, verdicts.ProblemPath), _options.Worker.BuildTimeout, ct);
-        if (build.Outcome != WorkerOutcome.Answered)
-            return (build, verdicts.FromFailure(build, "build"));
-        if (build.Status == "bad_input") // --require-sandbox on a machine that cannot give every part of it
-            throw new BadInputException(build.Str("reason"));
-        if (build.Status == "timeout")
-            return (build, verdicts.Make(VerdictStatus.Timeout, build.Str("reason"), build.OutputTail));
-        if (build.Status != "built")
-            return (build, verdicts.Make(VerdictStatus.CompileError, build.Str("reason"), build.OutputTail) with { BuildSeconds = build.Num("build_seconds"), BuildModes = VerdictFactory.BuildModes(build) });
-        _buildRecords.Put(sha, build); // every extension came from the cache: a later run may skip this build
-        return (build, null);
-    }
-
-    /// <summary>The reference time a speedup divides: a published baseline when given, else the times measured beside
-    /// the candidate (timing_order: interleaved), else the reference's own timing.</summary>
-    private TimingSummary? ReferenceRuntime(Problem problem, string refKey, IReadOnlyList<double> paired)
-    {
-        if (_options.Baseline?.Find(problem.Level, problem.FileName) is { } published)
-            return BaselineFile.ToSummary(published);
-        if (paired.Count > 0)
-            return TimingStatistics.Summarize(paired);
-        return _referenceTimes.TryGetValue(refKey, out var times) ? TimingStatistics.Summarize(times) : null;
     }
 
     /// <summary>
@@ -311,22 +223,7 @@ public sealed class CandidateEngine : IDisposableVerifier, IPreparingVerifier
         await _gate.WaitAsync(ct);
         try
         {
-            var worker = await EnsureWorkerAsync(ct);
-            // Timing only: no correctness outputs (Level 1's are gigabytes, made for nothing); the key says so too.
-            var timingOnly = _options.Settings with { CorrectnessTrials = 0 };
-            var refKey = JobRequests.ReferenceKey(problem, timingOnly, Environment.TorchVersion) + (compileMode is null ? "" : "|compile:" + compileMode);
-            var request = JobRequests.Reference(problem, timingOnly, refKey);
-            request["compile_mode"] = compileMode;
-            var reply = await RunAsync(worker, request, _options.Worker.ReferenceTimeout, ct);
-            if (reply.Outcome != WorkerOutcome.Answered)
-                return ([], reply.Detail);
-            if (reply.Status == "bad_input")
-                throw new NotSupportedException(reply.Str("reason"));
-            if (reply.Status != "ok")
-                return ([], reply.Str("reason"));
-            worker.References.Clear();
-            worker.References.Add(refKey);
-            return (reply.Times("times_ms"), null);
+            return await _referenceAlone.MeasureAsync(problem, compileMode, ct);
         }
         finally
         {
@@ -334,46 +231,9 @@ public sealed class CandidateEngine : IDisposableVerifier, IPreparingVerifier
         }
     }
 
-    private async Task<WorkerReply> RunAsync(WorkerProcess worker, System.Text.Json.Nodes.JsonObject request, TimeSpan limit, CancellationToken ct)
-    {
-        request["gpu_lock_dir"] = _options.Worker.GpuLockFolder; // workers sharing a GPU take turns on it
-        // The judge enforces the limit on the candidate's own process and answers "timeout" itself; this side's
-        // timer, a little later, is the backstop for a judge that stops answering.
-        request["timeout_s"] = limit.TotalSeconds;
-        var reply = await worker.RunAsync(request, limit + JudgeMargin, ct);
-        if (reply.Outcome != WorkerOutcome.Answered || reply.Flag("unhealthy"))
-            worker.Unhealthy = true;
-        return reply;
-    }
-
-    private async Task<WorkerProcess> EnsureWorkerAsync(CancellationToken ct)
-    {
-        if (_worker is { Unhealthy: false, HasExited: false })
-            return _worker;
-        _worker?.Dispose();
-        _worker = null;
-        var worker = await WorkerProcess.StartAsync(_options.Worker, ct);
-        WorkersStarted++;
-        Environment = WorkerHello.Describe(worker.Hello, _options.Settings.Device, _options.HarnessVersion);
-        WorkerHello.CheckDevice(worker.Hello, _options.Settings.Device);
-        _buildRecords.Observe(worker.Hello);
-        _worker = worker;
-        return worker;
-    }
-
-    private string WriteCandidate(string source, string sha)
-    {
-        Directory.CreateDirectory(_workDir);
-        var path = Path.Combine(_workDir, sha[..16] + ".py");
-        if (!File.Exists(path))
-            AtomicFile.WriteAllText(path, source);
-        return path;
-    }
-
     public void Dispose()
     {
-        _worker?.Dispose();
-        _worker = null;
+        _workers.Dispose();
         _gate.Dispose();
     }
 }

@@ -2,6 +2,7 @@ using KernelBench.Harness.Problems;
 using KernelBench.Harness.Scoring.Timing;
 using KernelBench.Harness.Scoring.Verdicts;
 using KernelBench.Harness.Scoring.Workers;
+using KernelBench.Harness.Scoring.Workers.Protocol;
 
 namespace KernelBench.Harness.Scoring.Engine;
 
@@ -27,30 +28,17 @@ public sealed class VerdictFactory(Problem problem, string candidateSha, EvalSet
         Policy = settings.Policy,
     };
 
-    /// <summary>What the build job said of how each extension was built (see <see cref="Verdict.BuildModes"/>).</summary>
-    public static IReadOnlyList<string> BuildModes(WorkerReply build) =>
-        build.Array("build_modes").Select(m => m.GetString() ?? "").Where(m => m.Length > 0).ToList();
-
     /// <summary>The check's findings as the verdict records them: what each did under the policy, who saw it.</summary>
-    public static IReadOnlyList<VerdictFinding> RuntimeFindings(WorkerReply check) => check.Array("findings")
-        .Where(f => f.ValueKind == System.Text.Json.JsonValueKind.Object && f.TryGetProperty("rule", out _))
-        .Select(f => new VerdictFinding(
-            Text(f, "rule"), Text(f, "action") is "reject" ? "reject" : "flag",
-            f.TryGetProperty("self_reported", out var s) && s.ValueKind == System.Text.Json.JsonValueKind.True ? "self_reported" : "judge",
-            SecretValues.Scrub(Text(f, "message")),
-            f.TryGetProperty("line", out var l) && l.ValueKind == System.Text.Json.JsonValueKind.Number && l.TryGetInt32(out var line) ? line : null,
-            Text(f, "trial") is { Length: > 0 } t ? t : null))
+    public static IReadOnlyList<VerdictFinding> RuntimeFindings(CheckAnswer check) => check.Findings
+        .Select(f => new VerdictFinding(f.Rule, f.Action, f.SelfReported ? "self_reported" : "judge", SecretValues.Scrub(f.Message), f.Line, f.Trial))
         .ToList();
-
-    private static string Text(System.Text.Json.JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() ?? "" : "";
 
     /// <summary>A job that did not answer: time-out or a dead worker.</summary>
     public Verdict FromFailure(WorkerReply reply, string stage) => reply.Outcome == WorkerOutcome.TimedOut
         ? Make(VerdictStatus.Timeout, $"{stage}: {reply.Detail}", reply.OutputTail)
         : Make(VerdictStatus.RuntimeError, $"{stage}: {reply.Detail}", reply.OutputTail);
 
-    public Verdict FromCheck(WorkerReply check, WorkerReply build, TimingSummary? reference, double excessive, IEnumerable<string> staticFlags,
+    public Verdict FromCheck(CheckAnswer check, BuildAnswer build, TimingSummary? reference, double excessive, IEnumerable<string> staticFlags,
                              IReadOnlyList<VerdictFinding>? staticFindings = null)
     {
         var status = check.Status switch
@@ -63,34 +51,34 @@ public sealed class VerdictFactory(Problem problem, string candidateSha, EvalSet
             _ => VerdictStatus.RuntimeError,
         };
         var flags = new List<string>(staticFlags);
-        foreach (var f in check.Array("findings"))
-            if (f.TryGetProperty("rule", out var rule) && rule.GetString() is { } r && !flags.Contains(r))
-                flags.Add(r);
-        var runtime = status == VerdictStatus.Correct ? TimingStatistics.Summarize(check.Times("times_ms")) : null;
+        foreach (var f in check.Findings)
+            if (!flags.Contains(f.Rule))
+                flags.Add(f.Rule);
+        var runtime = status == VerdictStatus.Correct ? TimingStatistics.Summarize(check.TimesMs) : null;
         var speedup = TimingStatistics.Speedup(reference, runtime);
         if (speedup > excessive)
             flags.Add("excessive_speedup");
-        var kinds = build.Array("kinds").Select(k => k.GetString() ?? "").ToList();
+        var kinds = build.Kinds;
         // Only load_inline/load builds are seen; a Triton or TileLang candidate (--backend) compiles at run time instead.
-        if ((build.Num("extensions_built") ?? 0) == 0 && settings.Backend is "cuda" or "cpp" or "")
+        if ((build.ExtensionsBuilt ?? 0) == 0 && settings.Backend is "cuda" or "cpp" or "")
             flags.Add("pytorch_only");
-        var failedTrial = check.Num("failed_trial");
-        return Make(status, check.Str("reason"), (build.OutputTail + check.OutputTail) is var o && o.Length > 4000 ? o[^4000..] : o) with
+        var failedTrial = check.FailedTrial;
+        return Make(status, check.Reason, (build.OutputTail + check.OutputTail) is var o && o.Length > 4000 ? o[^4000..] : o) with
         {
             Backend = kinds.Contains("cuda") ? "cuda" : kinds.Contains("cpp") ? "cpp" : settings.Backend is "cuda" or "" ? "pytorch" : settings.Backend,
-            MaxAbsDiff = check.Num("max_abs_diff"),
-            MeanAbsDiff = check.Num("mean_abs_diff"),
+            MaxAbsDiff = check.MaxAbsDiff,
+            MeanAbsDiff = check.MeanAbsDiff,
             FailedTrial = failedTrial is null ? null : (int)failedTrial,
             Runtime = runtime,
             RefRuntime = reference,
             Speedup = speedup,
             Flags = flags,
-            BuildSeconds = build.Num("build_seconds"),
-            BuildModes = BuildModes(build),
-            Sandbox = check.Texts("sandbox"),
-            TimingCheck = check.Texts("timing_check"),
+            BuildSeconds = build.BuildSeconds,
+            BuildModes = build.BuildModes,
+            Sandbox = check.Sandbox,
+            TimingCheck = check.TimingCheck,
             Findings = [.. staticFindings ?? [], .. RuntimeFindings(check)],
-            Evidence = check.Texts("evidence"),
+            Evidence = check.Evidence,
         };
     }
 }

@@ -1,39 +1,25 @@
 using System.Diagnostics;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Threading.Channels;
+using KernelBench.Harness.Scoring.Workers.Protocol;
 
 namespace KernelBench.Harness.Scoring.Workers;
 
 /// <summary>
-/// One long-lived Python worker: started with an allow-listed environment in its own process group, fed one job at a
-/// time, killed with its whole process tree on a time limit. Answers are accepted only with this worker's nonce.
+/// One long-lived Python worker: started with an allow-listed environment in its own process group
+/// (<see cref="WorkerLaunch"/>), fed one job at a time over its <see cref="WorkerChannel"/>, killed with its whole process
+/// tree on a time limit. Answers are accepted only with this worker's nonce.
 /// </summary>
 public sealed class WorkerProcess : IDisposable
 {
-    // Workers still running: killed when the harness exits (SIGTERM from `timeout` or a scheduler runs ProcessExit), so
-    // none keeps a GPU busy. A kill -9 of the harness skips this; the worker then notices its parent is gone (kbh_worker.py).
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<WorkerProcess, byte> Live = new();
-
-    static WorkerProcess()
-    {
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            foreach (var worker in Live.Keys)
-                worker.Kill();
-        };
-    }
-
     private readonly Process _process;
-    private readonly Channel<JsonElement> _answers = Channel.CreateUnbounded<JsonElement>();
+    private readonly WorkerChannel _channel;
     private readonly WorkerOptions _options;
-    private readonly string _nonce = Guid.NewGuid().ToString("N");
-    private readonly BoundedText _stderr = new(8000);
     private long _nextId;
 
-    private WorkerProcess(Process process, WorkerOptions options, string capturePath)
+    private WorkerProcess(Process process, string nonce, WorkerOptions options, string capturePath)
     {
         _process = process;
+        _channel = new WorkerChannel(process, nonce);
         _options = options;
         CapturePath = capturePath;
     }
@@ -53,7 +39,7 @@ public sealed class WorkerProcess : IDisposable
     public bool Unhealthy { get; set; }
 
     /// <summary>The worker's own stderr (Python start-up errors before the capture file takes over).</summary>
-    public string Stderr => _stderr.ToString();
+    public string Stderr => _channel.Stderr;
 
     public static async Task<WorkerProcess> StartAsync(WorkerOptions options, CancellationToken cancellationToken)
     {
@@ -63,39 +49,15 @@ public sealed class WorkerProcess : IDisposable
         var captureDir = Path.Combine(options.CacheFolder, "capture");
         Directory.CreateDirectory(captureDir);
         var capture = Path.Combine(captureDir, $"worker-{Environment.ProcessId}-{Guid.NewGuid():N}.log");
+        var nonce = Guid.NewGuid().ToString("N");
 
-        var info = new ProcessStartInfo(python, ["-u", "-B", script, "--capture", capture])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.Environment.Clear();
-        foreach (var (k, v) in WorkerEnvironment.Build())
-            info.Environment[k] = v;
-        info.Environment["PYTHONNOUSERSITE"] = "1";
-        // Every extension a candidate builds goes through the content-addressed build cache (kbh_build_cache.py).
-        info.Environment["KBH_BUILD_CACHE"] = Path.Combine(options.CacheFolder, "builds");
-        info.Environment["KBH_FAST_BUILDS"] = options.FastBuilds ? "1" : "0";
-        info.Environment["KBH_CC_PCH"] = options.PrecompiledHeaders ? "1" : "0";
-        if (options.Cpus is { Count: > 0 } cpus)
-            info.Environment["KBH_WORKER_CPUS"] = CpuPlan.Format(cpus);
-        if (options.HostCpus is { Count: > 0 } host)
-            info.Environment["KBH_HOST_CPUS"] = CpuPlan.Format(host);
-        // The speed switches come from the settings (recorded in each verdict), never from the caller's environment.
-        info.Environment["KBH_HOST_CORES"] = options.HostDrawsOwnCoresOnly ? "0" : "1";
-        info.Environment["KBH_INIT_MEMO_BYTES"] = ((long)(options.InitMemoGib * (1L << 30))).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (options.PinnedGib is { } pinned)
-            info.Environment["KBH_PINNED_GIB"] = pinned.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-        var worker = new WorkerProcess(new Process { StartInfo = info }, options, capture);
-        info.Environment["KBH_WORKER_NONCE"] = worker._nonce;
+        var info = WorkerLaunch.StartInfo(options, python, script, capture, nonce);
+        var worker = new WorkerProcess(new Process { StartInfo = info }, nonce, options, capture);
         worker._process.Start();
         if (options.LowPriority)
-            LowerPriority(worker._process);
-        Live.TryAdd(worker, 0);
-        worker.StartReaders();
+            WorkerLaunch.LowerPriority(worker._process);
+        LiveWorkers.Add(worker);
+        worker._channel.StartReading();
         var hello = await worker.NextAnswerAsync(options.StartTimeout, cancellationToken);
         if (hello.Outcome != WorkerOutcome.Answered)
         {
@@ -107,56 +69,16 @@ public sealed class WorkerProcess : IDisposable
         return worker;
     }
 
-    // nice 19 before the worker runs any build; a process that is already gone has nothing left to lower.
-    private static void LowerPriority(Process process)
-    {
-        try
-        {
-            process.PriorityClass = ProcessPriorityClass.Idle;
-        }
-        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
-        {
-        }
-    }
-
     /// <summary>Sends one job and waits for its answer, at most <paramref name="limit"/>; on time-out the worker is killed.</summary>
-    public async Task<WorkerReply> RunAsync(JsonObject request, TimeSpan limit, CancellationToken cancellationToken)
+    public async Task<WorkerReply> RunAsync(WorkerJob job, TimeSpan limit, CancellationToken cancellationToken)
     {
         var id = Interlocked.Increment(ref _nextId);
+        var request = job.ToJson();
         request["id"] = id;
-        try
-        {
-            await _process.StandardInput.WriteLineAsync(request.ToJsonString().AsMemory(), cancellationToken);
-            await _process.StandardInput.FlushAsync(cancellationToken);
-        }
-        catch (IOException)
-        {
+        if (!await _channel.SendAsync(request.ToJsonString(), cancellationToken))
             return await DiedAsync();
-        }
-        var queued = false;
-        while (true)
-        {
-            var reply = await NextAnswerAsync(queued ? _options.GpuWaitTimeout : limit, cancellationToken, queued);
-            if (reply.Outcome != WorkerOutcome.Answered)
-                return reply;
-            if (!reply.Body.TryGetProperty("id", out var got) || got.ValueKind != JsonValueKind.Number || got.GetInt64() != id)
-                continue;
-            // Progress, not the answer: time queued for a GPU that another worker is using does not count against
-            // the job's limit (it is bounded by GpuWaitTimeout); once the GPU is ours, the job gets its whole limit.
-            switch (reply.Body.TryGetProperty("event", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null)
-            {
-                case "gpu_wait":
-                    queued = true;
-                    continue;
-                case "gpu_acquired":
-                    queued = false;
-                    continue;
-                case null:
-                    return reply;
-                default:
-                    continue;
-            }
-        }
+        return await GpuWaitProtocol.AnswerAsync(id, limit, _options.GpuWaitTimeout,
+            (within, waitingForGpu) => NextAnswerAsync(within, cancellationToken, waitingForGpu));
     }
 
     private async Task<WorkerReply> NextAnswerAsync(TimeSpan limit, CancellationToken cancellationToken, bool waitingForGpu = false)
@@ -165,7 +87,7 @@ public sealed class WorkerProcess : IDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, cancellationToken);
         try
         {
-            if (await _answers.Reader.WaitToReadAsync(linked.Token) && _answers.Reader.TryRead(out var body))
+            if (await _channel.ReceiveAsync(linked.Token) is { } body)
                 return new WorkerReply(WorkerOutcome.Answered, body, "", TailOf(body));
             return await DiedAsync();
         }
@@ -218,55 +140,6 @@ public sealed class WorkerProcess : IDisposable
         }
     }
 
-    private void StartReaders()
-    {
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                while (await _process.StandardOutput.ReadLineAsync() is { } line)
-                {
-                    if (TryParse(line) is { } body)
-                        _answers.Writer.TryWrite(body);
-                }
-            }
-            catch (IOException)
-            {
-            }
-            _answers.Writer.TryComplete();
-        });
-        _ = Task.Run(async () =>
-        {
-            var buffer = new char[4096];
-            try
-            {
-                int n;
-                while ((n = await _process.StandardError.ReadAsync(buffer)) > 0)
-                    _stderr.Append(buffer.AsSpan(0, n));
-            }
-            catch (IOException)
-            {
-            }
-        });
-    }
-
-    // Only lines that are JSON objects carrying this worker's nonce are answers.
-    private JsonElement? TryParse(string line)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(line);
-            return doc.RootElement.ValueKind == JsonValueKind.Object
-                   && doc.RootElement.TryGetProperty("nonce", out var n) && n.ValueKind == JsonValueKind.String && n.GetString() == _nonce
-                ? doc.RootElement.Clone()
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
     /// <summary>Kills the worker's process group (children a candidate spawned included), then the process itself.</summary>
     public void Kill()
     {
@@ -284,13 +157,12 @@ public sealed class WorkerProcess : IDisposable
 
     public void Dispose()
     {
-        Live.TryRemove(this, out _);
+        LiveWorkers.Remove(this);
         if (!_process.HasExited)
         {
             try
             {
-                _process.StandardInput.WriteLine("{\"job\":\"shutdown\"}");
-                _process.StandardInput.Flush();
+                _channel.Send("{\"job\":\"shutdown\"}");
                 if (!_process.WaitForExit(TimeSpan.FromSeconds(5)))
                     Kill();
             }

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Text.Json.Nodes;
 using KernelBench.Harness.Cli.Infrastructure;
 using KernelBench.Harness.Scoring.Workers;
+using KernelBench.Harness.Scoring.Workers.Protocol;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -33,7 +34,7 @@ public sealed class DoctorCommand(IAnsiConsole console) : AsyncCommand<DoctorCom
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         using var worker = await WorkerProcess.StartAsync(new WorkerOptions(), cancellationToken);
-        var reply = await worker.RunAsync(new JsonObject { ["job"] = "sandbox", ["sandbox"] = "auto", ["timeout_s"] = 120 },
+        var reply = await worker.RunAsync(new SandboxJob("auto") { TimeoutSeconds = 120 },
             TimeSpan.FromSeconds(150), cancellationToken);
         if (reply.Outcome != WorkerOutcome.Answered || reply.Status != "ok")
         {

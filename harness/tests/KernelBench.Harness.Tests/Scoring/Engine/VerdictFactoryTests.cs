@@ -3,6 +3,7 @@ using KernelBench.Harness.Scoring.Engine;
 using KernelBench.Harness.Scoring.Timing;
 using KernelBench.Harness.Scoring.Verdicts;
 using KernelBench.Harness.Scoring.Workers;
+using KernelBench.Harness.Scoring.Workers.Protocol;
 using static KernelBench.Harness.Tests.Scoring.Engine.ScoringFixtures;
 
 namespace KernelBench.Harness.Tests.Scoring.Engine;
@@ -20,7 +21,7 @@ public class VerdictFactoryTests
         var check = Reply("""{"status": "correct", "times_ms": [0.1, 0.1, 0.1], "max_abs_diff": 0.0, "findings": []}""");
         var build = Reply("""{"status": "built", "extensions_built": 1, "kinds": ["cuda"], "build_seconds": 61.5}""");
         var reference = TimingStatistics.Summarize([2.0, 2.0]);
-        var v = Factory().FromCheck(check, build, reference, 10, []);
+        var v = Factory().FromCheck(CheckAnswer.From(check), BuildAnswer.From(build), reference, 10, []);
         Assert.That(v.Status, Is.EqualTo(VerdictStatus.Correct));
         Assert.That(v.Speedup, Is.EqualTo(20).Within(1e-9));
         Assert.That(v.Flags, Is.EquivalentTo(new[] { "excessive_speedup" }));
@@ -33,7 +34,7 @@ public class VerdictFactoryTests
     public void FromCheck_RejectedWithFindings_NamesEveryRuleAndHasNoTimes()
     {
         var check = Reply("""{"status": "rejected", "reason": "input_mutation: ...", "failed_trial": 0, "max_abs_diff": "Infinity", "findings": [{"rule": "input_mutation", "severity": "reject", "message": "m"}, {"rule": "thread_injection", "severity": "flag", "message": "t"}]}""");
-        var v = Factory().FromCheck(check, Reply("""{"status": "built", "extensions_built": 0}"""), null, 10, ["static_rule"]);
+        var v = Factory().FromCheck(CheckAnswer.From(check), BuildAnswer.From(Reply("""{"status": "built", "extensions_built": 0}""")), null, 10, ["static_rule"]);
         Assert.That(v.Status, Is.EqualTo(VerdictStatus.Rejected));
         Assert.That(v.Flags, Is.EquivalentTo(new[] { "static_rule", "input_mutation", "thread_injection", "pytorch_only" }));
         Assert.That(v.MaxAbsDiff, Is.EqualTo(double.PositiveInfinity));
@@ -45,7 +46,7 @@ public class VerdictFactoryTests
     public void FromCheck_TritonBackendWithoutExtension_IsNotPytorchOnly()
     {
         var check = Reply("""{"status": "correct", "times_ms": [1.0], "findings": []}""");
-        var v = Factory("triton").FromCheck(check, Reply("""{"status": "built", "extensions_built": 0}"""), null, 10, []);
+        var v = Factory("triton").FromCheck(CheckAnswer.From(check), BuildAnswer.From(Reply("""{"status": "built", "extensions_built": 0}""")), null, 10, []);
         Assert.That(v.Flags, Does.Not.Contain("pytorch_only"));
         Assert.That(v.Backend, Is.EqualTo("triton"));
     }

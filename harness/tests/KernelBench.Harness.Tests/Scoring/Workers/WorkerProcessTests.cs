@@ -1,5 +1,6 @@
 using KernelBench.Harness.Scoring.Engine;
 using KernelBench.Harness.Scoring.Workers;
+using KernelBench.Harness.Scoring.Workers.Protocol;
 using Microsoft.Extensions.Time.Testing;
 using static KernelBench.Harness.Tests.Scoring.Engine.ScoringFixtures;
 
@@ -10,6 +11,19 @@ namespace KernelBench.Harness.Tests.Scoring.Workers;
 [NonParallelizable]
 public class WorkerProcessTests
 {
+    [Test]
+    public async Task RunAsync_Ping_TheWorkerAnswersOk()
+    {
+        var cache = TempFolder();
+        using var worker = await WorkerProcess.StartAsync(new WorkerOptions { Python = Python, CacheRoot = cache }, CancellationToken.None);
+
+        var reply = await worker.RunAsync(new PingJob(), TimeSpan.FromMinutes(1), CancellationToken.None);
+
+        Assert.That(reply.Outcome, Is.EqualTo(WorkerOutcome.Answered), reply.Detail);
+        Assert.That(reply.Flag("ok"), Is.True);
+        Directory.Delete(cache, recursive: true);
+    }
+
     [TestCase(true, "19")]
     [TestCase(false, "0")]
     public async Task StartAsync_LowPriority_WorkerAndWhatItRunsAtNice19(bool low, string nice)
