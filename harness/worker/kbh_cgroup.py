@@ -106,8 +106,8 @@ class Group:
         os.mkdir(path)
         self.dirs.append(path)
         _write(os.path.join(path, "memory.max"), str(memory_bytes))
-        _write(os.path.join(path, "memory.swap.max"), "0") if os.path.exists(os.path.join(path, "memory.swap.max")) \
-            else None
+        if os.path.exists(os.path.join(path, "memory.swap.max")):  # no swapping past the cap either
+            _write(os.path.join(path, "memory.swap.max"), "0")
         if "pids" in wanted:
             _write(os.path.join(path, "pids.max"), str(max_pids))
         self.procs.append(os.path.join(path, "cgroup.procs"))
