@@ -52,6 +52,16 @@ def write_atomically(path, text, mode=None, fsync=False):
 SEALS = fcntl.F_SEAL_SEAL | fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW | fcntl.F_SEAL_WRITE
 
 
+def seal(fd):
+    """Seals a memfd against every later write, shrink or growth."""
+    fcntl.fcntl(fd, fcntl.F_ADD_SEALS, SEALS)
+
+
+def is_sealed(fd):
+    """Whether a memfd carries every seal seal() adds; OSError for a descriptor that is not a memfd."""
+    return fcntl.fcntl(fd, fcntl.F_GET_SEALS) & SEALS == SEALS
+
+
 def sealed_bytes(data, name="kbh"):
     """A memfd holding data that no process can change once it has it, whatever it reopens."""
     fd = os.memfd_create(name, os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING)
@@ -59,7 +69,7 @@ def sealed_bytes(data, name="kbh"):
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
-        fcntl.fcntl(fd, fcntl.F_ADD_SEALS, SEALS)
+        seal(fd)
     except BaseException:
         os.close(fd)
         raise
@@ -68,7 +78,7 @@ def sealed_bytes(data, name="kbh"):
 
 def read_sealed(fd, limit):
     """The bytes of a memfd sealed against changes (sealed_bytes), at most limit of them; ValueError otherwise."""
-    if fcntl.fcntl(fd, fcntl.F_GET_SEALS) & SEALS != SEALS:
+    if not is_sealed(fd):
         raise ValueError("not a sealed memfd")
     size = os.fstat(fd).st_size
     if size > limit:

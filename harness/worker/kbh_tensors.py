@@ -6,7 +6,6 @@ outputs as data: a dtype from a fixed list, a shape of non-negative integers, a 
 they imply; it copies the bytes into a tensor of its own before looking at them and never calls a method of an object
 the candidate made.
 """
-import fcntl
 import math
 import mmap
 import os
@@ -21,7 +20,6 @@ DTYPES = {name: getattr(torch, name) for name in (
     "complex128")}
 _NAMES = {dtype: name for name, dtype in DTYPES.items()}
 MAX_DIMS = 16
-_SEALS = kbh_files.SEALS
 
 
 class BadTensor(Exception):
@@ -55,7 +53,7 @@ def write_memfd(tensor, name="kbh", seal=False, copy=None):
                 copy(view, tensor.detach()) if copy else view.copy_(tensor.detach())
                 del view
         if seal:
-            fcntl.fcntl(fd, fcntl.F_ADD_SEALS, _SEALS)
+            kbh_files.seal(fd)
     except BaseException:
         os.close(fd)
         raise
@@ -104,10 +102,10 @@ def read_copy(fd, spec, limit_bytes, device=None, gpu=None):
         # Sealed, so that nobody can shrink it while the judge reads it (a mapping of a shrunk file faults: SIGBUS)
         # or change it after: anything else (another kind of file, an unsealed memfd) is not an honest output.
         try:
-            seals = fcntl.fcntl(fd, fcntl.F_GET_SEALS)
+            sealed = kbh_files.is_sealed(fd)
         except OSError:
             raise BadTensor("an output that is not a memfd")
-        if seals & _SEALS != _SEALS:
+        if not sealed:
             raise BadTensor("an output memfd that is not sealed against changes")
         size = os.fstat(fd).st_size
         if size != nbytes:
