@@ -193,7 +193,7 @@ class Jobs:
         cache = os.environ.get("KBH_BUILD_CACHE")
         if request.get("op") != "build" or not isinstance(request.get("call"), dict) or not cache:
             return {"ok": False, "reason": "not a build request the judge takes"}
-        config = {"sandbox": _sandbox_config({**req, "candidate_path": None, "extensions_dir": None}, build=True)}
+        config = {"sandbox": _sandbox_config(req, build=True, bind_candidate=False)}
         try:
             builder = kbh_spawn.CandidateProcess(self.build_server, config, max(1.0, proc.remaining()))
         except kbh_spawn.CandidateFailed as e:
@@ -320,7 +320,7 @@ class Jobs:
         candidate's builds need a folder of their own when there is no shared build cache, and the sandbox must be on."""
         if not os.environ.get("KBH_BUILD_CACHE") or not req.get("measure_performance", True):
             return None, None
-        config = {"sandbox": _sandbox_config({**req, "candidate_path": None, "extensions_dir": None}, build=False)}
+        config = {"sandbox": _sandbox_config(req, build=False, bind_candidate=False)}
         if not config["sandbox"].get("enabled"):
             return None, None
         return config, json.dumps([config, str(device), req.get("sandbox")], sort_keys=True)
@@ -333,9 +333,11 @@ class SandboxRequired(Exception):
 _JUDGE_CWD = os.getcwd()
 
 
-def _sandbox_config(req, build):
+def _sandbox_config(req, build, bind_candidate=True):
     """What a candidate's process may see: the judge's own places masked, the few it needs bound back. build: the
-    trusted build step's process (no candidate code), the only one that may write the shared build cache."""
+    trusted build step's process (no candidate code), the only one that may write the shared build cache.
+    bind_candidate False: a process started before its candidate is known (or the trusted build step) gets neither
+    the candidate's file nor its extensions folder, but the folders holding all candidates' are masked all the same."""
     if req.get("sandbox") == "off" or os.environ.get("KBH_SANDBOX") == "0":
         return {"enabled": False}
     worker_dir = os.path.dirname(os.path.abspath(__file__))
@@ -349,6 +351,8 @@ def _sandbox_config(req, build):
         mask.add(os.path.dirname(os.path.dirname(os.path.abspath(problem))))
     # Python, torch and whatever else the fork server imports from may live under a masked folder (a virtual
     # environment in the home folder): bound back read-only.
+    if not bind_candidate:
+        candidate = extensions = None
     read_only = [worker_dir] + ([candidate] if candidate else []) + sorted(
         {p for p in [sys.prefix, sys.exec_prefix, os.path.dirname(os.path.dirname(torch.__file__))] + sys.path
          if p and os.path.isdir(p) and p != "/"})

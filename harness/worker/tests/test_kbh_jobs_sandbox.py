@@ -1,0 +1,33 @@
+"""The sandbox a process gets when it is started before its candidate is known (kbh_spare) or for the trusted build
+step: the same folders masked as for a candidate's own process, only the candidate's file and extensions folder not
+bound back. (Found by a red-team review: the folder holding every candidate's file was readable from a spare.)"""
+import os
+
+import kbh_jobs
+
+
+def _req(tmp_path):
+    candidates, problems = tmp_path / "run" / "candidates", tmp_path / "kb" / "level1"
+    candidates.mkdir(parents=True)
+    problems.mkdir(parents=True)
+    (candidates / "a.py").write_text("")
+    (problems / "1_x.py").write_text("")
+    return {"candidate_path": str(candidates / "a.py"), "extensions_dir": str(tmp_path / "run" / "ext" / "a"),
+            "problem_path": str(problems / "1_x.py"), "device": "cpu"}
+
+
+def test_started_ahead_masks_the_candidates_folders_but_binds_no_candidate(tmp_path):
+    req = _req(tmp_path)
+    own = kbh_jobs._sandbox_config(req, build=False)
+    ahead = kbh_jobs._sandbox_config(req, build=False, bind_candidate=False)
+    assert ahead["mask"] == own["mask"]
+    assert str(tmp_path / "run") in ahead["mask"]  # the grandparent of candidates/a.py and of ext/a
+    assert req["candidate_path"] in own["read_only"] and req["candidate_path"] not in ahead["read_only"]
+    assert req["extensions_dir"] in own["writable"] and req["extensions_dir"] not in ahead["writable"]
+
+
+def test_trusted_build_step_masks_them_too(tmp_path):
+    req = _req(tmp_path)
+    build = kbh_jobs._sandbox_config(req, build=True, bind_candidate=False)
+    assert str(tmp_path / "run") in build["mask"]
+    assert all(not p.startswith(os.path.dirname(req["candidate_path"])) for p in build["read_only"] + build["writable"])
