@@ -132,23 +132,18 @@ class Group:
         return None
 
     def oom_killed(self):
-        """Whether the kernel killed a process of the group for its memory cap."""
+        """Whether the kernel killed a process of this group for its own memory cap: the group's own oom_kill count
+        (memory.events.local in v2, which the host's OOM killer acting elsewhere does not raise; memory.oom_control in
+        v1), never memory.failcnt (reaching the cap and reclaiming is not a kill)."""
         for path in self.dirs:
-            for name, key in (("memory.events", "oom_kill"), ("memory.oom_control", "oom_kill")):
+            for name in ("memory.events.local", "memory.events", "memory.oom_control"):
                 try:
                     with open(os.path.join(path, name)) as f:
-                        for line in f:
-                            field = line.split()
-                            if len(field) == 2 and field[0] == key and int(field[1]) > 0:
-                                return True
+                        counts = dict(line.split() for line in f if len(line.split()) == 2)
                 except (OSError, ValueError):
                     continue
-            try:
-                with open(os.path.join(path, "memory.failcnt")) as f:
-                    if int(f.read()) > 0:
-                        return True
-            except (OSError, ValueError):
-                pass
+                if "oom_kill" in counts:
+                    return int(counts["oom_kill"]) > 0
         return False
 
     def remove(self):
