@@ -104,7 +104,8 @@ PYEOF
 }
 
 pipeline() {
-  local cache=$WORK/kbh-cache spec
+  # BENCH_CACHE: a build cache kept across calls of this script (e.g. a warm-only mode after another part's cold run).
+  local cache=${BENCH_CACHE:-$WORK/kbh-cache} spec
   for spec in ${PIPELINE_MODES:-b c d}; do
     # NAME[:WORKERS]: the mode is NAME's first letter (b...g, above); WORKERS GPU workers per GPU taking turns on it
     # (default $GPU_WORKERS). Files are named NAME, or NAME-wN with a worker count.
