@@ -178,6 +178,21 @@ def join(procs):
     return ""
 
 
+def leavable(procs):
+    """In the candidate's process, once sandboxed: the first group it could still leave (its hierarchy writable to it:
+    a read-only remount that failed, or the sandbox off), or ''. A cap the candidate can leave is not a cap."""
+    for path in procs:
+        group = os.path.dirname(path)
+        try:
+            if os.statvfs(group).f_flag & os.ST_RDONLY:
+                continue
+        except OSError:
+            continue  # not visible at all: nothing to write to
+        if os.access(os.path.join(os.path.dirname(group), "cgroup.procs"), os.W_OK):
+            return os.path.basename(group)
+    return ""
+
+
 def remove_stale():
     """Groups left by judges that were killed before they could remove them (the judge's pid is in the name)."""
     own, removed = _own(), 0

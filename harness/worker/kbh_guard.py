@@ -3,6 +3,7 @@
 A candidate that replaces torch.allclose, torch.cuda.Event, time.perf_counter ... changes nothing we compute (we call the
 saved objects), and `patched()` names every replacement so the verdict can reject it.
 """
+import os
 import threading
 import time
 
@@ -39,6 +40,25 @@ active_threads = threading.active_count
 
 
 def patched():
-    """Names of watched functions that are no longer the objects saved at start-up."""
+    """Names of watched functions that are no longer the objects saved at start-up (torch's own lazy wraps aside)."""
     now = _snapshot()
-    return sorted(name for name, fn in SAVED.items() if now[name] is not fn)
+    return sorted(name for name, fn in SAVED.items() if now[name] is not fn and not _torch_wrap(now[name], fn))
+
+
+_TORCH_DIR = os.path.dirname(torch.__file__) + os.sep
+
+
+def _torch_wrap(fn, saved):
+    """torch replaces some of these itself when a submodule is first imported: importing torch._dynamo (torch.compile,
+    the profiler, triton) wraps torch.manual_seed in _disable_dynamo, whose __wrapped__ is the original. Such a
+    wrapper, with code in torch's own package, is not a candidate's patch. (A candidate could forge one; the judge
+    calls its saved copies either way, so this finding is a flag for researchers, never what a verdict's numbers
+    rest on: docs/threat-model.md.)"""
+    for _ in range(4):
+        code = getattr(fn, "__code__", None)
+        if code is None or not code.co_filename.startswith(_TORCH_DIR):
+            return False
+        fn = getattr(fn, "__wrapped__", None)
+        if fn is saved:
+            return True
+    return False

@@ -160,6 +160,8 @@ class Runner:
         if dev.type == "cuda" and self.exporter is None:
             import kbh_cudashare
             self.exporter = kbh_cudashare.Exporter(dev)
+            if self.module is None:  # before any candidate code: the profiler's first start (kbh_kernels.warm_up)
+                kbh_kernels.warm_up(dev)
         self.device = dev
         return {"ok": True}, ()
 

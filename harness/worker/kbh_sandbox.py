@@ -80,6 +80,7 @@ def enter(config):
         report["missing"] = {part: "the sandbox is off (KBH_SANDBOX=0)" for part in
                              ("namespaces", "network", "filesystem", "seccomp", "limits")}
         _limits(config, report)
+        _check_cap_holds(config, report)
         return report
     uid, gid = os.getuid(), os.getgid()
     flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS
@@ -106,6 +107,7 @@ def enter(config):
         report["missing"]["network"] = "no network namespace (see namespaces)"
         report["missing"]["filesystem"] = "no mount namespace (see namespaces)"
     _limits(config, report)
+    _check_cap_holds(config, report)
     try:
         _drop_capabilities()
         _seccomp()
@@ -113,6 +115,16 @@ def enter(config):
     except (SandboxError, OSError) as e:
         report["missing"]["seccomp"] = str(e)
     return report
+
+
+def _check_cap_holds(config, report):
+    """The memory cap counts only if this process cannot move itself out of its group: where the cgroup hierarchy is
+    still writable here (its read-only remount failed, or the sandbox is off), the verdict says there is no cap."""
+    procs = config.get("cgroup_procs") or []
+    group = kbh_cgroup.leavable(procs) if procs and not report.get("memory_cap_error") else ""
+    if group:
+        report["memory_cap_error"] = (f"its group {group} could be left: the cgroup hierarchy is writable inside the "
+                                      "candidate's process")
 
 
 def _become_pid_one():

@@ -32,6 +32,14 @@ def test_stream_escape_is_zero_on_cpu():
     assert kbh_timing.stream_escape_ms(lambda: pytest.fail("not called on the CPU"), CPU) == 0.0
 
 
+def test_stream_escape_counts_the_smallest_reading_over_what_no_call_reads():
+    # One noisy reading (a busy host) among calls that leave nothing behind: no escape.
+    assert kbh_timing.escape_over_baseline([0.051, 0.012, 0.030], [0.010, 0.011]) == pytest.approx(0.002)
+    # Work left on another stream shows in every reading.
+    assert kbh_timing.escape_over_baseline([2.1, 2.0, 2.2], [0.01]) == pytest.approx(1.99)
+    assert kbh_timing.escape_over_baseline([0.005], [0.010]) == 0.0
+
+
 def test_kernelbench_method_runs_its_warmup_and_a_discarded_trial_with_autograd_on():
     calls = []
     with torch.no_grad():  # as the judge's reference job calls it: KernelBench's timing turns autograd back on
