@@ -167,14 +167,14 @@ class Jobs:
         if getattr(proc, "spare_ready_s", None) is not None:  # started before its candidate was known: no file bound
             with open(req["candidate_path"], "rb") as f:
                 fds.append(kbh_files.sealed_bytes(f.read(), "kbh-candidate"))
+        proc.on_request = lambda request: self._trusted_build(req, proc, request)  # at import and in any later call
         try:
             answer, _ = proc.call("load", fds=fds, candidate_path=req["candidate_path"],
                                   reference_source=reference_source,
                                   reference_path=os.path.basename(req.get("problem_path") or "") or None,
                                   module_name="kbh_candidate_" + req["candidate_key"],
                                   extensions_dir=None if fds else req.get("extensions_dir"), build_cache=cache,
-                                  remote_builds=bool(cache),
-                                  on_request=lambda request: self._trusted_build(req, proc, request))
+                                  remote_builds=bool(cache))
         finally:
             kbh_files.close_all(fds)
         entries = answer.get("entries") if isinstance(answer.get("entries"), list) else []

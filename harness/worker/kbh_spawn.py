@@ -166,6 +166,8 @@ class CandidateProcess:
             self.close(wait_s=1.0)
             raise self._failure("start", e) from None
 
+    on_request = None  # the judge's answer to the process's own requests (kbh_jobs: the trusted build step)
+
     def restart_clock(self, timeout_s):
         """A spare process (kbh_spare) handed to its candidate: the candidate's time limit starts now."""
         self.timeout_s = timeout_s
@@ -182,7 +184,9 @@ class CandidateProcess:
         """The answer to one request, and the descriptors that came with it when keep_fds (the caller closes them);
         otherwise any that came are closed here (a candidate process may send them to exhaust the judge's).
         on_request(request) -> reply: what the judge answers the candidate process's own requests before its answer
-        (a build for the trusted build step)."""
+        (a build for the trusted build step); by default self.on_request, kept for every call, because a candidate
+        may build its extension in forward() as well as at import."""
+        on_request = on_request or self.on_request
         if self.closed:
             raise CandidateFailed("died", "the candidate process has already ended")
         try:
