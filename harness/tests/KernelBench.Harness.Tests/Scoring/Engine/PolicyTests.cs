@@ -95,6 +95,27 @@ public class PolicyTests
     }
 
     [Test]
+    public async Task CandidateWritingItsInput_IsCorrectUnderKernelBench_AsKernelBenchJudgesIt()
+    {
+        var v = await Judge(Policies.KernelBench, "policy/writes_its_input.py");
+        Assert.That(v.Status, Is.EqualTo(VerdictStatus.Correct), v.Reason);
+        Assert.That(v.Flags, Does.Contain("input_mutation"));
+        Assert.That(v.Speedup, Is.Not.Null);
+        // Its timed calls ran on inputs its earlier calls changed: flagged with that reason, not a void measurement.
+        var timed = v.Findings.Where(f => f.Rule == "timed_output_differs").ToList();
+        Assert.That(timed.Select(f => f.Action), Is.Not.Empty.And.All.EqualTo("flag"));
+        Assert.That(timed.Select(f => f.Message), Is.All.Contain("writes into its inputs"));
+    }
+
+    [Test]
+    public async Task CandidateWritingItsInput_IsRejectedUnderEvidence()
+    {
+        var v = await Judge(Policies.Evidence, "policy/writes_its_input.py");
+        Assert.That(v.Status, Is.EqualTo(VerdictStatus.Rejected));
+        Assert.That(v.Reason, Does.StartWith("input_mutation:").Or.StartWith("timed_output_differs:"));
+    }
+
+    [Test]
     public async Task ReusedOutputBufferWithFreshValues_IsCorrect_StorageReuseOnlyFlagged()
     {
         var v = await Judge(Policies.Evidence, "policy/reused_buffer.py");
