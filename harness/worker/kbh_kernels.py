@@ -43,13 +43,15 @@ def profile_kernels(call, device):
     return out, names, None
 
 
-def warm_up(device):
-    """Starts the profiler once around a tiny kernel: its first start in a process costs seconds on a GPU (CUPTI, and
-    the modules torch imports for it, torch._dynamo among them), paid here before the candidate is imported, which a
-    process started ahead of its candidate (kbh_spare) does while the previous candidate is judged."""
-    import torch
-    _, names, why_not = profile_kernels(lambda: torch.empty(1, device=device).add_(1), device)
-    return why_not
+def import_profiler():
+    """Imports what the profiler's first start imports (torch._dynamo among them, about 3 s on a GPU node's first
+    start), without starting it: starting it attaches CUPTI to the process, which slows every later launch, so the
+    profile itself is taken after the timing (kbh_runner.op_kernels)."""
+    try:
+        import torch._dynamo  # noqa: F401
+        import torch.profiler  # noqa: F401
+    except ImportError:  # an older torch: nothing to import ahead
+        pass
 
 
 def finding(launched, defined):

@@ -160,8 +160,8 @@ class Runner:
         if dev.type == "cuda" and self.exporter is None:
             import kbh_cudashare
             self.exporter = kbh_cudashare.Exporter(dev)
-            if self.module is None:  # before any candidate code: the profiler's first start (kbh_kernels.warm_up)
-                kbh_kernels.warm_up(dev)
+            if self.module is None:  # before any candidate code, in a spare while the last candidate is judged
+                kbh_kernels.import_profiler()
         self.device = dev
         return {"ok": True}, ()
 
@@ -256,7 +256,7 @@ class Runner:
         self._release_device_inputs(msg["seed"])
         return {"outputs": specs, "findings": findings, "evidence": self._evidence()}, out_fds
 
-    def _forward_checked(self, inputs, profile):
+    def _forward_checked(self, inputs, profile, when="correctness trial 0"):
         """forward(); on a GPU when the problem asks for a kernel, under the profiler (kbh_kernels)."""
         self._kernel_findings = []
         if not profile:
@@ -268,12 +268,26 @@ class Runner:
         if launched is None:
             self.evidence["no_custom_kernel"] = "not measured: " + why_not
         elif kbh_kernels.own_launches(launched, self.kernels):
-            self.evidence["no_custom_kernel"] = "measured (torch.profiler, correctness trial 0): the candidate's " \
-                                                "kernels launched"
+            self.evidence["no_custom_kernel"] = f"measured (torch.profiler, {when}): the candidate's kernels launched"
         else:
-            self.evidence["no_custom_kernel"] = "measured (torch.profiler, correctness trial 0): none launched"
+            self.evidence["no_custom_kernel"] = f"measured (torch.profiler, {when}): none launched"
             self._kernel_findings = [kbh_kernels.finding(launched, self.kernels)]
         return out
+
+    def op_kernels(self, msg, fds):
+        """One more call, on the timing inputs, under the profiler: did a kernel the candidate wrote launch? Asked
+        after the timing, never before it (CUPTI, once started, slows every later launch in this process)."""
+        if self.device.type != "cuda":
+            self.evidence["no_custom_kernel"] = "not measured: no kernel records on a CPU (asked after the timing)"
+            return {"findings": [], "evidence": self._evidence()}, ()
+        inputs = self.timing_inputs if self.timing_inputs is not None else self._inputs(next(iter(self.kept)))
+        with torch.no_grad():
+            self._forward_checked(inputs, True, "one call after the timing")
+            self._sync()
+        found = self._kernel_findings
+        self._kernel_findings = []
+        return {"findings": found, "evidence": self._evidence()}, ()
+
 
     _kernel_findings = []
 

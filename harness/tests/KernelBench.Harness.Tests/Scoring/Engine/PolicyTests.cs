@@ -28,14 +28,14 @@ public class PolicyTests
         Directory.Delete(_cache, recursive: true);
     }
 
-    private Task<Verdict> Judge(string policy, string fixture)
+    private Task<Verdict> Judge(string policy, string fixture, string backend = "cpp")
     {
-        if (!_engines.TryGetValue(policy, out var engine))
+        if (!_engines.TryGetValue(policy + "/" + backend, out var engine))
         {
             var options = Options(_cache, TimeSpan.FromSeconds(60));
             // Five correctness trials: the fallback fixture fails on its fourth call.
-            options = options with { Settings = options.Settings with { Policy = policy, CorrectnessTrials = 5, Backend = "cpp" } };
-            _engines[policy] = engine = new CandidateEngine(options, [ValidatorSet.Default]);
+            options = options with { Settings = options.Settings with { Policy = policy, CorrectnessTrials = 5, Backend = backend } };
+            _engines[policy + "/" + backend] = engine = new CandidateEngine(options, [ValidatorSet.Default]);
         }
         return engine.VerifyAsync(Sample(1, 1), Fixture(fixture), CancellationToken.None);
     }
@@ -92,6 +92,17 @@ public class PolicyTests
         Assert.That(v.Flags, Does.Contain("fallback_taken").And.Contain("code_bypass"));
         Assert.That(v.Findings.Where(f => f.Action == "reject"), Is.Empty);
         Assert.That(v.Policy, Is.EqualTo(Policies.KernelBench));
+    }
+
+    /// <summary>A problem that asks for a CUDA kernel: whether one launched is asked after the timing (on a GPU, under
+    /// the profiler, whose CUPTI would slow every launch timed after it); on a CPU the answer says why it was not measured.</summary>
+    [Test]
+    public async Task KernelEvidence_IsAskedAfterTheTiming_AndOnACpuSaysWhyNotMeasured()
+    {
+        var v = await Judge(Policies.KernelBench, "policy/try_never_fires.py", backend: "cuda");
+        Assert.That(v.Status, Is.EqualTo(VerdictStatus.Correct), v.Reason);
+        Assert.That(v.Speedup, Is.Not.Null);
+        Assert.That(v.Evidence["no_custom_kernel"], Is.EqualTo("self-reported: not measured: no kernel records on a CPU (asked after the timing)"));
     }
 
     [Test]
