@@ -59,7 +59,9 @@ fi
 { date -u +%FT%TZ; nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null
   nvcc --version 2>/dev/null | tail -1; echo "cores $(nproc)"
   "$PY" -c 'import torch, sys; print("python", sys.version.split()[0], "torch", torch.__version__, "cuda", torch.version.cuda)'
-  "$KBH" --version; echo "KernelBench source: $(git -C "$KB_SRC" rev-parse HEAD 2>/dev/null || echo "not a git work tree")"
+  "$KBH" --version
+  # (Only its own work tree: git would otherwise walk up and name whatever repository holds a plain copy.)
+  echo "KernelBench source: $([ -e "$KB_SRC/.git" ] && git -C "$KB_SRC" rev-parse HEAD || echo "not a git work tree (a copy)")"
   echo "corpus: $CORPUS ($(sha256sum "$CORPUS" 2>/dev/null | cut -c1-16))"
   echo "settings: PER_LEVEL=${PER_LEVEL:-20} LEVELS=${LEVELS:-1,2,3} REFERENCE=${REFERENCE:-default} RUNS=$RUNS DEADLINE_S=$DEADLINE_S"
 } >"$OUT/environment.txt" 2>&1
