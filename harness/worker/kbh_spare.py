@@ -64,6 +64,8 @@ class Spares:
         spare, self._spare = self._spare, None
         if spare is None:
             return None
+        # Bounded without a timeout here: each step of its start has its own deadline (the fork server's answer 30 s,
+        # the process's hello 60 s, prepare the candidate's timeout), and no candidate code runs in it yet.
         spare.thread.join()
         if spare.key == key and spare.error is None and spare.proc is not None:
             spare.proc.restart_clock(timeout_s)
