@@ -2,8 +2,8 @@
 
 - kernelbench, kernelbench-static: KernelBench's batch evaluator judges correctness and timing only, so every
   finding is a flag, except that a time the judge's own clock contradicts, or a timed call whose output is wrong, is
-  no measurement at all (the speedup would be false), in every policy; the one exception: a candidate that writes into
-  its inputs is timed on inputs its own calls changed, as in KernelBench, so its timed output is not compared there.
+  no measurement at all (the speedup would be false), in every policy. (A candidate that writes into its inputs gets them
+  back before each timed call, so its timed output is compared like any other: kbh_candidate._timing.)
 - evidence (the default): runtime evidence rejects: a fallback that ran, a stale output, no kernel of the candidate
   launched, patched timing/comparison functions, inputs written, inputs returned, work escaping the timer. Storage
   reuse alone (memoised_output) flags.
@@ -42,13 +42,4 @@ def apply(policy, findings):
     """Each finding's action under the policy, in place (its own severity is kept as found)."""
     for f in findings:
         f["action"] = action(policy, f)
-    if policy.startswith("kernelbench") and any(f.get("rule") == "input_mutation" for f in findings):
-        # KernelBench times the candidate on the inputs its own earlier calls left (an in-place activation writes
-        # them), and so does kbh: a timed call's output then differs from the reference's on the original inputs
-        # without being evidence of skipped work (CUDA-L1's in-place L1/20 and L1/21 on an H100, 2026-12-06).
-        for f in findings:
-            if f.get("rule") == "timed_output_differs" and f["action"] == "reject":
-                f["action"] = "flag"
-                f["message"] += " (not a rejection here: the candidate writes into its inputs, so its timed calls " \
-                                "saw inputs its earlier calls had changed)"
     return findings

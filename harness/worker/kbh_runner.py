@@ -304,6 +304,15 @@ class Runner:
 
     def op_warmup(self, msg, fds):
         self.timing_inputs = self._inputs(msg["seed"])
+        # A candidate that writes into its inputs gets a fresh copy of them for each timed call, all made here before
+        # any timed call: every timed call sees the reference's inputs, so its output can be checked, and nothing is
+        # done for it between timed calls (op_time only takes the next copy).
+        copies = int(msg.get("fresh_copies") or 0)
+        size = sum(t.numel() * t.element_size() for t in self.timing_inputs if isinstance(t, torch.Tensor))
+        if size * copies > _FRESH_COPIES_BYTES:  # too large: its timed output is then compared with changed inputs
+            copies = 0
+        fresh = [[kbh_guard.clone(t) if isinstance(t, torch.Tensor) else t for t in self.timing_inputs]
+                 for _ in range(copies)]
         self._release_device_inputs(msg["seed"])
         self.watch.start("warm-up")
         try:
@@ -320,11 +329,14 @@ class Runner:
             self.watch.stop()
         if self.watch.watches_timed_calls:  # costs nothing until an exception is caught: on until op_findings
             self.watch.start("timed calls")
+        self.fresh = fresh
         return {"ok": True}, ()
 
     def op_time(self, msg, fds):
         """One timed call: cuda_event (L2 flushed, events around the call, the whole device synchronised before the
         end event), kernelbench (KernelBench's own trial, kbh_timing.kernelbench_once) or the host clock."""
+        if self.fresh and not msg.get("noop"):
+            self.timing_inputs = self.fresh.pop(0)
         fn = (lambda: None) if msg.get("noop") else self._timed_call
         if msg["method"] == kbh_timing.KERNELBENCH:
             return {"ms": kbh_timing.kernelbench_once(fn, self.device)}, ()
@@ -333,6 +345,8 @@ class Runner:
         with torch.no_grad():
             ms = once(fn, self.device)
         return {"ms": ms}, ()
+
+    fresh = []  # the inputs of the timed calls to come, when each gets its own copy (op_warmup)
 
     def op_time_batch(self, msg, fds):
         """do_bench's own loop (Triton's warm-up and repetitions), timed here as a whole."""
@@ -361,6 +375,7 @@ class Runner:
         return {"ok": True, "pid": os.getpid()}, ()
 
 
+_FRESH_COPIES_BYTES = 4 << 30  # at most, for the timed calls' own copies of the inputs (op_warmup)
 _MAX_SOURCE = 64 << 20  # a candidate's source, as the judge hands it to a spare process
 _LARGE_BYTES = 1 << 30  # outputs this large: what this process holds between calls is given back for the judge
 

@@ -133,6 +133,9 @@ def _clean_env():
     return env
 
 
+_MAX_REQUESTS = 64  # a candidate's own requests (builds) answered within one call
+
+
 class CandidateProcess:
     """One candidate's process: calls with deadlines, its printed output, its CPU time, and its end."""
 
@@ -192,9 +195,13 @@ class CandidateProcess:
         try:
             kbh_channel.send(self.sock, {"op": op, **fields}, fds)
             answer, got = kbh_channel.receive(self.sock, self._deadline)
+            requests = 0
             while on_request is not None and isinstance(answer.get("request"), dict):
                 for fd in got:
                     os.close(fd)
+                requests += 1
+                if requests > _MAX_REQUESTS:  # unread replies would fill the socket and block the judge's send
+                    raise kbh_channel.ChannelError("flood", f"more than {_MAX_REQUESTS} requests in one call ({op})")
                 kbh_channel.send(self.sock, on_request(answer["request"]))
                 answer, got = kbh_channel.receive(self.sock, self._deadline)
         except kbh_channel.ChannelError as e:

@@ -95,18 +95,6 @@ def test_policies_decide_which_findings_reject():
                      "strict": ["reject", "reject", "reject", "flag"]}
 
 
-def test_a_candidate_writing_its_inputs_is_timed_as_kernelbench_times_it():
-    def findings():
-        return [{"rule": "input_mutation", "severity": "reject", "message": "input 0 was modified"},
-                {"rule": "timed_output_differs", "severity": "reject", "message": "the output of timed call 54 differs"}]
-    actions = {p: [f["action"] for f in kbh_policy.apply(p, findings())] for p in kbh_policy.POLICIES}
-    assert actions == {"kernelbench": ["flag", "flag"], "kernelbench-static": ["flag", "flag"],
-                       "evidence": ["reject", "reject"], "strict": ["reject", "reject"]}
-    # Without the input written, a wrong timed output voids the measurement under every policy.
-    alone = {p: kbh_policy.apply(p, findings()[1:])[0]["action"] for p in kbh_policy.POLICIES}
-    assert set(alone.values()) == {"reject"}
-
-
 def test_an_unknown_policy_is_named():
     try:
         kbh_policy.name({"policy": "lenient"})

@@ -81,6 +81,17 @@ public class HostileCandidateTests
         await AssertHonestStillJudgedRight();
     }
 
+    /// <summary>Requests answered by the judge within a call (builds, in any call since CUDA-L1's kernels build in
+    /// forward() and __init__) are capped: thousands of them, never read, cannot stall the judge on a full socket.</summary>
+    [Test]
+    public async Task RequestFlood_InForward_CostsOnlyItsOwnVerdict()
+    {
+        var v = await Judge(Hostile("request_flood.py"));
+        Assert.That(v.Status, Is.EqualTo(VerdictStatus.RuntimeError), v.Reason);
+        Assert.That(v.Reason, Does.Contain("more than 64 requests"));
+        await AssertHonestStillJudgedRight();
+    }
+
     [TestCase("timer_dodge.py", 1, 1, "timed_output_differs")]
     [TestCase("patched_event.py", 1, 3, "timer_mismatch")]
     public async Task TimerCheat_IsRejectedOnTheJudgesOwnEvidence(string fixture, int level, int id, string rule)

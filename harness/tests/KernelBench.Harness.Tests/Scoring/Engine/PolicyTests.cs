@@ -105,17 +105,16 @@ public class PolicyTests
         Assert.That(v.Evidence["no_custom_kernel"], Is.EqualTo("self-reported: not measured: no kernel records on a CPU (asked after the timing)"));
     }
 
+    /// <summary>An in-place kernel, as CUDA-L1's L1/20 and L1/21: KernelBench judges it correct. Its inputs are put back
+    /// before each timed call, so the spot check of a timed call compares like with like and finds it right.</summary>
     [Test]
-    public async Task CandidateWritingItsInput_IsCorrectUnderKernelBench_AsKernelBenchJudgesIt()
+    public async Task CandidateWritingItsInput_IsCorrectUnderKernelBench_WithItsTimedOutputChecked()
     {
         var v = await Judge(Policies.KernelBench, "policy/writes_its_input.py");
         Assert.That(v.Status, Is.EqualTo(VerdictStatus.Correct), v.Reason);
         Assert.That(v.Flags, Does.Contain("input_mutation"));
         Assert.That(v.Speedup, Is.Not.Null);
-        // Its timed calls ran on inputs its earlier calls changed: flagged with that reason, not a void measurement.
-        var timed = v.Findings.Where(f => f.Rule == "timed_output_differs").ToList();
-        Assert.That(timed.Select(f => f.Action), Is.Not.Empty.And.All.EqualTo("flag"));
-        Assert.That(timed.Select(f => f.Message), Is.All.Contain("writes into its inputs"));
+        Assert.That(v.Findings.Where(f => f.Rule == "timed_output_differs"), Is.Empty, "its timed calls saw the reference's inputs");
     }
 
     [Test]
@@ -123,7 +122,9 @@ public class PolicyTests
     {
         var v = await Judge(Policies.Evidence, "policy/writes_its_input.py");
         Assert.That(v.Status, Is.EqualTo(VerdictStatus.Rejected));
-        Assert.That(v.Reason, Does.StartWith("input_mutation:").Or.StartWith("timed_output_differs:"));
+        // It writes its input and returns it: both are runtime evidence under this policy.
+        Assert.That(v.Reason, Does.StartWith("input_mutation:").Or.StartWith("output_aliases_input:"));
+        Assert.That(v.Findings.Where(f => f.Rule is "input_mutation" or "output_aliases_input").Select(f => f.Action), Is.Not.Empty.And.All.EqualTo("reject"));
     }
 
     [Test]
