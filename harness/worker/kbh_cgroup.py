@@ -179,17 +179,16 @@ def join(procs):
 
 
 def leavable(procs):
-    """In the candidate's process, once sandboxed: the first group it could still leave (its hierarchy writable to it:
-    a read-only remount that failed, or the sandbox off), or ''. A cap the candidate can leave is not a cap."""
+    """In the candidate's process, once sandboxed: the first group whose hierarchy is still writable to it (a
+    read-only remount that failed, or the sandbox off), or ''. There it could move itself to another group or raise
+    its own limit (the limit files belong to the harness's user, which is its user too): a cap it can lift is not a cap."""
     for path in procs:
         group = os.path.dirname(path)
         try:
-            if os.statvfs(group).f_flag & os.ST_RDONLY:
-                continue
+            if not os.statvfs(group).f_flag & os.ST_RDONLY:
+                return os.path.basename(group)
         except OSError:
             continue  # not visible at all: nothing to write to
-        if os.access(os.path.join(os.path.dirname(group), "cgroup.procs"), os.W_OK):
-            return os.path.basename(group)
     return ""
 
 

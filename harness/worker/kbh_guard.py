@@ -40,9 +40,22 @@ active_threads = threading.active_count
 
 
 def patched():
-    """Names of watched functions that are no longer the objects saved at start-up (torch's own lazy wraps aside)."""
+    """Names of watched functions that are no longer the objects saved at start-up (torch's own lazy wraps aside,
+    until retake() has seen them)."""
     now = _snapshot()
-    return sorted(name for name, fn in SAVED.items() if now[name] is not fn and not _torch_wrap(now[name], fn))
+    return sorted(name for name, fn in SAVED.items()
+                  if now[name] is not fn and not (_exempt_torch_wraps and _torch_wrap(now[name], fn)))
+
+
+_exempt_torch_wraps = True
+
+
+def retake():
+    """Saves the watched functions again: only before any candidate code has run in this process, once the modules
+    that wrap some of them (torch._dynamo) are imported. From then on no wrapper is taken for torch's own."""
+    global SAVED, _exempt_torch_wraps
+    SAVED = _snapshot()
+    _exempt_torch_wraps = False
 
 
 _TORCH_DIR = os.path.dirname(torch.__file__) + os.sep

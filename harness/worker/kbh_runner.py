@@ -162,6 +162,7 @@ class Runner:
             self.exporter = kbh_cudashare.Exporter(dev)
             if self.module is None:  # before any candidate code, in a spare while the last candidate is judged
                 kbh_kernels.import_profiler()
+                kbh_guard.retake()  # torch._dynamo's wrap of torch.manual_seed is now the saved one
         self.device = dev
         return {"ok": True}, ()
 

@@ -15,9 +15,9 @@ import kbh_guard
 
 @pytest.fixture
 def restore_manual_seed():
-    saved = torch.manual_seed
+    saved, snapshot, exempt = torch.manual_seed, kbh_guard.SAVED, kbh_guard._exempt_torch_wraps
     yield saved
-    torch.manual_seed = saved
+    torch.manual_seed, kbh_guard.SAVED, kbh_guard._exempt_torch_wraps = saved, snapshot, exempt
 
 
 def test_nothing_replaced_nothing_named():
@@ -37,4 +37,14 @@ def test_a_candidates_wrapper_is_a_patch_even_when_it_says_it_wraps_the_original
 
 def test_torch_wrapping_something_else_is_a_patch(restore_manual_seed):
     torch.manual_seed = torch.no_grad()(lambda seed: None)
+    assert kbh_guard.patched() == ["torch.manual_seed"]
+
+
+def test_once_retaken_before_candidate_code_a_torch_looking_wrapper_is_a_patch(restore_manual_seed):
+    # The candidate's process imports torch._dynamo and retakes its copies before any candidate code runs: a later
+    # wrapper that only looks like torch's own is then named.
+    torch.manual_seed = torch.no_grad()(restore_manual_seed)
+    kbh_guard.retake()
+    assert kbh_guard.patched() == []
+    torch.manual_seed = torch.no_grad()(torch.manual_seed)
     assert kbh_guard.patched() == ["torch.manual_seed"]
