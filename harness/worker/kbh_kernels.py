@@ -50,7 +50,7 @@ def import_profiler():
     try:
         import torch._dynamo  # noqa: F401
         import torch.profiler  # noqa: F401
-    except ImportError:  # an older torch: nothing to import ahead
+    except Exception:  # an older torch, or one whose import fails here: the profile after the timing says why
         pass
 
 
