@@ -28,11 +28,11 @@ def own_launches(launched, defined):
 def profile_kernels(call, device):
     """Runs call() under torch.profiler on the GPU: (its result, the CUDA kernel names recorded, or None and why not)."""
     import torch
-    from torch.profiler import ProfilerActivity, profile
     try:
+        from torch.profiler import ProfilerActivity, profile
         prof = profile(activities=[ProfilerActivity.CUDA])
         prof.__enter__()
-    except Exception as e:  # CUPTI unavailable in this process
+    except Exception as e:  # CUPTI unavailable in this process, or the profiler's modules would not import
         return call(), None, f"the profiler could not start: {type(e).__name__}: {e}"[:300]
     try:
         out = call()
