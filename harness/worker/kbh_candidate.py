@@ -173,7 +173,8 @@ def _timing(proc, problem, reference, req, device, dtype, on_device, result, clo
         return _timing_batch(proc, req, result, clock)
     if interleaved and method not in ("cuda_event", "host_time"):
         raise RuntimeError(f"interleaved timing takes the cuda_event or host_time method, not {method}")
-    proc.call("warmup", seed=req["seed"], n=warmup, fresh_copies=_fresh_copies(result, trials + 1))
+    wanted = _fresh_copies(result, trials + 1)
+    made = int(proc.call("warmup", seed=req["seed"], n=warmup, fresh_copies=wanted)[0].get("fresh_copies") or 0)
     ref_inputs = None
     if interleaved:
         ref_inputs = kbh_check.trial_inputs(problem, req["seed"], device, dtype, on_device)
@@ -217,6 +218,9 @@ def _timing(proc, problem, reference, req, device, dtype, on_device, result, clo
         if i == spot:  # a timed call the candidate could not know would be looked at
             cpu_spot, spot_start = proc.cpu_seconds(), _perf()
             spot_reason = _spot_check(proc, reference, req, i - skip, device)
+            if spot_reason and wanted and not made:
+                spot_reason += (" (it writes into its inputs, which take too much memory for a copy per timed call: "
+                                "its timed calls ran on inputs its earlier calls had changed)")
             # Handing its output over is work the judge asked for: one core's worth of it, no more, is not counted.
             cpu_before += min(proc.cpu_seconds() - cpu_spot, 1.1 * (_perf() - spot_start) + 0.02)
         if i >= skip:

@@ -331,7 +331,7 @@ class Runner:
         if self.watch.watches_timed_calls:  # costs nothing until an exception is caught: on until op_findings
             self.watch.start("timed calls")
         self.fresh = fresh
-        return {"ok": True}, ()
+        return {"ok": True, "fresh_copies": len(fresh)}, ()
 
     def op_time(self, msg, fds):
         """One timed call: cuda_event (L2 flushed, events around the call, the whole device synchronised before the
