@@ -173,7 +173,8 @@ def _timing(proc, problem, reference, req, device, dtype, on_device, result, clo
         return _timing_batch(proc, req, result, clock)
     if interleaved and method not in ("cuda_event", "host_time"):
         raise RuntimeError(f"interleaved timing takes the cuda_event or host_time method, not {method}")
-    wanted = _fresh_copies(result, trials + 1)
+    skip = 1 if device.type == "cuda" and method == "cuda_event" else 0
+    wanted = _fresh_copies(result, trials + skip)
     made = int(proc.call("warmup", seed=req["seed"], n=warmup, fresh_copies=wanted)[0].get("fresh_copies") or 0)
     ref_inputs = None
     if interleaved:
@@ -181,7 +182,6 @@ def _timing(proc, problem, reference, req, device, dtype, on_device, result, clo
         with torch.no_grad():
             for _ in range(warmup):
                 reference.model(*ref_inputs)
-    skip = 1 if device.type == "cuda" and method == "cuda_event" else 0
     ref_once = kbh_timing.event_once if skip else kbh_timing.host_once
     spot = random.SystemRandom().randrange(trials) + skip if trials else -1
     mine, theirs, outside, pings = [], [], [], []

@@ -2,8 +2,8 @@
 
 - kernelbench, kernelbench-static: KernelBench's batch evaluator judges correctness and timing only, so every
   finding is a flag, except that a time the judge's own clock contradicts, or a timed call whose output is wrong, is
-  no measurement at all (the speedup would be false), in every policy. (A candidate that writes into its inputs gets them
-  back before each timed call, so its timed output is compared like any other: kbh_candidate._timing.)
+  no measurement at all (the speedup would be false), in every policy. (A candidate that writes into its inputs gets its
+  own copy of them for each timed call, so its timed output is compared like any other: kbh_candidate._timing.)
 - evidence (the default): runtime evidence rejects: a fallback that ran, a stale output, no kernel of the candidate
   launched, patched timing/comparison functions, inputs written, inputs returned, work escaping the timer. Storage
   reuse alone (memoised_output) flags.

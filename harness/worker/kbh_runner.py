@@ -47,6 +47,7 @@ class Runner:
         self.kept = {}  # seed -> (read-only tensors or values, fds or GPU mappings to release)
         self.exporter = None  # on a GPU: outputs handed over in GPU memory (kbh_cudashare)
         self.timing_inputs = None
+        self.fresh = []  # the inputs of the timed calls to come, when each gets its own copy (op_warmup)
         self.timing_method = None
         self.last = None
         self.threads_before = kbh_guard.active_threads()
@@ -281,14 +282,12 @@ class Runner:
         if self.device.type != "cuda":
             self.evidence["no_custom_kernel"] = "not measured: no kernel records on a CPU (asked after the timing)"
             return {"findings": [], "evidence": self._evidence()}, ()
-        inputs = self.timing_inputs if self.timing_inputs is not None else self._inputs(next(iter(self.kept)))
-        with torch.no_grad():
-            self._forward_checked(inputs, True, "one call after the timing")
+        with torch.no_grad():  # (the warm-up, which every timing starts with, made the timing inputs)
+            self._forward_checked(self.timing_inputs, True, "one call after the timing")
             self._sync()
         found = self._kernel_findings
         self._kernel_findings = []
         return {"findings": found, "evidence": self._evidence()}, ()
-
 
     _kernel_findings = []
 
@@ -347,8 +346,6 @@ class Runner:
             ms = once(fn, self.device)
         return {"ms": ms}, ()
 
-    fresh = []  # the inputs of the timed calls to come, when each gets its own copy (op_warmup)
-
     def op_time_batch(self, msg, fds):
         """do_bench's own loop (Triton's warm-up and repetitions), timed here as a whole."""
         times = kbh_timing.time_calls(self._timed_call, self.device, msg["method"], 0, msg["n"])
@@ -368,8 +365,10 @@ class Runner:
         found = kbh_hacks.patched_functions("while timing") + self.watch.new()
         found += kbh_hacks.extra_threads(self.threads_before)
         if self.device.type == "cuda" and self.timing_inputs is not None:
-            escape = kbh_timing.stream_escape_ms(self._timed_call, self.device)
-            found += kbh_hacks.stream_escape(escape, msg.get("candidate_ms", 0.0))
+            candidate_ms = msg.get("candidate_ms", 0.0)
+            escape = kbh_timing.stream_escape_ms(self._timed_call, self.device,
+                                                 kbh_hacks.stream_escape_threshold_ms(candidate_ms))
+            found += kbh_hacks.stream_escape(escape, candidate_ms)
         return {"findings": found, "evidence": self._evidence()}, ()
 
     def op_ping(self, msg, fds):

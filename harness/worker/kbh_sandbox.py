@@ -118,13 +118,14 @@ def enter(config):
 
 
 def _check_cap_holds(config, report):
-    """The memory cap counts only if this process cannot move itself out of its group: where the cgroup hierarchy is
-    still writable here (its read-only remount failed, or the sandbox is off), the verdict says there is no cap."""
+    """The memory cap counts only if this process can neither leave its group nor raise its limit: where the cgroup
+    hierarchy is still writable here (its read-only remount failed, or the sandbox is off), the verdict says there is
+    no cap."""
     procs = config.get("cgroup_procs") or []
     group = kbh_cgroup.leavable(procs) if procs and not report.get("memory_cap_error") else ""
     if group:
-        report["memory_cap_error"] = (f"its group {group} could be left: the cgroup hierarchy is writable inside the "
-                                      "candidate's process")
+        report["memory_cap_error"] = (f"its group {group} could be left or its limit raised: the cgroup hierarchy is "
+                                      "writable inside the candidate's process")
 
 
 def _become_pid_one():
