@@ -12,8 +12,9 @@
 #   there:  OUT=$OUT scripts/gpu-trust.sh            (carry .publish, .publish-before and .kbh/kernelbench)
 # MODES (default "b c") picks the throughput modes (see bench-throughput.sh); PARTS (default "hacks before after"; also
 # "unsandboxed": this build with --sandbox off, for what the sandbox costs; "again": this build once more, warm
-# (AGAIN_MODES, default c), for the spread between runs; "doctor": kbh doctor). BEFORE_MODES, AFTER_MODES, UNSANDBOXED_MODES override MODES per part;
-# after, again and unsandboxed share one build cache, so e.g. AFTER_MODES="b c" UNSANDBOXED_MODES=c times the sandbox warm.
+# (AGAIN_MODES, default c), for the spread between runs; "doctor": kbh doctor). BEFORE_MODES, AFTER_MODES and
+# UNSANDBOXED_MODES override MODES per part; after, again and unsandboxed share one build cache, so e.g.
+# AFTER_MODES="b c" UNSANDBOXED_MODES=c times the sandbox warm.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-.kbh/trust-out}
@@ -24,20 +25,20 @@ mkdir -p "$OUT"
   python3 -c 'import torch, sys; print("python", sys.version.split()[0], "torch", torch.__version__, "cuda", torch.version.cuda)'
   .publish/kbh --version; } >"$WORK/environment.txt" 2>&1
 cat "$WORK/environment.txt"
+throughput() {  # $1 = the kbh to run, $2 = its modes, then VAR=value settings; $part names the output folder
+  env OUT="$WORK/$part" KBH="$1" PIPELINE_MODES="$2" "${@:3}" scripts/bench-throughput.sh pipeline table 2>&1
+}
 for part in ${PARTS:-hacks before after}; do
   echo "=== $part ($(date -u +%T))"
   case "$part" in
     hacks) OUT=$WORK/hacks KBH=.publish/kbh INPUTS=${INPUTS:-cpu} scripts/gpu-scoring.sh hacks 2>&1 ;;
     before) [ -x .publish-before/kbh ] || { echo "no .publish-before/kbh: skipped"; continue; }
-            OUT=$WORK/before KBH=.publish-before/kbh PIPELINE_MODES="${BEFORE_MODES:-${MODES:-b c}}" \
-              scripts/bench-throughput.sh pipeline table 2>&1 ;;
-    # after, unsandboxed and again share one build cache (this build's), so the last two may run warm only.
-    after) OUT=$WORK/after KBH=.publish/kbh BENCH_CACHE=$WORK/cache PIPELINE_MODES="${AFTER_MODES:-${MODES:-b c}}" \
-           scripts/bench-throughput.sh pipeline table 2>&1 ;;
-    again) OUT=$WORK/again KBH=.publish/kbh BENCH_CACHE=$WORK/cache PIPELINE_MODES="${AGAIN_MODES:-c}" \
-           scripts/bench-throughput.sh pipeline table 2>&1 ;;
-    unsandboxed) OUT=$WORK/unsandboxed KBH=.publish/kbh BENCH_CACHE=$WORK/cache KBH_EVAL_ARGS="--sandbox off" \
-                 PIPELINE_MODES="${UNSANDBOXED_MODES:-${MODES:-b c}}" scripts/bench-throughput.sh pipeline table 2>&1 ;;
+            throughput .publish-before/kbh "${BEFORE_MODES:-${MODES:-b c}}" ;;
+    # after, again and unsandboxed share one build cache (this build's), so the last two may run warm only.
+    after) throughput .publish/kbh "${AFTER_MODES:-${MODES:-b c}}" BENCH_CACHE=$WORK/cache ;;
+    again) throughput .publish/kbh "${AGAIN_MODES:-c}" BENCH_CACHE=$WORK/cache ;;
+    unsandboxed) throughput .publish/kbh "${UNSANDBOXED_MODES:-${MODES:-b c}}" BENCH_CACHE=$WORK/cache \
+                   KBH_EVAL_ARGS="--sandbox off" ;;
     doctor) .publish/kbh doctor 2>&1 ;;
     *) echo "unknown part $part" >&2 ;;
   esac

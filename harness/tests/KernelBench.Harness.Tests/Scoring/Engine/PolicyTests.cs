@@ -117,6 +117,17 @@ public class PolicyTests
         Assert.That(v.Findings.Where(f => f.Rule == "timed_output_differs"), Is.Empty, "its timed calls saw the reference's inputs");
     }
 
+    /// <summary>Writing its inputs buys a candidate no unchecked timed call under kernelbench: one that skips its work
+    /// when timed is still caught by the judge's spot check.</summary>
+    [Test]
+    public async Task CandidateWritingItsInput_ThatSkipsItsWorkWhenTimed_IsRejectedUnderKernelBench()
+    {
+        var v = await Judge(Policies.KernelBench, "policy/dodge_after_writing_input.py");
+        Assert.That(v.Status, Is.EqualTo(VerdictStatus.Rejected), v.Reason);
+        Assert.That(v.Reason, Does.StartWith("timed_output_differs:"));
+        Assert.That(v.Flags, Does.Contain("input_mutation"));
+    }
+
     [Test]
     public async Task CandidateWritingItsInput_IsRejectedUnderEvidence()
     {
