@@ -14,7 +14,8 @@
 #   kb-build  KernelBench's build_compile_cache for every kernel, JOBS at once, each into its own folder: its flow
 #             with build_cache on, so the serial GPU phase loads builds instead of compiling (corpus_kernelbench.py)
 #   kb-eval   KernelBench's eval_kernel_against_ref, one kernel at a time, each in a freshly spawned process with a
-#             KB_TIMEOUT (default 180 s, its script's) limit: 5 correctness trials, 100 perf trials, cuda_event, fp32
+#             KB_TIMEOUT (default 180 s, its script's) limit: 5 correctness trials, 100 perf trials, cuda_event, fp32;
+#             KB_ORDER (e.g. 3,2) judges those levels first, for a call that cannot judge them all
 #   kbh       kbh eval --candidates on the same files, once per RUNS entry POLICY:TIMING (default kernelbench and
 #             evidence, each with the default timing and with --timing kernelbench); --policy is passed only when
 #             `kbh eval --help` lists it (else one run per timing, named "default"); one shared build cache
@@ -79,7 +80,7 @@ kb() {  # $1 = build | eval
   local l; l=$(left)
   [ "$l" -gt 0 ] || { say "kb-$1 skipped: the deadline has passed"; return; }
   say "kb-$1 (KernelBench's own functions, $l s left)"
-  local extra=(--deadline-s "$l"); [ "$1" = eval ] && extra+=(--timeout "${KB_TIMEOUT:-180}") || extra+=(--jobs "$JOBS")
+  local extra=(--deadline-s "$l"); [ "$1" = eval ] && extra+=(--timeout "${KB_TIMEOUT:-180}" --order "${KB_ORDER:-}") || extra+=(--jobs "$JOBS")
   timeout --kill-after=10 "$((l + 5))" "$PY" scripts/bench/corpus_kernelbench.py "$1" "$WORK" "$KB_SRC" "${extra[@]}" 2>&1 \
     | tee -a "$LOG" | grep -v '^\[Profiling\]' || true
 }

@@ -1,7 +1,7 @@
 """KernelBench's own evaluator on the corpus corpus_select.py wrote, the way its eval_from_generations flow runs it.
 
     python3 corpus_kernelbench.py build WORK KB_SRC [--jobs N] [--timeout S] [--deadline-s S]
-    python3 corpus_kernelbench.py eval  WORK KB_SRC [--timeout S] [--deadline-s S] [--device cuda:0]
+    python3 corpus_kernelbench.py eval  WORK KB_SRC [--timeout S] [--deadline-s S] [--device cuda:0] [--order 3,2]
 
 build: KernelBench's build_compile_cache for every kernel, each into its own build folder (WORK/kb-build/L_P_S), N
        spawned processes at once, as its batch_compile does with build_cache on (its flow's way to keep compiles out
@@ -44,6 +44,13 @@ def kernels(work):
 
 def build_dir(work, k):
     return os.path.join(work, "kb-build", f"{k['level']}_{k['problem']}_{k['sample']}")
+
+
+def levels_first(todo, order):
+    """The kernels with the levels named in order ("3,2") first, in that order; within a level (and for levels not
+    named, after them) the selection's order: a call that cannot judge every kernel covers those levels."""
+    first = [int(x) for x in (order or "").split(",") if x.strip()]
+    return sorted(todo, key=lambda k: first.index(k["level"]) if k["level"] in first else len(first))
 
 
 def _read(path):
@@ -143,6 +150,7 @@ def run_build(a):
 def run_eval(a):
     out = os.path.join(a.work, "kb.jsonl")
     todo = [k for k in kernels(a.work) if k["name"] not in _done(out)]
+    todo = levels_first(todo, a.order)
     _log(f"KernelBench eval: {len(todo)} kernel(s), one at a time, {a.timeout:g} s each at most")
     started = time.monotonic()
     ctx = mp.get_context("spawn")
@@ -181,6 +189,7 @@ def main(argv):
     p.add_argument("--timeout", type=float, default=None)
     p.add_argument("--deadline-s", type=float, default=float("inf"))
     p.add_argument("--device", default="cuda:0")
+    p.add_argument("--order", default="", help="eval: levels to judge first, e.g. 3,2 (the rest keep their order)")
     a = p.parse_args(argv)
     a.timeout = a.timeout or (900.0 if a.step == "build" else 180.0)  # eval: its script's default time limit
     import kb_loader

@@ -215,3 +215,11 @@ def test_kb_loader_imports_kernelbench_s_own_evaluator_in_a_fresh_python():
     assert got["timing"]["mean"] == 2.0 and got["timing"]["std"] == 1.0 and got["timing"]["num_trials"] == 2
     assert {"compiled", "correctness", "runtime", "ref_runtime", "metadata"} <= set(got["fields"])
     assert set(got["stubbed"]) <= set(kb_loader.THIRD_PARTY)
+
+
+def test_kernelbench_eval_order_puts_the_named_levels_first_and_keeps_the_selection_order_within_them():
+    import corpus_kernelbench
+    todo = [{"level": lv, "name": f"{lv}_{i}"} for i, lv in enumerate([1, 1, 2, 3, 2, 3])]
+    got = [k["name"] for k in corpus_kernelbench.levels_first(todo, "3,2")]
+    assert got == ["3_3", "3_5", "2_2", "2_4", "1_0", "1_1"]
+    assert [k["name"] for k in corpus_kernelbench.levels_first(todo, "")] == [k["name"] for k in todo]
