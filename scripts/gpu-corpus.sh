@@ -10,7 +10,8 @@
 # Parts (PARTS, default all, in this order; each resumes where an earlier call stopped, in WORK):
 #   select    PER_LEVEL kernels (default 20) of each of LEVELS (default 1,2,3), sorted by problem id, written as
 #             candidate files; REFERENCE=own (CUDA-L1's reference code, the default for its files) or checkout
-#             (the checkout's problem; kernels whose shipped reference differs are skipped) (scripts/bench/corpus_select.py)
+#             (the checkout's problem; kernels whose shipped reference differs are skipped); ONLY (e.g. 1/10,3/*) keeps
+#             only those problems of that selection (scripts/bench/corpus_select.py)
 #   kb-build  KernelBench's build_compile_cache for every kernel, JOBS at once, each into its own folder: its flow
 #             with build_cache on, so the serial GPU phase loads builds instead of compiling (corpus_kernelbench.py)
 #   kb-eval   KernelBench's eval_kernel_against_ref, one kernel at a time, each in a freshly spawned process with a
@@ -64,14 +65,14 @@ fi
   # (Only its own work tree: git would otherwise walk up and name whatever repository holds a plain copy.)
   echo "KernelBench source: $([ -e "$KB_SRC/.git" ] && git -C "$KB_SRC" rev-parse HEAD || echo "not a git work tree (a copy)")"
   echo "corpus: $CORPUS ($(sha256sum "$CORPUS" 2>/dev/null | cut -c1-16))"
-  echo "settings: PER_LEVEL=${PER_LEVEL:-20} LEVELS=${LEVELS:-1,2,3} REFERENCE=${REFERENCE:-default} RUNS=$RUNS DEADLINE_S=$DEADLINE_S"
+  echo "settings: PER_LEVEL=${PER_LEVEL:-20} LEVELS=${LEVELS:-1,2,3} ONLY=${ONLY:-} REFERENCE=${REFERENCE:-default} RUNS=$RUNS DEADLINE_S=$DEADLINE_S"
 } >"$OUT/environment.txt" 2>&1
 cat "$OUT/environment.txt" | tee -a "$LOG"
 
 select_() {
   say "select"
   "$PY" scripts/bench/corpus_select.py "$CORPUS" "$KB" "$WORK" --per-level "${PER_LEVEL:-20}" --levels "${LEVELS:-1,2,3}" \
-    ${REFERENCE:+--reference "$REFERENCE"} 2>&1 | tee -a "$LOG"
+    ${REFERENCE:+--reference "$REFERENCE"} ${ONLY:+--only "$ONLY"} 2>&1 | tee -a "$LOG"
   [ "${PIPESTATUS[0]}" = 0 ] || fail "selection failed (above)"
 }
 

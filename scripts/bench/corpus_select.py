@@ -1,6 +1,7 @@
 """Picks the real-kernel corpus for scripts/gpu-corpus.sh and writes it out as candidate files.
 
     python3 corpus_select.py SOURCE KERNELBENCH WORK [--per-level N] [--levels 1,2,3] [--reference own|checkout]
+                             [--only 1/10,3/*]
 
 SOURCE is CUDA-L1's published file (optimized_cuda_code/<gpu>.json: one JSON object a line with level_id, task_id,
 ref_code, custom_code, score_default; or optimized_cuda_code/codes/<gpu>.json: {"1": [{task_id, ref_code,
@@ -154,6 +155,22 @@ def select(rows, problems, per_level, levels, reference):
     return chosen, log
 
 
+def only(chosen, log, spec):
+    """The selection cut to the problems spec names ("1/10,3/*"): the same kernels a full selection chooses, so a
+    partial call's verdicts line up with a full one's."""
+    if not spec.strip():
+        return chosen, log
+    wanted = set()
+    for item in spec.split(","):
+        level, _, problem = item.strip().partition("/")
+        if not level.isdigit() or not (problem == "*" or problem.isdigit()):
+            raise ValueError(f"--only: {item.strip()!r} is not L/P or L/* (e.g. 1/10 or 3/*)")
+        wanted.add((int(level), problem if problem == "*" else int(problem)))
+    keep = lambda e: (e["level"], e["problem"]) in wanted or (e["level"], "*") in wanted  # noqa: E731
+    return ([k for k in chosen if keep(k)],
+            [e if keep(e) or not e["chosen"] else {**e, "chosen": False, "why": "not named by --only"} for e in log])
+
+
 def _skip_reason(r, path, reference):
     if not r["code"]:
         return "the source has no kernel for it (CUDA-L1: none faster than the reference)"
@@ -203,12 +220,15 @@ def main(argv):
     p.add_argument("--per-level", type=int, default=20)
     p.add_argument("--levels", default="1,2,3")
     p.add_argument("--reference", choices=("own", "checkout"), default=None)
+    p.add_argument("--only", default="", help="of the selection, only these problems: L/P or L/* entries, "
+                                              "e.g. 1/10,3/* (a call that cannot judge all of them)")
     a = p.parse_args(argv)
     try:
         rows = read_source(a.source)
         reference = a.reference or ("checkout" if os.path.isdir(a.source) else "own")
         levels = [int(x) for x in a.levels.split(",") if x.strip()]
         chosen, log = select(rows, checkout_problems(a.kernelbench), a.per_level, levels, reference)
+        chosen, log = only(chosen, log, a.only)
     except (CorpusError, ValueError) as e:
         print(f"corpus_select: {e}", file=sys.stderr)
         return 2

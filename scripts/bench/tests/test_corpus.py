@@ -223,3 +223,16 @@ def test_kernelbench_eval_order_puts_the_named_levels_first_and_keeps_the_select
     got = [k["name"] for k in corpus_kernelbench.levels_first(todo, "3,2")]
     assert got == ["3_3", "3_5", "2_2", "2_4", "1_0", "1_1"]
     assert [k["name"] for k in corpus_kernelbench.levels_first(todo, "")] == [k["name"] for k in todo]
+
+
+def test_only_keeps_the_named_problems_of_the_same_selection_and_refuses_a_malformed_entry(tmp_path, checkout, capsys):
+    source = _cuda_l1_lines(tmp_path / "h100.json")
+    full, part = str(tmp_path / "full"), str(tmp_path / "part")
+    assert corpus_select.main([source, checkout, full, "--per-level", "1"]) == 0
+    assert corpus_select.main([source, checkout, part, "--per-level", "1", "--only", "2/*"]) == 0
+    assert os.listdir(os.path.join(part, "candidates")) == ["level_2_problem_1_sample_0_kernel.py"]
+    chosen = lambda w: {(e["level"], e["problem"], e["sample"]) for e in _selection(w) if e["chosen"]}  # noqa: E731
+    assert chosen(part) == {k for k in chosen(full) if k[0] == 2}
+    assert any(e.get("why") == "not named by --only" for e in _selection(part))
+    assert corpus_select.main([source, checkout, str(tmp_path / "bad"), "--only", "2-1"]) == 2
+    assert "'2-1' is not L/P or L/*" in capsys.readouterr().err
