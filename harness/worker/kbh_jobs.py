@@ -276,7 +276,7 @@ class Jobs:
                 proc.call("prepare", device=str(device), timing_method=req["timing_method"])
                 if spare_ready is None:  # a spare measured this while the last candidate was judged
                     proc.idle_cpu_rate = kbh_evidence.idle_cpu_rate(proc)
-                proc.calibration = kbh_evidence.calibrate(proc, req["timing_method"], device)
+                proc.calibration = kbh_evidence.calibrate(proc, req["timing_method"], device, _beside(req, device))
             info = self._load(proc, req, ref.problem.kbh_source)
             if info["status"] != "built":
                 return info
@@ -387,6 +387,17 @@ def _host_memory_cap():
         return int(os.environ["KBH_CANDIDATE_MEMORY_BYTES"])
     total = kbh_files.meminfo_bytes("MemTotal")
     return int(total * 0.75) if total else None
+
+
+def _beside(req, device):
+    """What the judge runs before each of the candidate's timed calls when it times the reference beside them (a
+    timed call of nothing in its own process, as kbh_candidate times the reference), for the calibration to see the
+    same switches between the two processes; None when the timed calls run back to back."""
+    if req.get("timing_order") != "interleaved":
+        return None
+    once = kbh_timing.event_once if device.type == "cuda" and req["timing_method"] == "cuda_event" \
+        else kbh_timing.host_once
+    return lambda: once(lambda: None, device)
 
 
 def _timeout(req):

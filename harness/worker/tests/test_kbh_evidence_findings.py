@@ -102,3 +102,32 @@ def test_an_unknown_policy_is_named():
         assert "lenient" in str(e) and "evidence" in str(e)
     else:
         raise AssertionError("an unknown policy was accepted")
+
+
+class _Recorder:
+    """The two round trips calibrate() clocks (a timed call of nothing, then a fork-server ping), as a log."""
+    def __init__(self, log):
+        self.log, self.server = log, self
+
+    def call(self, op, **kw):
+        self.log.append(("call", op, kw.get("noop")))
+        return [{"ms": 0.0}]
+
+    def ping(self):
+        self.log.append(("ping",))
+        return 0.0
+
+
+def test_calibration_runs_the_judges_own_timed_call_before_each_call_when_the_reference_is_timed_beside():
+    import kbh_evidence
+    import kbh_jobs
+    cpu = torch.device("cpu")
+    log = []
+    beside = kbh_jobs._beside({"timing_order": "interleaved", "timing_method": "cuda_event"}, cpu)
+    kbh_evidence.calibrate(_Recorder(log), "cuda_event", cpu, lambda: (beside(), log.append(("beside",))))
+    assert log == [("beside",), ("call", "time", True), ("ping",)] * kbh_evidence.CALIBRATION_CALLS
+    # Back to back (the reference timed once, apart): nothing runs between the calls.
+    assert kbh_jobs._beside({"timing_order": "separate", "timing_method": "cuda_event"}, cpu) is None
+    log.clear()
+    kbh_evidence.calibrate(_Recorder(log), "cuda_event", cpu)
+    assert log == [("call", "time", True), ("ping",)] * kbh_evidence.CALIBRATION_CALLS
