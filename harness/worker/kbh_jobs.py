@@ -83,9 +83,13 @@ class Jobs:
     def __init__(self):
         # Every candidate's own process comes from it; its environment is taken now, before the build cache below
         # points CXX at the compiler launcher (a candidate process installs the cache itself).
-        self.server = kbh_spawn.ForkServer()
+        # On a GPU the fork servers import what the profiler's first start imports (kbh_kernels.import_profiler, about
+        # 3 s), once, instead of every candidate's process before its candidate: a spare was ready 3.8 s after it
+        # started, later than the check it was started beside (session 15, H100).
+        profiler = torch.cuda.is_available()
+        self.server = kbh_spawn.ForkServer(profiler=profiler)
         # The next candidate's process, started while this one is judged, on a second fork server (kbh_spare).
-        self.spares = kbh_spare.Spares([self.server, kbh_spawn.ForkServer()])
+        self.spares = kbh_spare.Spares([self.server, kbh_spawn.ForkServer(profiler=profiler)])
         # The trusted build step's processes come from a fork server of their own: ending one (which kills all that
         # server's children) must not end the candidate's process that waits for it.
         self.build_server = kbh_spawn.ForkServer(weight_fills=False)

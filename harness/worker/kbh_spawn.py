@@ -30,8 +30,9 @@ class CandidateFailed(Exception):
 class ForkServer:
     """kbh_forkserver.py, started lazily and again after it died (a candidate may have killed it)."""
 
-    def __init__(self, weight_fills=True):
+    def __init__(self, weight_fills=True, profiler=False):
         self._weight_fills = weight_fills  # candidates construct models: load the parallel fill loop before forking
+        self._profiler = profiler  # import the profiler's modules before forking (kbh_forkserver --profiler)
         self._proc = None
         self._sock = None
         self._ready = False
@@ -61,7 +62,8 @@ class ForkServer:
         judge_end, server_end = kbh_channel.pair()
         script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "kbh_forkserver.py")
         self._proc = subprocess.Popen([sys.executable, "-u", "-B", script, str(server_end.fileno())]
-                                      + (["--weight-fills"] if self._weight_fills else []),
+                                      + (["--weight-fills"] if self._weight_fills else [])
+                                      + (["--profiler"] if self._profiler else []),
                                       pass_fds=[server_end.fileno()], stdin=subprocess.DEVNULL, env=self._env)
         server_end.close()
         self._sock = judge_end
