@@ -308,6 +308,8 @@ class Jobs:
         result["sandbox"] = {k: v for k, v in proc.sandbox.items() if k != "limit_names"}
         result["problem_sha256"] = ref.problem.kbh_sha256
         result.setdefault("phase_seconds", {})["candidate_process.start"] = round(spawned, 4)
+        if isinstance(proc.sandbox.get("seconds"), (int, float)):  # entering it, part of the start (or of a spare's)
+            result["phase_seconds"]["candidate_process.sandbox"] = proc.sandbox["seconds"]
         if spare_ready is not None:  # its start, CUDA context included, overlapped the previous candidate's check
             result["phase_seconds"]["ahead.candidate_process"] = round(spare_ready, 4)
         if ref_times is not None:

@@ -22,6 +22,7 @@ import os
 import resource
 import signal
 import struct
+import time
 
 import kbh_cgroup
 
@@ -70,6 +71,7 @@ def enter(config):
     """Called in the fork server's child. Enters the namespaces, forks the candidate's own process (PID 1 of the new
     PID namespace) and returns in it, sandboxed, with the report. The child that forked it only waits and passes its
     end on (the same exit code or signal), so the fork server and the judge see the candidate's own end."""
+    started = time.perf_counter()  # what entering it costs (report["seconds"]): the sandbox's own share of a start
     report = {"namespaces": False, "network": False, "filesystem": False, "seccomp": False, "limits": False,
               "missing": {}}
     # Into the memory cgroup the judge made for this process first, while the hierarchy is still writable here.
@@ -81,6 +83,7 @@ def enter(config):
                              ("namespaces", "network", "filesystem", "seccomp", "limits")}
         _limits(config, report)
         _check_cap_holds(config, report)
+        report["seconds"] = round(time.perf_counter() - started, 4)
         return report
     uid, gid = os.getuid(), os.getgid()
     flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS
@@ -114,6 +117,7 @@ def enter(config):
         report["seccomp"] = True
     except (SandboxError, OSError) as e:
         report["missing"]["seccomp"] = str(e)
+    report["seconds"] = round(time.perf_counter() - started, 4)  # (a monotonic clock: the same across the fork above)
     return report
 
 

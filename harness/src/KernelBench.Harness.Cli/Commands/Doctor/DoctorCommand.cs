@@ -56,6 +56,8 @@ public sealed class DoctorCommand(IAnsiConsole console) : AsyncCommand<DoctorCom
             foreach (var part in Parts)
                 table.AddRow(part, sandbox.GetValueOrDefault(part) == "true" ? "yes" : "[red]no[/]", Markup.Escape(sandbox.GetValueOrDefault("missing." + part, "")));
             console.Write(table);
+            if (sandbox.TryGetValue("seconds", out var entering))  // what each candidate's process spends entering it
+                console.WriteLine($"entering the sandbox took {entering} s in a fresh candidate process.");
             console.WriteLine($"python {HelloText(worker, "python_version")}, torch {HelloText(worker, "torch_version")}; " +
                               (missing.Count == 0 ? "candidates run fully sandboxed." : "kbh eval/run judge without the missing parts unless --require-sandbox."));
         }

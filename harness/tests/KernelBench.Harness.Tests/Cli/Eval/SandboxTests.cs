@@ -70,6 +70,9 @@ public class SandboxTests
             var sandbox = verdict.GetProperty("sandbox");
             foreach (var part in new[] { "namespaces", "network", "filesystem", "seccomp", "limits" })
                 Assert.That(sandbox.GetProperty(part).GetString(), Is.EqualTo("true"), $"{part}: {sandbox}");
+            // What entering it cost is measured in the candidate's process and reported with the verdict's phases.
+            Assert.That(verdict.GetProperty("phase_seconds").GetProperty("check.candidate_process.sandbox").GetDouble(), Is.GreaterThan(0),
+                verdict.GetProperty("phase_seconds").ToString());
 
             var output = verdict.GetProperty("candidate_output").GetString() ?? "";
             // One line from the build's process and one from the check's: each is a fresh process, each sandboxed.
