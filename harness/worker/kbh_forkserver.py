@@ -28,10 +28,7 @@ def main():
     # A session of its own, so that killing the judge's process group (the harness does, and the judge does when the
     # harness is gone) leaves it the time to kill every candidate process and what they started: the judge's death
     # reaches it as SIGTERM.
-    try:
-        os.setsid()
-    except PermissionError:  # a session leader already: this process was started again by exec (_import_profiler)
-        pass
+    os.setsid()
     signal.signal(signal.SIGTERM, lambda *_: (_kill_all(statuses), os._exit(0)))
     _libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
     if os.getppid() == 1:  # the judge died before the line above
@@ -43,10 +40,11 @@ def main():
     if "--weight-fills" in sys.argv[2:]:  # (not for the trusted build step's processes: they construct no model)
         import kbh_fast_fill
         kbh_fast_fill._load()  # the parallel weight fills' compiled loop, once, for every candidate process forked
+    ready = {"ready": True, "pid": os.getpid()}
     if "--profiler" in sys.argv[2:]:
-        _import_profiler()
-
-    kbh_channel.send(control, {"ready": True, "pid": os.getpid(), "cuda_initialized": _cuda_initialized()})
+        ready["profiler"] = _import_profiler()
+    ready["cuda_initialized"] = _cuda_initialized()
+    kbh_channel.send(control, ready)
     while True:
         try:
             message, fds = kbh_channel.receive(control, max_bytes=kbh_channel.MAX_MESSAGE)
@@ -81,15 +79,21 @@ def main():
 
 
 def _import_profiler():
-    """The profiler's modules (torch._dynamo among them), once for every candidate process forked. Should that import
-    ever start the CUDA driver, no forked child could use the GPU: the server then starts again without it (exec, the
-    same pid and control socket), and each candidate's process imports them itself (kbh_runner.op_prepare)."""
+    """The profiler's modules (torch._dynamo among them), once for every candidate process forked. Returns "" when
+    forking stays safe, else why not: the import started the CUDA driver (no forked child could use the GPU) or
+    threads (a fork copies none of them, and any lock they held stays held); the judge then starts this server again
+    without --profiler (kbh_spawn), and each candidate's process imports them itself (kbh_runner.op_prepare)."""
     import kbh_guard
     import kbh_kernels
+    threads = len(os.listdir("/proc/self/task"))
     kbh_kernels.import_profiler()
     if _cuda_initialized():
-        os.execv(sys.executable, [sys.executable, "-u", "-B"] + [a for a in sys.argv if a != "--profiler"])
+        return "importing the profiler's modules initialised the CUDA driver"
+    started = len(os.listdir("/proc/self/task")) - threads
+    if started > 0:
+        return f"importing the profiler's modules started {started} thread(s)"
     kbh_guard.retake()  # torch._dynamo's wrap of torch.manual_seed is the saved one in every child
+    return ""
 
 
 def _cuda_initialized():

@@ -33,6 +33,7 @@ class ForkServer:
     def __init__(self, weight_fills=True, profiler=False):
         self._weight_fills = weight_fills  # candidates construct models: load the parallel fill loop before forking
         self._profiler = profiler  # import the profiler's modules before forking (kbh_forkserver --profiler)
+        self.profiler_refused = ""  # why the server said that was unsafe (it then runs without)
         self._proc = None
         self._sock = None
         self._ready = False
@@ -46,6 +47,10 @@ class ForkServer:
         ready, _ = kbh_channel.receive(self._sock, time.monotonic() + 300)  # torch imported
         self._ready = True
         self.started += 1
+        if self._profiler and ready.get("profiler"):  # importing it first was not safe to fork from: without it
+            self.close()
+            self._profiler, self.profiler_refused = False, ready["profiler"]
+            return self._ensure()
         if ready.get("cuda_initialized"):
             self.close()
             raise RuntimeError("the fork server initialised the CUDA driver before forking, so no candidate process "

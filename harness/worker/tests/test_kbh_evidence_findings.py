@@ -1,4 +1,6 @@
 """The worker's evidence findings in isolation: the fallback watch, the stale-output fingerprint, the policy table."""
+import types
+
 import torch
 
 import kbh_fallback
@@ -123,11 +125,14 @@ def test_calibration_runs_the_judges_own_timed_call_before_each_call_when_the_re
     import kbh_jobs
     cpu = torch.device("cpu")
     log = []
-    beside = kbh_jobs._beside({"timing_order": "interleaved", "timing_method": "cuda_event"}, cpu)
+    kept, apart = types.SimpleNamespace(model=torch.nn.Identity()), types.SimpleNamespace(model=None)
+    beside = kbh_jobs._beside(kept, {"timing_method": "cuda_event"}, cpu)
     kbh_evidence.calibrate(_Recorder(log), "cuda_event", cpu, lambda: (beside(), log.append(("beside",))))
-    assert log == [("beside",), ("call", "time", True), ("ping",)] * kbh_evidence.CALIBRATION_CALLS
-    # Back to back (the reference timed once, apart): nothing runs between the calls.
-    assert kbh_jobs._beside({"timing_order": "separate", "timing_method": "cuda_event"}, cpu) is None
+    # AB BA, as the timed calls: every other call follows the judge's own.
+    call = [("call", "time", True), ("ping",)]
+    assert log == (call + [("beside",)] + call) * (kbh_evidence.CALIBRATION_CALLS // 2)
+    # Back to back (the reference timed once, apart: its model not kept): nothing runs between the calls.
+    assert kbh_jobs._beside(apart, {"timing_method": "cuda_event"}, cpu) is None
     log.clear()
     kbh_evidence.calibrate(_Recorder(log), "cuda_event", cpu)
     assert log == [("call", "time", True), ("ping",)] * kbh_evidence.CALIBRATION_CALLS

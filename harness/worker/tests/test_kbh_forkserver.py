@@ -15,3 +15,45 @@ def test_a_fork_server_that_imports_the_profiler_first_still_forks_working_candi
             proc.close(wait_s=1.0)
     finally:
         server.close()
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("timed", [False, True])  # (timed: the servers start after it, not during its timing)
+def test_a_reference_job_starts_the_candidate_fork_servers_without_waiting_for_them(timed):
+    import os
+    import kbh_jobs
+    repo_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    jobs = kbh_jobs.Jobs()
+    try:
+        assert all(s._proc is None for s in jobs.spares.servers)  # nothing started before a job asks
+        answer = jobs.run({"job": "reference", "problem_path": os.path.join(repo_root, "problems", "level1",
+                                                                           "1_Scale_and_shift.py"),
+                           "ref_key": "r", "device": "cpu", "precision": "fp32", "seed": 42, "correctness_trials": 1,
+                           "perf_trials": 1, "warmup": 0, "timing_method": "host_time", "timing_order": "separate" if timed else "interleaved",
+                           "measure_performance": timed})
+        assert answer["status"] == "ok", answer
+        # Their imports ran beside the reference; the first candidate's process is forked from a server already up.
+        assert all(s._proc is not None and s._proc.poll() is None for s in jobs.spares.servers)
+        assert jobs.spares.servers[0].ping() >= 0.0
+    finally:
+        for s in jobs.spares.servers + [jobs.build_server]:
+            s.close()
+
+
+def test_an_import_that_starts_a_thread_is_refused_before_any_fork_with_the_reason():
+    # In a fresh Python: the profiler's import replaced by one that starts a thread, as some torch version's might.
+    import subprocess
+    import sys
+    import os
+    worker = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    code = ("import sys, threading, time; sys.path.insert(0, sys.argv[1]); import kbh_forkserver, kbh_kernels\n"
+            "print(repr(kbh_forkserver._import_profiler()))\n"
+            "kbh_kernels.import_profiler = lambda: threading.Thread(target=time.sleep, args=(2,), daemon=True).start()\n"
+            "print(repr(kbh_forkserver._import_profiler()))")
+    run = subprocess.run([sys.executable, "-c", code, worker], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    first, second = run.stdout.strip().splitlines()[-2:]
+    assert first == "''"  # this torch's own import: nothing started, safe to fork from
+    assert second == "\"importing the profiler's modules started 1 thread(s)\""

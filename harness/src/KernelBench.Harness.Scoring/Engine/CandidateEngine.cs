@@ -120,8 +120,10 @@ public sealed class CandidateEngine : IDisposableVerifier, IPreparingVerifier
         phases["check_job"] = System.Diagnostics.Stopwatch.GetElapsedTime(checkStarted).TotalSeconds;
         var check = CheckAnswer.From(reply);
         foreach (var (name, seconds) in check.PhaseSeconds)
-            // reference.*: measured for this verdict; ahead.*: done before the check began (overlapping the last one).
-            phases[name.StartsWith("reference.", StringComparison.Ordinal) || name.StartsWith("ahead.", StringComparison.Ordinal) ? name : "check." + name] = seconds;
+            // reference.*: measured for this verdict; ahead.*: done before the check began (overlapping the last one);
+            // sandbox.*: part of the candidate process's start (in check.candidate_process.start or ahead.*), not more.
+            phases[name.StartsWith("reference.", StringComparison.Ordinal) || name.StartsWith("ahead.", StringComparison.Ordinal)
+                   || name.StartsWith("sandbox.", StringComparison.Ordinal) ? name : "check." + name] = seconds;
         build ??= check.Build; // no load job ran: the check reports its own import
         if (reply.Outcome != WorkerOutcome.Answered)
             return verdicts.FromFailure(reply, "check") with { BuildSeconds = build.BuildSeconds, BuildModes = build.BuildModes, Flags = staticFlags };

@@ -71,7 +71,7 @@ public class SandboxTests
             foreach (var part in new[] { "namespaces", "network", "filesystem", "seccomp", "limits" })
                 Assert.That(sandbox.GetProperty(part).GetString(), Is.EqualTo("true"), $"{part}: {sandbox}");
             // What entering it cost is measured in the candidate's process and reported with the verdict's phases.
-            Assert.That(verdict.GetProperty("phase_seconds").GetProperty("check.candidate_process.sandbox").GetDouble(), Is.GreaterThan(0),
+            Assert.That(verdict.GetProperty("phase_seconds").GetProperty("sandbox.enter").GetDouble(), Is.GreaterThan(0),
                 verdict.GetProperty("phase_seconds").ToString());
 
             var output = verdict.GetProperty("candidate_output").GetString() ?? "";
