@@ -110,12 +110,6 @@ class Jobs:
         job = req.get("job")
         if job == "ping":
             return {"ok": True}
-        if job == "warm":  # start the fork servers (import torch there) before the first candidate needs them
-            for server in self.spares.servers:
-                server.launch()
-            for server in self.spares.servers:
-                server.warm()
-            return {"ok": True}
         if job == "build":
             return self.build(req)
         if job == "sandbox":  # kbh doctor: what a candidate's process gets on this machine

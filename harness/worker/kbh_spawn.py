@@ -74,9 +74,6 @@ class ForkServer:
         self._sock = judge_end
         self._ready = False
 
-    def warm(self):
-        self._ensure()
-
     def spawn(self, config, capture_fd):
         self._ensure()
         judge_end, candidate_end = kbh_channel.pair()

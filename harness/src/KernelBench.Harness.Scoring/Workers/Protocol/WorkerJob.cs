@@ -41,12 +41,6 @@ public sealed record PingJob : WorkerJob
     public override string Job => "ping";
 }
 
-/// <summary>Starts the fork servers (importing torch there) before the first candidate needs them.</summary>
-public sealed record WarmJob : WorkerJob
-{
-    public override string Job => "warm";
-}
-
 /// <summary>`kbh doctor`: starts one candidate process and reports the sandbox it got.</summary>
 public sealed record SandboxJob(string Sandbox = "auto") : WorkerJob
 {

@@ -65,7 +65,6 @@ public class JobRequestsTests
     {
         AssertJson(new SandboxJob { TimeoutSeconds = 120 }, """{ "job": "sandbox", "sandbox": "auto", "timeout_s": 120 }""");
         AssertJson(new PingJob(), """{ "job": "ping" }""");
-        AssertJson(new WarmJob(), """{ "job": "warm" }""");
     }
 
     [Test]
