@@ -182,7 +182,7 @@ def _timing(proc, problem, reference, req, device, dtype, on_device, result, clo
         with torch.no_grad():
             for _ in range(warmup):
                 reference.model(*ref_inputs)
-    ref_once = kbh_timing.event_once if skip else kbh_timing.host_once
+    ref_once = kbh_timing.once_for(method, device)
     spot = random.SystemRandom().randrange(trials) + skip if trials else -1
     mine, theirs, outside, pings = [], [], [], []
     cpu_before = proc.cpu_seconds()

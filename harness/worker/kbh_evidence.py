@@ -23,9 +23,9 @@ def calibrate(proc, method, device, beside=None):
     to a reported time on this machine, beyond a round trip to the fork server just after it (which runs no candidate
     code: a loaded host delays both alike). `beside` is what the judge runs on the device between timed calls when the
     reference is timed beside the candidate (interleaved, AB BA: every other timed call follows the reference's): the
-    GPU then switches from the judge's context to the candidate process's before that call, which took an H100 about 0.13 ms more per call outside the timed
-    window than calls back to back (session 15), enough to reject an honest 0.18 ms kernel. Returns (median, spread)
-    in ms."""
+    GPU then switches from the judge's context to the candidate process's before that call, which took an H100 about
+    0.13 ms more per call outside the timed window than calls back to back (session 15), enough to reject an honest
+    0.18 ms kernel. Returns (median, spread) in ms."""
     gaps = []
     for i in range(CALIBRATION_CALLS):
         if beside is not None and i % 2 == 1:  # as kbh_candidate's AB BA order: every other call follows the judge's

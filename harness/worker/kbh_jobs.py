@@ -115,7 +115,10 @@ class Jobs:
         if job == "sandbox":  # kbh doctor: what a candidate's process gets on this machine
             proc = self._spawn(req)
             proc.finish()
-            return {"status": "ok", "sandbox": proc.sandbox}
+            sandbox = dict(proc.sandbox)
+            if self.server.profiler_refused:  # (the profiler's modules are then imported in every candidate's process)
+                sandbox["fork_server"] = self.server.profiler_refused
+            return {"status": "ok", "sandbox": sandbox}
         device = torch.device(req.get("device", "cpu"))
         if device.type == "cuda":
             if not torch.cuda.is_available() or (device.index or 0) >= torch.cuda.device_count():
@@ -413,8 +416,7 @@ def _beside(ref, req, device):
     run back to back."""
     if ref.model is None:
         return None
-    once = kbh_timing.event_once if device.type == "cuda" and req["timing_method"] == "cuda_event" \
-        else kbh_timing.host_once
+    once = kbh_timing.once_for(req["timing_method"], device)
     return lambda: once(lambda: None, device)
 
 

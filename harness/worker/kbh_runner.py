@@ -340,8 +340,7 @@ class Runner:
         fn = (lambda: None) if msg.get("noop") else self._timed_call
         if msg["method"] == kbh_timing.KERNELBENCH:
             return {"ms": kbh_timing.kernelbench_once(fn, self.device)}, ()
-        once = kbh_timing.event_once if self.device.type == "cuda" and msg["method"] == "cuda_event" \
-            else kbh_timing.host_once
+        once = kbh_timing.once_for(msg["method"], self.device)
         with torch.no_grad():
             ms = once(fn, self.device)
         return {"ms": ms}, ()

@@ -33,7 +33,7 @@ class ForkServer:
     def __init__(self, weight_fills=True, profiler=False):
         self._weight_fills = weight_fills  # candidates construct models: load the parallel fill loop before forking
         self._profiler = profiler  # import the profiler's modules before forking (kbh_forkserver --profiler)
-        self.profiler_refused = ""  # why the server said that was unsafe (it then runs without)
+        self.profiler_refused = ""  # why the server found that unsafe (it then runs without): kbh doctor says it
         self._proc = None
         self._sock = None
         self._ready = False

@@ -58,6 +58,11 @@ def _cuda_event(fn, device, trials):
     return [event_once(fn, device) for _ in range(trials + 1)]
 
 
+def once_for(method, device):
+    """The one-call timer of a method: CUDA events for cuda_event on a GPU, else the host clock."""
+    return event_once if device.type == "cuda" and method == "cuda_event" else host_once
+
+
 def event_once(fn, device):
     _flush_l2(device)
     kbh_guard.synchronize(device)

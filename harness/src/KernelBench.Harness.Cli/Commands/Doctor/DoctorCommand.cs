@@ -58,6 +58,8 @@ public sealed class DoctorCommand(IAnsiConsole console) : AsyncCommand<DoctorCom
             console.Write(table);
             if (sandbox.TryGetValue("seconds", out var entering))  // what each candidate's process spends entering it
                 console.WriteLine($"entering the sandbox took {entering} s in a fresh candidate process.");
+            if (sandbox.TryGetValue("fork_server", out var refused))  // the profiler's modules could not be imported before forking
+                console.WriteLine($"fork server: {refused}; each candidate's process imports the profiler's modules itself.");
             console.WriteLine($"python {HelloText(worker, "python_version")}, torch {HelloText(worker, "torch_version")}; " +
                               (missing.Count == 0 ? "candidates run fully sandboxed." : "kbh eval/run judge without the missing parts unless --require-sandbox."));
         }
