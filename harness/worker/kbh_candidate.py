@@ -20,6 +20,7 @@ import kbh_hacks
 import kbh_handover
 import kbh_load
 import kbh_policy
+import kbh_spawn
 import kbh_stale
 import kbh_tensors
 import kbh_timing
@@ -59,8 +60,10 @@ def check(proc, problem, reference, req, device, dtype, turn=None, memo=None):
         clock.lap("gpu_wait")
         proc.call("to_device")
         clock.lap("model.to_device")
+        answered = False  # (a process that failed is not asked again: it may be hanging)
         try:
             if not _correctness(proc, reference, req, seeds, result, clock, inputs, device):
+                answered = True
                 return _decide(policy, result)
             if req.get("measure_performance", True):
                 inputs.before(seed)
@@ -71,9 +74,26 @@ def check(proc, problem, reference, req, device, dtype, turn=None, memo=None):
                     answer, _ = proc.call("kernels")
                     _add(result, answer.get("findings"))
                     _evidence(result, answer)
+            answered = True
         finally:
             result.setdefault("timing_check", {}).update(inputs.record())
+            if answered:
+                _said_seconds(proc, result)
     return _decide(policy, result)
+
+
+def _said_seconds(proc, result):
+    """The candidate process's own account of where its time went, as candidate_said.* phases: self-reported, so
+    only for reading where a check's time goes (numbers only, bounded; a process that cannot answer adds nothing)."""
+    try:
+        said = proc.call("seconds")[0].get("seconds")
+    except kbh_spawn.CandidateFailed:
+        return
+    if not isinstance(said, dict):
+        return
+    for name, value in list(said.items())[:40]:
+        if isinstance(name, str) and len(name) <= 40 and type(value) in (int, float) and 0 <= value < 1e6:
+            result["phase_seconds"]["candidate_said." + name] = round(float(value), 4)
 
 
 def _decide(policy, result):
@@ -175,6 +195,7 @@ def _timing(proc, problem, reference, req, device, dtype, on_device, result, clo
         raise RuntimeError(f"interleaved timing takes the cuda_event or host_time method, not {method}")
     skip = 1 if device.type == "cuda" and method == "cuda_event" else 0
     wanted = _fresh_copies(result, trials + skip)
+    warm_start = _perf()
     made = int(proc.call("warmup", seed=req["seed"], n=warmup, fresh_copies=wanted)[0].get("fresh_copies") or 0)
     ref_inputs = None
     if interleaved:
@@ -182,6 +203,8 @@ def _timing(proc, problem, reference, req, device, dtype, on_device, result, clo
         with torch.no_grad():
             for _ in range(warmup):
                 reference.model(*ref_inputs)
+    # (Parts of the timing phase, not more of it: for reading where it goes.)
+    result["phase_seconds"]["timing.of_it.warmup"] = round(_perf() - warm_start, 4)
     ref_once = kbh_timing.once_for(method, device)
     spot = random.SystemRandom().randrange(trials) + skip if trials else -1
     mine, theirs, outside, pings = [], [], [], []
@@ -223,6 +246,7 @@ def _timing(proc, problem, reference, req, device, dtype, on_device, result, clo
                                 "its timed calls ran on inputs its earlier calls had changed)")
             # Handing its output over is work the judge asked for: one core's worth of it, no more, is not counted.
             cpu_before += min(proc.cpu_seconds() - cpu_spot, 1.1 * (_perf() - spot_start) + 0.02)
+            result["phase_seconds"]["timing.of_it.spot_check"] = round(_perf() - spot_start, 4)
         if i >= skip:
             mine.append(a)
             if b is not None:

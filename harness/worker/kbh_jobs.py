@@ -286,15 +286,18 @@ class Jobs:
         # candidate's process: the whole sandbox (its own PID namespace, no ptrace) is in force.
         if spare_key and proc.sandbox.get("namespaces") and proc.sandbox.get("seccomp") and not proc.sandbox.get("missing"):
             self.spares.start(spare_key, spare_config, _timeout(req), str(device), busy_server=proc.server)
-        info = {}
+        info, calibrated, loaded = {}, None, None
         try:
+            calibrating = time.perf_counter()
             if req.get("measure_performance", True):
                 # (In a spare process the CUDA context exists already: this only tells it how to time.)
                 proc.call("prepare", device=str(device), timing_method=req["timing_method"])
                 if spare_ready is None:  # a spare measured this while the last candidate was judged
                     proc.idle_cpu_rate = kbh_evidence.idle_cpu_rate(proc)
                 proc.calibration = kbh_evidence.calibrate(proc, req["timing_method"], device, _beside(ref, req, device))
+            calibrated = time.perf_counter() - calibrating
             info = self._load(proc, req, ref.problem.kbh_source)
+            loaded = time.perf_counter() - calibrating - calibrated
             if info["status"] != "built":
                 return info
             # The problem as the reference ran it, not the file read again: one version for both.
@@ -322,6 +325,9 @@ class Jobs:
         result["sandbox"] = {k: v for k, v in proc.sandbox.items() if k not in ("limit_names", "seconds")}
         result["problem_sha256"] = ref.problem.kbh_sha256
         result.setdefault("phase_seconds", {})["candidate_process.start"] = round(spawned, 4)
+        for name, seconds in (("calibrate", calibrated), ("load", loaded)):
+            if seconds is not None:
+                result["phase_seconds"][name] = round(seconds, 4)
         if isinstance(proc.sandbox.get("seconds"), (int, float)):  # entering it, part of the start (or of a spare's)
             result["phase_seconds"]["sandbox.enter"] = proc.sandbox["seconds"]
         if spare_ready is not None:  # its start, CUDA context included, overlapped the previous candidate's check

@@ -57,6 +57,7 @@ class Runner:
         self.watch = None  # exceptions caught in the candidate's code during forward (kbh_fallback)
         self.kernels = set()  # the kernels the candidate defines (kbh_kernels)
         self.evidence = {}  # how each kind of runtime evidence was gathered here, or why it was not
+        self.seconds = {}  # this process's own seconds per operation (and per part of a trial), for op_seconds
 
     def serve(self):
         while True:
@@ -67,10 +68,12 @@ class Runner:
             op = message.get("op")
             if op == "exit":
                 os._exit(0)
+            start = _perf()
             try:
                 answer, out_fds = getattr(self, "op_" + op)(message, fds)
             except Exception as e:
                 answer, out_fds = {"error": f"{type(e).__name__}: {e}", "trace": _tail(traceback.format_exc())}, ()
+            self._spent(str(op), start)
             try:
                 kbh_channel.send(self.sock, answer, out_fds)
             finally:
@@ -226,6 +229,7 @@ class Runner:
 
     def op_trial(self, msg, fds):
         """One correctness call; the outputs go back as bytes, with this process's own findings about them."""
+        lap = _perf()
         if self.exporter is not None and self.large:
             self.exporter.release()  # the last trial's hand-over, before this call needs the room
         inputs = self._inputs(msg["seed"])
@@ -235,6 +239,7 @@ class Runner:
         snapshots = master if _on(master, self.device) else \
             [kbh_guard.clone(t) if isinstance(t, torch.Tensor) else t for t in inputs]
         trial = msg.get("trial")
+        lap = self._spent("trial.inputs", lap)
         self.watch.start(f"correctness trial {trial}")
         try:
             with torch.no_grad():
@@ -242,6 +247,7 @@ class Runner:
             self._sync()
         finally:
             self.watch.stop()
+        lap = self._spent("trial.forward", lap)
         findings = kbh_hacks.patched_functions(f"during forward() (trial {trial})")
         findings += self.watch.new() + self._kernel_findings
         findings += kbh_hacks.non_plain_outputs(out)
@@ -250,12 +256,15 @@ class Runner:
         if self.last is not None:
             findings += kbh_hacks.memoised(out, [self.last])
         findings += kbh_hacks.stream_left_switched(self.device)
+        lap = self._spent("trial.findings", lap)
         specs, out_fds = kbh_tensors.pack(kbh_hacks.flatten(out), "kbh-out", seal=True, exporter=self.exporter)
+        lap = self._spent("trial.outputs", lap)
         # Kept for the next trial's memoisation flag unless it takes gigabytes the judge's comparison needs.
         self.large = _nbytes(out) > _LARGE_BYTES
         self.last = None if self.large else out
         del inputs, snapshots, master, out
         self._release_device_inputs(msg["seed"])
+        self._spent("trial.release", lap)
         return {"outputs": specs, "findings": findings, "evidence": self._evidence()}, out_fds
 
     def _forward_checked(self, inputs, profile, when="correctness trial 0"):
@@ -370,10 +379,21 @@ class Runner:
             found += kbh_hacks.stream_escape(escape, candidate_ms)
         return {"findings": found, "evidence": self._evidence()}, ()
 
+    def op_seconds(self, msg, fds):
+        """Where this process's time went (self-reported: for the verdict's phase_seconds, never for a verdict)."""
+        return {"seconds": {k: round(v, 4) for k, v in self.seconds.items()}}, ()
+
+    def _spent(self, name, since):
+        now = _perf()
+        if len(self.seconds) < _MAX_SECONDS_NAMES or name in self.seconds:
+            self.seconds[name] = self.seconds.get(name, 0.0) + now - since
+        return now
+
     def op_ping(self, msg, fds):
         return {"ok": True, "pid": os.getpid()}, ()
 
 
+_MAX_SECONDS_NAMES = 40
 _FRESH_COPIES_BYTES = 4 << 30  # at most, for the timed calls' own copies of the inputs (op_warmup)
 _MAX_SOURCE = 64 << 20  # a candidate's source, as the judge hands it to a spare process
 _LARGE_BYTES = 1 << 30  # outputs this large: what this process holds between calls is given back for the judge
