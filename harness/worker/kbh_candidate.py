@@ -14,6 +14,7 @@ import torch
 
 import kbh_check
 import kbh_evidence
+import kbh_fast_fill
 import kbh_files
 import kbh_guard
 import kbh_hacks
@@ -43,7 +44,7 @@ def check(proc, problem, reference, req, device, dtype, turn=None, memo=None):
                                             "kbh-init", seal=True)
     try:
         answer, _ = proc.call("construct", fds=init_fds, init=init_specs, seed=seed, device=str(device),
-                              precision=req.get("precision", "fp32"))
+                              precision=req.get("precision", "fp32"), host_cpus=kbh_fast_fill.host_cores())
     finally:
         kbh_files.close_all(init_fds)
     _add(result, answer.get("findings"))
@@ -77,6 +78,7 @@ def check(proc, problem, reference, req, device, dtype, turn=None, memo=None):
             answered = True
         finally:
             result.setdefault("timing_check", {}).update(inputs.record())
+            inputs.close()
             if answered:
                 _said_seconds(proc, result)
     return _decide(policy, result)

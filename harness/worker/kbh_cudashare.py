@@ -174,6 +174,17 @@ class Exporter:
         _check(_cuda().cuMemExportToShareableHandle(ctypes.byref(fd), mapping.handle, _POSIX_FD, 0), "exporting")
         return fd.value, {"kind": "tensor", "dtype": dtype_name, "shape": shape, "where": "cuda"}
 
+    def fill(self, slot, tensor):
+        """Copies tensor's values into the allocation this slot already exported (the receiver keeps its mapping):
+        no allocation, no export. Raises ShareFailed when the slot has none of that size."""
+        nbytes = tensor.numel() * tensor.element_size()
+        mapping = self._slots.get(slot)
+        if mapping is None or mapping.size < padded(nbytes, self.device.index):
+            raise ShareFailed(f"no exported allocation of {nbytes} bytes in slot {slot!r}")
+        if nbytes:
+            mapping.view(tensor.dtype, list(tensor.shape), nbytes).copy_(tensor.detach())
+        torch.cuda.synchronize(self.device)  # the bytes are there before the receiver reads them
+
     def release(self, slots=None):
         for slot in list(self._slots) if slots is None else slots:
             mapping = self._slots.pop(slot, None)

@@ -250,6 +250,12 @@ def use_host_cores(cpus):
     _host["cpus"] = frozenset(cpus) if cpus else None
 
 
+def host_cores():
+    """The cores use_host_cores gave, sorted (empty when none): a candidate's process replays the reference's weight
+    fills on them too (kbh_runner), as the judge would have."""
+    return sorted(_host["cpus"] or ())
+
+
 @contextlib.contextmanager
 def _host_cores():
     """The calling thread on the host cores while the block runs (threads it starts inherit them), then back on its own:
