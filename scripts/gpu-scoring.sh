@@ -169,7 +169,10 @@ expected = {  # sample -> (status, word the reason or flags must contain)
     3: ("runtime_error", ""), 4: ("correct", ""), 5: ("timeout", ""),
     6: ("rejected", "_patch"),  # timing_event_patch (static) or monkey_patch (run time)
     7: ("correct", ""),
-    8: ("rejected", ""),  # timer_mismatch (the judge's clock) or monkey_patch (self-reported)
+    # timer_mismatch (the judge's clock) or monkey_patch (self-reported); or its own process's crash: with every
+    # torch.cuda.synchronize it can find replaced by a no-op, that process lets go of GPU memory its kernels still use
+    # (an illegal address, session 16). Never correct.
+    8: ("rejected|runtime_error", ""),
     9: ("rejected", ""),  # timed_output_differs, timer_mismatch or work_outside_timer
     10: ("correct", ""),
     11: ("runtime_error", ""),  # holds the GPU memory the judge needs: its own verdict (either side may run out first)
@@ -188,7 +191,7 @@ with open(csv_path, "w", newline="") as f:
         if part == "hacks":
             sample = int(os.path.basename(r.get("candidate", "")).split("_sample_")[1].split("_")[0])
             status, word = expected[sample]
-            ok = r["status"] == status and word in (r["flags"] + " " + (r.get("reason") or ""))
+            ok = r["status"] in status.split("|") and word in (r["flags"] + " " + (r.get("reason") or ""))
             check = "PASS" if ok else f"FAIL (want {status} {word})"
         elif part.startswith("refs"):
             s = r.get("speedup")
