@@ -20,6 +20,7 @@
 #   kbh       kbh eval --candidates on the same files, once per RUNS entry POLICY:TIMING (default kernelbench and
 #             evidence, each with the default timing and with --timing kernelbench); --policy is passed only when
 #             `kbh eval --help` lists it (else one run per timing, named "default"); one shared build cache
+#             (with --timing kernelbench, one lane per GPU, as KernelBench's flow: PARITY_WORKERS, default 1)
 #   table     the table (scripts/bench/corpus_table.py): $OUT/corpus.md and corpus.csv
 # DEADLINE_S (default 540) bounds the whole call: no part starts a kernel after it, the table is always written, and
 # a later call with the same WORK (default .kbh/corpus-work, kept on a warm machine) goes on. Expect, on one H100 with
@@ -106,6 +107,10 @@ kbh() {
     [ "$DEVICE" != cpu ] && args+=(--build-workers "$JOBS")
     [ "$policy" != default ] && args+=(--policy "$policy")
     [ "$timing" != cuda_event ] && args+=(--timing "$timing")
+    # Parity: one lane per GPU, as KernelBench's flow judges one kernel per GPU at a time. With two, the other lane's
+    # candidate processes start and end (CUDA contexts) beside this lane's timed calls; launch-bound Level 3 networks
+    # moved by up to 0.09 ms a call (session 16). PARITY_WORKERS overrides.
+    [ "$timing" = kernelbench ] && [ "$DEVICE" != cpu ] && args+=(--workers "${PARITY_WORKERS:-1}")
     say "kbh $name: kbh eval ${args[*]} ${KBH_EVAL_ARGS:-} ($l s left)"
     KBH_CACHE=$WORK/kbh-cache timeout --kill-after=10 "$l" "$KBH" eval "${args[@]}" ${KBH_EVAL_ARGS:-} \
       >>"$WORK/kbh/$name.jsonl" 2>>"$WORK/kbh/$name.log"

@@ -30,8 +30,9 @@ _perf = kbh_guard.perf_counter
 _SETTLE_S = kbh_evidence.SETTLE_S
 
 
-def check(proc, problem, reference, req, device, dtype, turn=None, memo=None):
+def check(proc, problem, reference, req, device, dtype, turn=None, memo=None, before_timing=None):
     """The correctness trials and the timing of the candidate loaded in proc (a kbh_spawn.CandidateProcess).
+    before_timing: called once before the timed calls (the judge's spare process finishes its start).
     Raises kbh_spawn.CandidateFailed when the candidate process fails; the caller turns that into the verdict."""
     result = {"findings": [], "status": "correct", "reason": ""}
     policy = result["policy"] = kbh_policy.name(req)
@@ -67,6 +68,9 @@ def check(proc, problem, reference, req, device, dtype, turn=None, memo=None):
                 answered = True
                 return _decide(policy, result)
             if req.get("measure_performance", True):
+                if before_timing is not None:
+                    before_timing()
+                clock.lap("spare_wait")
                 inputs.before(seed)
                 _timing(proc, problem, reference, req, device, dtype, on_device, result, clock)
                 if req.get("expects_kernel"):  # (on a CPU it only says that there are no kernel records)

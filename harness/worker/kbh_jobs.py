@@ -282,10 +282,6 @@ class Jobs:
             return {"status": "runtime_error", "reason": "starting the candidate's process: " + str(e)}
         spawned = time.perf_counter() - start
         spare_ready = getattr(proc, "spare_ready_s", None)
-        # The next candidate's process gets ready while this one is judged, only where no candidate can reach another
-        # candidate's process: the whole sandbox (its own PID namespace, no ptrace) is in force.
-        if spare_key and proc.sandbox.get("namespaces") and proc.sandbox.get("seccomp") and not proc.sandbox.get("missing"):
-            self.spares.start(spare_key, spare_config, _timeout(req), str(device), busy_server=proc.server)
         info, calibrated, loaded = {}, None, None
         try:
             calibrating = time.perf_counter()
@@ -294,15 +290,22 @@ class Jobs:
                 proc.call("prepare", device=str(device), timing_method=req["timing_method"])
                 if spare_ready is None:  # a spare measured this while the last candidate was judged
                     proc.idle_cpu_rate = kbh_evidence.idle_cpu_rate(proc)
+                # Before the next spare starts: its CUDA context is GPU work of another process (see below).
                 proc.calibration = kbh_evidence.calibrate(proc, req["timing_method"], device, _beside(ref, req, device))
             calibrated = time.perf_counter() - calibrating
+            # The next candidate's process gets ready while this one is judged, only where no candidate can reach
+            # another candidate's process: the whole sandbox (its own PID namespace, no ptrace) is in force. Its start
+            # ends before this candidate's timing begins (Spares.wait_ready, passed to the check below).
+            if spare_key and proc.sandbox.get("namespaces") and proc.sandbox.get("seccomp") \
+                    and not proc.sandbox.get("missing"):
+                self.spares.start(spare_key, spare_config, _timeout(req), str(device), busy_server=proc.server)
             info = self._load(proc, req, ref.problem.kbh_source)
             loaded = time.perf_counter() - calibrating - calibrated
             if info["status"] != "built":
                 return info
             # The problem as the reference ran it, not the file read again: one version for both.
             result = kbh_candidate.check(proc, ref.problem, ref, req, device, dtype, self._turn(req, device),
-                                         self.init_memo)
+                                         self.init_memo, before_timing=self.spares.wait_ready)
         except kbh_spawn.CandidateFailed as e:
             result = kbh_candidate.failure_result(e)
         except torch.cuda.OutOfMemoryError as e:

@@ -84,6 +84,15 @@ class Spares:
         spare.start(config, timeout_s, device)
         self._spare = spare
 
+    def wait_ready(self):
+        """Returns once the spare being started, if any, is done starting: its CUDA context, cuBLAS and cuDNN and its
+        prepare's flush are GPU work of another process, which must not overlap a timed call (a launch-bound Level 3
+        network's 0.04 ms moved by up to 0.09 ms a call when other processes touched the GPU, session 16). Bounded as
+        take() is: each step of the start has its own deadline."""
+        spare = self._spare
+        if spare is not None and spare.thread is not None:
+            spare.thread.join()
+
     def discard(self):
         spare, self._spare = self._spare, None
         if spare is not None:

@@ -146,3 +146,19 @@ def test_outputs_larger_than_one_part_are_compared_whole(monkeypatch):
     assert reason.startswith("output 0: values differ") and max_diff == 1.0 and abs(mean_diff - 0.1) < 1e-9
     out[9] = float("nan")
     assert "NaN or Inf in 1 element(s)" in kbh_check.compare([ref], out, 1e-2, 1e-2)[0]
+
+
+def test_a_model_is_cast_to_the_runs_precision_as_kernelbench_casts_both_models():
+    import kbh_load
+
+    class HalvesItself(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.linear = torch.nn.Linear(4, 4)
+            self.register_buffer("steps", torch.zeros(2, dtype=torch.int64))
+            self.half()  # as CUDA-L1's L3/11 does in __init__
+
+    model = kbh_load.place_model(HalvesItself(), torch.device("cpu"), None)  # fp32: dtype None
+    assert model.linear.weight.dtype == torch.float32 and model.linear.bias.dtype == torch.float32
+    assert model.steps.dtype == torch.int64  # only floating-point tensors are cast
+    assert kbh_load.place_model(HalvesItself(), torch.device("cpu"), torch.bfloat16).linear.weight.dtype == torch.bfloat16
