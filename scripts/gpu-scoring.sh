@@ -177,6 +177,7 @@ expected = {  # sample -> (status, word the reason or flags must contain)
     10: ("correct", ""),
     11: ("runtime_error", ""),  # holds the GPU memory the judge needs: its own verdict (either side may run out first)
     12: ("correct", ""),
+    13: ("rejected", ""),  # its own stream through ctypes: non_default_stream, timer_mismatch or timed_output_differs
 }
 rows = [json.loads(l) for l in open(path) if l.strip().startswith("{")]
 fields = ["level", "problem_id", "problem_name", "candidate", "status", "speedup", "runtime_ms", "ref_runtime_ms",
