@@ -347,7 +347,9 @@ class Jobs:
         """The sandbox a process started before its candidate is known gets (no candidate file, no extensions folder
         of its own), and the key a later check must match to be handed it; (None, None) where no spare is used: the
         candidate's builds need a folder of their own when there is no shared build cache, and the sandbox must be on."""
-        if not os.environ.get("KBH_BUILD_CACHE") or not req.get("measure_performance", True):
+        # KBH_SPARES=0: none, as with the sandbox off, so that the two differ in the sandbox alone (docs/settings.md).
+        if not os.environ.get("KBH_BUILD_CACHE") or not req.get("measure_performance", True) \
+                or os.environ.get("KBH_SPARES") == "0":
             return None, None
         config = {"sandbox": _sandbox_config(req, build=False, bind_candidate=False)}
         if not config["sandbox"].get("enabled"):

@@ -31,3 +31,17 @@ def test_trusted_build_step_masks_them_too(tmp_path):
     build = kbh_jobs._sandbox_config(req, build=True, bind_candidate=False)
     assert str(tmp_path / "run") in build["mask"]
     assert all(not p.startswith(os.path.dirname(req["candidate_path"])) for p in build["read_only"] + build["writable"])
+
+
+def test_KBH_SPARES_0_starts_no_process_ahead_as_with_the_sandbox_off(tmp_path, monkeypatch):
+    import torch
+    req = _req(tmp_path)
+    monkeypatch.setenv("KBH_BUILD_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("KBH_SANDBOX", raising=False)
+    monkeypatch.delenv("KBH_SPARES", raising=False)
+    config, key = kbh_jobs.Jobs._spare_config(req, torch.device("cpu"))
+    assert config is not None and key is not None  # the sandbox on: a spare is started ahead
+    monkeypatch.setenv("KBH_SPARES", "0")
+    assert kbh_jobs.Jobs._spare_config(req, torch.device("cpu")) == (None, None)
+    monkeypatch.delenv("KBH_SPARES")
+    assert kbh_jobs.Jobs._spare_config({**req, "sandbox": "off"}, torch.device("cpu")) == (None, None)

@@ -15,6 +15,7 @@ public static class WorkerEnvironment
         "KBH_FAST_FILL", // 0: torch draws every uniform_/normal_ itself, serially (kbh_fast_fill.py)
         "THP_MEM_ALLOC_ENABLE", // torch's huge pages for large CPU tensors; the worker sets 1 unless given
         "KBH_CANDIDATE_MEMORY_BYTES", // the host memory one candidate's process may hold (its memory cgroup); default 3/4 of the host's
+        "KBH_SPARES", // 0: no candidate process started ahead, as with the sandbox off (to measure the sandbox alone)
     ];
 
     private static readonly string[] Prefixes = ["CUDA_", "TORCH_", "NVIDIA_", "NCCL_", "PYTORCH_", "CUDNN_", "NVCC_"];
