@@ -124,6 +124,11 @@ def read_copy(fd, spec, limit_bytes, device=None, gpu=None):
         os.close(fd)
 
 
+def plain(v):
+    """Whether pack() hands v over as a value (not a tensor, not an unsupported object)."""
+    return _plain(v)
+
+
 def _plain(v, depth=0):
     """A number, string or None, or a list or tuple of them (get_init_inputs' layer sizes, kernel sizes, shapes)."""
     if v is None or isinstance(v, (bool, int, float, str)):

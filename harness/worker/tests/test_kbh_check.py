@@ -162,3 +162,39 @@ def test_a_model_is_cast_to_the_runs_precision_as_kernelbench_casts_both_models(
     assert model.linear.weight.dtype == torch.float32 and model.linear.bias.dtype == torch.float32
     assert model.steps.dtype == torch.int64  # only floating-point tensors are cast
     assert kbh_load.place_model(HalvesItself(), torch.device("cpu"), torch.bfloat16).linear.weight.dtype == torch.bfloat16
+
+
+def _sample_problem(name="kbh_test_scale_and_shift"):
+    import os
+    import kbh_load
+    path = os.path.join(os.path.dirname(__file__), "..", "..", "..", "problems", "level1", "1_Scale_and_shift.py")
+    with open(path, encoding="utf-8") as f:
+        return kbh_load.exec_module(name, f.read(), path)
+
+
+def test_kept_inputs_for_a_gpu_are_sealed_only_when_asked_for_and_then_hold_the_same_values():
+    # On a GPU the inputs go over in GPU memory (kbh_handover): no memfd copy unless that fails. torch.device("cuda")
+    # only names the device here; nothing touches one (no driver: nothing is page-locked).
+    import kbh_tensors
+    problem, cuda = _sample_problem(), torch.device("cuda")
+    try:
+        kept = kbh_check._host_inputs(problem, 7, cuda, None)
+        assert 7 not in kbh_check._inputs["sealed"] and kept[0].is_contiguous()
+        specs, fds = kbh_check.sealed_inputs(problem, 7, cuda, None)
+        assert kbh_check.sealed_inputs(problem, 7, cuda, None)[1] == fds  # made once
+        assert torch.equal(kbh_tensors.unpack(specs, fds, readonly=True)[0], kept[0])
+        kbh_check._host_inputs(problem, 8, torch.device("cpu"), None)  # on a CPU: kept in the memfds themselves
+        assert 8 in kbh_check._inputs["sealed"]
+    finally:
+        kbh_check.forget_inputs()
+
+
+def test_inputs_that_cannot_be_handed_over_are_refused_with_their_type():
+    problem = _sample_problem("kbh_test_object_inputs")
+    problem.get_inputs = lambda: [torch.zeros(2), object()]
+    try:
+        for device in (torch.device("cpu"), torch.device("cuda")):
+            with pytest.raises(RuntimeError, match="input 1 of get_inputs\\(\\) is a object"):
+                kbh_check._host_inputs(problem, 1, device, None)
+    finally:
+        kbh_check.forget_inputs()
