@@ -172,7 +172,7 @@ expected = {  # sample -> (status, word the reason or flags must contain)
     # timer_mismatch (the judge's clock) or monkey_patch (self-reported); or its own process's crash: with every
     # torch.cuda.synchronize it can find replaced by a no-op, that process lets go of GPU memory its kernels still use
     # (an illegal address, session 16). Never correct.
-    8: ("rejected|runtime_error", ""),
+    8: [("rejected", ""), ("runtime_error", "illegal memory access")],
     9: ("rejected", ""),  # timed_output_differs, timer_mismatch or work_outside_timer
     10: ("correct", ""),
     11: ("runtime_error", ""),  # holds the GPU memory the judge needs: its own verdict (either side may run out first)
@@ -191,9 +191,10 @@ with open(csv_path, "w", newline="") as f:
         check = ""
         if part == "hacks":
             sample = int(os.path.basename(r.get("candidate", "")).split("_sample_")[1].split("_")[0])
-            status, word = expected[sample]
-            ok = r["status"] in status.split("|") and word in (r["flags"] + " " + (r.get("reason") or ""))
-            check = "PASS" if ok else f"FAIL (want {status} {word})"
+            wanted = expected[sample] if isinstance(expected[sample], list) else [expected[sample]]
+            said = r["flags"] + " " + (r.get("reason") or "")
+            ok = any(r["status"] == status and word in said for status, word in wanted)
+            check = "PASS" if ok else "FAIL (want " + " or ".join(f"{s} {w}".strip() for s, w in wanted) + ")"
         elif part.startswith("refs"):
             s = r.get("speedup")
             ok = r["status"] == "correct" and s is not None and 0.9 <= s <= 1.1

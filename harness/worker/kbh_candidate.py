@@ -8,6 +8,7 @@ run rejects, although a candidate could hide it; correctness and the judge's tim
 """
 import contextlib
 import random
+import re
 import time
 
 import torch
@@ -55,50 +56,56 @@ def check(proc, problem, reference, req, device, dtype, turn=None, memo=None, be
     inputs = kbh_handover.Inputs(proc, problem, device, dtype, on_device)
     inputs.up_front(list(dict.fromkeys(seeds + [seed])))
     clock.lap("inputs")
-    with turn or contextlib.nullcontext():
-        proc.extend(turn.waited_s if turn is not None else 0.0)
-        if device.type == "cuda":  # what the judge's allocator keeps cached is the candidate process's to use now
-            torch.cuda.empty_cache()
-        clock.lap("gpu_wait")
-        proc.call("to_device")
-        clock.lap("model.to_device")
-        answered = False  # (a process that failed is not asked again: it may be hanging)
-        try:
-            if not _correctness(proc, reference, req, seeds, result, clock, inputs, device):
+    answered = False  # (a process that failed is not asked again: it may be hanging)
+    try:
+        with turn or contextlib.nullcontext():
+            proc.extend(turn.waited_s if turn is not None else 0.0)
+            if device.type == "cuda":  # what the judge's allocator keeps cached is the candidate process's to use now
+                torch.cuda.empty_cache()
+            clock.lap("gpu_wait")
+            proc.call("to_device")
+            clock.lap("model.to_device")
+            try:
+                if not _correctness(proc, reference, req, seeds, result, clock, inputs, device):
+                    answered = True
+                    return _decide(policy, result)
+                if req.get("measure_performance", True):
+                    if before_timing is not None:
+                        before_timing()
+                    clock.lap("spare_wait")
+                    inputs.before(seed)
+                    _timing(proc, problem, reference, req, device, dtype, on_device, result, clock)
+                    if req.get("expects_kernel"):  # (on a CPU it only says that there are no kernel records)
+                        # After the timing: the profiler's CUPTI stays attached to the process once started, and made
+                        # every later launch slower (L1/19 on an H100: 7.1 us against KernelBench's 4.7 us).
+                        answer, _ = proc.call("kernels")
+                        _add(result, answer.get("findings"))
+                        _evidence(result, answer)
                 answered = True
-                return _decide(policy, result)
-            if req.get("measure_performance", True):
-                if before_timing is not None:
-                    before_timing()
-                clock.lap("spare_wait")
-                inputs.before(seed)
-                _timing(proc, problem, reference, req, device, dtype, on_device, result, clock)
-                if req.get("expects_kernel"):  # (on a CPU it only says that there are no kernel records)
-                    # After the timing: the profiler's CUPTI stays attached to the process once started, and made
-                    # every later launch slower (L1/19 on an H100: 7.1 us against KernelBench's 4.7 us).
-                    answer, _ = proc.call("kernels")
-                    _add(result, answer.get("findings"))
-                    _evidence(result, answer)
-            answered = True
-        finally:
-            result.setdefault("timing_check", {}).update(inputs.record())
-            inputs.close()
-            if answered:
-                _said_seconds(proc, result)
+            finally:
+                result.setdefault("timing_check", {}).update(inputs.record())
+                inputs.close()
+    finally:
+        if answered:  # after the GPU turn, with a short deadline of its own: a slow answer holds nothing up
+            _said_seconds(proc, result)
     return _decide(policy, result)
+
+
+_SAID_WITHIN_S = 2.0
+_SAID_NAME = re.compile(r"[A-Za-z0-9_.]{1,40}")  # the runner's own op names; nothing else reaches a verdict
 
 
 def _said_seconds(proc, result):
     """The candidate process's own account of where its time went, as candidate_said.* phases: self-reported, so
     only for reading where a check's time goes (numbers only, bounded; a process that cannot answer adds nothing)."""
     try:
-        said = proc.call("seconds")[0].get("seconds")
+        said = proc.call("seconds", within_s=_SAID_WITHIN_S)[0].get("seconds")
     except kbh_spawn.CandidateFailed:
         return
     if not isinstance(said, dict):
         return
     for name, value in list(said.items())[:40]:
-        if isinstance(name, str) and len(name) <= 40 and type(value) in (int, float) and 0 <= value < 1e6:
+        if isinstance(name, str) and _SAID_NAME.fullmatch(name) and type(value) in (int, float) and 0 <= value < 1e6:
             result["phase_seconds"]["candidate_said." + name] = round(float(value), 4)
 
 

@@ -28,6 +28,7 @@ class Inputs:
         self.note = ""
         self.outputs_via = None
         self.kept_layout = None  # the tensors' (dtype, shape) while the candidate keeps the exported allocation
+        self.fell_back = False  # GPU memory could not be shared during this check: memfds from then on
 
     def up_front(self, seeds):
         """Outside the GPU turn: every seed's memfds, unless they will go in GPU memory one by one."""
@@ -38,18 +39,23 @@ class Inputs:
     def before(self, seed):
         """Inside the GPU turn, before the call(s) of seed."""
         if self.exporter is None:
+            if self.fell_back:
+                self._send_sealed(seed, replace=True)
             return
         values = kbh_check.seed_values(self.problem, seed, self.device, self.dtype, self.on_device)
         layout = _layout(values)
-        if layout == self.kept_layout and self._fill(values):
+        if layout is not None and layout == self.kept_layout and self._fill(values):
             self.proc.call("inputs", seed=seed, specs=_specs(values), same_memory=True)
             return
-        keep = sum(t.numel() * t.element_size() for t in values if isinstance(t, torch.Tensor)) <= _KEEP_BYTES
+        keep = layout is not None and \
+            sum(t.numel() * t.element_size() for t in values if isinstance(t, torch.Tensor)) <= _KEEP_BYTES
         try:
-            specs, fds = kbh_tensors.pack(values, "kbh-in", exporter=self.exporter, strict=True)
+            # The kept host copy (inputs: cpu) is copied into GPU memory here too: the candidate's process then copies
+            # it device to device for each call, as the judge's own trials do.
+            specs, fds = kbh_tensors.pack(values, "kbh-in", exporter=self.exporter, strict=True, host_too=True)
         except kbh_cudashare.ShareFailed as e:  # this driver or device does not share: host memory from here on
             self.close()
-            self.exporter, self.via, self.note = None, "host_memfd", str(e)[:300]
+            self.exporter, self.via, self.note, self.fell_back = None, "host_memfd", str(e)[:300], True
             self._send_sealed(seed, replace=True)
             return
         self.kept_layout = None
@@ -93,10 +99,15 @@ class Inputs:
                 **({"handover_note": self.note} if self.note else {})}
 
 
-_KEEP_BYTES = 1 << 30  # larger inputs are let go after each seed: the comparison after the call needs the room
+# Larger inputs are let go after each seed: the comparison after the call needs the room, and a judge that runs out of
+# GPU memory there is reported against the candidate's process, which holds the rest.
+_KEEP_BYTES = 512 << 20
 
 
 def _layout(values):
+    """The tensors' dtypes and shapes; None when a value cannot go in a kept allocation's message (an object)."""
+    if not all(isinstance(v, torch.Tensor) or kbh_tensors.plain(v) for v in values):
+        return None
     return [(str(v.dtype), tuple(v.shape)) if isinstance(v, torch.Tensor) else "value" for v in values]
 
 

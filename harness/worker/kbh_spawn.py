@@ -187,18 +187,20 @@ class CandidateProcess:
     def remaining(self):
         return self._deadline - time.monotonic()
 
-    def call(self, op, fds=(), keep_fds=False, on_request=None, **fields):
+    def call(self, op, fds=(), keep_fds=False, on_request=None, within_s=None, **fields):
         """The answer to one request, and the descriptors that came with it when keep_fds (the caller closes them);
         otherwise any that came are closed here (a candidate process may send them to exhaust the judge's).
         on_request(request) -> reply: what the judge answers the candidate process's own requests before its answer
         (a build for the trusted build step); by default self.on_request, kept for every call, because a candidate
         may build its extension in forward() as well as at import."""
         on_request = on_request or self.on_request
+        # within_s: a shorter deadline for this call alone (a question the judge can do without)
+        deadline = self._deadline if within_s is None else min(self._deadline, time.monotonic() + within_s)
         if self.closed:
             raise CandidateFailed("died", "the candidate process has already ended")
         try:
             kbh_channel.send(self.sock, {"op": op, **fields}, fds)
-            answer, got = kbh_channel.receive(self.sock, self._deadline)
+            answer, got = kbh_channel.receive(self.sock, deadline)
             requests = 0
             while on_request is not None and isinstance(answer.get("request"), dict):
                 for fd in got:
@@ -207,7 +209,7 @@ class CandidateProcess:
                 if requests > _MAX_REQUESTS:  # unread replies would fill the socket and block the judge's send
                     raise kbh_channel.ChannelError("flood", f"more than {_MAX_REQUESTS} requests in one call ({op})")
                 kbh_channel.send(self.sock, on_request(answer["request"]))
-                answer, got = kbh_channel.receive(self.sock, self._deadline)
+                answer, got = kbh_channel.receive(self.sock, deadline)
         except kbh_channel.ChannelError as e:
             self.close(wait_s=1.0 if e.kind == "closed" else 0.0)  # a process that is dying: learn how it ended
             raise self._failure(op, e) from None

@@ -198,15 +198,15 @@ def _check_spec(spec):
     return dtype, shape
 
 
-def pack(values, name="kbh", seal=False, exporter=None, strict=False):
+def pack(values, name="kbh", seal=False, exporter=None, strict=False, host_too=False):
     """(specs, fds) for a flat list of values: tensors in memfds (GPU tensors through exporter, a
-    kbh_cudashare.Exporter, when given and the driver allows; strict: its ShareFailed raised, not a memfd instead),
-    JSON-able scalars inline, anything else by type name."""
+    kbh_cudashare.Exporter, when given and the driver allows, and host tensors too with host_too; strict: its
+    ShareFailed raised, not a memfd instead), JSON-able scalars inline, anything else by type name."""
     specs, fds = [], []
     try:
         for i, v in enumerate(values):
             if isinstance(v, torch.Tensor):
-                fd, spec = _export(exporter, (name, i), v, strict) if exporter is not None and v.is_cuda \
+                fd, spec = _export(exporter, (name, i), v, strict) if exporter is not None and (v.is_cuda or host_too) \
                     else (None, None)
                 if fd is None:
                     fd, spec = write_memfd(v, name, seal)

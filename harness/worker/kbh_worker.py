@@ -120,11 +120,15 @@ def main():
 
 
 def _clean(value):
-    """JSON has no NaN or Infinity: send them as strings the harness reads back."""
+    """JSON has no NaN or Infinity: send them as strings the harness reads back. Text a candidate wrote (its findings'
+    messages, its errors, its printed output) may hold lone surrogates, which json.dumps writes as escapes that .NET
+    cannot read as a string: each becomes "?" (a red-team review found the run ending on one, session 16)."""
     if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
         return "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
     if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
+        return {_clean(k) if isinstance(k, str) else k: _clean(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_clean(v) for v in value]
     return value

@@ -41,3 +41,44 @@ def test_the_layout_that_decides_reuse_tells_shapes_and_dtypes_apart():
     assert a != kbh_handover._layout([torch.zeros(3, 2), 4])
     assert a != kbh_handover._layout([torch.zeros(2, 3, dtype=torch.float64), 4])
     assert a != kbh_handover._layout([torch.zeros(2, 3)])
+
+
+class _RecordingProcess:
+    """Stands in for the candidate's process (kbh_spawn.CandidateProcess.call): the messages the judge sends it."""
+
+    def __init__(self):
+        self.sent = []
+
+    def call(self, op, fds=(), **fields):
+        self.sent.append((op, fields.get("seed"), len(fds), bool(fields.get("same_memory"))))
+        return {"ok": True}, []
+
+
+class _RefusingExporter:
+    """Stands in for a driver that will not share GPU memory (kbh_cudashare raises ShareFailed), as one may in the
+    middle of a check (cuMemCreate out of memory); the real one needs a GPU (scripts/gpu-trust.sh)."""
+
+    def export(self, slot, tensor):
+        raise kbh_handover.kbh_cudashare.ShareFailed("allocating: CUDA error 2 (out of memory)")
+
+    def fill(self, slot, tensor):
+        raise kbh_handover.kbh_cudashare.ShareFailed("no allocation")
+
+    def release(self, slots=None):
+        pass
+
+
+def test_after_gpu_memory_fails_every_later_seed_still_reaches_the_candidate_in_memfds():
+    from test_kbh_check import _sample_problem
+    import kbh_check
+    proc = _RecordingProcess()
+    inputs = kbh_handover.Inputs(proc, _sample_problem("kbh_test_handover_fallback"), torch.device("cuda"), None, False)
+    inputs.exporter = _RefusingExporter()
+    try:
+        for seed in (1, 2, 3):
+            inputs.before(seed)
+        assert [(op, seed, fds > 0) for op, seed, fds, _ in proc.sent] == \
+               [("inputs", 1, True), ("inputs", 2, True), ("inputs", 3, True)]
+        assert inputs.record()["inputs_handed_over_in"] == "host_memfd" and "out of memory" in inputs.record()["handover_note"]
+    finally:
+        kbh_check.forget_inputs()

@@ -25,7 +25,7 @@ internal sealed class WorkerChannel(Process process, string nonce)
             {
                 while (await process.StandardOutput.ReadLineAsync() is { } line)
                 {
-                    if (TryParse(line) is { } body)
+                    if (WorkerAnswerText.Read(line, nonce) is { } body)
                         _answers.Writer.TryWrite(body);
                 }
             }
@@ -74,20 +74,4 @@ internal sealed class WorkerChannel(Process process, string nonce)
     /// <summary>The next answer; null when the worker closed its channel. Cancellation ends the wait.</summary>
     public async Task<JsonElement?> ReceiveAsync(CancellationToken cancellationToken) =>
         await _answers.Reader.WaitToReadAsync(cancellationToken) && _answers.Reader.TryRead(out var body) ? body : null;
-
-    private JsonElement? TryParse(string line)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(line);
-            return doc.RootElement.ValueKind == JsonValueKind.Object
-                   && doc.RootElement.TryGetProperty("nonce", out var n) && n.ValueKind == JsonValueKind.String && n.GetString() == nonce
-                ? doc.RootElement.Clone()
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
 }

@@ -130,6 +130,16 @@ public class HostileCandidateTests
         Assert.That(_engine.WorkersStarted, Is.EqualTo(Math.Max(workers, 1)), "the judge itself was never replaced");
     }
 
+    /// <summary>Found by a red-team review (session 16): text that is not valid Unicode in what a candidate says.</summary>
+    [Test]
+    public async Task LoneSurrogateInItsError_CostsOnlyItsOwnVerdict()
+    {
+        var v = await Judge(Hostile("lone_surrogate_text.py"));
+        Assert.That(v.Status, Is.EqualTo(VerdictStatus.RuntimeError), v.Reason);
+        Assert.That(v.Reason, Does.Contain("broken ? text"));
+        await AssertHonestStillJudgedRight();
+    }
+
     [Test]
     public async Task DelayedKillOfItselfAndItsParent_CostsOnlyItsOwnVerdict()
     {
