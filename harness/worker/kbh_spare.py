@@ -84,6 +84,10 @@ class Spares:
         spare.start(config, timeout_s, device)
         self._spare = spare
 
+    def pending(self):
+        """Whether a spare has been started and not yet taken or discarded."""
+        return self._spare is not None
+
     def wait_ready(self):
         """Returns once the spare being started, if any, is done starting: its CUDA context, cuBLAS and cuDNN and its
         prepare's flush are GPU work of another process, which must not overlap a timed call (a launch-bound Level 3

@@ -57,3 +57,38 @@ def test_an_import_that_starts_a_thread_is_refused_before_any_fork_with_the_reas
     first, second = run.stdout.strip().splitlines()[-2:]
     assert first == "''"  # this torch's own import: nothing started, safe to fork from
     assert second == "\"importing the profiler's modules started 1 thread(s)\""
+
+
+def test_the_first_check_takes_the_process_its_reference_job_started_for_it(tmp_path, monkeypatch):
+    # A real reference job and the real key a check of a candidate written to candidates_folder would ask for; with a
+    # shared build cache and the sandbox on, as kbh eval runs (spares need both). Not with the sandbox off.
+    import os
+    import torch
+    import kbh_jobs
+    repo_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    monkeypatch.setenv("KBH_BUILD_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("KBH_SANDBOX", raising=False)
+    monkeypatch.delenv("KBH_SPARES", raising=False)
+    folder = str(tmp_path / "run" / "candidates")
+    base = {"problem_path": os.path.join(repo_root, "problems", "level1", "1_Scale_and_shift.py"), "device": "cpu",
+            "precision": "fp32", "seed": 42, "correctness_trials": 1, "perf_trials": 1, "warmup": 0,
+            "timing_method": "host_time", "timing_order": "interleaved", "sandbox": "auto"}
+    jobs = kbh_jobs.Jobs()
+    try:
+        answer = jobs.run({**base, "job": "reference", "ref_key": "r", "measure_performance": False,
+                           "candidates_folder": folder})
+        assert answer["status"] == "ok", answer
+        check = {**base, "job": "check", "candidate_path": os.path.join(folder, "0123456789abcdef.py"),
+                 "extensions_dir": os.path.join(folder, "ext", "0123456789abcdef"), "measure_performance": True}
+        _, key = jobs._spare_config(check, torch.device("cpu"))
+        assert key is not None and jobs.spares.pending()
+        proc = jobs.spares.take(key, 60)
+        assert proc is not None, "the process started beside the reference is the one the first check asks for"
+        proc.finish()
+        jobs.run({**base, "job": "reference", "ref_key": "r2", "measure_performance": False,
+                  "candidates_folder": folder, "sandbox": "off"})
+        assert not jobs.spares.pending()  # the sandbox off: nothing is started ahead
+    finally:
+        jobs.spares.discard()
+        for s in jobs.spares.servers + [jobs.build_server]:
+            s.close()

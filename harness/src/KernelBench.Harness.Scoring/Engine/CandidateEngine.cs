@@ -42,7 +42,7 @@ public sealed class CandidateEngine : IDisposableVerifier, IPreparingVerifier
         _files = new CandidateFiles(Path.Combine(cacheRoot, "candidates"));
         _build = new BuildStage(options, _workers, _files, records);
         _referenceTimes = new ReferenceTimes(options, Path.Combine(cacheRoot, "references"));
-        _reference = new ReferenceStage(options, _workers, _referenceTimes);
+        _reference = new ReferenceStage(options, _workers, _referenceTimes, _files.Folder);
         _referenceAlone = new ReferenceAloneTiming(options, _workers);
     }
 

@@ -6,6 +6,9 @@ internal sealed class CandidateFiles(string folder)
     /// <summary>The short key the worker knows a candidate by.</summary>
     public static string Key(string sha) => sha[..16];
 
+    /// <summary>The folder every candidate's file is written to (its extensions in ext/ under it).</summary>
+    public string Folder => folder;
+
     public string ExtensionsDir(string sha) => Path.Combine(folder, "ext", Key(sha));
 
     /// <summary>The candidate's file, written once (atomically) per source.</summary>

@@ -9,7 +9,9 @@ namespace KernelBench.Harness.Scoring.Engine;
 /// The reference stage: makes the worker hold a problem's reference outputs (the worker keeps one problem's at a
 /// time), timing the reference only when no earlier run on this GPU did.
 /// </summary>
-internal sealed class ReferenceStage(EngineOptions options, EngineWorker workers, ReferenceTimes times)
+/// <param name="candidatesFolder">Where candidate files are written: the worker starts the process for the first check
+/// after the reference with the sandbox that check's process gets.</param>
+internal sealed class ReferenceStage(EngineOptions options, EngineWorker workers, ReferenceTimes times, string? candidatesFolder = null)
 {
     /// <summary>Nothing to do when the worker already holds <paramref name="refKey"/>; else the reference job. Null, or
     /// the verdict a failed reference gives. The job's time and its own phases go in <paramref name="phases"/>.</summary>
@@ -24,7 +26,8 @@ internal sealed class ReferenceStage(EngineOptions options, EngineWorker workers
         // Outputs are always recomputed in this worker; times only when no earlier run on this GPU measured them,
         // and never for interleaved timing, where each check times the reference beside its candidate.
         var interleaved = settings.TimingOrder == TimingOrders.Interleaved;
-        var request = JobRequests.Reference(problem, known is null && !interleaved ? settings : settings with { MeasurePerformance = false }, refKey);
+        var request = JobRequests.Reference(problem, known is null && !interleaved ? settings : settings with { MeasurePerformance = false }, refKey)
+            with { CandidatesFolder = settings.MeasurePerformance ? candidatesFolder : null };
         var referenceStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         var reference = await workers.RunAsync(worker, request, options.Worker.ReferenceTimeout, ct);
         phases["reference_job"] = System.Diagnostics.Stopwatch.GetElapsedTime(referenceStarted).TotalSeconds;

@@ -37,11 +37,17 @@ public sealed record ReferenceJob(string ProblemPath, string RefKey, EvalSetting
 {
     public override string Job => "reference";
 
+    /// <summary>Where the timed checks after it write candidate files: the worker starts the first one's process
+    /// beside the reference (kbh_jobs._spare_ahead). Null: no process is started ahead.</summary>
+    public string? CandidatesFolder { get; init; }
+
     protected override void WriteFields(JsonObject o)
     {
         base.WriteFields(o);
         if (CompileMode is not null)
             o["compile_mode"] = CompileMode;
+        if (CandidatesFolder is not null)
+            o["candidates_folder"] = CandidatesFolder;
     }
 }
 

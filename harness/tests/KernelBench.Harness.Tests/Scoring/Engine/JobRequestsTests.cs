@@ -48,6 +48,9 @@ public class JobRequestsTests
         AssertJson(JobRequests.Reference(Problem, Settings, "ref"), "{" + """ "job": "reference", """ + Measure + "}");
         AssertJson(JobRequests.Reference(Problem, Settings, "ref") with { CompileMode = "max-autotune" },
             "{" + """ "job": "reference", """ + Measure + """, "compile_mode": "max-autotune" }""");
+        // The folder the timed checks write candidates to: the worker starts the first one's process beside it.
+        AssertJson(JobRequests.Reference(Problem, Settings, "ref") with { CandidatesFolder = "/c" },
+            "{" + """ "job": "reference", """ + Measure + """, "candidates_folder": "/c" }""");
     }
 
     [Test]
