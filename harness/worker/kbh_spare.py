@@ -46,6 +46,9 @@ class _Spare:
             self.proc.finish()
 
 
+_WAIT_READY_S = 10.0
+
+
 class Spares:
     """At most one spare process, on whichever of the two fork servers the current candidate does not use."""
 
@@ -88,14 +91,14 @@ class Spares:
         """Whether a spare has been started and not yet taken or discarded."""
         return self._spare is not None
 
-    def wait_ready(self):
+    def wait_ready(self, limit_s=_WAIT_READY_S):
         """Returns once the spare being started, if any, is done starting: its CUDA context, cuBLAS and cuDNN and its
         prepare's flush are GPU work of another process, which must not overlap a timed call (a launch-bound Level 3
-        network's 0.04 ms moved by up to 0.09 ms a call when other processes touched the GPU, session 16). Bounded as
-        take() is: each step of the start has its own deadline."""
+        network's 0.04 ms moved by up to 0.09 ms a call when other processes touched the GPU, session 16). At most
+        limit_s: the caller holds the GPU's turn, and a start that hangs must not hold up every other lane."""
         spare = self._spare
         if spare is not None and spare.thread is not None:
-            spare.thread.join()
+            spare.thread.join(limit_s)
 
     def discard(self):
         spare, self._spare = self._spare, None
