@@ -6,7 +6,7 @@
 #      (.publish/kbh: a fresh candidate process per candidate) and, when .publish-before/kbh exists, by the build it is
 #      compared with (the judge importing candidates itself), in the same call on the same GPU.
 # Each part's files land in $OUT/<part>.tgz as it ends (the device tool brings back at most 8 files), the summary in
-# $OUT/summary.txt.
+# $OUT/summary.txt, and where each candidate's time went in after against before in $OUT/phases-<mode>.md.
 #   here:   scripts/publish.sh --kernelbench <KernelBench checkout>
 #           git worktree add /tmp/before <commit> && (cd /tmp/before && scripts/publish.sh) && cp -r /tmp/before/.publish .publish-before
 #   there:  OUT=$OUT scripts/gpu-trust.sh            (carry .publish, .publish-before and .kbh/kernelbench)
@@ -50,3 +50,9 @@ for part in ${PARTS:-hacks before after}; do
   [ -d "$WORK/$part" ] && tar czf "$OUT/$part.tgz" -C "$WORK" "$part"
 done | tee "$OUT/summary.txt"
 cp "$WORK/environment.txt" "$OUT/"
+# Where each candidate's time went in this build against the one before, warm (and cold), when both ran.
+for mode in c b; do
+  [ -f "$WORK/before/bench/$mode.jsonl" ] && [ -f "$WORK/after/bench/$mode.jsonl" ] && \
+    python3 scripts/bench/phase_compare.py "$WORK/before/bench/$mode.jsonl" "$WORK/after/bench/$mode.jsonl" \
+      --labels before after >"$OUT/phases-$mode.md" 2>&1
+done
