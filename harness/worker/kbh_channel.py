@@ -52,8 +52,8 @@ def receive(sock, deadline=None, max_bytes=MAX_MESSAGE):
         data = _read(sock, size, deadline, fds)
         try:
             message = json.loads(data.decode("utf-8"))
-        except ValueError as e:
-            raise ChannelError("garbage", f"a message that is not JSON ({e})")
+        except (ValueError, RecursionError) as e:  # (nesting deep enough to exhaust the parser: not JSON to us)
+            raise ChannelError("garbage", f"a message that is not JSON ({type(e).__name__})")
         if not isinstance(message, dict):
             raise ChannelError("garbage", "a message that is not a JSON object")
         return message, fds

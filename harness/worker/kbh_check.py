@@ -85,6 +85,9 @@ def _sealed(values):
 
 def _check_handable(values):
     for i, v in enumerate(values):
+        if isinstance(v, torch.Tensor) and v.dtype not in kbh_tensors.DTYPES.values():
+            raise RuntimeError(f"input {i} of get_inputs() has dtype {v.dtype}, which cannot be handed to a "
+                               "candidate's process")
         if not isinstance(v, torch.Tensor) and not kbh_tensors.plain(v):
             raise RuntimeError(f"input {i} of get_inputs() is a {type(v).__name__}: only tensors and numbers can be "
                                "handed to a candidate's process")

@@ -138,7 +138,9 @@ class Jobs:
                 self._launch_servers()
                 self._spare_ahead(req, device)
             answer = self.reference(req, device, dtype)
-            if timed:
+            if answer.get("status") != "ok":
+                self.spares.discard()  # (no check follows a failed reference)
+            elif timed:
                 self._launch_servers()
                 self._spare_ahead(req, device)
             return answer
@@ -252,6 +254,7 @@ class Jobs:
         folder = req.get("candidates_folder")
         if not folder or self.spares.pending():
             return
+        os.makedirs(folder, exist_ok=True)  # (a folder that does not exist yet is left out of the sandbox's mask)
         # (The harness sends the folder only when its checks are timed: a reference job is often untimed itself.)
         like = {**req, "candidate_path": os.path.join(folder, "next.py"),
                 "extensions_dir": os.path.join(folder, "ext", "next"), "measure_performance": True}

@@ -70,7 +70,9 @@ class Spares:
         # Bounded without a timeout here: each step of its start has its own deadline (the fork server's answer 30 s,
         # the process's hello 60 s, prepare the candidate's timeout), and no candidate code runs in it yet.
         spare.thread.join()
-        if spare.key == key and spare.error is None and spare.proc is not None:
+        # Only inside the whole sandbox (its own PID namespace, no ptrace) may a process wait while other candidates
+        # run: one started beside a reference waited through other lanes' candidates and this lane's load jobs.
+        if spare.key == key and spare.error is None and spare.proc is not None and _sealed_off(spare.proc):
             spare.proc.restart_clock(timeout_s)
             if _alive(spare.proc):
                 spare.proc.spare_ready_s = spare.ready_s
@@ -88,8 +90,9 @@ class Spares:
         self._spare = spare
 
     def pending(self):
-        """Whether a spare has been started and not yet taken or discarded."""
-        return self._spare is not None
+        """Whether a spare has been started, not yet taken or discarded, and not known to have failed."""
+        spare = self._spare
+        return spare is not None and spare.error is None
 
     def wait_ready(self, limit_s=_WAIT_READY_S):
         """Returns once the spare being started, if any, is done starting: its CUDA context, cuBLAS and cuDNN and its
@@ -99,11 +102,18 @@ class Spares:
         spare = self._spare
         if spare is not None and spare.thread is not None:
             spare.thread.join(limit_s)
+            return not spare.thread.is_alive()
+        return True
 
     def discard(self):
         spare, self._spare = self._spare, None
         if spare is not None:
             spare.end()
+
+
+def _sealed_off(proc):
+    sandbox = proc.sandbox or {}
+    return bool(sandbox.get("namespaces") and sandbox.get("seccomp") and not sandbox.get("missing"))
 
 
 def _alive(proc):

@@ -140,6 +140,10 @@ def _clean_env():
 _MAX_REQUESTS = 64  # a candidate's own requests (builds) answered within one call
 
 
+def _refuse(request):
+    return {"ok": False, "error": "not during this call"}
+
+
 class CandidateProcess:
     """One candidate's process: calls with deadlines, its printed output, its CPU time, and its end."""
 
@@ -194,8 +198,11 @@ class CandidateProcess:
         (a build for the trusted build step); by default self.on_request, kept for every call, because a candidate
         may build its extension in forward() as well as at import."""
         on_request = on_request or self.on_request
-        # within_s: a shorter deadline for this call alone (a question the judge can do without)
+        # within_s: a shorter deadline for this call alone (a question the judge can do without); the process's own
+        # requests (a build, which takes its own minutes) are refused then.
         deadline = self._deadline if within_s is None else min(self._deadline, time.monotonic() + within_s)
+        if within_s is not None and on_request is not None:
+            on_request = _refuse
         if self.closed:
             raise CandidateFailed("died", "the candidate process has already ended")
         try:

@@ -193,3 +193,13 @@ def test_no_deadline_waits_for_a_slow_sender(ends):
         assert kbh_channel.receive(judge)[0] == {"slow": 1}
     finally:
         sender.join()
+
+
+def test_nesting_deep_enough_to_exhaust_the_parser_is_garbage_not_a_crash(ends):
+    # json.loads raises RecursionError (not a ValueError) on it; found by a red-team review (session 16).
+    judge, candidate = ends
+    data = ("[" * 5000 + "]" * 5000).encode()  # beyond the interpreter's recursion limit (1000), 10 KB
+    candidate.sendall(struct.pack(">I", len(data)) + data)
+    with pytest.raises(ChannelError) as e:
+        kbh_channel.receive(judge, time.monotonic() + 5)
+    assert e.value.kind == "garbage"

@@ -198,3 +198,14 @@ def test_inputs_that_cannot_be_handed_over_are_refused_with_their_type():
                 kbh_check._host_inputs(problem, 1, device, None)
     finally:
         kbh_check.forget_inputs()
+
+
+def test_an_input_dtype_that_cannot_be_handed_over_fails_the_reference_with_its_name():
+    problem = _sample_problem("kbh_test_complex_half_inputs")
+    problem.get_inputs = lambda: [torch.zeros(2, dtype=torch.complex32)]
+    try:
+        for device in (torch.device("cpu"), torch.device("cuda")):
+            with pytest.raises(RuntimeError, match="input 0 of get_inputs\\(\\) has dtype torch.complex32"):
+                kbh_check._host_inputs(problem, 1, device, None)
+    finally:
+        kbh_check.forget_inputs()

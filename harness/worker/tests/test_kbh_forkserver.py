@@ -65,6 +65,7 @@ def test_the_first_check_takes_the_process_its_reference_job_started_for_it(tmp_
     import os
     import torch
     import kbh_jobs
+    import kbh_spare
     repo_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
     monkeypatch.setenv("KBH_BUILD_CACHE", str(tmp_path / "cache"))
     monkeypatch.delenv("KBH_SANDBOX", raising=False)
@@ -82,6 +83,9 @@ def test_the_first_check_takes_the_process_its_reference_job_started_for_it(tmp_
                  "extensions_dir": os.path.join(folder, "ext", "0123456789abcdef"), "measure_performance": True}
         _, key = jobs._spare_config(check, torch.device("cpu"))
         assert key is not None and jobs.spares.pending()
+        jobs.spares.wait_ready(60)
+        if not kbh_spare._sealed_off(jobs.spares._spare.proc):
+            pytest.skip("no process waits ahead without the whole sandbox (namespaces, seccomp) on this machine")
         proc = jobs.spares.take(key, 60)
         assert proc is not None, "the process started beside the reference is the one the first check asks for"
         proc.finish()

@@ -21,7 +21,7 @@ public static class WorkerAnswerText
                 return null;
             return Readable(root) ? root.Clone() : Unreadable(root, nonce);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException) // (a nonce that is not text)
         {
             return null;
         }

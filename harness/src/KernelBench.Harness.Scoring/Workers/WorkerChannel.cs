@@ -32,7 +32,10 @@ internal sealed class WorkerChannel(Process process, string nonce)
             catch (IOException)
             {
             }
-            _answers.Writer.TryComplete();
+            finally
+            {
+                _answers.Writer.TryComplete(); // whatever ended the reading, a waiting job learns the channel closed
+            }
         });
         _ = Task.Run(async () =>
         {

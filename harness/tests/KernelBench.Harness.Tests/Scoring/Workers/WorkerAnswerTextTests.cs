@@ -32,5 +32,6 @@ public class WorkerAnswerTextTests
         Assert.That(WorkerAnswerText.Read("""{"id": 3, "nonce": "other", "status": "correct"}""", "n"), Is.Null);
         Assert.That(WorkerAnswerText.Read("not json", "n"), Is.Null);
         Assert.That(WorkerAnswerText.Read("[1, 2]", "n"), Is.Null);
+        Assert.That(WorkerAnswerText.Read("""{"id": 3, "nonce": "n\ud800", "status": "correct"}""", "n"), Is.Null);
     }
 }
