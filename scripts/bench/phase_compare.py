@@ -5,7 +5,8 @@
 
 Prints a markdown table: per candidate (in AFTER's order) each phase as "before / after" in seconds, then the mean per
 candidate of every phase either run recorded, and the difference. Phases are kbh's phase_seconds names (the check's
-prefixed check., the candidate process's own account check.candidate_said.*, self-reported)."""
+prefixed check. and adding up to at most check_job; the candidate process's own account candidate_said.*, self-reported;
+parts of one phase within.*)."""
 import argparse
 import json
 import os

@@ -16,6 +16,8 @@ namespace KernelBench.Harness.Scoring.Engine;
 /// </summary>
 public sealed class CandidateEngine : IDisposableVerifier, IPreparingVerifier
 {
+    private static readonly string[] Unprefixed = ["reference.", "ahead.", "sandbox.", "within.", "candidate_said."];
+
     private readonly EngineOptions _options;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CandidateScreen _screen;
@@ -120,10 +122,11 @@ public sealed class CandidateEngine : IDisposableVerifier, IPreparingVerifier
         phases["check_job"] = System.Diagnostics.Stopwatch.GetElapsedTime(checkStarted).TotalSeconds;
         var check = CheckAnswer.From(reply);
         foreach (var (name, seconds) in check.PhaseSeconds)
-            // reference.*: measured for this verdict; ahead.*: done before the check began (overlapping the last one);
-            // sandbox.*: part of the candidate process's start (in check.candidate_process.start or ahead.*), not more.
-            phases[name.StartsWith("reference.", StringComparison.Ordinal) || name.StartsWith("ahead.", StringComparison.Ordinal)
-                   || name.StartsWith("sandbox.", StringComparison.Ordinal) ? name : "check." + name] = seconds;
+            // The check.* phases add up to at most check_job. Not prefixed: reference.* (measured for this verdict);
+            // ahead.* (done before the check began, overlapping the last one); sandbox.* (part of the candidate
+            // process's start); within.* (parts of one check phase); candidate_said.* (the candidate process's own
+            // account of its operations, self-reported, overlapping the judge's phases).
+            phases[Unprefixed.Any(p => name.StartsWith(p, StringComparison.Ordinal)) ? name : "check." + name] = seconds;
         build ??= check.Build; // no load job ran: the check reports its own import
         if (reply.Outcome != WorkerOutcome.Answered)
             return verdicts.FromFailure(reply, "check") with { BuildSeconds = build.BuildSeconds, BuildModes = build.BuildModes, Flags = staticFlags };
