@@ -73,8 +73,9 @@ def test_the_first_check_takes_the_process_its_reference_job_started_for_it(tmp_
     # The sandbox binds back every sys.path folder; pytest's own (the repository, /tmp, scripts/bench when its tests run
     # in the same session) are not the judge's and made the filesystem part fail here.
     import sys
-    monkeypatch.setattr(sys, "path", [p for p in sys.path if not p.startswith(("/tmp", os.path.join(repo_root, "scripts")))
-                                      and os.path.normpath(p) != repo_root])
+    scripts = os.path.join(repo_root, "scripts")
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if os.path.normpath(p) not in ("/tmp", repo_root)
+                                      and not os.path.normpath(p).startswith(scripts)])
     folder = str(tmp_path / "run" / "candidates")
     base = {"problem_path": os.path.join(repo_root, "problems", "level1", "1_Scale_and_shift.py"), "device": "cpu",
             "precision": "fp32", "seed": 42, "correctness_trials": 1, "perf_trials": 1, "warmup": 0,
