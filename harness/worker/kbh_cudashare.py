@@ -153,8 +153,7 @@ class Exporter:
     def export(self, slot, tensor):
         """(fd, spec) for tensor's values copied into this slot's allocation. The caller sends and closes fd."""
         import kbh_tensors
-        dtype_name = kbh_tensors.dtype_name(tensor.dtype)
-        shape = [int(d) for d in tensor.shape]
+        kbh_tensors.dtype_name(tensor.dtype)  # (an unsupported dtype fails before any allocation)
         nbytes = tensor.numel() * tensor.element_size()
         size = padded(nbytes, self.device.index)
         mapping = self._slots.get(slot)
@@ -167,23 +166,21 @@ class Exporter:
                    f"allocating {size} bytes")
             mapping = _Mapping(handle.value, size, self.device)
             self._slots[slot] = mapping
-        if nbytes:
-            mapping.view(tensor.dtype, shape, nbytes).copy_(tensor.detach())
-        torch.cuda.synchronize(self.device)  # the bytes are there before the receiver maps them
+        self.fill(slot, tensor)
         fd = ctypes.c_int(-1)
         _check(_cuda().cuMemExportToShareableHandle(ctypes.byref(fd), mapping.handle, _POSIX_FD, 0), "exporting")
-        return fd.value, {"kind": "tensor", "dtype": dtype_name, "shape": shape, "where": "cuda"}
+        return fd.value, kbh_tensors.spec_of(tensor, where="cuda")
 
     def fill(self, slot, tensor):
-        """Copies tensor's values into the allocation this slot already exported (the receiver keeps its mapping):
-        no allocation, no export. Raises ShareFailed when the slot has none of that size."""
+        """Copies tensor's values into the allocation this slot holds (export() made it; a receiver that kept its
+        mapping sees them): no allocation, no export. Raises ShareFailed when the slot has none of that size."""
         nbytes = tensor.numel() * tensor.element_size()
         mapping = self._slots.get(slot)
         if mapping is None or mapping.size < padded(nbytes, self.device.index):
             raise ShareFailed(f"no exported allocation of {nbytes} bytes in slot {slot!r}")
         if nbytes:
             mapping.view(tensor.dtype, list(tensor.shape), nbytes).copy_(tensor.detach())
-        torch.cuda.synchronize(self.device)  # the bytes are there before the receiver reads them
+        torch.cuda.synchronize(self.device)  # the bytes are there before the receiver maps or reads them
 
     def release(self, slots=None):
         for slot in list(self._slots) if slots is None else slots:

@@ -319,8 +319,7 @@ class Jobs:
             # The next candidate's process gets ready while this one is judged, only where no candidate can reach
             # another candidate's process: the whole sandbox (its own PID namespace, no ptrace) is in force. Its start
             # ends before this candidate's timing begins (Spares.wait_ready, passed to the check below).
-            if spare_key and proc.sandbox.get("namespaces") and proc.sandbox.get("seccomp") \
-                    and not proc.sandbox.get("missing"):
+            if spare_key and kbh_spare.sealed_off(proc):
                 self.spares.start(spare_key, spare_config, _timeout(req), str(device), busy_server=proc.server)
             info = self._load(proc, req, ref.problem.kbh_source)
             loaded = time.perf_counter() - calibrating - calibrated

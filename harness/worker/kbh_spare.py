@@ -72,7 +72,7 @@ class Spares:
         spare.thread.join()
         # Only inside the whole sandbox (its own PID namespace, no ptrace) may a process wait while other candidates
         # run: one started beside a reference waited through other lanes' candidates and this lane's load jobs.
-        if spare.key == key and spare.error is None and spare.proc is not None and _sealed_off(spare.proc):
+        if spare.key == key and spare.error is None and spare.proc is not None and sealed_off(spare.proc):
             spare.proc.restart_clock(timeout_s)
             if _alive(spare.proc):
                 spare.proc.spare_ready_s = spare.ready_s
@@ -111,7 +111,9 @@ class Spares:
             spare.end()
 
 
-def _sealed_off(proc):
+def sealed_off(proc):
+    """Whether proc runs inside the whole sandbox (namespaces and seccomp in force, nothing missing): no candidate can
+    see, signal or trace it, so it may wait while other candidates run, or be the one whose check starts the next."""
     sandbox = proc.sandbox or {}
     return bool(sandbox.get("namespaces") and sandbox.get("seccomp") and not sandbox.get("missing"))
 

@@ -40,7 +40,7 @@ def dtype_name(dtype):
 def write_memfd(tensor, name="kbh", seal=False, copy=None):
     """(fd, spec) holding tensor's values, contiguous, in host memory; sealed against every later write if seal.
     copy(dst, src): how the bytes are copied in (kbh_fast_fill.copy_into: on several cores), else torch's copy_."""
-    dtype_name_ = dtype_name(tensor.dtype)
+    dtype_name(tensor.dtype)  # (an unsupported dtype fails before a memfd is made)
     shape = [int(d) for d in tensor.shape]
     nbytes = _nbytes(tensor.dtype, shape)
     flags = os.MFD_CLOEXEC | (os.MFD_ALLOW_SEALING if seal else 0)
@@ -57,7 +57,18 @@ def write_memfd(tensor, name="kbh", seal=False, copy=None):
     except BaseException:
         os.close(fd)
         raise
-    return fd, {"kind": "tensor", "dtype": dtype_name_, "shape": shape}
+    return fd, spec_of(tensor)
+
+
+def spec_of(v, where=None):
+    """What a receiver is told of one value: a tensor's dtype and shape (its bytes go beside it: a memfd, or GPU memory
+    with where="cuda"), a plain value itself, anything else by type name."""
+    if isinstance(v, torch.Tensor):
+        spec = {"kind": "tensor", "dtype": dtype_name(v.dtype), "shape": [int(d) for d in v.shape]}
+        return {**spec, "where": where} if where else spec
+    if _plain(v):
+        return {"kind": "value", "value": encode_value(v)}
+    return {"kind": "object", "type": type(v).__name__}
 
 
 def map_readonly(fd, spec):
@@ -212,10 +223,8 @@ def pack(values, name="kbh", seal=False, exporter=None, strict=False, host_too=F
                     fd, spec = write_memfd(v, name, seal)
                 fds.append(fd)
                 specs.append(spec)
-            elif _plain(v):
-                specs.append({"kind": "value", "value": encode_value(v)})
             else:
-                specs.append({"kind": "object", "type": type(v).__name__})
+                specs.append(spec_of(v))
     except BaseException:
         for fd in fds:
             os.close(fd)

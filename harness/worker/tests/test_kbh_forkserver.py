@@ -90,7 +90,7 @@ def test_the_first_check_takes_the_process_its_reference_job_started_for_it(tmp_
         _, key = jobs._spare_config(check, torch.device("cpu"))
         assert key is not None and jobs.spares.pending()
         jobs.spares.wait_ready(60)
-        if not kbh_spare._sealed_off(jobs.spares._spare.proc):
+        if not kbh_spare.sealed_off(jobs.spares._spare.proc):
             pytest.skip("no process waits ahead without the whole sandbox (namespaces, seccomp) on this machine: "
                         + repr(jobs.spares._spare.proc.sandbox))
         proc = jobs.spares.take(key, 60)
