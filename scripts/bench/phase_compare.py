@@ -8,9 +8,10 @@ candidate of every phase either run recorded, and the difference. Phases are kbh
 prefixed check. and adding up to at most check_job; the candidate process's own account candidate_said.*, self-reported;
 parts of one phase within.*)."""
 import argparse
-import json
 import os
 import statistics
+
+import throughput_table  # (its reader of JSON lines among other output)
 
 DEFAULT_PHASES = ("reference_job", "check_job", "check.candidate_process.start", "check.model.init",
                   "check.model.to_device", "check.inputs", "check.correctness", "check.compare", "check.spare_wait",
@@ -25,19 +26,8 @@ def name(verdict):
 
 def read(path):
     """{candidate: (status, phase_seconds)} from the JSON lines of a run (other lines skipped); the last line wins."""
-    out = {}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.strip()
-            if not line.startswith("{"):
-                continue
-            try:
-                v = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(v, dict) and "phase_seconds" in v:
-                out[name(v)] = (v.get("status", "?"), v.get("phase_seconds") or {})
-    return out
+    return {name(v): (v.get("status", "?"), v.get("phase_seconds") or {})
+            for v in throughput_table.lines(path) if isinstance(v, dict) and "phase_seconds" in v}
 
 
 def table(before, after, labels, phases):
