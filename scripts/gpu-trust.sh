@@ -51,8 +51,10 @@ for part in ${PARTS:-hacks before after}; do
 done | tee "$OUT/summary.txt"
 cp "$WORK/environment.txt" "$OUT/"
 # Where each candidate's time went in this build against the one before, warm (and cold), when both ran.
+# (A call without both parts compares nothing: that is no failure.)
 for mode in c b; do
-  [ -f "$WORK/before/bench/$mode.jsonl" ] && [ -f "$WORK/after/bench/$mode.jsonl" ] && \
+  if [ -f "$WORK/before/bench/$mode.jsonl" ] && [ -f "$WORK/after/bench/$mode.jsonl" ]; then
     python3 scripts/bench/phase_compare.py "$WORK/before/bench/$mode.jsonl" "$WORK/after/bench/$mode.jsonl" \
       --labels before after >"$OUT/phases-$mode.md" 2>&1
+  fi
 done
