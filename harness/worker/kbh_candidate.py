@@ -31,9 +31,8 @@ _perf = kbh_guard.perf_counter
 _SETTLE_S = kbh_evidence.SETTLE_S
 
 
-def check(proc, problem, reference, req, device, dtype, turn=None, memo=None, before_timing=None):
+def check(proc, problem, reference, req, device, dtype, turn=None, memo=None):
     """The correctness trials and the timing of the candidate loaded in proc (a kbh_spawn.CandidateProcess).
-    before_timing: called once before the timed calls (the judge's spare process finishes its start).
     Raises kbh_spawn.CandidateFailed when the candidate process fails; the caller turns that into the verdict."""
     result = {"findings": [], "status": "correct", "reason": ""}
     policy = result["policy"] = kbh_policy.name(req)
@@ -70,16 +69,15 @@ def check(proc, problem, reference, req, device, dtype, turn=None, memo=None, be
                     answered = True
                     return _decide(policy, result)
                 if req.get("measure_performance", True):
-                    still_starting = False
-                    if before_timing is not None:
-                        waited = _perf()
-                        still_starting = not before_timing()  # its start goes on beside the timed calls
-                        proc.extend(_perf() - waited)  # the judge's wait, not the candidate's time
-                    clock.lap("spare_wait")
-                    inputs.before(seed)
-                    _timing(proc, problem, reference, req, device, dtype, on_device, result, clock)
-                    if still_starting:  # (the record says so: other GPU work may have run beside them)
-                        result.setdefault("timing_check", {})["spare_still_starting"] = True
+                    # The timed calls wait for any process's start on this GPU (kbh_gpu_turn.timed): a spare's
+                    # CUDA context is GPU work of another process.
+                    with turn.timed() if turn is not None else contextlib.nullcontext(True) as quiet:
+                        proc.extend(turn.quiet_waited_s if turn is not None else 0.0)  # the judge's wait
+                        clock.lap("quiet_wait")
+                        inputs.before(seed)
+                        _timing(proc, problem, reference, req, device, dtype, on_device, result, clock)
+                    if not quiet:  # (the record says so: a start may have run beside them)
+                        result.setdefault("timing_check", {})["start_beside"] = True
                     if req.get("expects_kernel"):  # (on a CPU it only says that there are no kernel records)
                         # After the timing: the profiler's CUPTI stays attached to the process once started, and made
                         # every later launch slower (L1/19 on an H100: 7.1 us against KernelBench's 4.7 us).

@@ -5,32 +5,54 @@ that appear whole or not at all (written beside their final name, then renamed);
 import fcntl
 import os
 import tempfile
+import time
 
 
 class FileLock:
-    """An exclusive flock; the kernel drops it when the holder dies, so a killed build never blocks the next one.
-    on_wait(), when given, is called once before blocking on a lock that another process holds."""
+    """An flock, exclusive unless shared; the kernel drops it when the holder dies, so a killed build never blocks the
+    next one. on_wait(), when given, is called once before blocking on a lock that another process holds."""
 
-    def __init__(self, path, on_wait=None):
+    def __init__(self, path, on_wait=None, shared=False):
         self._path = path
         self._on_wait = on_wait
+        self._mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
+        self._fd = None
         self.waited = False
 
     def __enter__(self):
         self.waited = False
         self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(self._fd, self._mode | fcntl.LOCK_NB)
         except BlockingIOError:
             self.waited = True
             if self._on_wait:
                 self._on_wait()
-            fcntl.flock(self._fd, fcntl.LOCK_EX)
+            fcntl.flock(self._fd, self._mode)
         return self
 
+    def acquire(self, limit_s):
+        """Takes the lock if it comes within limit_s: True, else False with nothing held (the caller goes on without)."""
+        self.waited = False
+        self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + limit_s
+        while True:
+            try:
+                fcntl.flock(self._fd, self._mode | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                self.waited = True
+                if time.monotonic() >= deadline:
+                    os.close(self._fd)
+                    self._fd = None
+                    return False
+                time.sleep(0.002)
+
     def __exit__(self, *exc):
-        fcntl.flock(self._fd, fcntl.LOCK_UN)
-        os.close(self._fd)
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
         return False
 
 

@@ -13,8 +13,16 @@ whatever runs beside them; `timing_order: interleaved`, kbh_candidate._timing, c
 When a turn ends, the memory the worker's allocator keeps cached is poisoned and handed back to the driver
 (`on_release`), so the next worker on the GPU has room for its own gigabyte-sized Level 1 tensors.
 
+Timed calls are also kept apart from other processes' starts on the same GPU: a candidate process started ahead (a
+spare, kbh_spare) creates its CUDA context, cuBLAS's and cuDNN's handles outside every turn, which is GPU work beside
+whatever the other workers run (a launch-bound Level 3 network's 0.04 ms moved by up to 0.09 ms a call, session 16).
+Such a start holds the device's quiet lock shared (`starting`); timed calls hold it exclusive (`GpuTurn.timed`), so
+they wait for starts under way on this GPU, any worker's, and no start begins while they run. Starts do not take the
+turn itself: they overlap the other workers' correctness trials and host work.
+
 The harness is told about waits ("gpu_wait", then "gpu_acquired") so that time spent queued for the GPU does not
 count against a candidate's time limit."""
+import contextlib
 import gc
 import os
 import re
@@ -25,19 +33,24 @@ import torch
 import kbh_files
 
 
+QUIET_WAIT_S = 10.0  # at most, for starts under way before timed calls
+
+
 class GpuTurn:
     """Context manager: holds the device's lock (no-op without a lock folder); `waited_s` says how long it queued."""
 
-    def __init__(self, lock_dir, device, notify=None, on_release=None):
+    def __init__(self, lock_dir, device, notify=None, on_release=None, quiet_dir=None):
+        """quiet_dir: where the device's quiet lock lives (see `timed`); none: timed calls wait for no start."""
         self._lock = None
         self._notify = notify or (lambda event: None)
         self._on_release = on_release
         self.waited_s = 0.0
+        self.quiet_waited_s = 0.0
         if lock_dir:
             os.makedirs(lock_dir, exist_ok=True)
-            name = _gpu_name(device) if device.type == "cuda" else "cpu"
-            self._lock = kbh_files.FileLock(os.path.join(lock_dir, name + ".lock"),
+            self._lock = kbh_files.FileLock(os.path.join(lock_dir, _lock_name(device) + ".lock"),
                                             on_wait=lambda: self._notify("gpu_wait"))
+        self._quiet = _quiet_path(quiet_dir, device)
 
     @property
     def releases_memory(self):
@@ -62,6 +75,24 @@ class GpuTurn:
                 self._lock.__exit__(*exc)
         return False
 
+    @contextlib.contextmanager
+    def timed(self, limit_s=QUIET_WAIT_S):
+        """Around timed calls: no other process's start on this GPU runs beside them. Waits at most limit_s for
+        starts under way (a start that hangs must not hold up every worker); yields whether it got the quiet lock.
+        `quiet_waited_s` says how long it waited."""
+        if self._quiet is None:
+            self.quiet_waited_s = 0.0
+            yield True
+            return
+        lock = kbh_files.FileLock(self._quiet)
+        start = time.perf_counter()
+        held = lock.acquire(limit_s)
+        self.quiet_waited_s = time.perf_counter() - start
+        try:
+            yield held
+        finally:
+            lock.__exit__(None, None, None)
+
     def _hold(self, lock):
         start = time.perf_counter()
         lock.__enter__()
@@ -69,6 +100,24 @@ class GpuTurn:
             return 0.0
         self._notify("gpu_acquired")
         return time.perf_counter() - start
+
+
+def starting(quiet_dir, device):
+    """Context manager around a process's start on the device (its CUDA context and libraries): never beside timed
+    calls on it (see `GpuTurn.timed`); several starts may overlap one another. A no-op without quiet_dir."""
+    path = _quiet_path(quiet_dir, device)
+    return kbh_files.FileLock(path, shared=True) if path else contextlib.nullcontext()
+
+
+def _quiet_path(quiet_dir, device):
+    if not quiet_dir:
+        return None
+    os.makedirs(quiet_dir, exist_ok=True)
+    return os.path.join(quiet_dir, _lock_name(device) + ".quiet.lock")
+
+
+def _lock_name(device):
+    return _gpu_name(device) if device.type == "cuda" else "cpu"
 
 
 def _gpu_name(device):

@@ -1,9 +1,11 @@
 """Job dispatch: build (import the candidate, which builds its extensions), reference (measured once, reused), check."""
+import contextlib
 import hashlib
 import json
 import os
 import platform
 import sys
+import tempfile
 import time
 import traceback
 
@@ -103,6 +105,7 @@ class Jobs:
         # construction draws from the same generator state (KernelBench seeds both alike) instead of drawing them again.
         self.init_memo = kbh_init_memo.InitMemo(shared=True)
         kbh_cgroup.remove_stale()  # the memory cgroups of judges killed before they could remove theirs
+        self._own_quiet = None  # the quiet lock's folder when the harness gave no lock folder (_quiet_dir)
         self.notify = lambda event: None  # progress events of the current job ("gpu_wait", "gpu_acquired")
         self.candidate_output = ""  # what the last candidate process printed
 
@@ -261,7 +264,8 @@ class Jobs:
         config, key = self._spare_config(like, device)
         if key:
             try:
-                self.spares.start(key, config, _timeout(req), str(device), busy_server=None)
+                self.spares.start(key, config, _timeout(req), str(device), busy_server=None,
+                                  starting=self._starting(req, device))
             except RuntimeError:  # (not from the main thread: the check starts its own)
                 pass
 
@@ -285,7 +289,25 @@ class Jobs:
     def _turn(self, req, device):
         """The GPU's lock shared with the other workers on it (gpu_lock_dir: where the harness keeps such locks)."""
         return kbh_gpu_turn.GpuTurn(req.get("gpu_lock_dir"), device, self.notify,
-                                    on_release=lambda: kbh_check.release_device_memory(device))
+                                    on_release=lambda: kbh_check.release_device_memory(device),
+                                    quiet_dir=self._quiet_dir(req, device))
+
+    def _starting(self, req, device):
+        """The context a spare's start on device runs in: never beside any worker's timed calls on that GPU."""
+        quiet = self._quiet_dir(req, device)
+        return lambda: kbh_gpu_turn.starting(quiet, device)
+
+    def _quiet_dir(self, req, device):
+        """Where the GPU's quiet lock lives (kbh_gpu_turn): beside the workers' turn locks, or, for a worker run
+        without them, a folder of this worker's own (its spares and its timed calls still keep apart). None on a CPU:
+        a start there is no work on the device."""
+        if device.type != "cuda":
+            return None
+        if req.get("gpu_lock_dir"):
+            return req["gpu_lock_dir"]
+        if self._own_quiet is None:
+            self._own_quiet = tempfile.mkdtemp(prefix="kbh-quiet-")
+        return self._own_quiet
 
     def check(self, req, device, dtype):
         ref = self.references.get(req["ref_key"])
@@ -309,28 +331,28 @@ class Jobs:
         try:
             calibrating = time.perf_counter()
             if req.get("measure_performance", True):
-                # (In a spare process the CUDA context exists already: this only tells it how to time.)
-                proc.call("prepare", device=str(device), timing_method=req["timing_method"])
+                # (In a spare process the CUDA context exists already: this only tells it how to time. A process of
+                # its own makes it here, and keeps away from timed calls on the GPU as a spare does.)
+                with self._starting(req, device)() if spare_ready is None else contextlib.nullcontext():
+                    proc.call("prepare", device=str(device), timing_method=req["timing_method"])
                 if spare_ready is None:  # a spare measured this while the last candidate was judged
                     proc.idle_cpu_rate = kbh_evidence.idle_cpu_rate(proc)
                 # Before the next spare starts: its CUDA context is GPU work of another process (see below).
                 proc.calibration = kbh_evidence.calibrate(proc, req["timing_method"], device, _beside(ref, req, device))
             calibrated = time.perf_counter() - calibrating
             # The next candidate's process gets ready while this one is judged, only where no candidate can reach
-            # another candidate's process: the whole sandbox (its own PID namespace, no ptrace) is in force. Its start
-            # ends before this candidate's timing begins (Spares.wait_ready, passed to the check below).
+            # another candidate's process: the whole sandbox (its own PID namespace, no ptrace) is in force. Its CUDA
+            # start never runs beside timed calls on this GPU, this candidate's or another worker's (kbh_gpu_turn).
             if spare_key and kbh_spare.sealed_off(proc):
-                self.spares.start(spare_key, spare_config, _timeout(req), str(device), busy_server=proc.server)
+                self.spares.start(spare_key, spare_config, _timeout(req), str(device), busy_server=proc.server,
+                                  starting=self._starting(req, device))
             info = self._load(proc, req, ref.problem.kbh_source)
             loaded = time.perf_counter() - calibrating - calibrated
             if info["status"] != "built":
                 return info
             # The problem as the reference ran it, not the file read again: one version for both.
             result = kbh_candidate.check(proc, ref.problem, ref, req, device, dtype, self._turn(req, device),
-                                         self.init_memo,
-                                         # GPU work of another process is what disturbs a GPU timing (on a CPU the
-                                         # wait cost 0.7-2.1 s a check on 2 cores, for a process start alone)
-                                         before_timing=self.spares.wait_ready if device.type == "cuda" else None)
+                                         self.init_memo)
         except kbh_spawn.CandidateFailed as e:
             result = kbh_candidate.failure_result(e)
         except torch.cuda.OutOfMemoryError as e:

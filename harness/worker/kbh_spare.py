@@ -10,6 +10,7 @@ Two fork servers take turns: ending a candidate's process kills everything its f
 nothing a candidate starts outlives it), so the spare must come from the other one. A spare is never reused: each
 serves exactly one candidate, and one that fails or waits for a different sandbox is ended and replaced.
 """
+import contextlib
 import threading
 import time
 
@@ -26,13 +27,14 @@ class _Spare:
         self.ready_s = 0.0  # how long it took to get ready, in the background
         self.thread = None
 
-    def start(self, config, timeout_s, device):
+    def start(self, config, timeout_s, device, starting):
         def run():
             started = time.perf_counter()
             try:
                 self.proc = kbh_spawn.CandidateProcess(self.server, config, timeout_s)
                 if device is not None:
-                    self.proc.call("prepare", device=device)
+                    with starting():  # its GPU work never beside timed calls (kbh_gpu_turn.starting)
+                        self.proc.call("prepare", device=device)
                     self.proc.idle_cpu_rate = kbh_evidence.idle_cpu_rate(self.proc)
             except Exception as e:  # a spare that fails costs nothing: the check starts its own process
                 self.error = e
@@ -44,9 +46,6 @@ class _Spare:
         self.thread.join()
         if self.proc is not None:
             self.proc.finish()
-
-
-_WAIT_READY_S = 10.0
 
 
 class Spares:
@@ -80,30 +79,20 @@ class Spares:
         spare.end()
         return None
 
-    def start(self, key, config, timeout_s, device, busy_server):
-        """Starts the next spare on the fork server that busy_server (the current candidate's) is not."""
+    def start(self, key, config, timeout_s, device, busy_server, starting=contextlib.nullcontext):
+        """Starts the next spare on the fork server that busy_server (the current candidate's) is not. starting():
+        the context its CUDA start runs in (kbh_gpu_turn.starting: the GPU's quiet lock, shared)."""
         self.discard()
         server = self.servers[1] if busy_server is self.servers[0] else self.servers[0]
         server.launch()  # here, in the judge's main thread: a fork server dies with the thread that started it
         spare = _Spare(key, server)
-        spare.start(config, timeout_s, device)
+        spare.start(config, timeout_s, device, starting)
         self._spare = spare
 
     def pending(self):
         """Whether a spare has been started, not yet taken or discarded, and not known to have failed."""
         spare = self._spare
         return spare is not None and spare.error is None
-
-    def wait_ready(self, limit_s=_WAIT_READY_S):
-        """Returns once the spare being started, if any, is done starting: its CUDA context, cuBLAS and cuDNN and its
-        prepare's flush are GPU work of another process, which must not overlap a timed call (a launch-bound Level 3
-        network's 0.04 ms moved by up to 0.09 ms a call when other processes touched the GPU, session 16). At most
-        limit_s: the caller holds the GPU's turn, and a start that hangs must not hold up every other lane."""
-        spare = self._spare
-        if spare is not None and spare.thread is not None:
-            spare.thread.join(limit_s)
-            return not spare.thread.is_alive()
-        return True
 
     def discard(self):
         spare, self._spare = self._spare, None

@@ -14,7 +14,7 @@ import statistics
 import throughput_table  # (its reader of JSON lines among other output)
 
 DEFAULT_PHASES = ("reference_job", "check_job", "check.candidate_process.start", "check.model.init",
-                  "check.model.to_device", "check.inputs", "check.correctness", "check.compare", "check.spare_wait",
+                  "check.model.to_device", "check.inputs", "check.correctness", "check.compare", "check.quiet_wait",
                   "check.timing", "check.gpu_wait")
 
 

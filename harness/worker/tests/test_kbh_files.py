@@ -67,6 +67,24 @@ def test_file_lock_uncontended_does_not_wait(tmp_path):
         assert not held.waited
 
 
+def test_shared_locks_overlap_and_keep_an_exclusive_one_out_until_the_last_lets_go(tmp_path):
+    path = str(tmp_path / "lock")
+    with kbh_files.FileLock(path, shared=True), kbh_files.FileLock(path, shared=True) as second:
+        assert not second.waited  # starts overlap one another
+        exclusive = kbh_files.FileLock(path)
+        start = time.monotonic()
+        assert exclusive.acquire(0.2) is False  # a bounded wait gives up, holding nothing
+        assert exclusive.waited and time.monotonic() - start >= 0.2
+        exclusive.__exit__(None, None, None)  # (nothing to let go: no error)
+    exclusive = kbh_files.FileLock(path)
+    assert exclusive.acquire(0.2) is True
+    try:
+        shared = kbh_files.FileLock(path, shared=True)
+        assert shared.acquire(0.05) is False  # no start begins while timed calls run
+    finally:
+        exclusive.__exit__(None, None, None)
+
+
 def test_descendants_finds_children_and_grandchildren_children_first():
     parent = subprocess.Popen([sys.executable, "-c", textwrap.dedent("""
         import subprocess, sys
