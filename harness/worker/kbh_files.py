@@ -33,20 +33,24 @@ class FileLock:
 
     def acquire(self, limit_s):
         """Takes the lock if it comes within limit_s: True, else False with nothing held (the caller goes on without)."""
+        self.__exit__(None, None, None)  # (one held before is let go, not leaked)
         self.waited = False
-        self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
         deadline = time.monotonic() + limit_s
-        while True:
-            try:
-                fcntl.flock(self._fd, self._mode | fcntl.LOCK_NB)
-                return True
-            except BlockingIOError:
-                self.waited = True
-                if time.monotonic() >= deadline:
-                    os.close(self._fd)
-                    self._fd = None
-                    return False
-                time.sleep(0.002)
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, self._mode | fcntl.LOCK_NB)
+                    self._fd, fd = fd, None
+                    return True
+                except BlockingIOError:
+                    self.waited = True
+                    if time.monotonic() >= deadline:
+                        return False
+                    time.sleep(0.002)
+        finally:
+            if fd is not None:
+                os.close(fd)
 
     def __exit__(self, *exc):
         if self._fd is not None:

@@ -102,11 +102,32 @@ class GpuTurn:
         return time.perf_counter() - start
 
 
-def starting(quiet_dir, device):
-    """Context manager around a process's start on the device (its CUDA context and libraries): never beside timed
-    calls on it (see `GpuTurn.timed`); several starts may overlap one another. A no-op without quiet_dir."""
-    path = _quiet_path(quiet_dir, device)
-    return kbh_files.FileLock(path, shared=True) if path else contextlib.nullcontext()
+def starting(quiet_dir, device, limit_s=QUIET_WAIT_S):
+    """A process's start on the device (its CUDA context and libraries), as a context manager: never beside timed
+    calls on it (see `GpuTurn.timed`); several starts may overlap one another. Waits at most limit_s for timed calls
+    under way, then starts anyway; `waited_s` says how long it waited (the judge's wait, not the candidate's time),
+    `held` whether it kept them apart. A no-op without quiet_dir."""
+    return _Start(_quiet_path(quiet_dir, device), limit_s)
+
+
+class _Start:
+    def __init__(self, path, limit_s):
+        self._lock = kbh_files.FileLock(path, shared=True) if path else None
+        self._limit_s = limit_s
+        self.waited_s = 0.0
+        self.held = True
+
+    def __enter__(self):
+        if self._lock is not None:
+            start = time.perf_counter()
+            self.held = self._lock.acquire(self._limit_s)
+            self.waited_s = time.perf_counter() - start
+        return self
+
+    def __exit__(self, *exc):
+        if self._lock is not None:
+            self._lock.__exit__(*exc)
+        return False
 
 
 def _quiet_path(quiet_dir, device):

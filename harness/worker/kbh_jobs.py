@@ -1,9 +1,10 @@
 """Job dispatch: build (import the candidate, which builds its extensions), reference (measured once, reused), check."""
-import contextlib
+import atexit
 import hashlib
 import json
 import os
 import platform
+import shutil
 import sys
 import tempfile
 import time
@@ -106,6 +107,7 @@ class Jobs:
         self.init_memo = kbh_init_memo.InitMemo(shared=True)
         kbh_cgroup.remove_stale()  # the memory cgroups of judges killed before they could remove theirs
         self._own_quiet = None  # the quiet lock's folder when the harness gave no lock folder (_quiet_dir)
+        self._started = set()  # the devices this judge has its CUDA context on
         self.notify = lambda event: None  # progress events of the current job ("gpu_wait", "gpu_acquired")
         self.candidate_output = ""  # what the last candidate process printed
 
@@ -130,7 +132,11 @@ class Jobs:
                                                          f"{torch.cuda.device_count()} CUDA device(s))"}
             if device.index is None:  # "cuda" means the current device; set_device wants an index
                 device = torch.device("cuda", torch.cuda.current_device())
-            torch.cuda.set_device(device)
+            # The judge's own CUDA context, once, as any process's start: never beside timed calls (kbh_gpu_turn).
+            with kbh_gpu_turn.starting(None if device in self._started else self._quiet_dir(req, device), device):
+                torch.cuda.set_device(device)
+                torch.empty(1, device=device)
+            self._started.add(device)
         dtype = None if req.get("precision", "fp32") == "fp32" else kbh_load.PRECISIONS[req["precision"]]
         if job == "reference":
             # Only check workers measure references: their candidate fork servers start importing beside this
@@ -307,6 +313,8 @@ class Jobs:
             return req["gpu_lock_dir"]
         if self._own_quiet is None:
             self._own_quiet = tempfile.mkdtemp(prefix="kbh-quiet-")
+            _JUDGE_LOCKS.add(self._own_quiet)  # (masked in every candidate's sandbox, as the harness's lock folder)
+            atexit.register(shutil.rmtree, self._own_quiet, True)
         return self._own_quiet
 
     def check(self, req, device, dtype):
@@ -330,11 +338,14 @@ class Jobs:
         info, calibrated, loaded = {}, None, None
         try:
             calibrating = time.perf_counter()
-            if req.get("measure_performance", True):
-                # (In a spare process the CUDA context exists already: this only tells it how to time. A process of
-                # its own makes it here, and keeps away from timed calls on the GPU as a spare does.)
-                with self._starting(req, device)() if spare_ready is None else contextlib.nullcontext():
-                    proc.call("prepare", device=str(device), timing_method=req["timing_method"])
+            timed = req.get("measure_performance", True)
+            # A process of its own makes its CUDA context here, timed or not, and keeps away from timed calls on the
+            # GPU as a spare's start does; the wait is the judge's, not the candidate's time. (In a spare the context
+            # exists already: this only tells it how to time.)
+            with kbh_gpu_turn.starting(self._quiet_dir(req, device) if spare_ready is None else None, device) as start:
+                proc.extend(start.waited_s)
+                proc.call("prepare", device=str(device), **({"timing_method": req["timing_method"]} if timed else {}))
+            if timed:
                 if spare_ready is None:  # a spare measured this while the last candidate was judged
                     proc.idle_cpu_rate = kbh_evidence.idle_cpu_rate(proc)
                 # Before the next spare starts: its CUDA context is GPU work of another process (see below).
@@ -409,6 +420,9 @@ class SandboxRequired(Exception):
 
 
 _JUDGE_CWD = os.getcwd()
+# Folders of the judge's own locks. Whoever holds the GPU's turn or quiet lock holds up every worker on that GPU, so no
+# candidate may open them: they are masked like the judge's other places (a lock folder need not be under /tmp).
+_JUDGE_LOCKS = set()
 
 
 def _sandbox_config(req, build, bind_candidate=True):
@@ -427,6 +441,10 @@ def _sandbox_config(req, build, bind_candidate=True):
             mask.add(os.path.dirname(os.path.dirname(os.path.abspath(path))))
     if problem:  # the other problems of the level, the KernelBench checkout
         mask.add(os.path.dirname(os.path.dirname(os.path.abspath(problem))))
+    if req.get("gpu_lock_dir"):  # (made now: one made after the sandbox would appear in its view of the host)
+        os.makedirs(req["gpu_lock_dir"], exist_ok=True)
+        mask.add(os.path.abspath(req["gpu_lock_dir"]))
+    mask |= _JUDGE_LOCKS
     # Python, torch and whatever else the fork server imports from may live under a masked folder (a virtual
     # environment in the home folder): bound back read-only.
     if not bind_candidate:

@@ -161,7 +161,9 @@ class Runner:
         dev = torch.device(msg.get("device", "cpu"))
         if "timing_method" in msg:  # the check's timing method (construct calls this again without it)
             self.timing_method = msg["timing_method"]
-        if dev.type == "cuda":
+        # Its GPU work once, in the start the judge keeps away from timed calls (kbh_gpu_turn.starting): a spare's
+        # prepare and construct ask again, outside every turn.
+        if dev.type == "cuda" and self.device != dev:
             torch.cuda.set_device(dev)
             torch.empty(1, device=dev)
             kbh_timing.event_once(lambda: None, dev)  # the flush buffer and events exist before the first timing

@@ -67,6 +67,7 @@ def test_the_first_check_takes_the_process_its_reference_job_started_for_it(tmp_
     import torch
     import kbh_jobs
     import kbh_spare
+    import kbh_spawn
     repo_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
     monkeypatch.setenv("KBH_BUILD_CACHE", str(tmp_path / "cache"))
     monkeypatch.delenv("KBH_SANDBOX", raising=False)
@@ -90,6 +91,9 @@ def test_the_first_check_takes_the_process_its_reference_job_started_for_it(tmp_
         yield
         starts.append("exit")
     jobs._starting = lambda req, device: starting
+    call = kbh_spawn.CandidateProcess.call
+    monkeypatch.setattr(kbh_spawn.CandidateProcess, "call",
+                        lambda self, op, *a, **k: (starts.append(op), call(self, op, *a, **k))[1])
     try:
         answer = jobs.run({**base, "job": "reference", "ref_key": "r", "measure_performance": False,
                            "candidates_folder": folder})
@@ -99,7 +103,9 @@ def test_the_first_check_takes_the_process_its_reference_job_started_for_it(tmp_
         _, key = jobs._spare_config(check, torch.device("cpu"))
         assert key is not None and jobs.spares.pending()
         jobs.spares._spare.thread.join(60)  # (its start done: what it is can be looked at)
-        assert starts == ["enter", "exit"] and jobs.spares._spare.error is None
+        assert jobs.spares._spare.error is None
+        assert "prepare" in starts and starts[starts.index("prepare") - 1:starts.index("prepare") + 2] == [
+            "enter", "prepare", "exit"]  # its prepare (the CUDA context, on a GPU) inside it
         if not kbh_spare.sealed_off(jobs.spares._spare.proc):
             pytest.skip("no process waits ahead without the whole sandbox (namespaces, seccomp) on this machine: "
                         + repr(jobs.spares._spare.proc.sandbox))

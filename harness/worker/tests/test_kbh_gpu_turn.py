@@ -75,3 +75,57 @@ def test_without_a_quiet_folder_timed_calls_wait_for_nothing(tmp_path):
     finally:
         holder.kill()
         holder.wait()
+
+
+def _other_lane_timing(quiet_dir, seconds):
+    """Another worker's timed calls holding the device's quiet lock for `seconds`."""
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import sys, time
+        sys.path.insert(0, {WORKER!r})
+        import torch, kbh_gpu_turn
+        with kbh_gpu_turn.GpuTurn(None, torch.device("cpu"), quiet_dir={quiet_dir!r}).timed() as held:
+            print("timing", held, flush=True)
+            time.sleep({seconds})
+    """)], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "timing True"
+    return holder
+
+
+def test_a_check_that_starts_its_own_process_waits_out_other_timed_calls_on_the_judges_clock(tmp_path):
+    # A real check (sandbox off: no spare) whose process starts while another lane times: its start waits for those
+    # timed calls, and the wait is not the candidate's time (its limit is 6 s, the wait 8 s).
+    import kbh_jobs
+    repo = os.path.dirname(os.path.dirname(WORKER))
+    jobs = kbh_jobs.Jobs()
+    jobs._quiet_dir = lambda req, device: str(tmp_path / "quiet")  # what a GPU lane gets; a CPU has none
+    base = {"problem_path": os.path.join(repo, "problems", "level1", "1_Scale_and_shift.py"), "device": "cpu",
+            "precision": "fp32", "seed": 42, "correctness_trials": 1, "perf_trials": 3, "warmup": 0,
+            "timing_method": "host_time", "timing_order": "interleaved", "sandbox": "off", "atol": 1e-2,
+            "rtol": 1e-2, "timeout_s": 6.0}
+    holder = None
+    try:
+        assert jobs.run({**base, "job": "reference", "ref_key": "r", "measure_performance": False})["status"] == "ok"
+        candidate = tmp_path / "c.py"  # (nothing to build: the limit is for the wait alone)
+        candidate.write_text("import torch.nn as nn\n\nclass ModelNew(nn.Module):\n"
+                             "    def forward(self, x):\n        return x * 2.0 + 1.0\n")
+        holder = _other_lane_timing(str(tmp_path / "quiet"), 8)
+        start = time.monotonic()
+        answer = jobs.run({**base, "job": "check", "ref_key": "r", "candidate_key": "c", "candidate_path": str(candidate),
+                           "extensions_dir": str(tmp_path / "ext"), "measure_performance": True})
+        assert answer["status"] == "correct", answer.get("reason")
+        assert time.monotonic() - start > 6 and answer["phase_seconds"]["calibrate"] > 5  # it did wait
+    finally:
+        if holder is not None:
+            holder.kill()
+            holder.wait()
+        for s in jobs.spares.servers + [jobs.build_server]:
+            s.close()
+
+
+def test_the_harness_lock_folder_and_the_judges_own_are_masked_in_every_candidates_sandbox(tmp_path, monkeypatch):
+    import kbh_jobs
+    monkeypatch.delenv("KBH_SANDBOX", raising=False)
+    locks = tmp_path / "locks"  # (not made yet: it must exist before a sandbox masks it)
+    monkeypatch.setattr(kbh_jobs, "_JUDGE_LOCKS", {str(tmp_path)})
+    config = kbh_jobs._sandbox_config({"gpu_lock_dir": str(locks), "sandbox": "auto"}, build=False)
+    assert locks.is_dir() and str(locks) in config["mask"] and str(tmp_path) in config["mask"]
