@@ -17,6 +17,7 @@ import kbh_check
 import kbh_evidence
 import kbh_fast_fill
 import kbh_files
+import kbh_gpu_turn
 import kbh_guard
 import kbh_hacks
 import kbh_handover
@@ -71,12 +72,12 @@ def check(proc, problem, reference, req, device, dtype, turn=None, memo=None):
                 if req.get("measure_performance", True):
                     # The timed calls wait for any process's start on this GPU (kbh_gpu_turn.timed): a spare's
                     # CUDA context is GPU work of another process.
-                    with turn.timed() if turn is not None else contextlib.nullcontext(True) as quiet:
-                        proc.extend(turn.quiet_waited_s if turn is not None else 0.0)  # the judge's wait
+                    with turn.timed() if turn is not None else kbh_gpu_turn.Bounded() as quiet:
+                        proc.extend(quiet.waited_s)  # the judge's wait
                         clock.lap("quiet_wait")
                         inputs.before(seed)
                         _timing(proc, problem, reference, req, device, dtype, on_device, result, clock)
-                    if not quiet:  # (the record says so: a start may have run beside them)
+                    if not quiet.held:  # (the record says so: a start may have run beside them)
                         result.setdefault("timing_check", {})["start_beside"] = True
                     if req.get("expects_kernel"):  # (on a CPU it only says that there are no kernel records)
                         # After the timing: the profiler's CUPTI stays attached to the process once started, and made

@@ -22,7 +22,6 @@ turn itself: they overlap the other workers' correctness trials and host work.
 
 The harness is told about waits ("gpu_wait", then "gpu_acquired") so that time spent queued for the GPU does not
 count against a candidate's time limit."""
-import contextlib
 import gc
 import os
 import re
@@ -45,7 +44,6 @@ class GpuTurn:
         self._notify = notify or (lambda event: None)
         self._on_release = on_release
         self.waited_s = 0.0
-        self.quiet_waited_s = 0.0
         if lock_dir:
             os.makedirs(lock_dir, exist_ok=True)
             self._lock = kbh_files.FileLock(os.path.join(lock_dir, _lock_name(device) + ".lock"),
@@ -75,23 +73,10 @@ class GpuTurn:
                 self._lock.__exit__(*exc)
         return False
 
-    @contextlib.contextmanager
     def timed(self, limit_s=QUIET_WAIT_S):
-        """Around timed calls: no other process's start on this GPU runs beside them. Waits at most limit_s for
-        starts under way (a start that hangs must not hold up every worker); yields whether it got the quiet lock.
-        `quiet_waited_s` says how long it waited."""
-        if self._quiet is None:
-            self.quiet_waited_s = 0.0
-            yield True
-            return
-        lock = kbh_files.FileLock(self._quiet)
-        start = time.perf_counter()
-        held = lock.acquire(limit_s)
-        self.quiet_waited_s = time.perf_counter() - start
-        try:
-            yield held
-        finally:
-            lock.__exit__(None, None, None)
+        """Around timed calls, as a context manager (a `Bounded`): no other process's start on this GPU runs beside
+        them. Waits at most limit_s for starts under way (a start that hangs must not hold up every worker)."""
+        return Bounded(self._quiet, shared=False, limit_s=limit_s)
 
     def _hold(self, lock):
         start = time.perf_counter()
@@ -103,16 +88,18 @@ class GpuTurn:
 
 
 def starting(quiet_dir, device, limit_s=QUIET_WAIT_S):
-    """A process's start on the device (its CUDA context and libraries), as a context manager: never beside timed
-    calls on it (see `GpuTurn.timed`); several starts may overlap one another. Waits at most limit_s for timed calls
-    under way, then starts anyway; `waited_s` says how long it waited (the judge's wait, not the candidate's time),
-    `held` whether it kept them apart. A no-op without quiet_dir."""
-    return _Start(_quiet_path(quiet_dir, device), limit_s)
+    """A process's start on the device (its CUDA context and libraries), as a context manager (a `Bounded`): never
+    beside timed calls on it (see `GpuTurn.timed`); several starts may overlap one another. Waits at most limit_s for
+    timed calls under way, then starts anyway. A no-op without quiet_dir."""
+    return Bounded(_quiet_path(quiet_dir, device), shared=True, limit_s=limit_s)
 
 
-class _Start:
-    def __init__(self, path, limit_s):
-        self._lock = kbh_files.FileLock(path, shared=True) if path else None
+class Bounded:
+    """The quiet lock (at path; none: a no-op) held for a block, if it comes within limit_s: `held` says whether it
+    did, `waited_s` how long the block waited for it (the judge's wait, never the candidate's time)."""
+
+    def __init__(self, path=None, shared=False, limit_s=QUIET_WAIT_S):
+        self._lock = kbh_files.FileLock(path, shared=shared) if path else None
         self._limit_s = limit_s
         self.waited_s = 0.0
         self.held = True

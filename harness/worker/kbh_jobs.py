@@ -271,7 +271,7 @@ class Jobs:
         if key:
             try:
                 self.spares.start(key, config, _timeout(req), str(device), busy_server=None,
-                                  starting=self._starting(req, device))
+                                  starting=kbh_gpu_turn.starting(self._quiet_dir(req, device), device))
             except RuntimeError:  # (not from the main thread: the check starts its own)
                 pass
 
@@ -297,11 +297,6 @@ class Jobs:
         return kbh_gpu_turn.GpuTurn(req.get("gpu_lock_dir"), device, self.notify,
                                     on_release=lambda: kbh_check.release_device_memory(device),
                                     quiet_dir=self._quiet_dir(req, device))
-
-    def _starting(self, req, device):
-        """The context a spare's start on device runs in: never beside any worker's timed calls on that GPU."""
-        quiet = self._quiet_dir(req, device)
-        return lambda: kbh_gpu_turn.starting(quiet, device)
 
     def _quiet_dir(self, req, device):
         """Where the GPU's quiet lock lives (kbh_gpu_turn): beside the workers' turn locks, or, for a worker run
@@ -356,7 +351,7 @@ class Jobs:
             # start never runs beside timed calls on this GPU, this candidate's or another worker's (kbh_gpu_turn).
             if spare_key and kbh_spare.sealed_off(proc):
                 self.spares.start(spare_key, spare_config, _timeout(req), str(device), busy_server=proc.server,
-                                  starting=self._starting(req, device))
+                                  starting=kbh_gpu_turn.starting(self._quiet_dir(req, device), device))
             info = self._load(proc, req, ref.problem.kbh_source)
             loaded = time.perf_counter() - calibrating - calibrated
             if info["status"] != "built":

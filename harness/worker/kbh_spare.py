@@ -33,7 +33,7 @@ class _Spare:
             try:
                 self.proc = kbh_spawn.CandidateProcess(self.server, config, timeout_s)
                 if device is not None:
-                    with starting():  # its GPU work never beside timed calls (kbh_gpu_turn.starting)
+                    with starting:  # its GPU work never beside timed calls (kbh_gpu_turn.starting)
                         self.proc.call("prepare", device=device)
                     self.proc.idle_cpu_rate = kbh_evidence.idle_cpu_rate(self.proc)
             except Exception as e:  # a spare that fails costs nothing: the check starts its own process
@@ -79,9 +79,9 @@ class Spares:
         spare.end()
         return None
 
-    def start(self, key, config, timeout_s, device, busy_server, starting=contextlib.nullcontext):
-        """Starts the next spare on the fork server that busy_server (the current candidate's) is not. starting():
-        the context its CUDA start runs in (kbh_gpu_turn.starting: the GPU's quiet lock, shared)."""
+    def start(self, key, config, timeout_s, device, busy_server, starting=contextlib.nullcontext()):
+        """Starts the next spare on the fork server that busy_server (the current candidate's) is not. starting: the
+        context its CUDA start runs in, once (kbh_gpu_turn.starting: the GPU's quiet lock, shared)."""
         self.discard()
         server = self.servers[1] if busy_server is self.servers[0] else self.servers[0]
         server.launch()  # here, in the judge's main thread: a fork server dies with the thread that started it

@@ -189,23 +189,17 @@ def test_kept_inputs_for_a_gpu_are_sealed_only_when_asked_for_and_then_hold_the_
         kbh_check.forget_inputs()
 
 
-def test_inputs_that_cannot_be_handed_over_are_refused_with_their_type():
-    problem = _sample_problem("kbh_test_object_inputs")
-    problem.get_inputs = lambda: [torch.zeros(2), object()]
+@pytest.mark.parametrize("inputs, reason", [
+    (lambda: [torch.zeros(2), object()], "input 1 of get_inputs\\(\\) is a object"),
+    # (an input dtype that cannot be handed over fails the reference with its name)
+    (lambda: [torch.zeros(2, dtype=torch.complex32)], "input 0 of get_inputs\\(\\) has dtype torch.complex32"),
+])
+def test_inputs_that_cannot_be_handed_over_are_refused_with_their_type(inputs, reason):
+    problem = _sample_problem("kbh_test_unhandable_inputs")
+    problem.get_inputs = inputs
     try:
         for device in (torch.device("cpu"), torch.device("cuda")):
-            with pytest.raises(RuntimeError, match="input 1 of get_inputs\\(\\) is a object"):
-                kbh_check._host_inputs(problem, 1, device, None)
-    finally:
-        kbh_check.forget_inputs()
-
-
-def test_an_input_dtype_that_cannot_be_handed_over_fails_the_reference_with_its_name():
-    problem = _sample_problem("kbh_test_complex_half_inputs")
-    problem.get_inputs = lambda: [torch.zeros(2, dtype=torch.complex32)]
-    try:
-        for device in (torch.device("cpu"), torch.device("cuda")):
-            with pytest.raises(RuntimeError, match="input 0 of get_inputs\\(\\) has dtype torch.complex32"):
+            with pytest.raises(RuntimeError, match=reason):
                 kbh_check._host_inputs(problem, 1, device, None)
     finally:
         kbh_check.forget_inputs()

@@ -65,6 +65,7 @@ def test_the_first_check_takes_the_process_its_reference_job_started_for_it(tmp_
     import contextlib
     import os
     import torch
+    import kbh_gpu_turn
     import kbh_jobs
     import kbh_spare
     import kbh_spawn
@@ -90,7 +91,7 @@ def test_the_first_check_takes_the_process_its_reference_job_started_for_it(tmp_
         starts.append("enter")
         yield
         starts.append("exit")
-    jobs._starting = lambda req, device: starting
+    monkeypatch.setattr(kbh_gpu_turn, "starting", lambda quiet_dir, device: starting())
     call = kbh_spawn.CandidateProcess.call
     monkeypatch.setattr(kbh_spawn.CandidateProcess, "call",
                         lambda self, op, *a, **k: (starts.append(op), call(self, op, *a, **k))[1])

@@ -1,5 +1,6 @@
 """kbh_gpu_turn's quiet lock: timed calls wait for a process's start on the same device, in another worker too, at
 most their limit, and no start begins while they run."""
+import contextlib
 import os
 import subprocess
 import sys
@@ -7,6 +8,7 @@ import textwrap
 import threading
 import time
 
+import pytest
 import torch
 
 import kbh_gpu_turn
@@ -15,27 +17,35 @@ WORKER = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEVICE = torch.device("cpu")  # (the lock's name is the device's; on a GPU its UUID)
 
 
-def _other_worker_starting(quiet_dir, seconds):
-    """Another worker's process holding a start on the device for `seconds`."""
+@contextlib.contextmanager
+def _other_worker_holding(lock, quiet_dir, seconds):
+    """Another worker's process holding `lock` on the device for `seconds`: "starting" (a process's start, shared) or
+    "timed" (its timed calls, exclusive); killed when the block ends."""
+    held = {"starting": f"kbh_gpu_turn.starting({quiet_dir!r}, cpu)",
+            "timed": f"kbh_gpu_turn.GpuTurn(None, cpu, quiet_dir={quiet_dir!r}).timed()"}[lock]
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import sys, time
         sys.path.insert(0, {WORKER!r})
         import torch, kbh_gpu_turn
-        with kbh_gpu_turn.starting({quiet_dir!r}, torch.device("cpu")):
-            print("starting", flush=True)
+        cpu = torch.device("cpu")
+        with {held} as lock:
+            print("held", lock.held, flush=True)
             time.sleep({seconds})
-            print("ending", flush=True)  # (written while it still holds the start)
+            print("ending", flush=True)  # (written while it still holds it)
     """)], stdout=subprocess.PIPE, text=True)
-    assert holder.stdout.readline().strip() == "starting"
-    return holder
+    try:
+        assert holder.stdout.readline().strip() == "held True"
+        yield holder
+    finally:
+        holder.kill()
+        holder.wait()
 
 
 def test_timed_calls_wait_for_another_workers_start_then_run_alone(tmp_path):
-    holder = _other_worker_starting(str(tmp_path), 0.6)
-    try:
+    with _other_worker_holding("starting", str(tmp_path), 0.6) as holder:
         turn = kbh_gpu_turn.GpuTurn(None, DEVICE, quiet_dir=str(tmp_path))
         with turn.timed(limit_s=10) as quiet:
-            assert quiet and turn.quiet_waited_s > 0.3
+            assert quiet.held and quiet.waited_s > 0.3
             read = time.monotonic()  # its start was over before the first timed call: its last line is there already
             assert holder.stdout.readline().strip() == "ending" and time.monotonic() - read < 0.1
             started = threading.Event()
@@ -48,52 +58,29 @@ def test_timed_calls_wait_for_another_workers_start_then_run_alone(tmp_path):
             assert not started.wait(0.3)  # a start waits while the timed calls run
         t.join(5)
         assert started.is_set()
-    finally:
-        holder.kill()
-        holder.wait()
 
 
 def test_a_start_that_does_not_end_holds_timed_calls_up_only_to_their_limit(tmp_path):
-    holder = _other_worker_starting(str(tmp_path), 60)
-    try:
+    with _other_worker_holding("starting", str(tmp_path), 60):
         turn = kbh_gpu_turn.GpuTurn(None, DEVICE, quiet_dir=str(tmp_path))
         with turn.timed(limit_s=0.3) as quiet:
-            assert quiet is False and 0.3 <= turn.quiet_waited_s < 5
-    finally:
-        holder.kill()
-        holder.wait()
+            assert quiet.held is False and 0.3 <= quiet.waited_s < 5
 
 
 def test_without_a_quiet_folder_timed_calls_wait_for_nothing(tmp_path):
-    holder = _other_worker_starting(str(tmp_path), 60)
-    try:
+    with _other_worker_holding("starting", str(tmp_path), 60):
         turn = kbh_gpu_turn.GpuTurn(None, DEVICE)
         with turn.timed(limit_s=5) as quiet:
-            assert quiet and turn.quiet_waited_s == 0.0
+            assert quiet.held and quiet.waited_s == 0.0
         with kbh_gpu_turn.starting(None, DEVICE):
             pass
-    finally:
-        holder.kill()
-        holder.wait()
 
 
-def _other_lane_timing(quiet_dir, seconds):
-    """Another worker's timed calls holding the device's quiet lock for `seconds`."""
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
-        import sys, time
-        sys.path.insert(0, {WORKER!r})
-        import torch, kbh_gpu_turn
-        with kbh_gpu_turn.GpuTurn(None, torch.device("cpu"), quiet_dir={quiet_dir!r}).timed() as held:
-            print("timing", held, flush=True)
-            time.sleep({seconds})
-    """)], stdout=subprocess.PIPE, text=True)
-    assert holder.stdout.readline().strip() == "timing True"
-    return holder
-
-
-def test_a_check_that_starts_its_own_process_waits_out_other_timed_calls_on_the_judges_clock(tmp_path):
-    # A real check (sandbox off: no spare) whose process starts while another lane times: its start waits for those
-    # timed calls, and the wait is not the candidate's time (its limit is 6 s, the wait 8 s).
+@pytest.mark.parametrize("other, waits_in", [("timed", "calibrate"), ("starting", "quiet_wait")])
+def test_a_check_waits_out_another_workers_timed_calls_or_start_on_the_judges_clock(tmp_path, other, waits_in):
+    # A real check (sandbox off: no spare). Another lane timing: its process's start waits for those timed calls.
+    # Another process starting: its own timed calls wait for that start. Neither wait is the candidate's time (its
+    # limit is 6 s, the wait about 7 s).
     import kbh_jobs
     repo = os.path.dirname(os.path.dirname(WORKER))
     jobs = kbh_jobs.Jobs()
@@ -102,22 +89,19 @@ def test_a_check_that_starts_its_own_process_waits_out_other_timed_calls_on_the_
             "precision": "fp32", "seed": 42, "correctness_trials": 1, "perf_trials": 3, "warmup": 0,
             "timing_method": "host_time", "timing_order": "interleaved", "sandbox": "off", "atol": 1e-2,
             "rtol": 1e-2, "timeout_s": 6.0}
-    holder = None
     try:
         assert jobs.run({**base, "job": "reference", "ref_key": "r", "measure_performance": False})["status"] == "ok"
         candidate = tmp_path / "c.py"  # (nothing to build: the limit is for the wait alone)
         candidate.write_text("import torch.nn as nn\n\nclass ModelNew(nn.Module):\n"
                              "    def forward(self, x):\n        return x * 2.0 + 1.0\n")
-        holder = _other_lane_timing(str(tmp_path / "quiet"), 8)
-        start = time.monotonic()
-        answer = jobs.run({**base, "job": "check", "ref_key": "r", "candidate_key": "c", "candidate_path": str(candidate),
-                           "extensions_dir": str(tmp_path / "ext"), "measure_performance": True})
+        with _other_worker_holding(other, str(tmp_path / "quiet"), 8):
+            start = time.monotonic()
+            answer = jobs.run({**base, "job": "check", "ref_key": "r", "candidate_key": "c",
+                               "candidate_path": str(candidate), "extensions_dir": str(tmp_path / "ext"),
+                               "measure_performance": True})
         assert answer["status"] == "correct", answer.get("reason")
-        assert time.monotonic() - start > 6 and answer["phase_seconds"]["calibrate"] > 5  # it did wait
+        assert time.monotonic() - start > 6 and answer["phase_seconds"][waits_in] > 5  # it did wait
     finally:
-        if holder is not None:
-            holder.kill()
-            holder.wait()
         for s in jobs.spares.servers + [jobs.build_server]:
             s.close()
 
