@@ -96,10 +96,17 @@ def starting(quiet_dir, device, limit_s=QUIET_WAIT_S):
 
 class Bounded:
     """The quiet lock (at path; none: a no-op) held for a block, if it comes within limit_s: `held` says whether it
-    did, `waited_s` how long the block waited for it (the judge's wait, never the candidate's time)."""
+    did, `waited_s` how long the block waited for it (the judge's wait, never the candidate's time).
+
+    Timed calls come first: an flock lets new shared holders in while an exclusive one waits, so with three or four
+    lanes' starts overlapping, timed calls could wait out their whole limit. A gate beside the lock fixes the order:
+    a timed call holds it exclusive while it waits, and a start passes through it (shared, let go at once) before
+    taking the lock, so no start begins while a timed call is waiting."""
 
     def __init__(self, path=None, shared=False, limit_s=QUIET_WAIT_S):
         self._lock = kbh_files.FileLock(path, shared=shared) if path else None
+        self._gate = kbh_files.FileLock(path + ".gate", shared=shared) if path else None
+        self._shared = shared
         self._limit_s = limit_s
         self.waited_s = 0.0
         self.held = True
@@ -107,7 +114,14 @@ class Bounded:
     def __enter__(self):
         if self._lock is not None:
             start = time.perf_counter()
-            self.held = self._lock.acquire(self._limit_s)
+            gated = self._gate.acquire(self._limit_s)
+            if self._shared:
+                self._gate.__exit__(None, None, None)
+            left = max(0.0, self._limit_s - (time.perf_counter() - start))
+            try:
+                self.held = gated and self._lock.acquire(left)
+            finally:
+                self._gate.__exit__(None, None, None)  # (a timed call lets the gate go once it holds the lock)
             self.waited_s = time.perf_counter() - start
         return self
 

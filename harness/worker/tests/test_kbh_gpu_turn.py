@@ -60,6 +60,29 @@ def test_timed_calls_wait_for_another_workers_start_then_run_alone(tmp_path):
         assert started.is_set()
 
 
+def test_no_start_begins_while_timed_calls_wait_for_one_under_way(tmp_path):
+    # Without the gate a shared flock lets new starts in beside the one under way, and the timed calls keep waiting.
+    order = []
+    with _other_worker_holding("starting", str(tmp_path), 0.8):
+        def timed():
+            with kbh_gpu_turn.GpuTurn(None, DEVICE, quiet_dir=str(tmp_path)).timed(limit_s=10) as quiet:
+                order.append(("timed", quiet.held))
+                time.sleep(0.2)
+            order.append(("timed over", True))
+
+        def start():
+            with kbh_gpu_turn.starting(str(tmp_path), DEVICE) as quiet:
+                order.append(("start", quiet.held))
+        waiting = threading.Thread(target=timed)
+        waiting.start()
+        time.sleep(0.2)  # the timed calls are waiting for the start under way
+        late = threading.Thread(target=start)
+        late.start()
+        waiting.join(10)
+        late.join(10)
+    assert order == [("timed", True), ("timed over", True), ("start", True)]
+
+
 def test_a_start_that_does_not_end_holds_timed_calls_up_only_to_their_limit(tmp_path):
     with _other_worker_holding("starting", str(tmp_path), 60):
         turn = kbh_gpu_turn.GpuTurn(None, DEVICE, quiet_dir=str(tmp_path))
