@@ -7,6 +7,7 @@ import time
 import torch
 
 import kbh_files
+import kbh_gpu_turn
 import kbh_guard
 import kbh_hacks
 import kbh_init_memo
@@ -26,6 +27,7 @@ class Reference:
         self.aliases_input = aliases_input
         self.phase_seconds = phase_seconds or {}
         self.model = model  # kept on the device for timing_order: interleaved, else None
+        self.start_beside = False  # its timed calls did not get the GPU's quiet lock (kbh_gpu_turn.timed)
 
 
 _inputs = {"key": None, "by_seed": {}, "sealed": {}}
@@ -169,7 +171,7 @@ def run_reference(problem, req, device, dtype, turn=None, memo=None):
                     outputs.append([t.detach() if isinstance(t, torch.Tensor) else t for t in kbh_hacks.flatten(out)])
                     del out, inputs
                     clock.lap("outputs")
-                times = []
+                times, start_beside = [], False
                 inputs = trial_inputs(problem, req["seed"], device, dtype, on_device)
                 clock.lap("inputs")
                 # The output for the timing inputs: the judge compares a timed call of the candidate's with it.
@@ -177,10 +179,11 @@ def run_reference(problem, req, device, dtype, turn=None, memo=None):
                                  for t in kbh_hacks.flatten(model(*inputs))]
                 clock.lap("outputs")
                 if req.get("measure_performance", True):
-                    with turn.timed() if turn is not None else contextlib.nullcontext():  # no start beside them
+                    with turn.timed() if turn is not None else kbh_gpu_turn.Bounded() as quiet:  # no start beside
                         clock.lap("quiet_wait")
                         times = kbh_timing.time_calls(lambda: model(*inputs), device, req["timing_method"],
                                                       req["warmup"], req["perf_trials"])
+                    start_beside = not quiet.held
                     clock.lap("timing")
                 del inputs
             kept = model if req.get("timing_order") == "interleaved" else None  # timed beside each candidate
@@ -193,7 +196,9 @@ def run_reference(problem, req, device, dtype, turn=None, memo=None):
                 clock.lap("poison")
         clock.lap("turn_end")
     clock.lap("model.unstage")
-    return Reference(outputs, times, aliases, clock.seconds, kept, timing_output)
+    ref = Reference(outputs, times, aliases, clock.seconds, kept, timing_output)
+    ref.start_beside = start_beside
+    return ref
 
 
 # Reference outputs larger than this share of the GPU's memory wait on the host: two workers on one GPU each keeping

@@ -390,6 +390,8 @@ class Jobs:
             result["phase_seconds"]["ahead.candidate_process"] = round(spare_ready, 4)
         if ref_times is not None:
             result["ref_times_ms"] = ref_times
+            if ref.start_beside:  # (the reference's timed calls did not get the quiet lock: a start may have run beside)
+                result.setdefault("timing_check", {})["reference_start_beside"] = True
             result["phase_seconds"] = {**{"reference." + k: v for k, v in ref.phase_seconds.items()},
                                        **result.get("phase_seconds", {})}
         return result

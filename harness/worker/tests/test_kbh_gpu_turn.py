@@ -129,6 +129,36 @@ def test_a_check_waits_out_another_workers_timed_calls_or_start_on_the_judges_cl
             s.close()
 
 
+def test_timed_calls_that_did_not_get_the_quiet_lock_say_so_in_the_verdict(tmp_path, monkeypatch):
+    # A start that never ends: the reference's timed calls (made for this check) and the candidate's go on without
+    # the lock after their limit (shortened here to 0.3 s), and the verdict records both.
+    import kbh_jobs
+    monkeypatch.setattr(kbh_gpu_turn.GpuTurn, "timed",
+                        lambda self, limit_s=0.3: kbh_gpu_turn.Bounded(self._quiet, shared=False, limit_s=limit_s))
+    repo = os.path.dirname(os.path.dirname(WORKER))
+    jobs = kbh_jobs.Jobs()
+    jobs._quiet_dir = lambda req, device: str(tmp_path / "quiet")
+    candidate = tmp_path / "c.py"
+    candidate.write_text("import torch.nn as nn\n\nclass ModelNew(nn.Module):\n"
+                         "    def forward(self, x):\n        return x * 2.0 + 1.0\n")
+    req = {"job": "check", "ref_key": "r", "candidate_key": "c", "candidate_path": str(candidate),
+           "extensions_dir": str(tmp_path / "ext"), "measure_performance": True,
+           "problem_path": os.path.join(repo, "problems", "level1", "1_Scale_and_shift.py"), "device": "cpu",
+           "precision": "fp32", "seed": 42, "correctness_trials": 1, "perf_trials": 3, "warmup": 0,
+           "timing_method": "host_time", "timing_order": "interleaved", "sandbox": "off", "atol": 1e-2,
+           "rtol": 1e-2, "timeout_s": 20.0}
+    try:
+        with _other_worker_holding("starting", str(tmp_path / "quiet"), 60):
+            answer = jobs.run(req)
+        assert answer["status"] == "correct", answer.get("reason")
+        assert answer["timing_check"]["start_beside"] is True
+        assert answer["timing_check"]["reference_start_beside"] is True
+        assert answer["phase_seconds"]["reference.quiet_wait"] >= 0.3
+    finally:
+        for s in jobs.spares.servers + [jobs.build_server]:
+            s.close()
+
+
 def test_the_harness_lock_folder_and_the_judges_own_are_masked_in_every_candidates_sandbox(tmp_path, monkeypatch):
     import kbh_jobs
     monkeypatch.delenv("KBH_SANDBOX", raising=False)
