@@ -12,9 +12,11 @@
 #   there:  OUT=$OUT scripts/gpu-trust.sh            (carry .publish, .publish-before and .kbh/kernelbench)
 # MODES (default "b c") picks the throughput modes (see bench-throughput.sh); PARTS (default "hacks before after"; also
 # "unsandboxed": this build with --sandbox off, which starts no spare processes; "nospares": the sandbox on without
-# them (KBH_SPARES=0): the two differ in the sandbox alone; "again": this build once more, warm
+# them (KBH_SPARES=0): the two differ in the sandbox alone; "spareafter": spares started when a check is over
+# (KBH_SPARES=after); "again": this build once more, warm
 # (AGAIN_MODES, default c), for the spread between runs; "doctor": kbh doctor). BEFORE_MODES, AFTER_MODES,
-# UNSANDBOXED_MODES and NOSPARES_MODES override MODES per part; after, again, unsandboxed and nospares share one build
+# UNSANDBOXED_MODES, NOSPARES_MODES and SPAREAFTER_MODES override MODES per part; after, again, unsandboxed, nospares
+# and spareafter share one build
 # cache, so e.g. AFTER_MODES=b UNSANDBOXED_MODES=c NOSPARES_MODES=c times the sandbox warm.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -42,6 +44,8 @@ for part in ${PARTS:-hacks before after}; do
                    KBH_EVAL_ARGS="--sandbox off" ;;
     # The sandbox on, but no spare processes, as with it off: nospares against unsandboxed is the sandbox alone.
     nospares) throughput .publish/kbh "${NOSPARES_MODES:-${MODES:-b c}}" BENCH_CACHE=$WORK/cache KBH_SPARES=0 ;;
+    # Spares started when a check is over instead of while its candidate loads.
+    spareafter) throughput .publish/kbh "${SPAREAFTER_MODES:-${MODES:-b c}}" BENCH_CACHE=$WORK/cache KBH_SPARES=after ;;
     doctor) .publish/kbh doctor 2>&1 ;;
     *) echo "unknown part $part" >&2 ;;
   esac

@@ -245,6 +245,8 @@ class Jobs:
             return {**failed, "status": "timeout" if failed["status"] == "timeout" else "compile_error",
                     "reason": "building the candidate: " + failed["reason"]}
         finally:
+            if spare_key and _SPARE_AFTER_CHECK and kbh_spare.sealed_off(proc):
+                self._next_spare(req, device, spare_key, spare_config, proc)
             self.candidate_output = proc.output_tail()
             proc.finish()
 
@@ -349,9 +351,8 @@ class Jobs:
             # The next candidate's process gets ready while this one is judged, only where no candidate can reach
             # another candidate's process: the whole sandbox (its own PID namespace, no ptrace) is in force. Its CUDA
             # start never runs beside timed calls on this GPU, this candidate's or another worker's (kbh_gpu_turn).
-            if spare_key and kbh_spare.sealed_off(proc):
-                self.spares.start(spare_key, spare_config, _timeout(req), str(device), busy_server=proc.server,
-                                  starting=kbh_gpu_turn.starting(self._quiet_dir(req, device), device))
+            if spare_key and kbh_spare.sealed_off(proc) and not _SPARE_AFTER_CHECK:
+                self._next_spare(req, device, spare_key, spare_config, proc)
             info = self._load(proc, req, ref.problem.kbh_source)
             loaded = time.perf_counter() - calibrating - calibrated
             if info["status"] != "built":
@@ -369,6 +370,8 @@ class Jobs:
                       "reason": "the judge found no GPU memory left to check this candidate's outputs while the "
                                 "candidate's process held GPU memory: " + _tail(str(e), 500)}
         finally:
+            if spare_key and _SPARE_AFTER_CHECK and kbh_spare.sealed_off(proc):
+                self._next_spare(req, device, spare_key, spare_config, proc)
             self.candidate_output = proc.output_tail()
             proc.finish()
             if device.type == "cuda":
@@ -397,6 +400,14 @@ class Jobs:
         return result
 
 
+    def _next_spare(self, req, device, key, config, proc):
+        """The next candidate's process, started on the fork server proc's is not."""
+        try:
+            self.spares.start(key, config, _timeout(req), str(device), busy_server=proc.server,
+                              starting=kbh_gpu_turn.starting(self._quiet_dir(req, device), device))
+        except RuntimeError:  # (a fork server that cannot start: the next check starts its own process)
+            pass
+
     @staticmethod
     def _spare_config(req, device):
         """The sandbox a process started before its candidate is known gets (no candidate file, no extensions folder
@@ -417,6 +428,9 @@ class SandboxRequired(Exception):
 
 
 _JUDGE_CWD = os.getcwd()
+# KBH_SPARES=after: the next candidate's process starts when this check is over, not while this candidate loads, so
+# its CUDA start never holds up this check's own timed calls inside the GPU turn (docs/settings.md).
+_SPARE_AFTER_CHECK = os.environ.get("KBH_SPARES") == "after"
 # Folders of the judge's own locks. Whoever holds the GPU's turn or quiet lock holds up every worker on that GPU, so no
 # candidate may open them: they are masked like the judge's other places (a lock folder need not be under /tmp).
 _JUDGE_LOCKS = set()

@@ -120,3 +120,62 @@ def test_the_first_check_takes_the_process_its_reference_job_started_for_it(tmp_
         jobs.spares.discard()
         for s in jobs.spares.servers + [jobs.build_server]:
             s.close()
+
+
+@pytest.mark.parametrize("after", [False, True])
+def test_with_KBH_SPARES_after_the_next_process_starts_once_the_checks_timed_calls_are_over(tmp_path, monkeypatch,
+                                                                                            after):
+    # A real reference job, then a real check of a candidate in candidates_folder, the sandbox on, a shared build
+    # cache (spares need both). By default the next candidate's process starts while this one loads, before its timed
+    # calls; with KBH_SPARES=after, once the check is over.
+    import os
+    import sys
+    import threading
+    import kbh_jobs
+    import kbh_spare
+    import kbh_spawn
+    repo_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    monkeypatch.setenv("KBH_BUILD_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("KBH_SANDBOX", raising=False)
+    monkeypatch.delenv("KBH_SPARES", raising=False)
+    monkeypatch.setattr(kbh_jobs, "_SPARE_AFTER_CHECK", after)
+    scripts = os.path.join(repo_root, "scripts")
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if os.path.normpath(p) not in ("/tmp", repo_root)
+                                      and not os.path.normpath(p).startswith(scripts)])
+    folder = tmp_path / "run" / "candidates"
+    folder.mkdir(parents=True)
+    candidate = folder / "0123456789abcdef.py"
+    candidate.write_text("import torch.nn as nn\n\nclass ModelNew(nn.Module):\n"
+                         "    def forward(self, x):\n        return x * 2.0 + 1.0\n")
+    base = {"problem_path": os.path.join(repo_root, "problems", "level1", "1_Scale_and_shift.py"), "device": "cpu",
+            "precision": "fp32", "seed": 42, "correctness_trials": 1, "perf_trials": 3, "warmup": 1,
+            "timing_method": "host_time", "timing_order": "interleaved", "sandbox": "auto", "atol": 1e-2,
+            "rtol": 1e-2, "timeout_s": 60.0, "candidates_folder": str(folder)}
+    ops = []  # (which thread, which operation), in order
+    call = kbh_spawn.CandidateProcess.call
+    monkeypatch.setattr(kbh_spawn.CandidateProcess, "call", lambda self, op, *a, **k: (
+        ops.append((threading.current_thread().name, op)), call(self, op, *a, **k))[1])
+    spare_start = kbh_spare.Spares.start
+    monkeypatch.setattr(kbh_spare.Spares, "start", lambda self, *a, **k: (
+        ops.append(("judge", "start a spare")), spare_start(self, *a, **k))[1])
+    jobs = kbh_jobs.Jobs()
+    try:
+        assert jobs.run({**base, "job": "reference", "ref_key": "r", "measure_performance": False})["status"] == "ok"
+        jobs.spares._spare.thread.join(60)
+        if not kbh_spare.sealed_off(jobs.spares._spare.proc):
+            pytest.skip("no process waits ahead without the whole sandbox (namespaces, seccomp) on this machine")
+        ops.clear()
+        answer = jobs.run({**base, "job": "check", "ref_key": "r", "candidate_key": "c",
+                           "candidate_path": str(candidate), "extensions_dir": str(folder / "ext" / "c"),
+                           "measure_performance": True})
+        assert answer["status"] == "correct", answer.get("reason")
+        assert jobs.spares.pending()  # the next check's process, either way
+        jobs.spares._spare.thread.join(60)
+        started = ops.index(("judge", "start a spare"))
+        last_timed = max(i for i, (thread, op) in enumerate(ops) if thread == "MainThread" and op == "time")
+        assert (started > last_timed) == after, ops
+        assert ops.index(("kbh-spare", "prepare")) > started
+    finally:
+        jobs.spares.discard()
+        for s in jobs.spares.servers + [jobs.build_server]:
+            s.close()
