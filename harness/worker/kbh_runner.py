@@ -25,6 +25,7 @@ import kbh_fast_fill
 import kbh_files
 import kbh_hacks
 import kbh_init_memo
+import kbh_kept_inputs
 import kbh_kernels
 import kbh_load
 import kbh_pinned
@@ -46,7 +47,7 @@ class Runner:
         self.model = None
         self.device = torch.device("cpu")
         self.dtype = None
-        self.kept = {}  # seed -> (read-only tensors or values, fds or GPU mappings to release)
+        self.inputs = kbh_kept_inputs.KeptInputs()  # the judge's inputs, per seed
         self.exporter = None  # on a GPU: outputs handed over in GPU memory (kbh_cudashare)
         self.timing_inputs = None
         self.fresh = []  # the inputs of the timed calls to come, when each gets its own copy (op_warmup)
@@ -60,7 +61,6 @@ class Runner:
         self.kernels = set()  # the kernels the candidate defines (kbh_kernels)
         self.evidence = {}  # how each kind of runtime evidence was gathered here, or why it was not
         self.staged = None  # the model's weights page-locked for op_to_device (kbh_pinned)
-        self.shared = None  # (views, mappings) of the judge's input allocation kept across seeds (kbh_handover)
         self.seconds = {}  # this process's own seconds per operation (and per part of a trial), for op_seconds
 
     def serve(self):
@@ -207,57 +207,9 @@ class Runner:
         return {"ok": True}, ()
 
     def op_inputs(self, msg, fds):
-        """The judge's inputs of one seed: sealed memfds mapped read-only, or on a GPU its exported GPU memory mapped
-        here (replace: the seeds kept before are let go). Each call copies them afresh."""
-        if msg.get("same_memory"):  # this seed's values are in the allocation kept from before (kbh_handover)
-            for seed in list(self.kept):
-                self._forget(seed)
-            self.kept[msg["seed"]] = (self._kept_views(msg["specs"]), [])
-            return {"ok": True}, ()
-        if msg.get("replace"):
-            for seed in list(self.kept):
-                self._forget(seed)
-            self._drop_shared()
-        if any(s.get("where") == "cuda" for s in msg["specs"]):
-            try:
-                values, mappings = kbh_tensors.unpack_device(msg["specs"], fds, self.device)
-            finally:
-                for fd in fds:
-                    os.close(fd)
-            if msg.get("keep"):  # kept for the later seeds, which the judge copies into the same memory
-                self.shared = ([v for v in values if isinstance(v, torch.Tensor)], mappings)
-                mappings = []
-            self.kept[msg["seed"]] = (values, mappings)
-        else:
-            self.kept[msg["seed"]] = (kbh_tensors.unpack(msg["specs"], fds, readonly=True), fds)
+        """The judge's inputs of one seed (kbh_kept_inputs); each call copies them afresh."""
+        self.inputs.receive(msg, fds, self.device)
         return {"ok": True}, ()
-
-    def _kept_views(self, specs):
-        views = iter(self.shared[0] if self.shared else ())
-        values = []
-        for spec in specs:
-            if spec.get("kind") == "tensor":
-                view = next(views)
-                if [int(d) for d in view.shape] != spec["shape"] or kbh_tensors.dtype_name(view.dtype) != spec["dtype"]:
-                    raise RuntimeError("the judge's inputs do not fit the memory kept for them")
-                values.append(view)
-            else:
-                values.append(kbh_tensors.decode_value(spec.get("value")))
-        return values
-
-    def _drop_shared(self):
-        if self.shared:
-            for m in self.shared[1]:
-                m.release()
-        self.shared = None
-
-    def _forget(self, seed):
-        _, holders = self.kept.pop(seed)
-        for h in holders:
-            if isinstance(h, int):
-                os.close(h)
-            else:
-                h.release()
 
     def op_to_device(self, msg, fds):
         self.model = kbh_load.place_model(self.model, self.device, self.dtype)
@@ -266,10 +218,6 @@ class Runner:
             self.staged.release()
             self.staged = None
         return {"ok": True}, ()
-
-    def _inputs(self, seed):
-        values, _ = self.kept[seed]
-        return [t.to(device=self.device, copy=True) if isinstance(t, torch.Tensor) else t for t in values]
 
     def _sync(self):
         if self.device.type == "cuda":
@@ -280,8 +228,8 @@ class Runner:
         lap = _perf()
         if self.exporter is not None and self.large:
             self.exporter.release()  # the last trial's hand-over, before this call needs the room
-        inputs = self._inputs(msg["seed"])
-        master, _ = self.kept[msg["seed"]]
+        inputs = self.inputs.copies(msg["seed"], self.device)
+        master = self.inputs.master(msg["seed"])
         # The values before the call, to see whether forward() writes into its inputs: the judge's copy when it is
         # on this device (GPU memory it handed over), else a snapshot.
         snapshots = master if _on(master, self.device) else \
@@ -354,13 +302,12 @@ class Runner:
     def _release_device_inputs(self, seed):
         """GPU memory the judge handed over is let go once copied, and what this process freed goes back to the
         driver: the judge compares next, on the same GPU."""
-        if seed in self.kept and not any(isinstance(h, int) for h in self.kept[seed][1]):
-            self._forget(seed)
+        self.inputs.release_mapped(seed)
         if self.device.type == "cuda" and self.large:  # (for small ones, the next call's allocations stay cheap)
             torch.cuda.empty_cache()
 
     def op_warmup(self, msg, fds):
-        self.timing_inputs = self._inputs(msg["seed"])
+        self.timing_inputs = self.inputs.copies(msg["seed"], self.device)
         # A candidate that writes into its inputs gets a fresh copy of them for each timed call, all made here before
         # any timed call: every timed call sees the reference's inputs, so its output can be checked, and nothing is
         # done for it between timed calls (op_time only takes the next copy).

@@ -10,7 +10,7 @@ import kbh_runner
 
 def _runner_with_kept(*views):
     runner = kbh_runner.Runner(sock=None, config={})
-    runner.shared = (list(views), [])
+    runner.inputs.shared = (list(views), [])
     return runner
 
 
@@ -19,11 +19,11 @@ def test_a_later_seed_in_the_kept_memory_reads_the_same_views_and_its_own_values
     values = [view.clone(), 5, (1, 2)]
     runner = _runner_with_kept(view)
     runner.op_inputs({"seed": 7, "specs": kbh_handover._specs(values), "same_memory": True}, [])
-    kept, holders = runner.kept[7]
+    kept, holders = runner.inputs.by_seed[7]
     assert kept[0] is view and kept[1] == 5 and kept[2] == (1, 2) and holders == []
     # The seed before is let go (nothing of the kept memory is released with it), the new one takes its place.
     runner.op_inputs({"seed": 8, "specs": kbh_handover._specs(values), "same_memory": True}, [])
-    assert list(runner.kept) == [8] and runner.shared[0] == [view]
+    assert list(runner.inputs.by_seed) == [8] and runner.inputs.shared[0] == [view]
 
 
 def test_a_seed_whose_tensors_do_not_fit_the_kept_memory_is_refused():
