@@ -245,8 +245,6 @@ class Jobs:
             return {**failed, "status": "timeout" if failed["status"] == "timeout" else "compile_error",
                     "reason": "building the candidate: " + failed["reason"]}
         finally:
-            if spare_key and _SPARE_AFTER_CHECK and kbh_spare.sealed_off(proc):
-                self._next_spare(req, device, spare_key, spare_config, proc)
             self.candidate_output = proc.output_tail()
             proc.finish()
 
