@@ -179,3 +179,27 @@ def test_with_KBH_SPARES_after_the_next_process_starts_once_the_checks_timed_cal
         jobs.spares.discard()
         for s in jobs.spares.servers + [jobs.build_server]:
             s.close()
+
+
+@pytest.mark.parametrize("spares", ["", "after"])
+def test_a_build_job_builds_in_its_own_process_whatever_KBH_SPARES_says(tmp_path, monkeypatch, spares):
+    # The build job shares the check's ending (the candidate's output, its process finished) but never starts a spare:
+    # a spare's start pasted into it once made every build on a GPU fail with a NameError.
+    import os
+    import kbh_jobs
+    repo_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    monkeypatch.setattr(kbh_jobs, "_SPARE_AFTER_CHECK", spares == "after")
+    candidate = tmp_path / "c.py"
+    candidate.write_text("import torch.nn as nn\n\nclass ModelNew(nn.Module):\n"
+                         "    def forward(self, x):\n        return x * 2.0 + 1.0\n")
+    jobs = kbh_jobs.Jobs()
+    try:
+        answer = jobs.run({"job": "build", "candidate_key": "c", "candidate_path": str(candidate),
+                           "extensions_dir": str(tmp_path / "ext"), "sandbox": "off", "device": "cpu",
+                           "problem_path": os.path.join(repo_root, "problems", "level1", "1_Scale_and_shift.py"),
+                           "precision": "fp32", "timeout_s": 60.0})
+        assert answer["status"] == "built", answer
+        assert not jobs.spares.pending()
+    finally:
+        for s in jobs.spares.servers + [jobs.build_server]:
+            s.close()
