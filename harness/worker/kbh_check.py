@@ -20,14 +20,15 @@ import kbh_timing
 class Reference:
     """The reference's outputs (kept on the device) for every trial and its raw times, measured once per problem and settings."""
 
-    def __init__(self, outputs, times_ms, aliases_input, phase_seconds=None, model=None, timing_output=None):
+    def __init__(self, outputs, times_ms, aliases_input, phase_seconds=None, model=None, timing_output=None,
+                 start_beside=False):
         self.outputs = outputs
         self.timing_output = timing_output  # for the timing inputs: the judge's spot check of a timed call
         self.times_ms = times_ms
         self.aliases_input = aliases_input
         self.phase_seconds = phase_seconds or {}
         self.model = model  # kept on the device for timing_order: interleaved, else None
-        self.start_beside = False  # its timed calls did not get the GPU's quiet lock (kbh_gpu_turn.timed)
+        self.start_beside = start_beside  # its timed calls did not get the GPU's quiet lock (kbh_gpu_turn.timed)
 
 
 _inputs = {"key": None, "by_seed": {}, "sealed": {}}
@@ -196,9 +197,7 @@ def run_reference(problem, req, device, dtype, turn=None, memo=None):
                 clock.lap("poison")
         clock.lap("turn_end")
     clock.lap("model.unstage")
-    ref = Reference(outputs, times, aliases, clock.seconds, kept, timing_output)
-    ref.start_beside = start_beside
-    return ref
+    return Reference(outputs, times, aliases, clock.seconds, kept, timing_output, start_beside)
 
 
 # Reference outputs larger than this share of the GPU's memory wait on the host: two workers on one GPU each keeping

@@ -99,64 +99,57 @@ def test_without_a_quiet_folder_timed_calls_wait_for_nothing(tmp_path):
             pass
 
 
-@pytest.mark.parametrize("other, waits_in", [("timed", "calibrate"), ("starting", "quiet_wait")])
-def test_a_check_waits_out_another_workers_timed_calls_or_start_on_the_judges_clock(tmp_path, other, waits_in):
-    # A real check (sandbox off: no spare). Another lane timing: its process's start waits for those timed calls.
-    # Another process starting: its own timed calls wait for that start. Neither wait is the candidate's time (its
-    # limit is 6 s, the wait about 7 s).
+@contextlib.contextmanager
+def _lane(tmp_path, timeout_s):
+    """A real judge's jobs with the quiet lock a GPU lane gets (a CPU has none), and the request for a check of an
+    honest sample L1/1 candidate (sandbox off: no spare; nothing to build); its fork servers closed afterwards."""
     import kbh_jobs
-    repo = os.path.dirname(os.path.dirname(WORKER))
-    jobs = kbh_jobs.Jobs()
-    jobs._quiet_dir = lambda req, device: str(tmp_path / "quiet")  # what a GPU lane gets; a CPU has none
-    base = {"problem_path": os.path.join(repo, "problems", "level1", "1_Scale_and_shift.py"), "device": "cpu",
-            "precision": "fp32", "seed": 42, "correctness_trials": 1, "perf_trials": 3, "warmup": 0,
-            "timing_method": "host_time", "timing_order": "interleaved", "sandbox": "off", "atol": 1e-2,
-            "rtol": 1e-2, "timeout_s": 6.0}
-    try:
-        assert jobs.run({**base, "job": "reference", "ref_key": "r", "measure_performance": False})["status"] == "ok"
-        candidate = tmp_path / "c.py"  # (nothing to build: the limit is for the wait alone)
-        candidate.write_text("import torch.nn as nn\n\nclass ModelNew(nn.Module):\n"
-                             "    def forward(self, x):\n        return x * 2.0 + 1.0\n")
-        with _other_worker_holding(other, str(tmp_path / "quiet"), 8):
-            start = time.monotonic()
-            answer = jobs.run({**base, "job": "check", "ref_key": "r", "candidate_key": "c",
-                               "candidate_path": str(candidate), "extensions_dir": str(tmp_path / "ext"),
-                               "measure_performance": True})
-        assert answer["status"] == "correct", answer.get("reason")
-        assert time.monotonic() - start > 6 and answer["phase_seconds"][waits_in] > 5  # it did wait
-    finally:
-        for s in jobs.spares.servers + [jobs.build_server]:
-            s.close()
-
-
-def test_timed_calls_that_did_not_get_the_quiet_lock_say_so_in_the_verdict(tmp_path, monkeypatch):
-    # A start that never ends: the reference's timed calls (made for this check) and the candidate's go on without
-    # the lock after their limit (shortened here to 0.3 s), and the verdict records both.
-    import kbh_jobs
-    monkeypatch.setattr(kbh_gpu_turn.GpuTurn, "timed",
-                        lambda self, limit_s=0.3: kbh_gpu_turn.Bounded(self._quiet, shared=False, limit_s=limit_s))
     repo = os.path.dirname(os.path.dirname(WORKER))
     jobs = kbh_jobs.Jobs()
     jobs._quiet_dir = lambda req, device: str(tmp_path / "quiet")
     candidate = tmp_path / "c.py"
     candidate.write_text("import torch.nn as nn\n\nclass ModelNew(nn.Module):\n"
                          "    def forward(self, x):\n        return x * 2.0 + 1.0\n")
-    req = {"job": "check", "ref_key": "r", "candidate_key": "c", "candidate_path": str(candidate),
-           "extensions_dir": str(tmp_path / "ext"), "measure_performance": True,
-           "problem_path": os.path.join(repo, "problems", "level1", "1_Scale_and_shift.py"), "device": "cpu",
-           "precision": "fp32", "seed": 42, "correctness_trials": 1, "perf_trials": 3, "warmup": 0,
-           "timing_method": "host_time", "timing_order": "interleaved", "sandbox": "off", "atol": 1e-2,
-           "rtol": 1e-2, "timeout_s": 20.0}
+    check = {"job": "check", "ref_key": "r", "candidate_key": "c", "candidate_path": str(candidate),
+             "extensions_dir": str(tmp_path / "ext"), "measure_performance": True,
+             "problem_path": os.path.join(repo, "problems", "level1", "1_Scale_and_shift.py"), "device": "cpu",
+             "precision": "fp32", "seed": 42, "correctness_trials": 1, "perf_trials": 3, "warmup": 0,
+             "timing_method": "host_time", "timing_order": "interleaved", "sandbox": "off", "atol": 1e-2,
+             "rtol": 1e-2, "timeout_s": timeout_s}
     try:
+        yield jobs, check
+    finally:
+        for s in jobs.spares.servers + [jobs.build_server]:
+            s.close()
+
+
+@pytest.mark.parametrize("other, waits_in", [("timed", "calibrate"), ("starting", "quiet_wait")])
+def test_a_check_waits_out_another_workers_timed_calls_or_start_on_the_judges_clock(tmp_path, other, waits_in):
+    # A real check. Another lane timing: its process's start waits for those timed calls. Another process starting:
+    # its own timed calls wait for that start. Neither wait is the candidate's time (its limit is 6 s, the wait
+    # about 7 s).
+    with _lane(tmp_path, timeout_s=6.0) as (jobs, check):
+        reference = {**check, "job": "reference", "measure_performance": False}
+        assert jobs.run(reference)["status"] == "ok"
+        with _other_worker_holding(other, str(tmp_path / "quiet"), 8):
+            start = time.monotonic()
+            answer = jobs.run(check)
+        assert answer["status"] == "correct", answer.get("reason")
+        assert time.monotonic() - start > 6 and answer["phase_seconds"][waits_in] > 5  # it did wait
+
+
+def test_timed_calls_that_did_not_get_the_quiet_lock_say_so_in_the_verdict(tmp_path, monkeypatch):
+    # A start that never ends: the reference's timed calls (made for this check) and the candidate's go on without
+    # the lock after their limit (shortened here to 0.3 s), and the verdict records both.
+    monkeypatch.setattr(kbh_gpu_turn.GpuTurn, "timed",
+                        lambda self, limit_s=0.3: kbh_gpu_turn.Bounded(self._quiet, shared=False, limit_s=limit_s))
+    with _lane(tmp_path, timeout_s=20.0) as (jobs, check):
         with _other_worker_holding("starting", str(tmp_path / "quiet"), 60):
-            answer = jobs.run(req)
+            answer = jobs.run(check)
         assert answer["status"] == "correct", answer.get("reason")
         assert answer["timing_check"]["start_beside"] is True
         assert answer["timing_check"]["reference_start_beside"] is True
         assert answer["phase_seconds"]["reference.quiet_wait"] >= 0.3
-    finally:
-        for s in jobs.spares.servers + [jobs.build_server]:
-            s.close()
 
 
 def test_the_harness_lock_folder_and_the_judges_own_are_masked_in_every_candidates_sandbox(tmp_path, monkeypatch):
