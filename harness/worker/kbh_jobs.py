@@ -349,7 +349,7 @@ class Jobs:
             # The next candidate's process gets ready while this one is judged, only where no candidate can reach
             # another candidate's process: the whole sandbox (its own PID namespace, no ptrace) is in force. Its CUDA
             # start never runs beside timed calls on this GPU, this candidate's or another worker's (kbh_gpu_turn).
-            if spare_key and kbh_spare.sealed_off(proc) and not _SPARE_AFTER_CHECK:
+            if not _SPARE_AFTER_CHECK:
                 self._next_spare(req, device, spare_key, spare_config, proc)
             info = self._load(proc, req, ref.problem.kbh_source)
             loaded = time.perf_counter() - calibrating - calibrated
@@ -368,12 +368,12 @@ class Jobs:
                       "reason": "the judge found no GPU memory left to check this candidate's outputs while the "
                                 "candidate's process held GPU memory: " + _tail(str(e), 500)}
         finally:
-            if spare_key and _SPARE_AFTER_CHECK and kbh_spare.sealed_off(proc):
-                self._next_spare(req, device, spare_key, spare_config, proc)
             self.candidate_output = proc.output_tail()
             proc.finish()
             if device.type == "cuda":
                 torch.cuda.empty_cache()
+            if _SPARE_AFTER_CHECK:  # (once this candidate's process, and all it started, has ended)
+                self._next_spare(req, device, spare_key, spare_config, proc)
         result.update({k: v for k, v in info.items() if k not in ("status", "reason")})
         if req.get("measure_performance", True) and result.get("times_ms"):
             result.setdefault("timing_check", {})["timing"] = kbh_timing.describe(
@@ -399,7 +399,10 @@ class Jobs:
 
 
     def _next_spare(self, req, device, key, config, proc):
-        """The next candidate's process, started on the fork server proc's is not."""
+        """The next candidate's process, started on the fork server proc's is not; only where a spare is used (key)
+        and proc ran inside the whole sandbox (kbh_spare.sealed_off)."""
+        if not key or not kbh_spare.sealed_off(proc):
+            return
         try:
             self.spares.start(key, config, _timeout(req), str(device), busy_server=proc.server,
                               starting=kbh_gpu_turn.starting(self._quiet_dir(req, device), device))
@@ -426,8 +429,9 @@ class SandboxRequired(Exception):
 
 
 _JUDGE_CWD = os.getcwd()
-# KBH_SPARES=after: the next candidate's process starts when this check is over, not while this candidate loads, so
-# its CUDA start never holds up this check's own timed calls inside the GPU turn (docs/settings.md).
+# KBH_SPARES=after: the next candidate's process starts when this check is over and its candidate's process has
+# ended, not while this candidate loads, so its CUDA start never holds up this check's own timed calls inside the GPU
+# turn (docs/settings.md).
 _SPARE_AFTER_CHECK = os.environ.get("KBH_SPARES") == "after"
 # Folders of the judge's own locks. Whoever holds the GPU's turn or quiet lock holds up every worker on that GPU, so no
 # candidate may open them: they are masked like the judge's other places (a lock folder need not be under /tmp).

@@ -1,6 +1,26 @@
 """The fork server started as the judge starts it on a GPU node (--profiler: the profiler's modules imported once,
 before any fork), with real processes: it comes up, and the candidate process it forks answers."""
+import contextlib
+import os
+
 import kbh_spawn
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+PROBLEM = os.path.join(REPO_ROOT, "problems", "level1", "1_Scale_and_shift.py")
+HONEST = "import torch.nn as nn\n\nclass ModelNew(nn.Module):\n    def forward(self, x):\n        return x * 2.0 + 1.0\n"
+
+
+@contextlib.contextmanager
+def _jobs():
+    """A judge's jobs; its spare and its fork servers ended afterwards."""
+    import kbh_jobs
+    jobs = kbh_jobs.Jobs()
+    try:
+        yield jobs
+    finally:
+        jobs.spares.discard()
+        for s in jobs.spares.servers + [jobs.build_server]:
+            s.close()
 
 
 def test_a_fork_server_that_imports_the_profiler_first_still_forks_working_candidate_processes():
@@ -123,43 +143,39 @@ def test_the_first_check_takes_the_process_its_reference_job_started_for_it(tmp_
 
 
 @pytest.mark.parametrize("after", [False, True])
-def test_with_KBH_SPARES_after_the_next_process_starts_once_the_checks_timed_calls_are_over(tmp_path, monkeypatch,
-                                                                                            after):
+def test_with_KBH_SPARES_after_the_next_process_starts_once_the_check_and_its_process_are_over(tmp_path, monkeypatch,
+                                                                                               after):
     # A real reference job, then a real check of a candidate in candidates_folder, the sandbox on, a shared build
     # cache (spares need both). By default the next candidate's process starts while this one loads, before its timed
-    # calls; with KBH_SPARES=after, once the check is over.
-    import os
+    # calls; with KBH_SPARES=after, once the check is over and its candidate's process has ended.
     import sys
     import threading
     import kbh_jobs
     import kbh_spare
-    import kbh_spawn
-    repo_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
     monkeypatch.setenv("KBH_BUILD_CACHE", str(tmp_path / "cache"))
     monkeypatch.delenv("KBH_SANDBOX", raising=False)
     monkeypatch.delenv("KBH_SPARES", raising=False)
     monkeypatch.setattr(kbh_jobs, "_SPARE_AFTER_CHECK", after)
-    scripts = os.path.join(repo_root, "scripts")
-    monkeypatch.setattr(sys, "path", [p for p in sys.path if os.path.normpath(p) not in ("/tmp", repo_root)
+    scripts = os.path.join(REPO_ROOT, "scripts")
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if os.path.normpath(p) not in ("/tmp", REPO_ROOT)
                                       and not os.path.normpath(p).startswith(scripts)])
     folder = tmp_path / "run" / "candidates"
     folder.mkdir(parents=True)
     candidate = folder / "0123456789abcdef.py"
-    candidate.write_text("import torch.nn as nn\n\nclass ModelNew(nn.Module):\n"
-                         "    def forward(self, x):\n        return x * 2.0 + 1.0\n")
-    base = {"problem_path": os.path.join(repo_root, "problems", "level1", "1_Scale_and_shift.py"), "device": "cpu",
-            "precision": "fp32", "seed": 42, "correctness_trials": 1, "perf_trials": 3, "warmup": 1,
-            "timing_method": "host_time", "timing_order": "interleaved", "sandbox": "auto", "atol": 1e-2,
-            "rtol": 1e-2, "timeout_s": 60.0, "candidates_folder": str(folder)}
-    ops = []  # (which thread, which operation), in order
-    call = kbh_spawn.CandidateProcess.call
+    candidate.write_text(HONEST)
+    base = {"problem_path": PROBLEM, "device": "cpu", "precision": "fp32", "seed": 42, "correctness_trials": 1,
+            "perf_trials": 3, "warmup": 1, "timing_method": "host_time", "timing_order": "interleaved",
+            "sandbox": "auto", "atol": 1e-2, "rtol": 1e-2, "timeout_s": 60.0, "candidates_folder": str(folder)}
+    ops = []  # (which thread, what), in order
+    call, finish = kbh_spawn.CandidateProcess.call, kbh_spawn.CandidateProcess.finish
     monkeypatch.setattr(kbh_spawn.CandidateProcess, "call", lambda self, op, *a, **k: (
         ops.append((threading.current_thread().name, op)), call(self, op, *a, **k))[1])
+    monkeypatch.setattr(kbh_spawn.CandidateProcess, "finish", lambda self, *a, **k: (
+        ops.append(("judge", "end a process")), finish(self, *a, **k))[1])
     spare_start = kbh_spare.Spares.start
     monkeypatch.setattr(kbh_spare.Spares, "start", lambda self, *a, **k: (
         ops.append(("judge", "start a spare")), spare_start(self, *a, **k))[1])
-    jobs = kbh_jobs.Jobs()
-    try:
+    with _jobs() as jobs:
         assert jobs.run({**base, "job": "reference", "ref_key": "r", "measure_performance": False})["status"] == "ok"
         jobs.spares._spare.thread.join(60)
         if not kbh_spare.sealed_off(jobs.spares._spare.proc):
@@ -174,32 +190,21 @@ def test_with_KBH_SPARES_after_the_next_process_starts_once_the_checks_timed_cal
         started = ops.index(("judge", "start a spare"))
         last_timed = max(i for i, (thread, op) in enumerate(ops) if thread == "MainThread" and op == "time")
         assert (started > last_timed) == after, ops
+        assert (started > ops.index(("judge", "end a process"))) == after, ops  # the candidate's process ended first
         assert ops.index(("kbh-spare", "prepare")) > started
-    finally:
-        jobs.spares.discard()
-        for s in jobs.spares.servers + [jobs.build_server]:
-            s.close()
 
 
 @pytest.mark.parametrize("spares", ["", "after"])
 def test_a_build_job_builds_in_its_own_process_whatever_KBH_SPARES_says(tmp_path, monkeypatch, spares):
     # The build job shares the check's ending (the candidate's output, its process finished) but never starts a spare:
     # a spare's start pasted into it once made every build on a GPU fail with a NameError.
-    import os
     import kbh_jobs
-    repo_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
     monkeypatch.setattr(kbh_jobs, "_SPARE_AFTER_CHECK", spares == "after")
     candidate = tmp_path / "c.py"
-    candidate.write_text("import torch.nn as nn\n\nclass ModelNew(nn.Module):\n"
-                         "    def forward(self, x):\n        return x * 2.0 + 1.0\n")
-    jobs = kbh_jobs.Jobs()
-    try:
+    candidate.write_text(HONEST)
+    with _jobs() as jobs:
         answer = jobs.run({"job": "build", "candidate_key": "c", "candidate_path": str(candidate),
                            "extensions_dir": str(tmp_path / "ext"), "sandbox": "off", "device": "cpu",
-                           "problem_path": os.path.join(repo_root, "problems", "level1", "1_Scale_and_shift.py"),
-                           "precision": "fp32", "timeout_s": 60.0})
+                           "problem_path": PROBLEM, "precision": "fp32", "timeout_s": 60.0})
         assert answer["status"] == "built", answer
         assert not jobs.spares.pending()
-    finally:
-        for s in jobs.spares.servers + [jobs.build_server]:
-            s.close()
