@@ -406,8 +406,8 @@ class Jobs:
         try:
             self.spares.start(key, config, _timeout(req), str(device), busy_server=proc.server,
                               starting=kbh_gpu_turn.starting(self._quiet_dir(req, device), device))
-        except RuntimeError:  # (a fork server that cannot start: the next check starts its own process)
-            pass
+        except (RuntimeError, OSError):  # (a fork server that cannot start: the next check starts its own process;
+            pass  # after a check, inside its `finally`, nothing may replace the check's own answer)
 
     @staticmethod
     def _spare_config(req, device):

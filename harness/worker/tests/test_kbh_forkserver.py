@@ -180,10 +180,10 @@ def test_with_KBH_SPARES_after_the_next_process_starts_once_the_check_and_its_pr
         jobs.spares._spare.thread.join(60)
         if not kbh_spare.sealed_off(jobs.spares._spare.proc):
             pytest.skip("no process waits ahead without the whole sandbox (namespaces, seccomp) on this machine")
+        check = {**base, "job": "check", "ref_key": "r", "candidate_key": "c", "candidate_path": str(candidate),
+                 "extensions_dir": str(folder / "ext" / "c"), "measure_performance": True}
         ops.clear()
-        answer = jobs.run({**base, "job": "check", "ref_key": "r", "candidate_key": "c",
-                           "candidate_path": str(candidate), "extensions_dir": str(folder / "ext" / "c"),
-                           "measure_performance": True})
+        answer = jobs.run(check)
         assert answer["status"] == "correct", answer.get("reason")
         assert jobs.spares.pending()  # the next check's process, either way
         jobs.spares._spare.thread.join(60)
@@ -192,6 +192,9 @@ def test_with_KBH_SPARES_after_the_next_process_starts_once_the_check_and_its_pr
         assert (started > last_timed) == after, ops
         assert (started > ops.index(("judge", "end a process"))) == after, ops  # the candidate's process ended first
         assert ops.index(("kbh-spare", "prepare")) > started
+        # A next process that cannot start (its fork server fails to launch) costs this check nothing.
+        monkeypatch.setattr(kbh_spare.Spares, "start", lambda self, *a, **k: (_ for _ in ()).throw(OSError("no fork")))
+        assert jobs.run({**check, "candidate_key": "c2"})["status"] == "correct"
 
 
 @pytest.mark.parametrize("spares", ["", "after"])
