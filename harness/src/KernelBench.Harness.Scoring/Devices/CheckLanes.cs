@@ -57,8 +57,10 @@ public sealed class CheckLanes : IDisposableVerifier, IPreparingVerifier
         var builders = PipelinedVerifier.DefaultWorkers(buildWorkers ?? cpus.BuildWorkers?.Count, options.Settings.Device);
         var buildOptions = options.ForBuildWorker();
         buildOptions = buildOptions with { Worker = buildOptions.Worker with { Cpus = cpus.BuildWorkers } };
+        // KernelBench's timing times nothing while its flow still builds: its parity mode waits for the builds too.
+        var buildsFirst = options.Settings.TimingMethod == TimingMethods.KernelBench;
         return new CheckLanes(PipelinedVerifier.Wrap(checks, () => new CandidateEngine(buildOptions, ScoringValidators.Default(), records), builders,
-            records), lanes.Count);
+            records, buildsFirst), lanes.Count);
     }
 
     public Task<Verdict> VerifyAsync(Problem problem, string candidateSource, CancellationToken cancellationToken) =>

@@ -11,7 +11,9 @@ namespace KernelBench.Harness.Scoring.Engine;
 /// and so loads their libraries without compiling. A candidate whose build fails gets its verdict from the build stage
 /// and never reaches the GPU. While a candidate builds, the check worker its problem is pinned to starts and measures
 /// the problem's reference (<see cref="PrepareAsync"/>), so the check starts as soon as the build is done. <see cref="Prebuild"/> lets a caller that knows its candidates in advance (kbh eval) start
-/// their builds before it asks for verdicts; the agent loop simply calls <see cref="VerifyAsync"/>.
+/// their builds before it asks for verdicts; the agent loop simply calls <see cref="VerifyAsync"/>. With builds first
+/// (KernelBench's timing), no check and no reference starts while any queued build still compiles, as KernelBench's
+/// flow builds every sample before it times one: a compiler beside a timed call slows launch-bound calls.
 /// </summary>
 public sealed class PipelinedVerifier : IDisposableVerifier, IPreparingVerifier
 {
@@ -22,6 +24,7 @@ public sealed class PipelinedVerifier : IDisposableVerifier, IPreparingVerifier
     private readonly ConcurrentBag<CandidateEngine> _all = new();
     private readonly ConcurrentDictionary<string, Lazy<Task<Built>>> _builds = new(StringComparer.Ordinal);
     private readonly CandidateBuildRecords? _records;
+    private readonly bool _buildsFirst;
     private int _skipped;
 
     // How long a recorded candidate waits for a worker to say what it builds with before it is built as usual (a
@@ -34,17 +37,23 @@ public sealed class PipelinedVerifier : IDisposableVerifier, IPreparingVerifier
     /// <param name="newBuilder">Makes a build engine: a CPU worker sharing the check engines' cache folder.</param>
     /// <param name="buildWorkers">Builds at once.</param>
     /// <param name="records">Build records: a candidate they cover is not built again (null: every candidate builds).</param>
-    public PipelinedVerifier(IDisposableVerifier checks, Func<CandidateEngine> newBuilder, int buildWorkers, CandidateBuildRecords? records = null)
+    /// <param name="buildsFirst">Every build queued so far ends before a check or a reference starts (KernelBench's flow).</param>
+    public PipelinedVerifier(IDisposableVerifier checks, Func<CandidateEngine> newBuilder, int buildWorkers, CandidateBuildRecords? records = null,
+        bool buildsFirst = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(buildWorkers, 1);
         _checks = checks;
         _newBuilder = newBuilder;
         _slots = new SemaphoreSlim(buildWorkers, buildWorkers);
         _records = records;
+        _buildsFirst = buildsFirst;
     }
 
     /// <summary>Candidates whose build stage was skipped: a build record said every extension is in the cache.</summary>
     public int BuildsSkipped => Volatile.Read(ref _skipped);
+
+    /// <summary>Every queued build ends before a check or a reference starts (set for KernelBench's timing).</summary>
+    public bool BuildsFirst => _buildsFirst;
 
     /// <summary>Build workers started so far (they start on demand, up to the configured number).</summary>
     public int BuildWorkersStarted => _all.Count;
@@ -57,8 +66,9 @@ public sealed class PipelinedVerifier : IDisposableVerifier, IPreparingVerifier
         configured ?? (device.StartsWith("cuda", StringComparison.Ordinal) ? System.Environment.ProcessorCount : 0);
 
     /// <summary><paramref name="checks"/> behind build workers, or <paramref name="checks"/> itself when there are none.</summary>
-    public static IDisposableVerifier Wrap(IDisposableVerifier checks, Func<CandidateEngine> newBuilder, int buildWorkers, CandidateBuildRecords? records = null) =>
-        buildWorkers > 0 ? new PipelinedVerifier(checks, newBuilder, buildWorkers, records) : checks;
+    public static IDisposableVerifier Wrap(IDisposableVerifier checks, Func<CandidateEngine> newBuilder, int buildWorkers, CandidateBuildRecords? records = null,
+        bool buildsFirst = false) =>
+        buildWorkers > 0 ? new PipelinedVerifier(checks, newBuilder, buildWorkers, records, buildsFirst) : checks;
 
     /// <summary>Starts the candidate's build if it has not started yet; returns at once.</summary>
     public void Prebuild(Problem problem, string source) => _ = Build(problem, source, CancellationToken.None);
@@ -66,7 +76,9 @@ public sealed class PipelinedVerifier : IDisposableVerifier, IPreparingVerifier
     public async Task<Verdict> VerifyAsync(Problem problem, string candidateSource, CancellationToken cancellationToken)
     {
         var building = Build(problem, candidateSource, cancellationToken);
-        if (!building.IsCompleted) // the check worker starts and measures the reference while the candidate builds
+        if (_buildsFirst)
+            await AllBuildsAsync(cancellationToken);
+        else if (!building.IsCompleted) // the check worker starts and measures the reference while the candidate builds
             await PrepareAsync(problem, cancellationToken);
         var built = await building.WaitAsync(cancellationToken);
         _builds.TryRemove(Key(problem, CandidateSource.Sha256(candidateSource)), out _); // judged: a later identical source builds (or hits) anew
@@ -89,6 +101,20 @@ public sealed class PipelinedVerifier : IDisposableVerifier, IPreparingVerifier
     /// <summary>Starts the check workers; build workers start when the first builds are queued.</summary>
     public Task WarmUpAsync(CancellationToken cancellationToken) =>
         _checks is IPreparingVerifier preparer ? preparer.WarmUpAsync(cancellationToken) : Task.CompletedTask;
+
+    /// <summary>Waits for every build queued so far (this candidate's among them); a failed build is its own verdict.</summary>
+    private async Task AllBuildsAsync(CancellationToken ct)
+    {
+        var queued = _builds.Values.Select(b => b.Value).ToArray();
+        try
+        {
+            await Task.WhenAll(queued).WaitAsync(ct);
+        }
+        catch (Exception) when (!ct.IsCancellationRequested)
+        {
+            // Another candidate's build threw: its own VerifyAsync reports it; this one only waited for it to end.
+        }
+    }
 
     private Task<Built> Build(Problem problem, string source, CancellationToken ct)
     {

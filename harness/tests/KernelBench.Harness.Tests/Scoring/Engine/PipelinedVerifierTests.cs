@@ -87,6 +87,41 @@ public class PipelinedVerifierTests
     }
 
     [Test]
+    public async Task Verify_BuildsFirst_NoCheckStartsWhileAQueuedBuildCompiles()
+    {
+        // KernelBench's timing (--timing kernelbench): its flow builds every sample before it times one. One build
+        // worker, so the second candidate compiles after the first one's build, while the first one would be checked.
+        var good = SampleCandidate("correct", 1, 1);
+        var other = good.Replace("name=\"kbh_sample_scale_shift\"", "name=\"kbh_sample_scale_shift_b\"");
+        var options = Options(_cache, TimeSpan.FromSeconds(120));
+        using var checks = new CandidateEngine(options, []);
+        using var pipeline = new PipelinedVerifier(checks, () => new CandidateEngine(options, []), buildWorkers: 1, buildsFirst: true);
+        pipeline.Prebuild(Sample(1, 1), good);
+        pipeline.Prebuild(Sample(1, 1), other);
+
+        var first = await pipeline.VerifyAsync(Sample(1, 1), good, CancellationToken.None);
+        var builtBeforeTheFirstVerdict = Entries().Select(e => e.Name).ToList();
+        var second = await pipeline.VerifyAsync(Sample(1, 1), other, CancellationToken.None);
+
+        Assert.That((first.Status, second.Status), Is.EqualTo((VerdictStatus.Correct, VerdictStatus.Correct)), first.Reason + second.Reason);
+        // (Without builds first, the first verdict came while the second extension still compiled: only the first was built.)
+        Assert.That(builtBeforeTheFirstVerdict, Is.EquivalentTo(new[] { "kbh_sample_scale_shift", "kbh_sample_scale_shift_b" }),
+            "the other candidate's build ended before this one was checked");
+    }
+
+    [TestCase("kernelbench", true)]
+    [TestCase("cuda_event", false)]
+    [TestCase("host_time", false)]
+    public void CheckLanes_BuildsFirstOnlyUnderKernelBenchTiming(string timing, bool buildsFirst)
+    {
+        var options = Options(_cache, TimeSpan.FromSeconds(120));
+        options = options with { Settings = options.Settings with { TimingMethod = timing } };
+        using var lanes = CheckLanes.Create([GpuDevice.Cpu], 1, buildWorkers: 1, options);
+
+        Assert.That(lanes.Pipeline?.BuildsFirst, Is.EqualTo(buildsFirst));
+    }
+
+    [Test]
     public async Task Verify_SameCandidateInALaterRun_BuildSkippedUntilItsEntryIsGone()
     {
         var options = Options(_cache, TimeSpan.FromSeconds(120));
