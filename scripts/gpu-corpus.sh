@@ -16,10 +16,13 @@
 #             with build_cache on, so the serial GPU phase loads builds instead of compiling (corpus_kernelbench.py)
 #   kb-eval   KernelBench's eval_kernel_against_ref, one kernel at a time, each in a freshly spawned process with a
 #             KB_TIMEOUT (default 180 s, its script's) limit: 5 correctness trials, 100 perf trials, cuda_event, fp32;
-#             KB_ORDER (e.g. 3,2) judges those levels first, for a call that cannot judge them all
-#   kbh       kbh eval --candidates on the same files, once per RUNS entry POLICY:TIMING (default kernelbench and
-#             evidence, each with the default timing and with --timing kernelbench); --policy is passed only when
-#             `kbh eval --help` lists it (else one run per timing, named "default"); one shared build cache
+#             KB_ORDER (e.g. 3,2) judges those levels first, for a call that cannot judge them all; when a kbh part
+#             follows, it takes at most KB_SHARE (default 0.5) of the time left, so kbh judges the same kernels in the
+#             same call (a Level 1 kernel takes KernelBench's evaluator about 20 s: session 19's call spent all of it)
+#   kbh       kbh eval --candidates on the kernels KernelBench's evaluator has judged (JUDGED=kb, the default; a
+#             copy of each in WORK/judged) or on every selected one (JUDGED=all), once per RUNS entry POLICY:TIMING
+#             (default kernelbench and evidence, each with the default timing and with --timing kernelbench);
+#             --policy is passed only when `kbh eval --help` lists it (else one run per timing, named "default"); one shared build cache
 #             (with --timing kernelbench, one lane per GPU, as KernelBench's flow: PARITY_WORKERS, default 1)
 #   table     the table (scripts/bench/corpus_table.py): $OUT/corpus.md and corpus.csv
 # DEADLINE_S (default 540) bounds the whole call: no part starts a kernel after it, the table is always written, and
@@ -81,7 +84,10 @@ kb() {  # $1 = build | eval
   [ -f "$WORK/selection.jsonl" ] || fail "no $WORK/selection.jsonl: run the select part first"
   local l; l=$(left)
   [ "$l" -gt 0 ] || { say "kb-$1 skipped: the deadline has passed"; return; }
-  say "kb-$1 (KernelBench's own functions, $l s left)"
+  if [ "$1" = eval ] && [[ " ${PARTS:-kbh} " == *" kbh "* ]]; then  # kbh's runs get the rest of the time
+    l=$("$PY" -c 'import sys; print(max(1, int(float(sys.argv[1]) * float(sys.argv[2]))))' "$l" "${KB_SHARE:-0.5}")
+  fi
+  say "kb-$1 (KernelBench's own functions, $l s for it)"
   local extra=(--deadline-s "$l"); [ "$1" = eval ] && extra+=(--timeout "${KB_TIMEOUT:-180}" --order "${KB_ORDER:-}") || extra+=(--jobs "$JOBS")
   timeout --kill-after=10 "$((l + 5))" "$PY" scripts/bench/corpus_kernelbench.py "$1" "$WORK" "$KB_SRC" "${extra[@]}" 2>&1 \
     | tee -a "$LOG" | grep -v '^\[Profiling\]' || true
@@ -93,6 +99,12 @@ kbh() {
   grep -q -- '--policy' <<<"$help" && policy_ok=1
   grep -q 'or kernelbench (KernelBench' <<<"$help" && timing_ok=1
   [ $policy_ok = 1 ] || say "note: this kbh has no --policy (kbh eval --help): one run per timing, named default"
+  local candidates=$WORK/candidates
+  if [ "${JUDGED:-kb}" = kb ]; then
+    "$PY" scripts/bench/corpus_kernelbench.py judged "$WORK" 2>&1 | tee -a "$LOG"
+    candidates=$WORK/judged
+    [ -n "$(ls -A "$candidates" 2>/dev/null)" ] || { say "kbh skipped: KernelBench's evaluator has judged no kernel yet (JUDGED=all judges every one)"; return; }
+  fi
   for spec in $RUNS; do
     policy=${spec%%:*} timing=${spec#*:}
     [ $policy_ok = 1 ] || policy=default
@@ -102,7 +114,7 @@ kbh() {
     seen+="$name "
     local l; l=$(left)
     [ "$l" -gt 0 ] || { say "kbh $name skipped: the deadline has passed"; continue; }
-    args=(--kernelbench "$WORK/problems" --candidates "$WORK/candidates" --device "$DEVICE" --format json
+    args=(--kernelbench "$WORK/problems" --candidates "$candidates" --device "$DEVICE" --format json
           --out "$WORK/runs/$name")
     [ "$DEVICE" != cpu ] && args+=(--build-workers "$JOBS")
     [ "$policy" != default ] && args+=(--policy "$policy")

@@ -2,6 +2,7 @@
 
     python3 corpus_kernelbench.py build WORK KB_SRC [--jobs N] [--timeout S] [--deadline-s S]
     python3 corpus_kernelbench.py eval  WORK KB_SRC [--timeout S] [--deadline-s S] [--device cuda:0] [--order 3,2]
+    python3 corpus_kernelbench.py judged WORK
 
 build: KernelBench's build_compile_cache for every kernel, each into its own build folder (WORK/kb-build/L_P_S), N
        spawned processes at once, as its batch_compile does with build_cache on (its flow's way to keep compiles out
@@ -12,13 +13,16 @@ eval:  one kernel at a time, each in a freshly spawned process (a Pool(1) with a
        of the build step; its reference is timed in that same process after the candidate (its excessive-speedup
        check, on by default), and the speedup is its ref_runtime / runtime (means). One JSON line per kernel in
        WORK/kb.jsonl, written as each ends. Kernels already in the file are skipped (a rerun goes on where it stopped).
-Both stop starting kernels once --deadline-s has passed since they began. Every line names the stand-ins used for
+judged: WORK/judged/ holds a copy of each candidate KernelBench's evaluator has a line for in WORK/kb.jsonl, so kbh
+       judges the same kernels in a call whose deadline stopped KernelBench's part early.
+Build and eval stop starting kernels once --deadline-s has passed since they began. Every line names the stand-ins used for
 packages this Python lacks (kb_loader.py).
 """
 import argparse
 import json
 import multiprocessing as mp
 import os
+import shutil
 import sys
 import time
 import traceback
@@ -180,11 +184,24 @@ def run_eval(a):
     return 0
 
 
+def run_judged(work):
+    """WORK/judged: the candidates KernelBench's evaluator judged (kb.jsonl), made anew each time."""
+    judged = os.path.join(work, "judged")
+    names = _done(os.path.join(work, "kb.jsonl"))
+    shutil.rmtree(judged, ignore_errors=True)
+    os.makedirs(judged)
+    for k in kernels(work):
+        if k["name"] in names:
+            shutil.copyfile(k["candidate"], os.path.join(judged, k["name"]))
+    _log(f"{len(os.listdir(judged))} kernel(s) KernelBench's evaluator judged, for kbh: {judged}")
+    return 0
+
+
 def main(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("step", choices=("build", "eval"))
+    p.add_argument("step", choices=("build", "eval", "judged"))
     p.add_argument("work")
-    p.add_argument("kb_src")
+    p.add_argument("kb_src", nargs="?")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     p.add_argument("--timeout", type=float, default=None)
     p.add_argument("--deadline-s", type=float, default=float("inf"))
@@ -192,14 +209,18 @@ def main(argv):
     p.add_argument("--order", default="", help="eval: levels to judge first, e.g. 3,2 (the rest keep their order)")
     a = p.parse_args(argv)
     a.timeout = a.timeout or (900.0 if a.step == "build" else 180.0)  # eval: its script's default time limit
+    if not os.path.exists(os.path.join(a.work, "selection.jsonl")):
+        print(f"corpus_kernelbench: {a.work}/selection.jsonl is missing: run corpus_select.py first", file=sys.stderr)
+        return 2
+    if a.step == "judged":
+        return run_judged(a.work)
+    if not a.kb_src:
+        p.error(f"{a.step} needs KB_SRC (KernelBench's source tree)")
     import kb_loader
     try:  # fail here, once, with the reason, rather than in every spawned process
         kb_loader.load(a.kb_src)
     except kb_loader.KernelBenchSourceError as e:
         print(f"corpus_kernelbench: {e}", file=sys.stderr)
-        return 2
-    if not os.path.exists(os.path.join(a.work, "selection.jsonl")):
-        print(f"corpus_kernelbench: {a.work}/selection.jsonl is missing: run corpus_select.py first", file=sys.stderr)
         return 2
     return run_build(a) if a.step == "build" else run_eval(a)
 

@@ -129,6 +129,29 @@ def test_kernelbench_results_become_verdicts():
     assert corpus_kernelbench.verdict({"name": "f", "result": None})[0] == "retry"
 
 
+def test_judged_holds_the_kernels_kernelbench_judged_and_is_made_anew(tmp_path, checkout):
+    work = tmp_path / "work"
+    corpus_select.main([_cuda_l1_lines(tmp_path / "h100.json"), checkout, str(work), "--per-level", "2"])
+    names = sorted(os.listdir(work / "candidates"))
+    assert len(names) >= 2
+    kb = work / "kb.jsonl"
+    kb.write_text(json.dumps(_kb_line(names[0])) + "\n")
+    assert corpus_kernelbench.main(["judged", str(work)]) == 0
+    assert os.listdir(work / "judged") == [names[0]]
+    assert (work / "judged" / names[0]).read_text() == (work / "candidates" / names[0]).read_text()
+    with open(kb, "a") as f:  # a later call's KernelBench part judged one more
+        f.write(json.dumps(_kb_line(names[1])) + "\n")
+    assert corpus_kernelbench.main(["judged", str(work)]) == 0
+    assert sorted(os.listdir(work / "judged")) == names[:2]
+
+
+def test_eval_without_kernelbench_s_source_says_so(tmp_path, checkout):
+    work = tmp_path / "work"
+    corpus_select.main([_cuda_l1_lines(tmp_path / "h100.json"), checkout, str(work), "--per-level", "1"])
+    with pytest.raises(SystemExit):
+        corpus_kernelbench.main(["eval", str(work)])
+
+
 def _table_work(tmp_path, checkout):
     work = tmp_path / "work"
     corpus_select.main([_cuda_l1_lines(tmp_path / "h100.json"), checkout, str(work), "--per-level", "2"])
