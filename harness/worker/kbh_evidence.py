@@ -18,30 +18,35 @@ def idle_cpu_rate(proc):
     return (proc.cpu_seconds() - before) / SETTLE_S
 
 
-def calibrate(proc, method, device, beside=None):
+def calibrate(proc, method, device, beside=None, batch=None):
     """The judge's clock around a timed call of nothing, before the candidate is imported: what one round trip adds
     to a reported time on this machine, beyond a round trip to the fork server just after it (which runs no candidate
     code: a loaded host delays both alike). `beside` is what the judge runs on the device between timed calls when the
     reference is timed beside the candidate (interleaved, AB BA: every other timed call follows the reference's): the
     GPU then switches from the judge's context to the candidate process's before that call, which took an H100 about
     0.13 ms more per call outside the timed window than calls back to back (session 15), enough to reject an honest
-    0.18 ms kernel. Returns (median, spread) in ms."""
+    0.18 ms kernel. With `batch` (KernelBench's loop, kbh_judge_timing), each calibrating request is a batch of that
+    many trials of nothing after one discarded, as the real ones are. Returns (median, spread) in ms."""
     gaps = []
     for i in range(CALIBRATION_CALLS):
         if beside is not None and i % 2 == 1:  # as kbh_candidate's AB BA order: every other call follows the judge's
             beside()
         start = _perf()
-        ms = float(proc.call("time", method=method, noop=True)[0]["ms"])
+        if batch:
+            ms = sum(float(t) for t in proc.call("time_batch", method=method, n=batch, discard=1,
+                                                 noop=True)[0]["times_ms"])
+        else:
+            ms = float(proc.call("time", method=method, noop=True)[0]["ms"])
         gaps.append((_perf() - start) * 1000.0 - ms - proc.server.ping())
     gaps.sort()
     median = gaps[len(gaps) // 2]
     return median, max(0.0, gaps[int(len(gaps) * 0.9) - 1] - median)
 
 
-def evidence(proc, reported, outside, cpu_during, windows, cpu_after, device, pings=None):
+def evidence(proc, reported, outside, cpu_during, windows, cpu_after, device, pings=None, unit="timed call"):
     """Findings from what the judge measured itself: the round trips around the timed calls, and the CPU time the
     candidate's processes used during them and in the SETTLE_S after the last one returned (when an honest process
-    waits, idle, for its next request)."""
+    waits, idle, for its next request). `reported` and `outside` are per request: a timed call, or a `unit` of them."""
     median, spread = getattr(proc, "calibration", (0.0, 0.0))
     n = len(reported)
     # Per call, what the judge's clock saw beyond the reported time and beyond the fork server's round trip just after
@@ -61,7 +66,7 @@ def evidence(proc, reported, outside, cpu_during, windows, cpu_after, device, pi
     during_allowed = cores * windows * 1.1 + 0.1
     # What the process used while idle before the candidate was imported (a GPU driver's own threads), plus a margin.
     after_allowed = (getattr(proc, "idle_cpu_rate", 0.0) + 0.25 * cores) * SETTLE_S + 0.02
-    record = {"measured_by": "judge clock around each timed call, candidate process CPU time",
+    record = {"measured_by": f"judge clock around each {unit}, candidate process CPU time",
               "reported_ms_sum": round(sum(reported), 4), "outside_ms_sum": round(sum(outside), 4),
               "round_trip_ms": round(median, 4), "host_ping_ms": round(_median(pings), 4),
               "cpu_seconds_during": round(cpu_during, 3),
@@ -70,7 +75,7 @@ def evidence(proc, reported, outside, cpu_during, windows, cpu_after, device, pi
     findings = []
     if shortened:
         findings.append(kbh_hacks.finding(
-            "timer_mismatch", f"the candidate reported a median of {_median(reported):.3f} ms per timed call, but the "
+            "timer_mismatch", f"the candidate reported a median of {_median(reported):.3f} ms per {unit}, but the "
                               f"judge's clock measured {gap:.3f} ms more around each (median of {n}; a round trip adds "
                               f"{median:.3f} ms beyond the host's {_median(pings):.3f} ms now): its own timer was "
                               "shortened"))

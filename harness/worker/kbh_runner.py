@@ -350,9 +350,20 @@ class Runner:
         return {"ms": ms}, ()
 
     def op_time_batch(self, msg, fds):
-        """do_bench's own loop (Triton's warm-up and repetitions), timed here as a whole."""
-        times = kbh_timing.time_calls(self._timed_call, self.device, msg["method"], 0, msg["n"])
+        """A loop of timed calls in one request: KernelBench's trials back to back, the first `discard` untimed
+        (kbh_judge_timing asks for its trials so), or do_bench's own loop (Triton's warm-up and repetitions)."""
+        if msg["method"] == kbh_timing.KERNELBENCH:
+            noop = bool(msg.get("noop"))
+            times = kbh_timing.kernelbench_loop((lambda: None) if noop else self._timed_call, self.device,
+                                                int(msg["n"]), int(msg.get("discard", 0)),
+                                                None if noop else self._next_fresh_inputs)
+        else:
+            times = kbh_timing.time_calls(self._timed_call, self.device, msg["method"], 0, msg["n"])
         return {"times_ms": [float(t) for t in times]}, ()
+
+    def _next_fresh_inputs(self):
+        if self.fresh:  # a candidate that writes into its inputs: each timed call on its own copy (op_warmup)
+            self.timing_inputs = self.fresh.pop(0)
 
     def _timed_call(self):
         self.last = self.model(*self.timing_inputs)

@@ -159,6 +159,27 @@ def kernelbench_once(fn, device):
         return start.elapsed_time(end)
 
 
+# --timing kernelbench asks for its trials in batches (kbh_judge_timing): each batch one request, its first trial
+# discarded as KernelBench discards its loop's first, so every kept trial follows a trial of the same loop.
+KB_BATCH = 10
+
+
+def batch_sizes(trials, size=KB_BATCH):
+    """The batches `trials` timed calls are asked for in: `size` each, the last one smaller."""
+    return [min(size, trials - i) for i in range(0, max(trials, 0), size)]
+
+
+def kernelbench_loop(fn, device, n, discard, next_inputs=None):
+    """KernelBench's trials back to back in this process: `discard` of them, then `n` kept raw times in ms.
+    next_inputs(), when given, runs before each trial, outside its timed interval."""
+    times = []
+    for _ in range(discard + n):
+        if next_inputs is not None:
+            next_inputs()
+        times.append(kernelbench_once(fn, device))
+    return times[discard:]
+
+
 def kernelbench_calls(fn, device, warmup, trials):
     """KernelBench's whole measurement in one process: warm-up, one discarded trial, then `trials` raw times in ms."""
     kernelbench_warmup(fn, device, warmup)
@@ -169,7 +190,8 @@ def describe(method, order, device):
     """How this check's times were taken, in words, for the verdict's timing_check."""
     if method == KERNELBENCH:
         how = "KernelBench's cuda_event flow: autograd on, warm-up calls each synchronized then empty_cache, one " \
-              "discarded trial, per trial a fresh 256 MiB L2 flush, events around the call on the current stream"
+              "discarded trial, per trial a fresh 256 MiB L2 flush, events around the call on the current stream; " \
+              f"the candidate's trials back to back in its process, {KB_BATCH} per request after one discarded"
         if device.type != "cuda":
             how += " (on a CPU: the same calls under the host clock, no events, no flush)"
     elif device.type != "cuda":

@@ -1,0 +1,98 @@
+"""KernelBench's timing (--timing kernelbench) asks the candidate's process for its trials in batches, KernelBench's
+loop back to back with one discarded trial per batch; the judge still clocks every batch and spot-checks one output.
+Real reference and check jobs, real candidate processes, on the CPU."""
+import os
+
+import pytest
+
+import kbh_spawn
+import kbh_timing
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+PROBLEM = os.path.join(REPO_ROOT, "problems", "level1", "1_Scale_and_shift.py")
+HONEST = "import torch.nn as nn\n\nclass ModelNew(nn.Module):\n    def forward(self, x):\n        return x * 2.0 + 1.0\n"
+# Does its work (20 ms a call, on the CPU), but every clock its process's timing code could read barely moves.
+SHORTENED = '''import sys, time
+import torch.nn as nn
+_real, _fake = time.perf_counter, [0.0]
+def _slow():
+    _fake[0] += 1e-7
+    return _fake[0]
+time.perf_counter = _slow
+for m in list(sys.modules.values()):
+    if m is not None and getattr(m, "perf_counter", None) is _real:
+        try:
+            m.perf_counter = _slow
+        except Exception:
+            pass
+class ModelNew(nn.Module):
+    def forward(self, x):
+        end = _real() + 0.02
+        while _real() < end:
+            pass
+        return x * 2.0 + 1.0
+'''
+
+
+def _judge(tmp_path, monkeypatch, source, trials):
+    """A reference job and a check job under KernelBench's timing; (the check's answer, the requests its process got)."""
+    import kbh_jobs
+    monkeypatch.setenv("KBH_BUILD_CACHE", str(tmp_path / "cache"))
+    folder = tmp_path / "candidates"
+    folder.mkdir()
+    candidate = folder / "0123456789abcdef.py"
+    candidate.write_text(source)
+    base = {"problem_path": PROBLEM, "device": "cpu", "precision": "fp32", "seed": 42, "correctness_trials": 1,
+            "perf_trials": trials, "warmup": 1, "timing_method": "kernelbench", "timing_order": "separate",
+            "sandbox": "auto", "atol": 1e-2, "rtol": 1e-2, "timeout_s": 60.0, "candidates_folder": str(folder)}
+    ops = []
+    call = kbh_spawn.CandidateProcess.call
+    monkeypatch.setattr(kbh_spawn.CandidateProcess, "call", lambda self, op, *a, **k: (
+        ops.append((op, k.get("n"), bool(k.get("noop")))), call(self, op, *a, **k))[1])
+    jobs = kbh_jobs.Jobs()
+    try:
+        assert jobs.run({**base, "job": "reference", "ref_key": "r", "measure_performance": True})["status"] == "ok"
+        ops.clear()
+        answer = jobs.run({**base, "job": "check", "ref_key": "r", "candidate_key": "c", "candidate_path": str(candidate),
+                           "extensions_dir": str(folder / "ext" / "c"), "measure_performance": True})
+    finally:
+        jobs.spares.discard()
+        for s in jobs.spares.servers + [jobs.build_server]:
+            s.close()
+    return answer, ops
+
+
+def test_the_candidate_s_trials_come_in_batches_of_kernelbench_s_loop_each_clocked_by_the_judge(tmp_path, monkeypatch):
+    answer, ops = _judge(tmp_path, monkeypatch, HONEST, trials=25)
+    assert answer["status"] == "correct", answer.get("reason")
+    assert len(answer["times_ms"]) == 25
+    timed = ops[ops.index(("warmup", 1, False)) + 1:]
+    assert [n for op, n, noop in timed if op == "time_batch"] == [10, 10, 5]
+    assert not any(op == "time" for op, _, _ in ops)  # no trial asked for alone, calibration included
+    assert [n for op, n, noop in ops if op == "time_batch" and noop] == [10] * 12  # calibrated on batches of nothing
+    assert ("output", None, False) in timed  # the spot check: the last call of one batch
+    check = answer["timing_check"]
+    assert check["measured_by"].startswith("judge clock around each batch of 10 timed calls")
+    assert check["spot_check_trial"] in (9, 19, 24)
+    assert "10 per request after one discarded" in check["timing"]
+
+
+def test_a_timer_shortened_in_the_candidate_s_process_is_still_caught_per_batch(tmp_path, monkeypatch):
+    answer, _ = _judge(tmp_path, monkeypatch, SHORTENED, trials=20)
+    assert answer["status"] == "rejected", answer.get("reason")
+    assert answer["reason"].startswith("timer_mismatch"), answer["reason"]
+    assert "per batch of 10 timed calls" in answer["reason"]
+
+
+def test_kernelbench_loop_discards_its_first_trials_and_takes_fresh_inputs_before_each():
+    import torch
+    events = []
+    times = kbh_timing.kernelbench_loop(lambda: events.append("call"), torch.device("cpu"), 3, 1,
+                                        lambda: events.append("inputs"))
+    assert len(times) == 3 and all(t >= 0 for t in times)
+    assert events == ["inputs", "call"] * 4
+
+
+@pytest.mark.parametrize("trials, sizes", [(100, [10] * 10), (25, [10, 10, 5]), (3, [3]), (0, [])])
+def test_batch_sizes(trials, sizes):
+    assert kbh_timing.batch_sizes(trials) == sizes
