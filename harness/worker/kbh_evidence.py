@@ -54,13 +54,20 @@ def evidence(proc, reported, outside, cpu_during, windows, cpu_after, device, pi
     # 0.19 ms, session 12): medians, so that a few calls the scheduler delayed do not count, and a timer shortened on
     # every call does.
     pings = pings if pings and len(pings) == n else [0.0] * n
-    gap = _median([o - r - p for o, r, p in zip(outside, reported, pings)]) - median if n else 0.0
+    gaps = [o - r - p for o, r, p in zip(outside, reported, pings)]
+    gap = _median(gaps) - median if n else 0.0
     gpu = device.type == "cuda"
-    allowed = 0.3 * _median(reported) + max(3 * spread, 0.1 if gpu else 0.5) if n else 0.0
+    margin = max(3 * spread, 0.1 if gpu else 0.5)
+    allowed = 0.3 * _median(reported) + margin if n else 0.0
+    # And over all of them: a timer shortened in a minority of calls leaves the median alone (a red-team review
+    # shortened 4 batches of 10 to nothing, session 19); an honest call the scheduler delayed costs the total a little.
+    total_gap = sum(gaps) - n * median
+    total_allowed = 0.3 * sum(reported) + n * margin + 10 * margin
     cores = proc.cores()
     # On a CPU the clock alone would blame a candidate for a loaded machine (a compiler on the other core delays every
     # round trip): there a shortened timer must also show as CPU time the process spent beyond what it reported.
-    shortened = n and gap > allowed and (gpu or cpu_during > cores * sum(reported) / 1000.0 + 0.03)
+    shortened = n and (gap > allowed or total_gap > total_allowed) \
+        and (gpu or cpu_during > cores * sum(reported) / 1000.0 + 0.03)
     # On a CPU the timed calls are the work, so their windows bound its CPU time; on a GPU a call's CPU time is mostly
     # the driver's (launches, synchronisation, copies) and not bounded by its window, so only the time after counts.
     during_allowed = cores * windows * 1.1 + 0.1
@@ -73,12 +80,17 @@ def evidence(proc, reported, outside, cpu_during, windows, cpu_after, device, pi
               "cpu_seconds_after": round(cpu_after, 3),
               "idle_cpu_rate": round(getattr(proc, "idle_cpu_rate", 0.0), 3)}
     findings = []
-    if shortened:
+    if shortened and gap > allowed:
         findings.append(kbh_hacks.finding(
             "timer_mismatch", f"the candidate reported a median of {_median(reported):.3f} ms per {unit}, but the "
                               f"judge's clock measured {gap:.3f} ms more around each (median of {n}; a round trip adds "
                               f"{median:.3f} ms beyond the host's {_median(pings):.3f} ms now): its own timer was "
                               "shortened"))
+    elif shortened:
+        findings.append(kbh_hacks.finding(
+            "timer_mismatch", f"the candidate reported {sum(reported):.3f} ms over its {n} timed requests ({unit} "
+                              f"each), but the judge's clock measured {total_gap:.3f} ms more around them, beyond "
+                              f"their round trips: its own timer was shortened in some of them"))
     if cpu_after > after_allowed:
         findings.append(kbh_hacks.finding(
             "work_outside_timer", f"the candidate's processes went on using CPU after its last timed call had returned "

@@ -34,7 +34,39 @@ class ModelNew(nn.Module):
 '''
 
 
-def _judge(tmp_path, monkeypatch, source, trials):
+# Does its 20 ms of work honestly, but answers its batches as `ANSWER(times)` says (its process's own runner patched).
+MALFORMED = '''import json, sys, time, types
+import torch.nn as nn
+_real = time.perf_counter
+_channel = sys.modules["kbh_channel"]  # its send refuses NaN and infinity: one that does not
+_channel.json = types.SimpleNamespace(loads=json.loads, dumps=lambda m, **k: json.dumps(m))
+for m in list(sys.modules.values()):
+    runner = getattr(m, "Runner", None)
+    if isinstance(runner, type) and hasattr(runner, "op_time_batch"):
+        _orig = runner.op_time_batch
+        def op_time_batch(self, msg, fds, _o=_orig):
+            answer, out = _o(self, msg, fds)
+            if not msg.get("noop"):
+                answer["times_ms"] = ANSWER(answer["times_ms"])
+            return answer, out
+        runner.op_time_batch = op_time_batch
+        _once = runner.op_time
+        def op_time(self, msg, fds, _o=_once):
+            answer, out = _o(self, msg, fds)
+            if not msg.get("noop"):
+                answer["ms"] = ANSWER([answer["ms"]])[0]
+            return answer, out
+        runner.op_time = op_time
+class ModelNew(nn.Module):
+    def forward(self, x):
+        end = _real() + 0.02
+        while _real() < end:
+            pass
+        return x * 2.0 + 1.0
+'''
+
+
+def _judge(tmp_path, monkeypatch, source, trials, timing="kernelbench"):
     """A reference job and a check job under KernelBench's timing; (the check's answer, the requests its process got)."""
     import kbh_jobs
     monkeypatch.setenv("KBH_BUILD_CACHE", str(tmp_path / "cache"))
@@ -43,7 +75,8 @@ def _judge(tmp_path, monkeypatch, source, trials):
     candidate = folder / "0123456789abcdef.py"
     candidate.write_text(source)
     base = {"problem_path": PROBLEM, "device": "cpu", "precision": "fp32", "seed": 42, "correctness_trials": 1,
-            "perf_trials": trials, "warmup": 1, "timing_method": "kernelbench", "timing_order": "separate",
+            "perf_trials": trials, "warmup": 1, "timing_method": timing,
+            "timing_order": "separate" if timing == "kernelbench" else "interleaved",
             "sandbox": "auto", "atol": 1e-2, "rtol": 1e-2, "timeout_s": 60.0, "candidates_folder": str(folder)}
     ops = []
     call = kbh_spawn.CandidateProcess.call
@@ -65,7 +98,8 @@ def _judge(tmp_path, monkeypatch, source, trials):
 def test_the_candidate_s_trials_come_in_batches_of_kernelbench_s_loop_each_clocked_by_the_judge(tmp_path, monkeypatch):
     answer, ops = _judge(tmp_path, monkeypatch, HONEST, trials=25)
     assert answer["status"] == "correct", answer.get("reason")
-    assert len(answer["times_ms"]) == 25
+    assert len(answer["times_ms"]) == 3  # each batch's mean: what the judge's clock bounds
+    assert answer["timing_check"]["times_ms_are"] == "means of batches of up to 10 timed calls"
     timed = ops[ops.index(("warmup", 1, False)) + 1:]
     assert [n for op, n, noop in timed if op == "time_batch"] == [10, 10, 5]
     assert not any(op == "time" for op, _, _ in ops)  # no trial asked for alone, calibration included
@@ -96,3 +130,42 @@ def test_kernelbench_loop_discards_its_first_trials_and_takes_fresh_inputs_befor
 @pytest.mark.parametrize("trials, sizes", [(100, [10] * 10), (25, [10, 10, 5]), (3, [3]), (0, [])])
 def test_batch_sizes(trials, sizes):
     assert kbh_timing.batch_sizes(trials) == sizes
+
+
+@pytest.mark.parametrize("answer, said", [
+    ("lambda t: [float('inf')] + [0.001] * (len(t) - 1)", "broke the protocol during time_batch: a message that is not JSON"),
+    ("lambda t: [0.001] * (len(t) - 1) + [float('nan')]", "broke the protocol during time_batch: a message that is not JSON"),
+    ("lambda t: [3.0] * (len(t) - 1) + [True]", "reported True as the time"),
+    ("lambda t: [-5.0] * len(t)", "reported -5.0 as the time"),
+    ("lambda t: t[:-1]", "answered a batch of 10 timed calls with 9 times"),
+    ("lambda t: 'fast'", "with no times"),
+])
+def test_a_batch_answered_with_times_that_are_no_times_costs_the_candidate_its_own_verdict(tmp_path, monkeypatch,
+                                                                                          answer, said):
+    # Found by a red-team review (session 19): infinity, NaN or negative times left the judge's sums blind to a
+    # shortened timer (judged correct at 0.001 ms for 20 ms of work), and a wrong count ended as the worker's error.
+    verdict, _ = _judge(tmp_path, monkeypatch, MALFORMED.replace("ANSWER", f"({answer})"), trials=20)
+    assert verdict["status"] == "runtime_error", verdict
+    assert said in verdict["reason"], verdict["reason"]
+
+
+def test_a_timer_shortened_in_a_few_requests_is_caught_by_the_total():
+    # The median request looks honest; the total does not (a red-team review shortened 4 batches of 10 to nothing).
+    import torch
+    import kbh_evidence
+    proc = type("P", (), {"calibration": (0.1, 0.01), "idle_cpu_rate": 0.0, "cores": lambda self: 16})()
+    outside = [200.0 + 0.1] * 10
+    found = kbh_evidence.evidence(proc, [200.0] * 6 + [0.01] * 4, outside, 2.0, 2.0, 0.0, torch.device("cuda"),
+                                  [0.0] * 10, unit="batch of 10 timed calls")["findings"]
+    assert [f["rule"] for f in found] == ["timer_mismatch"]
+    assert "shortened in some of them" in found[0]["message"]
+    honest = kbh_evidence.evidence(proc, [200.0] * 10, outside, 2.0, 2.0, 0.0, torch.device("cuda"), [0.0] * 10)
+    assert honest["findings"] == []
+
+
+def test_a_timed_call_answered_with_a_negative_time_costs_the_candidate_its_own_verdict(tmp_path, monkeypatch):
+    # The same review's per-call case (the default timing): negative times cancelled honest ones in the mean.
+    verdict, _ = _judge(tmp_path, monkeypatch, MALFORMED.replace("ANSWER", "(lambda t: [-5.0] * len(t))"), trials=5,
+                        timing="host_time")
+    assert verdict["status"] == "runtime_error", verdict
+    assert "reported -5.0 as the time of a timed call" in verdict["reason"], verdict["reason"]
