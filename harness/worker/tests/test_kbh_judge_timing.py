@@ -11,29 +11,9 @@ import kbh_timing
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 PROBLEM = os.path.join(REPO_ROOT, "problems", "level1", "1_Scale_and_shift.py")
 HONEST = "import torch.nn as nn\n\nclass ModelNew(nn.Module):\n    def forward(self, x):\n        return x * 2.0 + 1.0\n"
-# Does its work (20 ms a call, on the CPU), but every clock its process's timing code could read barely moves.
-SHORTENED = '''import sys, time
-import torch.nn as nn
-_real, _fake = time.perf_counter, [0.0]
-def _slow():
-    _fake[0] += 1e-7
-    return _fake[0]
-time.perf_counter = _slow
-for m in list(sys.modules.values()):
-    if m is not None and getattr(m, "perf_counter", None) is _real:
-        try:
-            m.perf_counter = _slow
-        except Exception:
-            pass
-class ModelNew(nn.Module):
-    def forward(self, x):
-        end = _real() + 0.02
-        while _real() < end:
-            pass
-        return x * 2.0 + 1.0
-'''
-
-
+# Does its work (20 ms a call, on the CPU) for L1/3, but every clock its process's timing code could read barely moves.
+SHORTENED = os.path.join(REPO_ROOT, "harness", "tests", "KernelBench.Harness.Tests", "Scoring", "Fixtures", "hostile",
+                         "patched_event.py")
 # Does its 20 ms of work honestly, but answers its batches as `ANSWER(times)` says (its process's own runner patched).
 MALFORMED = '''import json, sys, time, types
 import torch.nn as nn
@@ -66,7 +46,7 @@ class ModelNew(nn.Module):
 '''
 
 
-def _judge(tmp_path, monkeypatch, source, trials, timing="kernelbench"):
+def _judge(tmp_path, monkeypatch, source, trials, timing="kernelbench", problem=PROBLEM):
     """A reference job and a check job under KernelBench's timing; (the check's answer, the requests its process got)."""
     import kbh_jobs
     monkeypatch.setenv("KBH_BUILD_CACHE", str(tmp_path / "cache"))
@@ -74,7 +54,7 @@ def _judge(tmp_path, monkeypatch, source, trials, timing="kernelbench"):
     folder.mkdir()
     candidate = folder / "0123456789abcdef.py"
     candidate.write_text(source)
-    base = {"problem_path": PROBLEM, "device": "cpu", "precision": "fp32", "seed": 42, "correctness_trials": 1,
+    base = {"problem_path": problem, "device": "cpu", "precision": "fp32", "seed": 42, "correctness_trials": 1,
             "perf_trials": trials, "warmup": 1, "timing_method": timing,
             "timing_order": "separate" if timing == "kernelbench" else "interleaved",
             "sandbox": "auto", "atol": 1e-2, "rtol": 1e-2, "timeout_s": 60.0, "candidates_folder": str(folder)}
@@ -112,7 +92,9 @@ def test_the_candidate_s_trials_come_in_batches_of_kernelbench_s_loop_each_clock
 
 
 def test_a_timer_shortened_in_the_candidate_s_process_is_still_caught_per_batch(tmp_path, monkeypatch):
-    answer, _ = _judge(tmp_path, monkeypatch, SHORTENED, trials=20)
+    with open(SHORTENED) as f:
+        answer, _ = _judge(tmp_path, monkeypatch, f.read(), trials=20,
+                           problem=os.path.join(REPO_ROOT, "problems", "level1", "3_Small_matmul.py"))
     assert answer["status"] == "rejected", answer.get("reason")
     assert answer["reason"].startswith("timer_mismatch"), answer["reason"]
     assert "per batch of 10 timed calls" in answer["reason"]
