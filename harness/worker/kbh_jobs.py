@@ -344,9 +344,8 @@ class Jobs:
                 if spare_ready is None:  # a spare measured this while the last candidate was judged
                     proc.idle_cpu_rate = kbh_evidence.idle_cpu_rate(proc)
                 # Before the next spare starts: its CUDA context is GPU work of another process (see below).
-                batch = kbh_timing.KB_BATCH if req["timing_method"] == kbh_timing.KERNELBENCH else None
                 proc.calibration = kbh_evidence.calibrate(proc, req["timing_method"], device, _beside(ref, req, device),
-                                                          batch)
+                                                          kbh_timing.batch(req["timing_method"]))
             calibrated = time.perf_counter() - calibrating
             # The next candidate's process gets ready while this one is judged, only where no candidate can reach
             # another candidate's process: the whole sandbox (its own PID namespace, no ptrace) is in force. Its CUDA

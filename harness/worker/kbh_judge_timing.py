@@ -25,7 +25,7 @@ def timing(proc, problem, reference, req, device, dtype, on_device, result, cloc
     interleaved = reference.model is not None
     if method == "do_bench" and not interleaved:
         return _timing_batch(proc, req, result, clock)
-    if method == kbh_timing.KERNELBENCH and not interleaved:
+    if kbh_timing.batch(method) and not interleaved:
         return _kernelbench_loop(proc, reference, req, device, result, clock)
     if interleaved and method not in ("cuda_event", "host_time"):
         raise RuntimeError(f"interleaved timing takes the cuda_event or host_time method, not {method}")
@@ -45,17 +45,9 @@ def timing(proc, problem, reference, req, device, dtype, on_device, result, cloc
     spot = random.SystemRandom().randrange(trials) + skip if trials else -1
     mine, theirs, outside, pings = [], [], [], []
     cpu_before = proc.cpu_seconds()
-    windows = 0.0
 
     def candidate():
-        nonlocal windows
-        start = _perf()
-        ms = _ms(proc.call("time", method=method)[0].get("ms"), "a timed call")
-        took = _perf() - start
-        windows += took
-        outside.append(took * 1000.0)
-        pings.append(proc.server.ping())  # the host's round trip now, from a process that runs no candidate code
-        return ms
+        return _ms(_clocked(proc, outside, pings, "time", method=method).get("ms"), "a timed call")
 
     def judge(fn):
         start = _perf()
@@ -84,8 +76,8 @@ def timing(proc, problem, reference, req, device, dtype, on_device, result, cloc
     if interleaved:
         result["paired_ref_times_ms"] = theirs
     del ref_inputs
-    _close(proc, result, clock, device, mine, mine, outside[skip:], pings[skip:], cpu_before, windows, spot - skip,
-           spot_reason)
+    _close(proc, result, clock, device, mine, mine, outside[skip:], pings[skip:], cpu_before, sum(outside) / 1000.0,
+           spot - skip, spot_reason)
 
 
 def _kernelbench_loop(proc, reference, req, device, result, clock):
@@ -105,14 +97,10 @@ def _kernelbench_loop(proc, reference, req, device, result, clock):
     # The verdict's times are the batches' means: each one the judge's clock bounds. (How the process spreads a batch's
     # time over its calls is its own say: a red-team review reported 9 calls of 0.001 ms and one of the rest.)
     mine, sums, outside, pings = [], [], [], []
-    cpu_before, windows, spot_reason, spot_trial, calls = proc.cpu_seconds(), 0.0, None, -1, 0
+    cpu_before, spot_reason, spot_trial, calls = proc.cpu_seconds(), None, -1, 0
     for i, n in enumerate(sizes):
-        start = _perf()
-        times = _batch_times(proc.call("time_batch", method=kbh_timing.KERNELBENCH, n=n, discard=1)[0], n)
-        took = _perf() - start
-        windows += took
-        outside.append(took * 1000.0)
-        pings.append(proc.server.ping())
+        times = _batch_times(_clocked(proc, outside, pings, "time_batch", method=kbh_timing.KERNELBENCH, n=n,
+                                      discard=1), n)
         sums.append(sum(times))
         mine.append(sums[-1] / n)
         calls += n
@@ -120,9 +108,19 @@ def _kernelbench_loop(proc, reference, req, device, result, clock):
             spot_trial = calls - 1
             spot_reason, handed_cpu = _spot(proc, reference, req, spot_trial, device, result, wanted and not made)
             cpu_before += handed_cpu
-    _close(proc, result, clock, device, mine, sums, outside, pings, cpu_before, windows, spot_trial, spot_reason,
-           unit=f"batch of {kbh_timing.KB_BATCH} timed calls")
+    _close(proc, result, clock, device, mine, sums, outside, pings, cpu_before, sum(outside) / 1000.0, spot_trial,
+           spot_reason, unit=f"batch of {kbh_timing.KB_BATCH} timed calls")
     result["timing_check"]["times_ms_are"] = f"means of batches of up to {kbh_timing.KB_BATCH} timed calls"
+
+
+def _clocked(proc, outside, pings, op, **kw):
+    """One request the judge clocks: its answer; the request's time (ms) goes to outside, and the fork server's round
+    trip right after it to pings (the host's round trip now, from a process that runs no candidate code)."""
+    start = _perf()
+    answer = proc.call(op, **kw)[0]
+    outside.append((_perf() - start) * 1000.0)
+    pings.append(proc.server.ping())
+    return answer
 
 
 def _batch_times(answer, n):

@@ -339,8 +339,8 @@ class Runner:
     def op_time(self, msg, fds):
         """One timed call: cuda_event (L2 flushed, events around the call, the whole device synchronised before the
         end event), kernelbench (KernelBench's own trial, kbh_timing.kernelbench_once) or the host clock."""
-        if self.fresh and not msg.get("noop"):
-            self.timing_inputs = self.fresh.pop(0)
+        if not msg.get("noop"):
+            self._next_fresh_inputs()
         fn = (lambda: None) if msg.get("noop") else self._timed_call
         if msg["method"] == kbh_timing.KERNELBENCH:
             return {"ms": kbh_timing.kernelbench_once(fn, self.device)}, ()

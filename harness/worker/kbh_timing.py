@@ -164,6 +164,11 @@ def kernelbench_once(fn, device):
 KB_BATCH = 10
 
 
+def batch(method):
+    """How many timed calls one request asks for under `method` (KernelBench's loop), or None: one per request."""
+    return KB_BATCH if method == KERNELBENCH else None
+
+
 def batch_sizes(trials, size=KB_BATCH):
     """The batches `trials` timed calls are asked for in: `size` each, the last one smaller."""
     return [min(size, trials - i) for i in range(0, max(trials, 0), size)]
@@ -183,7 +188,7 @@ def kernelbench_loop(fn, device, n, discard, next_inputs=None):
 def kernelbench_calls(fn, device, warmup, trials):
     """KernelBench's whole measurement in one process: warm-up, one discarded trial, then `trials` raw times in ms."""
     kernelbench_warmup(fn, device, warmup)
-    return [kernelbench_once(fn, device) for _ in range(trials + 1)][1:]
+    return kernelbench_loop(fn, device, trials, 1)
 
 
 def describe(method, order, device):
