@@ -24,7 +24,6 @@ public sealed class PipelinedVerifier : IDisposableVerifier, IPreparingVerifier
     private readonly ConcurrentBag<CandidateEngine> _all = new();
     private readonly ConcurrentDictionary<string, Lazy<Task<Built>>> _builds = new(StringComparer.Ordinal);
     private readonly CandidateBuildRecords? _records;
-    private readonly bool _buildsFirst;
     private int _skipped;
 
     // How long a recorded candidate waits for a worker to say what it builds with before it is built as usual (a
@@ -46,14 +45,14 @@ public sealed class PipelinedVerifier : IDisposableVerifier, IPreparingVerifier
         _newBuilder = newBuilder;
         _slots = new SemaphoreSlim(buildWorkers, buildWorkers);
         _records = records;
-        _buildsFirst = buildsFirst;
+        BuildsFirst = buildsFirst;
     }
 
     /// <summary>Candidates whose build stage was skipped: a build record said every extension is in the cache.</summary>
     public int BuildsSkipped => Volatile.Read(ref _skipped);
 
     /// <summary>Every queued build ends before a check or a reference starts (set for KernelBench's timing).</summary>
-    public bool BuildsFirst => _buildsFirst;
+    public bool BuildsFirst { get; }
 
     /// <summary>Build workers started so far (they start on demand, up to the configured number).</summary>
     public int BuildWorkersStarted => _all.Count;
@@ -76,7 +75,7 @@ public sealed class PipelinedVerifier : IDisposableVerifier, IPreparingVerifier
     public async Task<Verdict> VerifyAsync(Problem problem, string candidateSource, CancellationToken cancellationToken)
     {
         var building = Build(problem, candidateSource, cancellationToken);
-        if (_buildsFirst)
+        if (BuildsFirst)
             await AllBuildsAsync(cancellationToken);
         else if (!building.IsCompleted) // the check worker starts and measures the reference while the candidate builds
             await PrepareAsync(problem, cancellationToken);
