@@ -43,10 +43,11 @@ def calibrate(proc, method, device, beside=None, batch=None):
     return median, max(0.0, gaps[int(len(gaps) * 0.9) - 1] - median)
 
 
-def evidence(proc, reported, outside, cpu_during, windows, cpu_after, device, pings=None, unit="timed call"):
+def evidence(proc, reported, outside, cpu_during, windows, cpu_after, device, pings=None, unit="timed call", calls=1):
     """Findings from what the judge measured itself: the round trips around the timed calls, and the CPU time the
     candidate's processes used during them and in the SETTLE_S after the last one returned (when an honest process
-    waits, idle, for its next request). `reported` and `outside` are per request: a timed call, or a `unit` of them."""
+    waits, idle, for its next request). `reported` and `outside` are per request: a timed call, or a `unit` of (at
+    most) `calls` of them."""
     median, spread = getattr(proc, "calibration", (0.0, 0.0))
     n = len(reported)
     # Per call, what the judge's clock saw beyond the reported time and beyond the fork server's round trip just after
@@ -57,7 +58,10 @@ def evidence(proc, reported, outside, cpu_during, windows, cpu_after, device, pi
     gaps = [o - r - p for o, r, p in zip(outside, reported, pings)]
     gap = _median(gaps) - median if n else 0.0
     gpu = device.type == "cuda"
-    margin = max(3 * spread, 0.1 if gpu else 0.5)
+    # The fixed part of the allowance is per request; for a batch it grows with its calls from 10 on, so that a call's
+    # share stays that of a batch of 10 (0.01 ms on a GPU). A batch's first call after the request's wait cost
+    # launch-bound H100 candidates up to 0.7 ms beyond a batch of nothing (session 20): inside 1 ms per 100 calls.
+    margin = max(3 * spread, (0.1 if gpu else 0.5) * max(1.0, calls / 10.0))
     allowed = 0.3 * _median(reported) + margin if n else 0.0
     # And over all of them: a timer shortened in a minority of calls leaves the median alone (a red-team review
     # shortened 4 batches of 10 to nothing, session 19); an honest call the scheduler delayed costs the total a little.

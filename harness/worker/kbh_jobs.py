@@ -345,7 +345,8 @@ class Jobs:
                     proc.idle_cpu_rate = kbh_evidence.idle_cpu_rate(proc)
                 # Before the next spare starts: its CUDA context is GPU work of another process (see below).
                 proc.calibration = kbh_evidence.calibrate(proc, req["timing_method"], device, _beside(ref, req, device),
-                                                          kbh_timing.batch(req["timing_method"]))
+                                                          kbh_timing.calibration_batch(req["timing_method"],
+                                                                                       req["perf_trials"]))
             calibrated = time.perf_counter() - calibrating
             # The next candidate's process gets ready while this one is judged, only where no candidate can reach
             # another candidate's process: the whole sandbox (its own PID namespace, no ptrace) is in force. Its CUDA

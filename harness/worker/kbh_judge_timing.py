@@ -82,11 +82,12 @@ def timing(proc, problem, reference, req, device, dtype, on_device, result, cloc
 
 def _kernelbench_loop(proc, reference, req, device, result, clock):
     """KernelBench's timed loop (--timing kernelbench) in the candidate's process, in batches of kbh_timing.KB_BATCH
-    trials, each batch one request with its first trial discarded, as KernelBench discards its loop's first: every
-    kept trial follows a trial of the same loop, the host's caches warm, as in KernelBench's process. One request per
-    trial made launch-bound calls slower than KernelBench's (a CPU core that waited for a request took 10 us instead of
-    5 for one small addmm; CUDA-L1's L2/18 on an H100: 54 us against 7.6, session 19). The judge clocks each batch,
-    calibrated on batches of nothing (kbh_evidence.calibrate), and spot-checks the last call of one batch it picks."""
+    trials (KernelBench's 100: one), each batch one request with its first trial discarded, as KernelBench discards
+    its loop's first: every kept trial follows a trial of the same loop, the host's caches warm, as in KernelBench's
+    process. One request per trial made launch-bound calls slower than KernelBench's (a CPU core that waited for a
+    request took 10 us instead of 5 for one small addmm; CUDA-L1's L2/18 on an H100: 54 us against 7.6, session 19).
+    The judge clocks each batch, calibrated on batches of nothing of the same size (kbh_evidence.calibrate), and
+    spot-checks the last call of one batch it picks."""
     sizes = kbh_timing.batch_sizes(req["perf_trials"])
     wanted = _fresh_copies(result, req["perf_trials"] + len(sizes))  # (the discarded trials take copies too)
     warm_start = _perf()
@@ -108,9 +109,10 @@ def _kernelbench_loop(proc, reference, req, device, result, clock):
             spot_trial = calls - 1
             spot_reason, handed_cpu = _spot(proc, reference, req, spot_trial, device, result, wanted and not made)
             cpu_before += handed_cpu
+    size = f"{sizes[0]}" if len(set(sizes)) <= 1 else f"up to {max(sizes)}"
     _close(proc, result, clock, device, mine, sums, outside, pings, cpu_before, sum(outside) / 1000.0, spot_trial,
-           spot_reason, unit=f"batch of {kbh_timing.KB_BATCH} timed calls")
-    result["timing_check"]["times_ms_are"] = f"means of batches of up to {kbh_timing.KB_BATCH} timed calls"
+           spot_reason, unit=f"batch of {size} timed calls", calls=max(sizes, default=1))
+    result["timing_check"]["times_ms_are"] = f"means of batches of {size} timed calls"
 
 
 def _clocked(proc, outside, pings, op, **kw):
@@ -154,7 +156,7 @@ def _spot(proc, reference, req, trial, device, result, copies_wanted_not_made):
 
 
 def _close(proc, result, clock, device, mine, reported, outside, pings, cpu_before, windows, spot_trial, spot_reason,
-           unit="timed call"):
+           unit="timed call", calls=1):
     """After the timed calls: the process's CPU time, its findings, and the judge's evidence on the reported times
     (`reported` and `outside` per request: a timed call, or a batch of them)."""
     cpu_last = proc.cpu_seconds()
@@ -166,7 +168,7 @@ def _close(proc, result, clock, device, mine, reported, outside, pings, cpu_befo
     kbh_answers.add_findings(result, answer.get("findings"))
     kbh_answers.add_evidence(result, answer)
     evidence = kbh_evidence.evidence(proc, reported, outside, cpu_last - cpu_before, windows, cpu_after - cpu_last,
-                                     device, pings, unit=unit)
+                                     device, pings, unit=unit, calls=calls)
     result["timing_check"] = evidence["record"]
     result["timing_check"]["spot_check_trial"] = spot_trial
     if spot_reason:
