@@ -13,7 +13,12 @@
 #             (the checkout's problem; kernels whose shipped reference differs are skipped); ONLY (e.g. 1/10,3/*) keeps
 #             only those problems of that selection (scripts/bench/corpus_select.py)
 #   kb-build  KernelBench's build_compile_cache for every kernel, JOBS at once, each into its own folder: its flow
-#             with build_cache on, so the serial GPU phase loads builds instead of compiling (corpus_kernelbench.py)
+#             with build_cache on, so the serial GPU phase loads builds instead of compiling (corpus_kernelbench.py);
+#             when a kbh part follows, kbh builds the same kernels beside it (KBH_PREBUILD=1, the default: `kbh eval
+#             --no-perf`, one correctness trial, its verdicts kept apart in WORK/kbh/prebuild.jsonl) into the build
+#             cache its runs share, and kb-eval starts only when both have ended: no compiler runs beside a timed
+#             call, and kbh's runs find their builds made (session 20: builds and constructor compiles took up to half
+#             of kbh's parity run, one at a time)
 #   kb-eval   KernelBench's eval_kernel_against_ref, one kernel at a time, each in a freshly spawned process with a
 #             KB_TIMEOUT (default 180 s, its script's) limit: 5 correctness trials, 100 perf trials, cuda_event, fp32;
 #             KB_ORDER (e.g. 3,2) judges those levels first, for a call that cannot judge them all; when a kbh part
@@ -80,10 +85,24 @@ select_() {
   [ "${PIPESTATUS[0]}" = 0 ] || fail "selection failed (above)"
 }
 
+prebuild() {  # $1 = seconds it may take
+  say "kbh prebuild: kbh eval --no-perf on every selected kernel, beside KernelBench's builds ($1 s at most)"
+  local args=(--kernelbench "$WORK/problems" --candidates "$WORK/candidates" --device "$DEVICE" --format json
+              --out "$WORK/runs/prebuild" --no-perf --correctness-trials 1)
+  [ "$DEVICE" != cpu ] && args+=(--build-workers "$JOBS")
+  KBH_CACHE=$WORK/kbh-cache timeout --kill-after=10 "$1" "$KBH" eval "${args[@]}" \
+    >>"$WORK/kbh/prebuild.jsonl" 2>>"$WORK/kbh/prebuild.log"
+  say "kbh prebuild: exit $?, $(grep -c '^{' "$WORK/kbh/prebuild.jsonl") kernel(s) built and judged once (correctness only)"
+}
+
 kb() {  # $1 = build | eval
   [ -f "$WORK/selection.jsonl" ] || fail "no $WORK/selection.jsonl: run the select part first"
-  local l; l=$(left)
+  local l pre=; l=$(left)
   [ "$l" -gt 0 ] || { say "kb-$1 skipped: the deadline has passed"; return; }
+  if [ "$1" = build ] && [ "${KBH_PREBUILD:-1}" = 1 ] && [[ " ${PARTS:-kbh} " == *" kbh "* ]]; then
+    prebuild "$((l / 2))" &  # at most half of what is left: KernelBench's evaluation still gets its share
+    pre=$!
+  fi
   if [ "$1" = eval ] && [[ " ${PARTS:-kbh} " == *" kbh "* ]]; then  # kbh's runs get the rest of the time
     l=$("$PY" -c 'import sys; print(max(1, int(float(sys.argv[1]) * float(sys.argv[2]))))' "$l" "${KB_SHARE:-0.5}")
   fi
@@ -91,6 +110,8 @@ kb() {  # $1 = build | eval
   local extra=(--deadline-s "$l"); [ "$1" = eval ] && extra+=(--timeout "${KB_TIMEOUT:-180}" --order "${KB_ORDER:-}") || extra+=(--jobs "$JOBS")
   timeout --kill-after=10 "$((l + 5))" "$PY" scripts/bench/corpus_kernelbench.py "$1" "$WORK" "$KB_SRC" "${extra[@]}" 2>&1 \
     | tee -a "$LOG" | grep -v '^\[Profiling\]' || true
+  [ -n "$pre" ] && { say "kb-build done; waiting for kbh's builds"; wait "$pre"; }
+  return 0
 }
 
 kbh() {

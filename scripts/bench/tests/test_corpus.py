@@ -259,3 +259,40 @@ def test_only_keeps_the_named_problems_of_the_same_selection_and_refuses_a_malfo
     assert any(e.get("why") == "not named by --only" for e in _selection(part))
     assert corpus_select.main([source, checkout, str(tmp_path / "bad"), "--only", "2-1"]) == 2
     assert "'2-1' is not L/P or L/*" in capsys.readouterr().err
+
+
+def test_the_script_builds_kbh_s_kernels_beside_kernelbench_s_builds_and_evaluates_after_both(tmp_path, checkout):
+    # The whole shell script on the CPU, kbh real (scripts/kbh), KernelBench's source a stand-in its steps refuse
+    # at once: what is checked is the order of the parts and the prebuild's own verdict lines.
+    root = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
+    kb_src = tmp_path / "kb-src" / "src" / "kernelbench"
+    kb_src.mkdir(parents=True)
+    (kb_src / "eval.py").write_text("")
+    work, out = tmp_path / "work", tmp_path / "out"
+    ref = ("import torch\nclass Model(torch.nn.Module):\n    def forward(self, x):\n        return torch.relu(x)\n"
+           "def get_inputs():\n    return [torch.randn(64, 64)]\ndef get_init_inputs():\n    return []\n")
+    kernel = "import torch\nclass ModelNew(torch.nn.Module):\n    def forward(self, x):\n        return x.clamp(min=0)\n"
+    corpus = tmp_path / "h100.json"
+    corpus.write_text("".join(json.dumps({"level_id": lv, "task_id": p, "ref_code": ref, "custom_code": kernel,
+                                          "score_default": 1.0}) + "\n" for lv, p in ((1, 2), (2, 1), (2, 3))))
+    env = {**os.environ, "DEVICE": "cpu", "KBH": os.path.join(root, "scripts", "kbh"), "KBH_PYTHON": sys.executable,
+           "CORPUS": str(corpus), "KBH_KERNELBENCH": checkout,
+           "KB_SRC": str(tmp_path / "kb-src"), "WORK": str(work), "OUT": str(out), "JUDGED": "all",
+           "RUNS": "kernelbench:kernelbench", "DEADLINE_S": "300"}
+    run = subprocess.run(["bash", os.path.join(root, "scripts", "gpu-corpus.sh")], env=env, capture_output=True,
+                         text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    log = (out / "log.txt").read_text()
+    steps = [line for line in log.splitlines() if line.startswith("=== ")]
+    at = {name: next(i for i, s in enumerate(steps) if s.startswith("=== " + name)) for name in
+          ("kb-build (", "kbh prebuild: kbh eval", "kbh prebuild: exit", "kb-eval", "kbh kernelbench__kernelbench:")}
+    assert at["kb-build ("] < at["kbh prebuild: exit"] < at["kb-eval"] < at["kbh kernelbench__kernelbench:"], steps
+    assert "kbh prebuild: exit 0, 3 kernel(s) built and judged once (correctness only)" in log, steps
+    prebuilt = [json.loads(line) for line in (work / "kbh" / "prebuild.jsonl").read_text().splitlines()
+                if line.startswith("{")]
+    assert sorted(os.path.basename(v["candidate"]) for v in prebuilt) == sorted(os.listdir(work / "candidates"))
+    assert [v["status"] for v in prebuilt] == ["correct"] * 3, prebuilt
+    assert all(v["runtime_ms"] is None for v in prebuilt)  # --no-perf: nothing timed beside KernelBench's builds
+    judged = [json.loads(line) for line in (work / "kbh" / "kernelbench__kernelbench.jsonl").read_text().splitlines()
+              if line.startswith("{")]
+    assert [v["status"] for v in judged] == ["correct"] * 3 and all(v["runtime_ms"] > 0 for v in judged), judged
