@@ -371,9 +371,11 @@ class Jobs:
                                 "candidate's process held GPU memory: " + _tail(str(e), 500)}
         finally:
             self.candidate_output = proc.output_tail()
-            proc.finish()
+            ending = time.perf_counter()
+            proc.finish()  # (its end, CUDA context included, is on this lane's path: measured, as a phase, below)
             if device.type == "cuda":
                 torch.cuda.empty_cache()
+            ended = time.perf_counter() - ending
             if _SPARE_AFTER_CHECK:  # (once this candidate's process, and all it started, has ended)
                 self._next_spare(req, device, spare_key, spare_config, proc)
         result.update({k: v for k, v in info.items() if k not in ("status", "reason")})
@@ -384,7 +386,7 @@ class Jobs:
         result["sandbox"] = {k: v for k, v in proc.sandbox.items() if k not in ("limit_names", "seconds")}
         result["problem_sha256"] = ref.problem.kbh_sha256
         result.setdefault("phase_seconds", {})["candidate_process.start"] = round(spawned, 4)
-        for name, seconds in (("calibrate", calibrated), ("load", loaded)):
+        for name, seconds in (("calibrate", calibrated), ("load", loaded), ("candidate_process.end", ended)):
             if seconds is not None:
                 result["phase_seconds"][name] = round(seconds, 4)
         if isinstance(proc.sandbox.get("seconds"), (int, float)):  # entering it, part of the start (or of a spare's)

@@ -183,3 +183,15 @@ def test_a_batch_s_fixed_allowance_grows_with_its_calls_so_each_call_s_share_sta
     assert rules(1.0, 0.7, calls=1) == ["timer_mismatch"]  # the same beyond one call's allowance
     assert rules(0.2, 1.8, calls=100) == ["timer_mismatch"]  # 2 ms of work reported as 0.2
     assert rules(1.0, 0.45, calls=10) == ["timer_mismatch"]  # a batch of 10 keeps its 0.1 ms (0.3 + 0.1 allowed)
+
+
+def test_the_end_of_the_candidate_s_process_is_a_phase_and_a_process_that_delays_it_is_killed(tmp_path, monkeypatch):
+    # Its end (a CUDA context's teardown on a GPU) is on the lane's path between two candidates: measured, and bounded
+    # by the judge, whatever the candidate's process does when asked to exit.
+    stalls = ("import os, time\n_exit = os._exit\nos._exit = lambda code: (time.sleep(5), _exit(code))\n" + HONEST)
+    answer, _ = _judge(tmp_path, monkeypatch, stalls, trials=10)
+    assert answer["status"] == "correct", answer.get("reason")
+    assert 0.4 < answer["phase_seconds"]["candidate_process.end"] < 3.0, answer["phase_seconds"]
+    (tmp_path / "honest").mkdir()
+    honest, _ = _judge(tmp_path / "honest", monkeypatch, HONEST, trials=10)
+    assert 0 <= honest["phase_seconds"]["candidate_process.end"] < 0.4, honest["phase_seconds"]
