@@ -47,7 +47,8 @@ def timing(proc, problem, reference, req, device, dtype, on_device, result, cloc
     cpu_before = proc.cpu_seconds()
 
     def candidate():
-        return _ms(_clocked(proc, outside, pings, "time", method=method).get("ms"), "a timed call")
+        ms = _ms(_clocked(proc, outside, pings, "time", method=method).get("ms"), "a timed call")
+        return _within_clock(ms, outside[-1], "a timed call")
 
     def judge(fn):
         start = _perf()
@@ -102,7 +103,7 @@ def _kernelbench_loop(proc, reference, req, device, result, clock):
     for i, n in enumerate(sizes):
         times = _batch_times(_clocked(proc, outside, pings, "time_batch", method=kbh_timing.KERNELBENCH, n=n,
                                       discard=1), n)
-        sums.append(sum(times))
+        sums.append(_within_clock(_sum(times), outside[-1], f"a batch of {n} timed calls"))
         mine.append(sums[-1] / n)
         calls += n
         if i == spot:  # a batch the candidate could not know would be looked at: its last call's output
@@ -140,6 +141,23 @@ def _ms(value, what):
     if not math.isfinite(ms) or ms < 0:
         raise kbh_spawn.CandidateFailed("garbage", f"the candidate process reported {str(value)[:40]} as the time of "
                                                    f"{what}: not a number of milliseconds")
+    return ms
+
+
+def _sum(times):
+    try:
+        return math.fsum(times)
+    except OverflowError:
+        return math.inf
+
+
+def _within_clock(ms, outside_ms, what):
+    """A reported time the judge's own clock around its request allows: no longer than the request itself took (with a
+    little for the clocks' granularity). A batch of 1.5e308 ms per call summed to infinity, and an infinite batch
+    blinded the judge's sums (a red-team review)."""
+    if not math.isfinite(ms) or ms > outside_ms * 1.01 + 0.5:
+        raise kbh_spawn.CandidateFailed("garbage", f"the candidate process reported {ms:.6g} ms for {what}, which the "
+                                                   f"judge's own clock saw take {outside_ms:.6g} ms")
     return ms
 
 

@@ -174,15 +174,20 @@ def batch(method):
 
 
 def calibration_batch(method, trials):
-    """The batch of nothing the judge calibrates on: as large as the first real batch (each trial of it is a synchronize,
+    """The batch of nothing the judge calibrates on: as large as the real batches (each trial of it is a synchronize,
     two events and an L2 flush: per-trial costs the calibration must hold as the real batch does), or None."""
     size = batch(method)
-    return min(size, trials) if size and trials > 0 else size
+    return max(batch_sizes(trials, size), default=size) if size else None
 
 
 def batch_sizes(trials, size=KB_BATCH):
-    """The batches `trials` timed calls are asked for in: `size` each, the last one smaller."""
-    return [min(size, trials - i) for i in range(0, max(trials, 0), size)]
+    """The batches `trials` timed calls are asked for in: as few as hold at most `size` each, of sizes that differ by
+    one at most. Never a small last batch: the verdict's times are the batches' means, so a batch of one would weigh as
+    much as one of 100, and reporting nothing for it would pass the judge's clock on the larger batch's allowance (a
+    red-team review: x2 at 101 trials)."""
+    trials = max(trials, 0)
+    count = -(-trials // size)
+    return [trials // count + (1 if i < trials % count else 0) for i in range(count)] if count else []
 
 
 def kernelbench_loop(fn, device, n, discard, next_inputs=None):

@@ -79,15 +79,15 @@ def test_the_candidate_s_trials_come_in_batches_of_kernelbench_s_loop_each_clock
     answer, ops = _judge(tmp_path, monkeypatch, HONEST, trials=250)
     assert answer["status"] == "correct", answer.get("reason")
     assert len(answer["times_ms"]) == 3  # each batch's mean: what the judge's clock bounds
-    assert answer["timing_check"]["times_ms_are"] == "means of batches of up to 100 timed calls"
+    assert answer["timing_check"]["times_ms_are"] == "means of batches of up to 84 timed calls"
     timed = ops[ops.index(("warmup", 1, False)) + 1:]
-    assert [n for op, n, noop in timed if op == "time_batch"] == [100, 100, 50]
+    assert [n for op, n, noop in timed if op == "time_batch"] == [84, 83, 83]  # never a small last batch
     assert not any(op == "time" for op, _, _ in ops)  # no trial asked for alone, calibration included
-    assert [n for op, n, noop in ops if op == "time_batch" and noop] == [100] * 12  # calibrated on batches of nothing
+    assert [n for op, n, noop in ops if op == "time_batch" and noop] == [84] * 5  # calibrated on batches of nothing
     assert ("output", None, False) in timed  # the spot check: the last call of one batch
     check = answer["timing_check"]
-    assert check["measured_by"].startswith("judge clock around each batch of up to 100 timed calls")
-    assert check["spot_check_trial"] in (99, 199, 249)
+    assert check["measured_by"].startswith("judge clock around each batch of up to 84 timed calls")
+    assert check["spot_check_trial"] in (83, 166, 249)
     assert "up to 100 per request after one discarded" in check["timing"]
 
 
@@ -97,13 +97,13 @@ def test_kernelbench_s_100_trials_are_one_request_calibrated_on_a_batch_of_the_s
     answer, ops = _judge(tmp_path, monkeypatch, HONEST, trials=100)
     assert answer["status"] == "correct", answer.get("reason")
     assert [n for op, n, noop in ops if op == "time_batch" and not noop] == [100]
-    assert [n for op, n, noop in ops if op == "time_batch" and noop] == [100] * 12
+    assert [n for op, n, noop in ops if op == "time_batch" and noop] == [100] * 5
     assert answer["timing_check"]["times_ms_are"] == "means of batches of 100 timed calls"
     assert answer["timing_check"]["spot_check_trial"] == 99
     (tmp_path / "fewer").mkdir()
     fewer, ops = _judge(tmp_path / "fewer", monkeypatch, HONEST, trials=30)  # --perf-trials 30: its batch of 30
     assert fewer["status"] == "correct", fewer.get("reason")
-    assert [n for op, n, noop in ops if op == "time_batch"] == [30] * 13
+    assert [n for op, n, noop in ops if op == "time_batch"] == [30] * 6
 
 
 def test_a_timer_shortened_in_the_candidate_s_process_is_still_caught_per_batch(tmp_path, monkeypatch):
@@ -124,7 +124,8 @@ def test_kernelbench_loop_discards_its_first_trials_and_takes_fresh_inputs_befor
     assert events == ["inputs", "call"] * 4
 
 
-@pytest.mark.parametrize("trials, sizes", [(100, [100]), (250, [100, 100, 50]), (3, [3]), (0, [])])
+@pytest.mark.parametrize("trials, sizes", [(100, [100]), (250, [84, 83, 83]), (101, [51, 50]), (200, [100, 100]),
+                                           (3, [3]), (0, [])])
 def test_batch_sizes(trials, sizes):
     assert kbh_timing.batch_sizes(trials) == sizes
 
@@ -136,6 +137,9 @@ def test_batch_sizes(trials, sizes):
     ("lambda t: [-5.0] * len(t)", "reported -5.0 as the time"),
     ("lambda t: t[:-1]", "answered a batch of 20 timed calls with 19 times"),
     ("lambda t: 'fast'", "with no times"),
+    # Each finite, their sum not (a red-team review: the infinite batch blinded the judge's sums at 200 trials).
+    ("lambda t: [1.5e308] * len(t)", "which the judge's own clock saw take"),
+    ("lambda t: [x * 1000 for x in t]", "which the judge's own clock saw take"),  # longer than the request
 ])
 def test_a_batch_answered_with_times_that_are_no_times_costs_the_candidate_its_own_verdict(tmp_path, monkeypatch,
                                                                                           answer, said):
@@ -157,6 +161,22 @@ def test_a_timer_shortened_in_a_few_requests_is_caught_by_the_total():
     assert [f["rule"] for f in found] == ["timer_mismatch"]
     assert "shortened in some of them" in found[0]["message"]
     honest = kbh_evidence.evidence(proc, [200.0] * 10, outside, 2.0, 2.0, 0.0, torch.device("cuda"), [0.0] * 10)
+    assert honest["findings"] == []
+
+
+def test_a_whole_batch_reported_as_nothing_among_three_is_caught_by_the_total():
+    # A red-team review: with the total's slack at ten batch margins (10 ms for batches of 100), a candidate doing
+    # 0.2 ms a call reported one batch of three as nothing and passed; ten call margins (1 ms) catch it.
+    import torch
+    import kbh_evidence
+    proc = type("P", (), {"calibration": (1.5, 0.01), "idle_cpu_rate": 0.0, "cores": lambda self: 16})()
+    reported = [20.0, 0.0001, 20.0]
+    outside = [20.0 + 1.5] * 3  # the work of all three batches was done
+    found = kbh_evidence.evidence(proc, reported, outside, 2.0, 2.0, 0.0, torch.device("cuda"), [0.0] * 3,
+                                  unit="batch of 100 timed calls", calls=100)["findings"]
+    assert [f["rule"] for f in found] == ["timer_mismatch"]
+    honest = kbh_evidence.evidence(proc, [20.0] * 3, outside, 2.0, 2.0, 0.0, torch.device("cuda"), [0.0] * 3,
+                                   unit="batch of 100 timed calls", calls=100)
     assert honest["findings"] == []
 
 
