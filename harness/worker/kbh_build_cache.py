@@ -15,6 +15,12 @@ per-extension one, a precompiled header for the bindings file and light torch he
 back to the plain compile. Which of these each file got is kept in the entry and in stats() ("objects").
 KBH_FAST_BUILDS=0 turns the launcher off (plain torch builds, still cached per extension).
 
+A compile error is kept too, as <cache_root>/<key>.failed (the compiler's own diagnostics, written by whoever built:
+the trusted build step for a candidate's process): a later call with the same inputs raises the same error at once
+instead of compiling again (CUDA-L1 kernels whose own build fails, then fall back to PyTorch, compiled for 15-49 s in
+every run of session 20). Only the compiler's verdict on the sources is kept: a compiler killed (a signal, the OOM
+killer) or a full disk is tried again next time.
+
 Works with torch 1.13 and 2.x (the wrapped functions' own signatures are bound, so new keyword arguments pass through).
 """
 
@@ -38,7 +44,9 @@ TRITON_DIR = ".triton"
 _SKIP_KEY = {"build_directory", "verbose", "keep_intermediates"}  # change where/how loudly it builds, not what
 _HEADER_EXT = (".h", ".hpp", ".hh", ".cuh", ".inl")
 
-_stats = {"hits": 0, "misses": 0, "builds": 0, "build_seconds": 0.0, "load_seconds": 0.0, "entries": []}
+_stats = {"hits": 0, "misses": 0, "builds": 0, "build_seconds": 0.0, "load_seconds": 0.0, "failed_hits": 0,
+          "entries": []}
+FAILED = ".failed"  # <key>.failed beside the entries: that key's compile error, kept
 _installed = {}
 
 
@@ -111,6 +119,7 @@ def _wrap(original, fn_name, root):
             return original(*args, **kwargs)  # an executable, not a library: nothing of ours to load
         key = _key(fn_name, call)
         remote = _installed.get("remote")
+        _raise_kept_failure(root, key, call, remote is not None)
         if remote is not None and not _complete(os.path.join(root, key)):
             remote(fn_name, portable_call(fn_name, call))  # raises when the trusted build fails
             if not _complete(os.path.join(root, key)):
@@ -204,9 +213,11 @@ def _load_or_build(root, key, call, build):
     entry = os.path.join(root, key)
     if _complete(entry):
         return _hit(entry, key, call)
+    _raise_kept_failure(root, key, call)
     with kbh_files.FileLock(os.path.join(root, key + ".lock")):
         if _complete(entry):  # another process built it while we waited
             return _hit(entry, key, call)
+        _raise_kept_failure(root, key, call)  # or failed to
         _remove_stale(root, key)
         tmp = tempfile.mkdtemp(prefix=".tmp-%s-" % key, dir=root)
         os.chmod(tmp, 0o755)  # mkdtemp makes it private; the published entry is shared like the rest of the cache
@@ -216,8 +227,12 @@ def _load_or_build(root, key, call, build):
         os.environ["KBH_BUILD_LOG"] = log  # kbh_cc.py appends a line per compiled file
         try:
             result = build(tmp)
-        except BaseException:
+        except BaseException as e:
             shutil.rmtree(tmp, ignore_errors=True)  # a compile error is the candidate's verdict, not a cache entry
+            if compile_error(e):  # but the same inputs get the same verdict: kept, to be raised again at once
+                kbh_files.write_atomically(os.path.join(root, key + FAILED),
+                                           json.dumps({"name": name, "error": str(e), "env": _environment()}),
+                                           mode=0o644)
             raise
         finally:
             if previous_log is None:
@@ -256,6 +271,38 @@ def _read_log(path):
 
 def _complete(entry):
     return os.path.isfile(os.path.join(entry, MARKER))
+
+
+# Words of a failed build's output that say the compiler did not finish, rather than what it made of the sources.
+_NOT_A_VERDICT = ("Killed", "killed", "terminated", "No space left", "Cannot allocate memory", "out of memory",
+                  "Resource temporarily unavailable", "timed out", "Timeout")
+
+
+def compile_error(exc):
+    """Whether exc is the compiler's verdict on the sources, the same at every build: torch's RuntimeError raised from
+    ninja's non-zero exit (not a signal), with an error in its output and no sign of a compiler that did not finish."""
+    import subprocess
+    cause = exc.__cause__
+    if not isinstance(exc, RuntimeError) or not isinstance(cause, subprocess.CalledProcessError):
+        return False
+    text = str(exc)
+    return (cause.returncode or 0) > 0 and "error" in text and not any(w in text for w in _NOT_A_VERDICT)
+
+
+def _raise_kept_failure(root, key, call, remote=False):
+    """Raises the compile error kept for this key, if there is one: as torch raised it, or, in a process whose builds
+    the trusted build step makes (remote), as that step's answer is raised there (kbh_runner._remote_build)."""
+    try:
+        with open(os.path.join(root, key + FAILED), encoding="utf-8") as f:
+            error = json.load(f)["error"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    _stats["failed_hits"] += 1  # (not an entry: build records list only what loaded)
+    if remote:
+        import kbh_load
+        text = f"RuntimeError: {error}"
+        raise kbh_load.BuildFailed(text if len(text) <= 3000 else "..." + text[-3000:])
+    raise RuntimeError(str(error))
 
 
 def _built_elsewhere(entry, key, call):

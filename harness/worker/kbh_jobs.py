@@ -466,9 +466,14 @@ def _sandbox_config(req, build, bind_candidate=True):
     # environment in the home folder): bound back read-only.
     if not bind_candidate:
         candidate = extensions = None
+    # Never a masked folder itself or one above it (a sys.path entry of the judge's working folder, as under pytest,
+    # would undo that mask, and bound read-only over it, stopped the binds after it: session 20's trusted builds then
+    # wrote into the sandbox's own tmpfs and kept nothing).
+    masked = {os.path.normpath(m) for m in mask if m}
     read_only = [worker_dir] + ([candidate] if candidate else []) + sorted(
-        {p for p in [sys.prefix, sys.exec_prefix, os.path.dirname(os.path.dirname(torch.__file__))] + sys.path
-         if p and os.path.isdir(p) and p != "/"})
+        {p for p in {os.path.normpath(p) for p in
+                     [sys.prefix, sys.exec_prefix, os.path.dirname(os.path.dirname(torch.__file__))] + sys.path if p}
+         if os.path.isdir(p) and p != "/" and not any(m == p or m.startswith(p.rstrip("/") + "/") for m in masked)})
     writable = []
     if extensions:
         os.makedirs(extensions, exist_ok=True)

@@ -211,13 +211,21 @@ def _filesystem(config):
         if not any(path.startswith(m.rstrip("/") + "/") for m in masks):  # inside a mask already: hidden
             _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, size + ",mode=755")
             masks.append(path)
-    for path, writable in dict(exposed).items():  # the last word on each path: writable wins
+    failed = []
+    # The last word on each path: writable wins. Outer folders first, so that a bind inside one lands on top of it;
+    # each bind on its own, so that one that fails does not leave the others (a writable build cache) unbound.
+    for path, writable in sorted(dict(exposed).items(), key=lambda item: item[0].count("/")):
         if path in outside:
-            _bind_back(path, writable, outside[path])
+            try:
+                _bind_back(path, writable, outside[path])
+            except (SandboxError, OSError) as e:
+                failed.append(f"{path}: {e}")
     for fd in outside.values():
         os.close(fd)
     if not proc_ok:
         raise SandboxError("mount /proc: this PID namespace's own /proc could not be mounted")
+    if failed:
+        raise SandboxError("binding back " + "; ".join(failed))
 
 
 def _bind_back(path, writable, outside):

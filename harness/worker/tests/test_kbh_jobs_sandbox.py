@@ -45,3 +45,18 @@ def test_KBH_SPARES_0_starts_no_process_ahead_as_with_the_sandbox_off(tmp_path, 
     assert kbh_jobs.Jobs._spare_config(req, torch.device("cpu")) == (None, None)
     monkeypatch.delenv("KBH_SPARES")
     assert kbh_jobs.Jobs._spare_config({**req, "sandbox": "off"}, torch.device("cpu")) == (None, None)
+
+
+def test_a_python_path_entry_that_is_a_masked_folder_or_above_one_is_not_bound_back(tmp_path, monkeypatch):
+    # Under pytest sys.path holds the judge's working folder: bound back read-only it undid that mask, and the binds
+    # after it failed, so the trusted build step's writable cache was never bound (its builds kept nothing).
+    import sys
+    req = _req(tmp_path)
+    inside = tmp_path / "run" / "venv" / "site-packages"
+    inside.mkdir(parents=True)
+    monkeypatch.setattr(sys, "path", sys.path + [str(tmp_path / "run"), str(tmp_path), str(inside / ".." / "x" / "..")])
+    config = kbh_jobs._sandbox_config(req, build=True, bind_candidate=False)
+    assert str(tmp_path / "run") in config["mask"]
+    assert str(tmp_path / "run") not in config["read_only"] and str(tmp_path) not in config["read_only"]
+    assert str(tmp_path / "run" / "venv") in config["read_only"]  # a package folder inside a mask: bound, normalised
+    assert not any(".." in p for p in config["read_only"])

@@ -68,3 +68,51 @@ def test_arguments_left_at_their_defaults_pass():
     # load_inline's bound call carries extra_cflags=None and friends when the candidate gives none
     assert kbh_trusted_build.refused_flags({"extra_cflags": None, "extra_cuda_cflags": None, "extra_ldflags": None,
                                             "extra_include_paths": None, "name": "ext"}) == []
+
+
+def _ninja_failure(returncode, output):
+    """torch's own exception for a failed build: RuntimeError raised from ninja's CalledProcessError."""
+    import subprocess
+    try:
+        raise subprocess.CalledProcessError(returncode, ["ninja"], output=output.encode())
+    except subprocess.CalledProcessError as e:
+        try:
+            raise RuntimeError(f"Error building extension 'ext': {output}") from e
+        except RuntimeError as error:
+            return error
+
+
+def test_a_compile_error_is_kept_and_raised_again_without_compiling(tmp_path):
+    # CUDA-L1 kernels whose own build fails compiled again in every run of session 20 (15-49 s each).
+    import kbh_build_cache
+    calls = []
+
+    def build(folder):
+        calls.append(folder)
+        raise _ninja_failure(1, "main.cpp:4:56: error: 'matrix_scalar_mul' was not declared in this scope")
+    for _ in range(2):
+        with pytest.raises(RuntimeError, match="was not declared in this scope"):
+            kbh_build_cache._load_or_build(str(tmp_path), "k" * 64, {"name": "ext"}, build)
+    assert len(calls) == 1  # the second call raised the kept error
+    assert [p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")] == ["k" * 64 + ".failed"]
+    assert oct((tmp_path / ("k" * 64 + ".failed")).stat().st_mode)[-3:] == "644"  # candidates' processes read it
+
+
+@pytest.mark.parametrize("error", [
+    _ninja_failure(-9, "g++ ... error"),  # ninja killed
+    _ninja_failure(1, "g++: fatal error: Killed signal terminated program cc1plus"),  # the OOM killer
+    _ninja_failure(1, "error: No space left on device"),
+    RuntimeError("kbh build cache: torch built no ext.so in /tmp/x"),  # no compiler verdict at all
+    KeyboardInterrupt(),
+])
+def test_a_build_that_did_not_finish_is_tried_again(tmp_path, error):
+    import kbh_build_cache
+    calls = []
+
+    def build(folder):
+        calls.append(folder)
+        raise error
+    for _ in range(2):
+        with pytest.raises(type(error)):
+            kbh_build_cache._load_or_build(str(tmp_path), "k" * 64, {"name": "ext"}, build)
+    assert len(calls) == 2 and not list(tmp_path.glob("*.failed"))

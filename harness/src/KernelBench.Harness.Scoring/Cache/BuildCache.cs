@@ -5,7 +5,8 @@ namespace KernelBench.Harness.Scoring.Cache;
 /// <summary>
 /// The content-addressed build cache on disk, as the Python side (harness/worker/kbh_build_cache.py) writes it:
 /// one folder per key, published by an atomic rename with a <see cref="MarkerFile"/> inside; `.tmp-KEY-*` folders are
-/// builds in progress or builds that died (never loaded); `KEY.lock` files serialise builds of one key.
+/// builds in progress or builds that died (never loaded); `KEY.lock` files serialise builds of one key; `KEY.failed`
+/// files keep a key's compile error, raised again without compiling (the compiler's verdict on the same inputs).
 /// </summary>
 public sealed class BuildCache(string root)
 {
@@ -58,12 +59,13 @@ public sealed class BuildCache(string root)
         {
             Objects = Directory.Exists(objects) ? Directory.EnumerateFiles(objects, "*.o", SearchOption.AllDirectories).Count() : 0,
             LauncherBytes = launcher.Exists ? launcher.EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length) : 0,
+            Failed = Directory.Exists(Root) ? Directory.EnumerateFiles(Root, "*" + FailedSuffix).Count() : 0,
         };
     }
 
     /// <summary>
-    /// Removes every entry, unfinished build and lock file; returns how many entries were removed. Run it when no
-    /// build is in progress: a build that is running keeps its library in memory but loses its folder.
+    /// Removes every entry, unfinished build, kept compile error and lock file; returns how many entries were removed.
+    /// Run it when no build is in progress: a build that is running keeps its library in memory but loses its folder.
     /// </summary>
     public int Clear()
     {
@@ -72,10 +74,14 @@ public sealed class BuildCache(string root)
         var removed = Entries().Count;
         foreach (var dir in Directory.EnumerateDirectories(Root))
             Directory.Delete(dir, recursive: true);
-        foreach (var lockFile in Directory.EnumerateFiles(Root, "*.lock"))
-            File.Delete(lockFile);
+        foreach (var pattern in new[] { "*.lock", "*" + FailedSuffix })
+            foreach (var file in Directory.EnumerateFiles(Root, pattern))
+                File.Delete(file);
         return removed;
     }
+
+    /// <summary>A key's kept compile error: `KEY.failed` beside the entries.</summary>
+    public const string FailedSuffix = ".failed";
 
     private static BuildCacheEntry ReadEntry(DirectoryInfo dir)
     {
@@ -108,4 +114,7 @@ public sealed record BuildCacheInfo(string Root, int Entries, long Bytes, DateTi
 {
     public int Objects { get; init; }
     public long LauncherBytes { get; init; }
+
+    /// <summary>Keys whose compile error is kept (`KEY.failed`).</summary>
+    public int Failed { get; init; }
 }

@@ -36,6 +36,8 @@ public sealed class CacheInfoCommand(IAnsiConsole console) : Command<CacheInfoCo
         console.MarkupLine($"size     {FormatBytes(info.Bytes)}");
         console.MarkupLine($"objects  {info.Objects.ToString(CultureInfo.InvariantCulture)} compiled files, {FormatBytes(info.LauncherBytes)} with precompiled headers");
         console.MarkupLine($"newest   {(info.Newest is { } n ? n.ToString("u", CultureInfo.InvariantCulture) : "-")}");
+        if (info.Failed > 0)
+            console.MarkupLine($"kept compile errors (raised again without compiling): {info.Failed.ToString(CultureInfo.InvariantCulture)}");
         if (info.Unfinished > 0)
             console.MarkupLine($"unfinished builds (in progress or killed; never loaded): {info.Unfinished.ToString(CultureInfo.InvariantCulture)}");
         return ExitCodes.Success;

@@ -22,11 +22,12 @@ public class BuildCacheInfoTests
         Directory.CreateDirectory(Path.Combine(_root, ".tmp-ccc-x1"));
         Directory.CreateDirectory(Path.Combine(_root, BuildCache.TritonFolder));
         File.WriteAllText(Path.Combine(_root, "ccc.lock"), "");
+        File.WriteAllText(Path.Combine(_root, "ddd" + BuildCache.FailedSuffix), """{"error": "main.cpp:1: error: x"}""");
 
         var cache = new BuildCache(_root);
         var info = cache.Info();
 
-        Assert.That((info.Entries, info.Unfinished), Is.EqualTo((1, 2)));
+        Assert.That((info.Entries, info.Unfinished, info.Failed), Is.EqualTo((1, 2, 1)));
         Assert.That(info.Bytes, Is.EqualTo(1000 + new FileInfo(Path.Combine(_root, "aaa", BuildCache.MarkerFile)).Length));
         Assert.That(cache.Entries().Single().Name, Is.EqualTo("ext_a"));
     }
@@ -38,6 +39,7 @@ public class BuildCacheInfoTests
         WriteEntry("bbb", "ext_b", 10, "x");
         Directory.CreateDirectory(Path.Combine(_root, ".tmp-ccc-x1"));
         File.WriteAllText(Path.Combine(_root, "aaa.lock"), "");
+        File.WriteAllText(Path.Combine(_root, "ddd" + BuildCache.FailedSuffix), """{"error": "main.cpp:1: error: x"}""");
 
         var removed = new BuildCache(_root).Clear();
 
