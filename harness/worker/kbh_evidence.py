@@ -62,15 +62,15 @@ def evidence(proc, reported, outside, cpu_during, windows, cpu_after, device, pi
     # The fixed part of the allowance is per request; for a batch it grows with its calls from 10 on, so that a call's
     # share stays that of a batch of 10 (0.01 ms on a GPU). A batch's first call after the request's wait cost
     # launch-bound H100 candidates up to 0.7 ms beyond a batch of nothing (session 20): inside 1 ms per 100 calls.
-    base = max(3 * spread, 0.1 if gpu else 0.5)
-    margin = max(base, base * calls / 10.0)
+    fixed = 0.1 if gpu else 0.5
+    margin = max(3 * spread, fixed * max(1.0, calls / 10.0))  # (the spread is the request's own: not scaled)
     allowed = 0.3 * _median(reported) + margin if n else 0.0
     # And over all of them: a timer shortened in a minority of calls leaves the median alone (a red-team review
     # shortened 4 batches of 10 to nothing, session 19); an honest call the scheduler delayed costs the total a little.
     total_gap = sum(gaps) - n * median
-    # (Ten of the fixed allowance per call, not per batch: 10 ms of slack for batches of 100 let a red-team review
-    # report a whole batch of 300 trials as nothing.)
-    total_allowed = 0.3 * sum(reported) + n * margin + 10 * base
+    # (Ten margins of 10 calls, not of a whole batch: 10 ms of slack for batches of 100 let a red-team review report
+    # one batch of three as nothing.)
+    total_allowed = 0.3 * sum(reported) + n * margin + 10 * max(3 * spread * min(1.0, 10.0 / calls), fixed)
     cores = proc.cores()
     # On a CPU the clock alone would blame a candidate for a loaded machine (a compiler on the other core delays every
     # round trip): there a shortened timer must also show as CPU time the process spent beyond what it reported.
