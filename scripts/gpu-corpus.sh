@@ -95,15 +95,17 @@ prebuild() {  # $1 = seconds it may take
   say "kbh prebuild: exit $?, $(grep -c '^{' "$WORK/kbh/prebuild.jsonl") kernel(s) built and judged once (correctness only)"
 }
 
+kbh_follows() { [[ " ${PARTS:-kbh} " == *" kbh "* ]]; }  # (PARTS unset: every part, kbh's included)
+
 kb() {  # $1 = build | eval
   [ -f "$WORK/selection.jsonl" ] || fail "no $WORK/selection.jsonl: run the select part first"
   local l pre=; l=$(left)
   [ "$l" -gt 0 ] || { say "kb-$1 skipped: the deadline has passed"; return; }
-  if [ "$1" = build ] && [ "${KBH_PREBUILD:-1}" = 1 ] && [[ " ${PARTS:-kbh} " == *" kbh "* ]]; then
+  if [ "$1" = build ] && [ "${KBH_PREBUILD:-1}" = 1 ] && kbh_follows; then
     prebuild "$((l / 2))" &  # at most half of what is left: KernelBench's evaluation still gets its share
     pre=$!
   fi
-  if [ "$1" = eval ] && [[ " ${PARTS:-kbh} " == *" kbh "* ]]; then  # kbh's runs get the rest of the time
+  if [ "$1" = eval ] && kbh_follows; then  # kbh's runs get the rest of the time
     l=$("$PY" -c 'import sys; print(max(1, int(float(sys.argv[1]) * float(sys.argv[2]))))' "$l" "${KB_SHARE:-0.5}")
   fi
   say "kb-$1 (KernelBench's own functions, $l s for it)"

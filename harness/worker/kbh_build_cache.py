@@ -119,8 +119,8 @@ def _wrap(original, fn_name, root):
             return original(*args, **kwargs)  # an executable, not a library: nothing of ours to load
         key = _key(fn_name, call)
         remote = _installed.get("remote")
-        _raise_kept_failure(root, key, call, remote is not None)
         if remote is not None and not _complete(os.path.join(root, key)):
+            _raise_kept_failure(root, key, call, remote=True)  # (in-process builds: _load_or_build looks)
             remote(fn_name, portable_call(fn_name, call))  # raises when the trusted build fails
             if not _complete(os.path.join(root, key)):
                 raise RuntimeError("kbh build cache: the trusted build step made no entry for %s (key %s)"
