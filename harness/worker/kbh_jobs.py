@@ -222,7 +222,9 @@ class Jobs:
         except kbh_spawn.CandidateFailed as e:
             return {"ok": False, "reason": "starting the trusted build step: " + str(e)}
         try:
-            answer, _ = builder.call("trusted_build", build_cache=cache, fn=str(request.get("fn")), call=request["call"])
+            # A compile error is kept only from a build step whose sandbox was whole (nothing it needs hidden from it).
+            answer, _ = builder.call("trusted_build", build_cache=cache, fn=str(request.get("fn")), call=request["call"],
+                                     keep_failures=not builder.sandbox.get("missing"))
             if answer.get("ok"):
                 return {"ok": True}
             return {"ok": False, "reason": _tail(f"{answer.get('reason', '')}\n{builder.output_tail()}".strip())}
@@ -469,11 +471,13 @@ def _sandbox_config(req, build, bind_candidate=True):
     # Never a masked folder itself or one above it (a sys.path entry of the judge's working folder, as under pytest,
     # would undo that mask, and bound read-only over it, stopped the binds after it: session 20's trusted builds then
     # wrote into the sandbox's own tmpfs and kept nothing).
-    masked = {os.path.normpath(m) for m in mask if m}
+    # (Compared by real path: a symlink to a masked folder would undo it as well, a red-team review.)
+    masked = {os.path.realpath(m) for m in mask if m}
     read_only = [worker_dir] + ([candidate] if candidate else []) + sorted(
         {p for p in {os.path.normpath(p) for p in
                      [sys.prefix, sys.exec_prefix, os.path.dirname(os.path.dirname(torch.__file__))] + sys.path if p}
-         if os.path.isdir(p) and p != "/" and not any(m == p or m.startswith(p.rstrip("/") + "/") for m in masked)})
+         if os.path.isdir(p) and p != "/"
+         and not any(m == r or m.startswith(r.rstrip("/") + "/") for r in [os.path.realpath(p)] for m in masked)})
     writable = []
     if extensions:
         os.makedirs(extensions, exist_ok=True)

@@ -148,7 +148,8 @@ class Runner:
         """This process runs no candidate code: it builds one call into the shared cache (kbh_trusted_build)."""
         import kbh_trusted_build
         try:
-            kbh_trusted_build.build(msg["build_cache"], msg["fn"], msg["call"], "/tmp/kbh-trusted-build")
+            kbh_trusted_build.build(msg["build_cache"], msg["fn"], msg["call"], "/tmp/kbh-trusted-build",
+                                    keep_failures=bool(msg.get("keep_failures")))
         except ValueError as e:
             return {"ok": False, "reason": str(e)}, ()
         except Exception as e:

@@ -67,9 +67,10 @@ def _parts(flag):
         ("-gencode", "--generate-code", "-arch", "-code", "-Xptxas", "--ptxas-options")) else [flag]
 
 
-def build(cache_root, fn_name, call, workdir):
+def build(cache_root, fn_name, call, workdir, keep_failures=True):
     """Builds call into the cache at cache_root (writable here) and returns None; raises with the compiler's words on
-    a failed build, or ValueError naming the refused flags."""
+    a failed build, or ValueError naming the refused flags. keep_failures False (this process's sandbox is not whole:
+    a header it could not see is no verdict on the sources): a compile error is not kept in the cache."""
     import torch.utils.cpp_extension as cpp
     import kbh_build_cache
 
@@ -91,6 +92,7 @@ def build(cache_root, fn_name, call, workdir):
         call["sources"] = [os.path.join(workdir, os.path.basename(s)) for s in call["sources"]]
     call.pop("kbh_files", None)
     kbh_build_cache.install(cache_root)
+    kbh_build_cache._keep_failures["on"] = bool(keep_failures)
     # Built, never loaded: torch imports what it builds, and a library's static constructors are candidate code.
     cpp._import_module_from_library = lambda *args, **kwargs: None
     getattr(cpp, fn_name)(**call)

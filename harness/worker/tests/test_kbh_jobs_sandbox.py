@@ -54,9 +54,12 @@ def test_a_python_path_entry_that_is_a_masked_folder_or_above_one_is_not_bound_b
     req = _req(tmp_path)
     inside = tmp_path / "run" / "venv" / "site-packages"
     inside.mkdir(parents=True)
-    monkeypatch.setattr(sys, "path", sys.path + [str(tmp_path / "run"), str(tmp_path), str(inside / ".." / "x" / "..")])
+    (tmp_path / "alias").symlink_to(tmp_path / "run")  # a symlink to a masked folder undoes it as well
+    monkeypatch.setattr(sys, "path", sys.path + [str(tmp_path / "run"), str(tmp_path), str(inside / ".." / "x" / ".."),
+                                                 str(tmp_path / "alias")])
     config = kbh_jobs._sandbox_config(req, build=True, bind_candidate=False)
     assert str(tmp_path / "run") in config["mask"]
     assert str(tmp_path / "run") not in config["read_only"] and str(tmp_path) not in config["read_only"]
+    assert str(tmp_path / "alias") not in config["read_only"]
     assert str(tmp_path / "run" / "venv") in config["read_only"]  # a package folder inside a mask: bound, normalised
     assert not any(".." in p for p in config["read_only"])

@@ -102,6 +102,11 @@ def test_a_compile_error_is_kept_and_raised_again_without_compiling(tmp_path):
     _ninja_failure(-9, "g++ ... error"),  # ninja killed
     _ninja_failure(1, "g++: fatal error: Killed signal terminated program cc1plus"),  # the OOM killer
     _ninja_failure(1, "error: No space left on device"),
+    # nvcc's words for a stage the OOM killer or a crash ended (a red-team review had them kept)
+    _ninja_failure(1, "nvcc error   : 'cicc' died due to signal 9 (Kill signal)"),
+    _ninja_failure(1, "nvcc error   : 'ptxas' died due to signal 11 (Invalid memory reference)"),
+    _ninja_failure(1, "nvcc fatal   : Could not write to output file 'x.o': error"),
+    _ninja_failure(1, "x.cu:3: internal compiler error: Segmentation fault"),
     RuntimeError("kbh build cache: torch built no ext.so in /tmp/x"),  # no compiler verdict at all
     KeyboardInterrupt(),
 ])
@@ -116,3 +121,15 @@ def test_a_build_that_did_not_finish_is_tried_again(tmp_path, error):
         with pytest.raises(type(error)):
             kbh_build_cache._load_or_build(str(tmp_path), "k" * 64, {"name": "ext"}, build)
     assert len(calls) == 2 and not list(tmp_path.glob("*.failed"))
+
+
+def test_a_build_step_whose_sandbox_is_not_whole_keeps_no_compile_error(tmp_path, monkeypatch):
+    # A header it could not see is no verdict on the sources (the judge passes keep_failures=False then).
+    import kbh_build_cache
+    monkeypatch.setitem(kbh_build_cache._keep_failures, "on", False)
+
+    def build(folder):
+        raise _ninja_failure(1, "main.cpp:1:10: fatal error: torch/extension.h: No such file or directory")
+    with pytest.raises(RuntimeError):
+        kbh_build_cache._load_or_build(str(tmp_path), "k" * 64, {"name": "ext"}, build)
+    assert not list(tmp_path.glob("*.failed"))
