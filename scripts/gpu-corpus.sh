@@ -16,9 +16,12 @@
 #             with build_cache on, so the serial GPU phase loads builds instead of compiling (corpus_kernelbench.py);
 #             when a kbh part follows, kbh builds the same kernels beside it (KBH_PREBUILD=1, the default: `kbh eval
 #             --no-perf`, one correctness trial, its verdicts kept apart in WORK/kbh/prebuild.jsonl) into the build
-#             cache its runs share, and kb-eval starts only when both have ended: no compiler runs beside a timed
-#             call, and kbh's runs find their builds made (session 20: builds and constructor compiles took up to half
-#             of kbh's parity run, one at a time)
+#             cache its runs share, with PREBUILD_WORKERS (default 8) check workers, and kb-eval starts only when
+#             both have ended: no compiler runs beside a timed call, and kbh's runs find their builds made (session
+#             20: builds and constructor compiles took up to half of kbh's parity run, one at a time); KB_WARM=1 (the
+#             default on a GPU) also constructs and calls each kernel once in its KernelBench build folder, so that
+#             extensions compiled in a constructor or a first call are built in parallel rather than in KernelBench's
+#             serial evaluation (session 21: 15-88 s each there); its verdicts do not change
 #   kb-eval   KernelBench's eval_kernel_against_ref, one kernel at a time, each in a freshly spawned process with a
 #             KB_TIMEOUT (default 180 s, its script's) limit: 5 correctness trials, 100 perf trials, cuda_event, fp32;
 #             KB_ORDER (e.g. 3,2) judges those levels first, for a call that cannot judge them all; when a kbh part
@@ -89,7 +92,9 @@ prebuild() {  # $1 = seconds it may take
   say "kbh prebuild: kbh eval --no-perf on every selected kernel, beside KernelBench's builds ($1 s at most)"
   local args=(--kernelbench "$WORK/problems" --candidates "$WORK/candidates" --device "$DEVICE" --format json
               --out "$WORK/runs/prebuild" --no-perf --correctness-trials 1)
-  [ "$DEVICE" != cpu ] && args+=(--build-workers "$JOBS")
+  # Several check workers: what takes the time here is extensions compiled in constructors and first calls (15-64 s
+  # each, session 21), which run outside a worker's GPU turn; two workers left Level 1's prebuild at 257 s.
+  [ "$DEVICE" != cpu ] && args+=(--build-workers "$JOBS" --workers "${PREBUILD_WORKERS:-8}")
   KBH_CACHE=$WORK/kbh-cache timeout --kill-after=10 "$1" "$KBH" eval "${args[@]}" \
     >>"$WORK/kbh/prebuild.jsonl" 2>>"$WORK/kbh/prebuild.log"
   say "kbh prebuild: exit $?, $(grep -c '^{' "$WORK/kbh/prebuild.jsonl") kernel(s) built and judged once (correctness only)"
@@ -110,6 +115,7 @@ kb() {  # $1 = build | eval
   fi
   say "kb-$1 (KernelBench's own functions, $l s for it)"
   local extra=(--deadline-s "$l"); [ "$1" = eval ] && extra+=(--timeout "${KB_TIMEOUT:-180}" --order "${KB_ORDER:-}") || extra+=(--jobs "$JOBS")
+  [ "$1" = build ] && [ "${KB_WARM:-1}" = 1 ] && [ "$DEVICE" != cpu ] && extra+=(--warm-device "${KB_WARM_DEVICE:-cuda:0}")
   timeout --kill-after=10 "$((l + 5))" "$PY" scripts/bench/corpus_kernelbench.py "$1" "$WORK" "$KB_SRC" "${extra[@]}" 2>&1 \
     | tee -a "$LOG" | grep -v '^\[Profiling\]' || true
   [ -n "$pre" ] && { say "kb-build done; waiting for kbh's builds"; wait "$pre"; }

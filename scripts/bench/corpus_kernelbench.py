@@ -1,12 +1,15 @@
 """KernelBench's own evaluator on the corpus corpus_select.py wrote, the way its eval_from_generations flow runs it.
 
-    python3 corpus_kernelbench.py build WORK KB_SRC [--jobs N] [--timeout S] [--deadline-s S]
+    python3 corpus_kernelbench.py build WORK KB_SRC [--jobs N] [--timeout S] [--deadline-s S] [--warm-device cuda:0]
     python3 corpus_kernelbench.py eval  WORK KB_SRC [--timeout S] [--deadline-s S] [--device cuda:0] [--order 3,2]
     python3 corpus_kernelbench.py judged WORK
 
 build: KernelBench's build_compile_cache for every kernel, each into its own build folder (WORK/kb-build/L_P_S), N
        spawned processes at once, as its batch_compile does with build_cache on (its flow's way to keep compiles out
-       of the serial GPU phase); one JSON line per kernel in WORK/kb-build.jsonl.
+       of the serial GPU phase); one JSON line per kernel in WORK/kb-build.jsonl. With --warm-device, each kernel is
+       then constructed and called once there, in KernelBench's namespace and build folder, so that extensions
+       compiled in a constructor or a first call (which build_compile_cache does not reach) are built in parallel too;
+       the evaluation's verdicts do not change, only how long its serial phase takes.
 eval:  one kernel at a time, each in a freshly spawned process (a Pool(1) with a time limit, as its
        eval_from_generations does), calling eval_kernel_against_ref with its script's defaults: 5 correctness trials,
        100 timed trials, cuda_event, fp32 (its tolerance 1e-4), backend cuda, measure_performance on, the build folder
@@ -63,14 +66,42 @@ def _read(path):
 
 
 # -- in the spawned processes -----------------------------------------------------------------------------------------
-def _build_one(kb_src, candidate, folder):
+def _build_one(kb_src, candidate, folder, reference=None, warm_device=None):
     import kb_loader
     started = time.perf_counter()
     kb_eval, _, stubbed = kb_loader.load(kb_src)
     os.makedirs(folder, exist_ok=True)
     ok, _, error = kb_eval.build_compile_cache(_read(candidate), verbose=False, build_dir=folder)
-    return {"ok": bool(ok), "error": (str(error) if error else None), "seconds": time.perf_counter() - started,
+    line = {"ok": bool(ok), "error": (str(error) if error else None), "seconds": time.perf_counter() - started,
             "stubbed": stubbed}
+    if ok and warm_device:
+        line.update(_warm(kb_eval, _read(candidate), _read(reference), folder, warm_device))
+    return line
+
+
+def _warm(kb_eval, candidate_src, reference_src, folder, device):
+    """The kernel constructed and called once, as eval_kernel_against_ref loads it (its namespace, its build folder),
+    so that extensions compiled in a constructor or a first call (load_inline inside __init__ or forward: 15-88 s
+    each on an H200, session 21) are built here, in parallel, and its serial evaluation loads them. Nothing of this
+    is a verdict: a failure is recorded (warm_error) and left for the evaluation to meet as its own."""
+    import torch
+    started = time.perf_counter()
+    try:
+        device = torch.device(device)
+        context = {}
+        _, get_init_inputs, get_inputs = kb_eval.load_original_model_and_inputs(reference_src, context)
+        kb_eval.set_seed(42)
+        init = [kb_eval._process_input_tensor(x, device, "cuda", torch.float32) for x in get_init_inputs()]
+        model_new = kb_eval.load_custom_model(candidate_src, context, folder)
+        with torch.no_grad():
+            model = model_new(*init).to(device)
+            model(*[kb_eval._process_input_tensor(x, device, "cuda", torch.float32) for x in get_inputs()])
+        if device.type == "cuda":
+            torch.cuda.synchronize(device)
+        return {"warm_seconds": round(time.perf_counter() - started, 2), "warm_error": None}
+    except Exception as e:  # (KernelBench's evaluation meets it again, and reports it in its own words)
+        return {"warm_seconds": round(time.perf_counter() - started, 2),
+                "warm_error": f"{type(e).__name__}: {str(e)[:300]}"}
 
 
 def _eval_one(kb_src, candidate, reference, folder, device):
@@ -135,7 +166,8 @@ def run_build(a):
     started = time.monotonic()
     ctx = mp.get_context("spawn")
     with ctx.Pool(a.jobs) as pool, open(out, "a", encoding="utf-8") as f:
-        pending = [(k, pool.apply_async(_build_one, (a.kb_src, k["candidate"], build_dir(a.work, k))))
+        pending = [(k, pool.apply_async(_build_one, (a.kb_src, k["candidate"], build_dir(a.work, k),
+                                                     k["reference_path"], a.warm_device)))
                    for k in todo]
         for k, job in pending:
             left = a.timeout - (time.monotonic() - started)
@@ -147,7 +179,9 @@ def run_build(a):
                 line = {"ok": False, "error": f"{type(e).__name__}: {e}"}
             f.write(json.dumps({"name": k["name"], **line}) + "\n")
             f.flush()
-            _log(f"built {k['name']}: {'ok' if line.get('ok') else line.get('error', '')[:200]}")
+            _log(f"built {k['name']}: {'ok' if line.get('ok') else line.get('error', '')[:200]}"
+                 + (f", constructed and called once in {line['warm_seconds']} s" if "warm_seconds" in line else "")
+                 + (f" ({line['warm_error'][:160]})" if line.get("warm_error") else ""))
     return 0
 
 
@@ -207,6 +241,9 @@ def main(argv):
     p.add_argument("--deadline-s", type=float, default=float("inf"))
     p.add_argument("--device", default="cuda:0")
     p.add_argument("--order", default="", help="eval: levels to judge first, e.g. 3,2 (the rest keep their order)")
+    p.add_argument("--warm-device", default=None,
+                   help="build: also construct and call each kernel once on this device, as its evaluation loads it "
+                        "(extensions compiled in a constructor or a first call are then built in parallel)")
     a = p.parse_args(argv)
     a.timeout = a.timeout or (900.0 if a.step == "build" else 180.0)  # eval: its script's default time limit
     if not os.path.exists(os.path.join(a.work, "selection.jsonl")):

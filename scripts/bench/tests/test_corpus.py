@@ -296,3 +296,40 @@ def test_the_script_builds_kbh_s_kernels_beside_kernelbench_s_builds_and_evaluat
     judged = [json.loads(line) for line in (work / "kbh" / "kernelbench__kernelbench.jsonl").read_text().splitlines()
               if line.startswith("{")]
     assert [v["status"] for v in judged] == ["correct"] * 3 and all(v["runtime_ms"] > 0 for v in judged), judged
+
+
+@pytest.mark.skipif(_kb_source() is None, reason="no KernelBench source tree: set KBH_KERNELBENCH_SRC or make "
+                                                 ".kbh/kernelbench-src (a work tree of KernelBench at 423217d)")
+def test_build_with_warm_device_constructs_and_calls_each_kernel_in_its_own_build_folder(tmp_path, checkout):
+    # KernelBench's own build_compile_cache and loader on the CPU. The kernels' constructor and forward leave a mark
+    # in TORCH_EXTENSIONS_DIR, where a load_inline in them would build: the warm step must reach both, in the build
+    # folder KernelBench's evaluation later loads from; a constructor that raises is recorded, not a failed build.
+    ref = ("import torch\nclass Model(torch.nn.Module):\n    def __init__(self, k):\n        super().__init__()\n"
+           "        self.k = k\n    def forward(self, x):\n        return x * self.k\n"
+           "def get_inputs():\n    return [torch.randn(4, 4)]\ndef get_init_inputs():\n    return [3]\n")
+    mark = ("import os, torch\ndef _mark(name):\n    open(os.path.join(os.environ['TORCH_EXTENSIONS_DIR'], name), 'w')"
+            ".close()\n")
+    good = mark + ("class ModelNew(torch.nn.Module):\n    def __init__(self, k):\n        super().__init__()\n"
+                   "        self.k = k\n        _mark('constructed')\n"
+                   "    def forward(self, x):\n        _mark('called')\n        return x * self.k\n")
+    bad = mark + ("class ModelNew(torch.nn.Module):\n    def __init__(self, k):\n        super().__init__()\n"
+                  "        raise RuntimeError('no extension today')\n")
+    corpus = tmp_path / "h100.json"
+    corpus.write_text("".join(json.dumps({"level_id": 1, "task_id": p, "ref_code": ref, "custom_code": code,
+                                          "score_default": 1.0}) + "\n" for p, code in ((2, good), (3, bad))))
+    for warm, work in ((True, tmp_path / "warm"), (False, tmp_path / "cold")):
+        assert corpus_select.main([str(corpus), checkout, str(work), "--per-level", "2"]) == 0
+        args = ["build", str(work), _kb_source(), "--jobs", "2"] + (["--warm-device", "cpu"] if warm else [])
+        run = subprocess.run([sys.executable, os.path.join(os.path.dirname(HERE), "corpus_kernelbench.py")] + args,
+                             capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stderr[-2000:]
+        lines = {json.loads(x)["name"]: json.loads(x) for x in (work / "kb-build.jsonl").read_text().splitlines()}
+        kernels = {k["problem"]: k for k in corpus_kernelbench.kernels(str(work))}
+        folder = lambda p: corpus_kernelbench.build_dir(str(work), kernels[p])  # noqa: E731
+        assert all(line["ok"] for line in lines.values()), lines
+        if warm:
+            assert sorted(os.listdir(folder(2))) == ["called", "constructed"]
+            assert lines[kernels[2]["name"]]["warm_error"] is None
+            assert lines[kernels[3]["name"]]["warm_error"] == "RuntimeError: no extension today"
+        else:
+            assert os.listdir(folder(2)) == [] and "warm_seconds" not in lines[kernels[2]["name"]]
