@@ -32,6 +32,11 @@
 #             (default kernelbench and evidence, each with the default timing and with --timing kernelbench);
 #             --policy is passed only when `kbh eval --help` lists it (else one run per timing, named "default"); one shared build cache
 #             (with --timing kernelbench, one lane per GPU, as KernelBench's flow: PARITY_WORKERS, default 1)
+#   repeat    (REPEAT=1 adds it before the table) KernelBench's evaluator again on the kernels it judged
+#             (WORK/repeat/kb.jsonl, KB_SHARE of the time left) and kbh's kernelbench:kernelbench run again
+#             (WORK/repeat/kbh): each evaluator's own run-to-run spread of speedups, so that a kbh/KernelBench ratio is
+#             read against it (session 21, H200: launch-bound Level 2 kernels moved by up to 5x between calls in
+#             KernelBench's evaluator as in kbh)
 #   table     the table (scripts/bench/corpus_table.py): $OUT/corpus.md and corpus.csv
 # DEADLINE_S (default 540) bounds the whole call: no part starts a kernel after it, the table is always written, and
 # a later call with the same WORK (default .kbh/corpus-work, kept on a warm machine) goes on. Expect, on one H100 with
@@ -122,42 +127,72 @@ kb() {  # $1 = build | eval
   return 0
 }
 
-kbh() {
-  local help policy_ok=0 timing_ok=0 spec policy timing name args seen=" "
+kbh_eval() {  # $1 policy, $2 timing, $3 verdict file (without .jsonl), $4 kbh's --out folder, $5 seconds
+  local args=(--kernelbench "$WORK/problems" --candidates "$CANDIDATES" --device "$DEVICE" --format json --out "$4")
+  [ "$DEVICE" != cpu ] && args+=(--build-workers "$JOBS")
+  [ "$1" != default ] && args+=(--policy "$1")
+  [ "$2" != cuda_event ] && args+=(--timing "$2")
+  # Parity: one lane per GPU, as KernelBench's flow judges one kernel per GPU at a time. With two, the other lane's
+  # candidate processes start and end (CUDA contexts) beside this lane's timed calls; launch-bound Level 3 networks
+  # moved by up to 0.09 ms a call (session 16). PARITY_WORKERS overrides.
+  [ "$2" = kernelbench ] && [ "$DEVICE" != cpu ] && args+=(--workers "${PARITY_WORKERS:-1}")
+  mkdir -p "$(dirname "$3")"
+  say "kbh $(basename "$3"): kbh eval ${args[*]} ${KBH_EVAL_ARGS:-} ($5 s left)"
+  KBH_CACHE=$WORK/kbh-cache timeout --kill-after=10 "$5" "$KBH" eval "${args[@]}" ${KBH_EVAL_ARGS:-} \
+    >>"$3.jsonl" 2>>"$3.log"
+  local rc=$?
+  say "kbh $(basename "$3"): exit $rc, $(grep -c '^{' "$3.jsonl") verdict line(s) so far$([ $rc = 124 ] && echo ', stopped at the deadline: a rerun goes on')"
+}
+
+kbh_features() {  # POLICY_OK, TIMING_OK: what this kbh's eval offers
+  local help
   help=$("$KBH" eval --help 2>&1 | tr -s ' \n' '  ')  # one line: the help text wraps at the terminal's width
-  grep -q -- '--policy' <<<"$help" && policy_ok=1
-  grep -q 'or kernelbench (KernelBench' <<<"$help" && timing_ok=1
-  [ $policy_ok = 1 ] || say "note: this kbh has no --policy (kbh eval --help): one run per timing, named default"
-  local candidates=$WORK/candidates
-  if [ "${JUDGED:-kb}" = kb ]; then
-    "$PY" scripts/bench/corpus_kernelbench.py judged "$WORK" 2>&1 | tee -a "$LOG"
-    candidates=$WORK/judged
-    [ -n "$(ls -A "$candidates" 2>/dev/null)" ] || { say "kbh skipped: KernelBench's evaluator has judged no kernel yet (JUDGED=all judges every one)"; return; }
-  fi
+  POLICY_OK=0 TIMING_OK=0
+  grep -q -- '--policy' <<<"$help" && POLICY_OK=1
+  grep -q 'or kernelbench (KernelBench' <<<"$help" && TIMING_OK=1
+  [ $POLICY_OK = 1 ] || say "note: this kbh has no --policy (kbh eval --help): one run per timing, named default"
+}
+
+judged() {  # CANDIDATES: the kernels KernelBench's evaluator judged (JUDGED=kb, the default) or every one; false: none
+  CANDIDATES=$WORK/candidates
+  [ "${JUDGED:-kb}" = kb ] || return 0
+  "$PY" scripts/bench/corpus_kernelbench.py judged "$WORK" 2>&1 | tee -a "$LOG"
+  CANDIDATES=$WORK/judged
+  [ -n "$(ls -A "$CANDIDATES" 2>/dev/null)" ]
+}
+
+kbh() {
+  local spec policy timing name seen=" " l
+  kbh_features
+  judged || { say "kbh skipped: KernelBench's evaluator has judged no kernel yet (JUDGED=all judges every one)"; return; }
   for spec in $RUNS; do
     policy=${spec%%:*} timing=${spec#*:}
-    [ $policy_ok = 1 ] || policy=default
-    if [ "$timing" = kernelbench ] && [ $timing_ok = 0 ]; then say "note: this kbh has no --timing kernelbench: $spec skipped"; continue; fi
+    [ $POLICY_OK = 1 ] || policy=default
+    if [ "$timing" = kernelbench ] && [ $TIMING_OK = 0 ]; then say "note: this kbh has no --timing kernelbench: $spec skipped"; continue; fi
     name="${policy}__${timing}"
     [[ "$seen" == *" $name "* ]] && continue
     seen+="$name "
-    local l; l=$(left)
+    l=$(left)
     [ "$l" -gt 0 ] || { say "kbh $name skipped: the deadline has passed"; continue; }
-    args=(--kernelbench "$WORK/problems" --candidates "$candidates" --device "$DEVICE" --format json
-          --out "$WORK/runs/$name")
-    [ "$DEVICE" != cpu ] && args+=(--build-workers "$JOBS")
-    [ "$policy" != default ] && args+=(--policy "$policy")
-    [ "$timing" != cuda_event ] && args+=(--timing "$timing")
-    # Parity: one lane per GPU, as KernelBench's flow judges one kernel per GPU at a time. With two, the other lane's
-    # candidate processes start and end (CUDA contexts) beside this lane's timed calls; launch-bound Level 3 networks
-    # moved by up to 0.09 ms a call (session 16). PARITY_WORKERS overrides.
-    [ "$timing" = kernelbench ] && [ "$DEVICE" != cpu ] && args+=(--workers "${PARITY_WORKERS:-1}")
-    say "kbh $name: kbh eval ${args[*]} ${KBH_EVAL_ARGS:-} ($l s left)"
-    KBH_CACHE=$WORK/kbh-cache timeout --kill-after=10 "$l" "$KBH" eval "${args[@]}" ${KBH_EVAL_ARGS:-} \
-      >>"$WORK/kbh/$name.jsonl" 2>>"$WORK/kbh/$name.log"
-    local rc=$?
-    say "kbh $name: exit $rc, $(grep -c '^{' "$WORK/kbh/$name.jsonl") verdict line(s) so far$([ $rc = 124 ] && echo ', stopped at the deadline: a rerun goes on')"
+    kbh_eval "$policy" "$timing" "$WORK/kbh/$name" "$WORK/runs/$name" "$l"
   done
+}
+
+repeat() {  # both evaluators' parity measurements once more, on the same kernels: their own run-to-run spread
+  [ -f "$WORK/kb.jsonl" ] || { say "repeat skipped: KernelBench's evaluator has judged nothing yet"; return; }
+  local l; l=$(left)
+  [ "$l" -gt 0 ] || { say "repeat skipped: the deadline has passed"; return; }
+  l=$("$PY" -c 'import sys; print(max(1, int(float(sys.argv[1]) * float(sys.argv[2]))))' "$l" "${KB_SHARE:-0.5}")
+  say "repeat: KernelBench's evaluator again on the kernels it judged ($l s for it)"
+  timeout --kill-after=10 "$((l + 5))" "$PY" scripts/bench/corpus_kernelbench.py eval "$WORK" "$KB_SRC" --again \
+    --out repeat/kb.jsonl --deadline-s "$l" --timeout "${KB_TIMEOUT:-180}" 2>&1 | tee -a "$LOG" | grep -v '^\[Profiling\]'
+  kbh_features
+  [ $TIMING_OK = 1 ] || { say "repeat: this kbh has no --timing kernelbench: kbh's part skipped"; return; }
+  judged || return 0
+  l=$(left)
+  [ "$l" -gt 0 ] || { say "repeat: kbh's part skipped: the deadline has passed"; return; }
+  kbh_eval "$([ $POLICY_OK = 1 ] && echo kernelbench || echo default)" kernelbench \
+    "$WORK/repeat/kbh/kernelbench__kernelbench" "$WORK/runs/repeat" "$l"
 }
 
 table() {
@@ -165,17 +200,18 @@ table() {
   "$PY" scripts/bench/corpus_table.py "$WORK" "$OUT" 2>&1 | tee -a "$LOG"
 }
 
-for part in ${PARTS:-select kb-build kb-eval kbh table}; do
+for part in ${PARTS:-select kb-build kb-eval kbh $([ "${REPEAT:-0}" = 1 ] && echo repeat) table}; do
   case "$part" in
     select) select_ ;;
     kb-build) kb build ;;
     kb-eval) kb eval ;;
     kbh) kbh ;;
+    repeat) repeat ;;
     table) ;;
-    *) fail "unknown part $part (select kb-build kb-eval kbh table)" ;;
+    *) fail "unknown part $part (select kb-build kb-eval kbh repeat table)" ;;
   esac
 done
 table  # always: what is done so far
 # The raw lines and logs, small, in one file (the device tool brings back few files).
-tar czf "$OUT/corpus-work.tgz" -C "$WORK" selection.jsonl $(cd "$WORK" && ls -d kb.jsonl kb-build.jsonl kbh 2>/dev/null)
+tar czf "$OUT/corpus-work.tgz" -C "$WORK" selection.jsonl $(cd "$WORK" && ls -d kb.jsonl kb-build.jsonl kbh repeat 2>/dev/null)
 say "done"

@@ -2,6 +2,7 @@
 
     python3 corpus_kernelbench.py build WORK KB_SRC [--jobs N] [--timeout S] [--deadline-s S] [--warm-device cuda:0]
     python3 corpus_kernelbench.py eval  WORK KB_SRC [--timeout S] [--deadline-s S] [--device cuda:0] [--order 3,2]
+                                        [--out kb.jsonl] [--again]
     python3 corpus_kernelbench.py judged WORK
 
 build: KernelBench's build_compile_cache for every kernel, each into its own build folder (WORK/kb-build/L_P_S), N
@@ -16,6 +17,7 @@ eval:  one kernel at a time, each in a freshly spawned process (a Pool(1) with a
        of the build step; its reference is timed in that same process after the candidate (its excessive-speedup
        check, on by default), and the speedup is its ref_runtime / runtime (means). One JSON line per kernel in
        WORK/kb.jsonl, written as each ends. Kernels already in the file are skipped (a rerun goes on where it stopped).
+       --again --out repeat/kb.jsonl measures the kernels kb.jsonl has again, for the table's run-to-run spread.
 judged: WORK/judged/ holds a copy of each candidate KernelBench's evaluator has a line for in WORK/kb.jsonl, so kbh
        judges the same kernels in a call whose deadline stopped KernelBench's part early.
 Build and eval stop starting kernels once --deadline-s has passed since they began. Every line names the stand-ins used for
@@ -186,8 +188,12 @@ def run_build(a):
 
 
 def run_eval(a):
-    out = os.path.join(a.work, "kb.jsonl")
+    out = os.path.join(a.work, a.out)
+    os.makedirs(os.path.dirname(out), exist_ok=True)
     todo = [k for k in kernels(a.work) if k["name"] not in _done(out)]
+    if a.again:  # a second measurement: only what the first judged, in the same order
+        first = _done(os.path.join(a.work, "kb.jsonl"))
+        todo = [k for k in todo if k["name"] in first]
     todo = levels_first(todo, a.order)
     _log(f"KernelBench eval: {len(todo)} kernel(s), one at a time, {a.timeout:g} s each at most")
     started = time.monotonic()
@@ -241,6 +247,9 @@ def main(argv):
     p.add_argument("--deadline-s", type=float, default=float("inf"))
     p.add_argument("--device", default="cuda:0")
     p.add_argument("--order", default="", help="eval: levels to judge first, e.g. 3,2 (the rest keep their order)")
+    p.add_argument("--out", default="kb.jsonl", help="eval: the result file in WORK (default kb.jsonl)")
+    p.add_argument("--again", action="store_true",
+                   help="eval: only the kernels kb.jsonl has a line for (a second measurement, into --out)")
     p.add_argument("--warm-device", default=None,
                    help="build: also construct and call each kernel once on this device, as its evaluation loads it "
                         "(extensions compiled in a constructor or a first call are then built in parallel)")

@@ -5,7 +5,9 @@
 Reads WORK/selection.jsonl (corpus_select.py), WORK/kb.jsonl (corpus_kernelbench.py eval) and every
 WORK/kbh/<policy>__<timing>.jsonl (kbh eval --format json lines; the last line per candidate counts). Writes
 OUTDIR/corpus.md and OUTDIR/corpus.csv, and prints the Markdown. Verdicts agree when both say correct or both say not
-correct. Parity: kbh's speedup under --timing kernelbench over KernelBench's, within 5%.
+correct. Parity: kbh's speedup under --timing kernelbench over KernelBench's, within 5%. Where the repeat part ran
+(WORK/repeat/kb.jsonl, WORK/repeat/kbh/), a section sets each evaluator's second speedup beside its first: the
+run-to-run spread a kbh/KernelBench ratio is read against.
 """
 import csv
 import glob
@@ -52,11 +54,61 @@ def load(work):
             kernels.append({**e, "name": corpus_select.candidate_name(e)})
     kernels.sort(key=lambda k: (k["level"], k["problem"], k["sample"]))
     kb = read_jsonl(os.path.join(work, "kb.jsonl"), _candidate)
+    return kernels, kb, _runs(os.path.join(work, "kbh"))
+
+
+def _runs(folder):
+    """{(policy, timing): {candidate name: verdict}} from folder/<policy>__<timing>.jsonl."""
     runs = {}
-    for path in sorted(glob.glob(os.path.join(work, "kbh", "*__*.jsonl"))):
+    for path in sorted(glob.glob(os.path.join(folder, "*__*.jsonl"))):
         policy, timing = os.path.basename(path)[:-len(".jsonl")].split("__", 1)
         runs[(policy, timing)] = read_jsonl(path, _candidate)
-    return kernels, kb, runs
+    return runs
+
+
+def load_repeat(work):
+    """(kb, runs) of the repeat part, empty where it did not run."""
+    return (read_jsonl(os.path.join(work, "repeat", "kb.jsonl"), _candidate),
+            _runs(os.path.join(work, "repeat", "kbh")))
+
+
+def repeat_rows(table, kb2, runs2):
+    """Per kernel that both evaluators judged correct in both measurements under parity timing: the four speedups."""
+    parity = next((key for key in runs2 if key[1] == "kernelbench"), None)
+    out = []
+    for r in table:
+        run = r["runs"].get(parity) if parity else None
+        b2 = kb2.get(r["name"])
+        v2 = runs2[parity].get(r["name"]) if parity else None
+        if not run or not (r["kb_status"] == "correct" and run["status"] == "correct"):
+            continue
+        if not (b2 and b2.get("status") == "correct" and v2 and v2.get("status") == "correct"):
+            continue
+        kb_a, kb_b, kbh_a, kbh_b = r["kb_speedup"], _speedup(b2), run["speedup"], _speedup(v2)
+        if None in (kb_a, kb_b, kbh_a, kbh_b):
+            continue
+        out.append({"kernel": r["kernel"], "kb": (kb_a, kb_b), "kbh": (kbh_a, kbh_b),
+                    "kb_again": kb_b / kb_a, "kbh_again": kbh_b / kbh_a,
+                    "kbh_over_kb": ((kbh_a + kbh_b) / 2) / ((kb_a + kb_b) / 2)})
+    return out
+
+
+def repeat_markdown(rep):
+    if not rep:
+        return []
+    n = len(rep)
+    within = lambda key: sum(1 for x in rep if abs(x[key] - 1) <= PARITY_TOLERANCE)  # noqa: E731
+    md = ["", "## Run to run (the repeat part)", "",
+          f"Of {n} kernels both evaluators judged correct twice under parity timing, speedup within "
+          f"±{PARITY_TOLERANCE:.0%} of the same evaluator's first: KernelBench {within('kb_again')}, kbh "
+          f"{within('kbh_again')}; kbh's mean of two within ±{PARITY_TOLERANCE:.0%} of KernelBench's: "
+          f"{within('kbh_over_kb')}.", "",
+          "| kernel | KB speedup 1 | KB speedup 2 | kbh speedup 1 | kbh speedup 2 | KB 2/1 | kbh 2/1 | kbh/KB (means) |",
+          "|---|---|---|---|---|---|---|---|"]
+    for x in rep:
+        md.append(f"| {x['kernel']} | {x['kb'][0]:.2f} | {x['kb'][1]:.2f} | {x['kbh'][0]:.2f} | {x['kbh'][1]:.2f} | "
+                  f"{x['kb_again']:.2f} | {x['kbh_again']:.2f} | {x['kbh_over_kb']:.2f} |")
+    return md
 
 
 def correct(status):
@@ -123,7 +175,7 @@ def _num(x):
     return f"{x:.2f}" if isinstance(x, (int, float)) else ""
 
 
-def markdown(table, runs):
+def markdown(table, runs, rep=()):
     keys = list(runs)
     head = ["kernel", "CUDA-L1 published", "KernelBench", "KB speedup"]
     for p, t in keys:
@@ -145,6 +197,7 @@ def markdown(table, runs):
         md.append(f"- {r['kernel']} ({p}/{t}): KernelBench {r['kb_status']}"
                   + (f" ({r['kb_error']})" if r["kb_error"] else "") + f"; kbh {run['status']}"
                   + (f": {run['reason']}" if run["reason"] else "") + (f" [flags: {run['flags']}]" if run["flags"] else ""))
+    md += repeat_markdown(rep)
     return "\n".join(md) + "\n"
 
 
@@ -176,7 +229,7 @@ def main(argv):
         return 1
     table = rows(kernels, kb, runs)
     os.makedirs(outdir, exist_ok=True)
-    text = markdown(table, runs)
+    text = markdown(table, runs, repeat_rows(table, *load_repeat(work)))
     with open(os.path.join(outdir, "corpus.md"), "w", encoding="utf-8") as f:
         f.write(text)
     write_csv(table, runs, os.path.join(outdir, "corpus.csv"))

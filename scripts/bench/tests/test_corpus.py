@@ -201,6 +201,29 @@ def test_table_agreement_parity_and_every_disagreement_with_its_reason(tmp_path,
     assert rows["L2/3"]["kbh_kernelbench_kernelbench_agree"] == ""
 
 
+def test_table_sets_each_evaluator_s_second_measurement_beside_its_first(tmp_path, checkout):
+    work, out = _table_work(tmp_path, checkout), str(tmp_path / "out")
+    a, b = "level_1_problem_2_sample_0_kernel.py", "level_2_problem_1_sample_0_kernel.py"
+    md = lambda: (corpus_table.main([work, out]), open(os.path.join(out, "corpus.md")).read())[1]  # noqa: E731
+    assert "Run to run" not in md()  # no repeat part: no section
+    (tmp_path / "work" / "repeat" / "kbh").mkdir(parents=True)
+    kb2 = [_kb_line(a, runtime=1.0, ref_runtime=2.2), _kb_line(b, runtime=1.0, ref_runtime=2.0)]
+    with open(tmp_path / "work" / "repeat" / "kb.jsonl", "w") as f:
+        for line in kb2:
+            line["status"], line["speedup"], line["error_text"] = corpus_kernelbench.verdict(line)
+            f.write(json.dumps(line) + "\n")
+    # kbh's second: a within 5% of its first (2.04 -> 2.1), b's second run incorrect (left out of the section).
+    (tmp_path / "work" / "repeat" / "kbh" / "kernelbench__kernelbench.jsonl").write_text(
+        json.dumps({"candidate": a, "status": "correct", "speedup": 2.1}) + "\n"
+        + json.dumps({"candidate": b, "status": "incorrect", "speedup": None}) + "\n")
+    text = md()
+    # a: KernelBench 2.0 then 2.2 (1.10, outside), kbh 2.04 then 2.1 (1.03, within), kbh/KB means 2.07/2.1 = 0.99.
+    assert ("Of 1 kernels both evaluators judged correct twice under parity timing, speedup within ±5% of the same "
+            "evaluator's first: KernelBench 0, kbh 1; kbh's mean of two within ±5% of KernelBench's: 1.") in text
+    assert "| L1/2 | 2.00 | 2.20 | 2.04 | 2.10 | 1.10 | 1.03 | 0.99 |" in text
+    assert "| L2/1 |" not in text.split("## Run to run")[1]
+
+
 def test_table_script_runs_as_the_shell_script_runs_it(tmp_path, checkout):
     work, out = _table_work(tmp_path, checkout), str(tmp_path / "out")
     run = subprocess.run([sys.executable, os.path.join(os.path.dirname(HERE), "corpus_table.py"), work, out],
@@ -278,7 +301,9 @@ def test_the_script_builds_kbh_s_kernels_beside_kernelbench_s_builds_and_evaluat
     env = {**os.environ, "DEVICE": "cpu", "KBH": os.path.join(root, "scripts", "kbh"), "KBH_PYTHON": sys.executable,
            "CORPUS": str(corpus), "KBH_KERNELBENCH": checkout,
            "KB_SRC": str(tmp_path / "kb-src"), "WORK": str(work), "OUT": str(out), "JUDGED": "all",
-           "RUNS": "kernelbench:kernelbench", "DEADLINE_S": "300"}
+           "RUNS": "kernelbench:kernelbench", "DEADLINE_S": "300", "REPEAT": "1"}
+    work.mkdir()
+    (work / "kb.jsonl").write_text("")  # (the stand-in evaluator judges nothing: the repeat part's kbh half still runs)
     run = subprocess.run(["bash", os.path.join(root, "scripts", "gpu-corpus.sh")], env=env, capture_output=True,
                          text=True, timeout=600)
     assert run.returncode == 0, run.stderr[-2000:]
@@ -296,6 +321,11 @@ def test_the_script_builds_kbh_s_kernels_beside_kernelbench_s_builds_and_evaluat
     judged = [json.loads(line) for line in (work / "kbh" / "kernelbench__kernelbench.jsonl").read_text().splitlines()
               if line.startswith("{")]
     assert [v["status"] for v in judged] == ["correct"] * 3 and all(v["runtime_ms"] > 0 for v in judged), judged
+    # REPEAT=1: kbh's parity run once more, after the first, into its own file.
+    again = [json.loads(line) for line in
+             (work / "repeat" / "kbh" / "kernelbench__kernelbench.jsonl").read_text().splitlines() if line.startswith("{")]
+    assert [v["status"] for v in again] == ["correct"] * 3 and all(v["runtime_ms"] > 0 for v in again), again
+    assert at["kbh kernelbench__kernelbench:"] < next(i for i, s in enumerate(steps) if s.startswith("=== repeat:"))
 
 
 @pytest.mark.skipif(_kb_source() is None, reason="no KernelBench source tree: set KBH_KERNELBENCH_SRC or make "
@@ -333,3 +363,22 @@ def test_build_with_warm_device_constructs_and_calls_each_kernel_in_its_own_buil
             assert lines[kernels[3]["name"]]["warm_error"] == "RuntimeError: no extension today"
         else:
             assert os.listdir(folder(2)) == [] and "warm_seconds" not in lines[kernels[2]["name"]]
+
+
+@pytest.mark.skipif(_kb_source() is None, reason="no KernelBench source tree: set KBH_KERNELBENCH_SRC or make "
+                                                 ".kbh/kernelbench-src (a work tree of KernelBench at 423217d)")
+def test_eval_again_measures_only_what_the_first_measurement_judged(tmp_path, checkout):
+    # KernelBench's own evaluator in its spawned processes; on this CPU it fails each kernel (it needs CUDA) and says
+    # so in the kernel's line: what is checked is which kernels the second measurement takes, and where it writes.
+    work = tmp_path / "work"
+    corpus_select.main([_cuda_l1_lines(tmp_path / "h100.json"), checkout, str(work), "--per-level", "2"])
+    names = [k["name"] for k in corpus_kernelbench.kernels(str(work))]
+    assert len(names) == 3
+    (work / "kb.jsonl").write_text(json.dumps({"name": names[1], "status": "correct"}) + "\n")
+    run = subprocess.run([sys.executable, os.path.join(os.path.dirname(HERE), "corpus_kernelbench.py"), "eval",
+                          str(work), _kb_source(), "--again", "--out", "repeat/kb.jsonl", "--timeout", "120"],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    lines = [json.loads(x) for x in (work / "repeat" / "kb.jsonl").read_text().splitlines()]
+    assert [x["name"] for x in lines] == [names[1]] and lines[0]["status"] != "correct", lines
+    assert [json.loads(x)["name"] for x in (work / "kb.jsonl").read_text().splitlines()] == [names[1]]
