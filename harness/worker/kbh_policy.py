@@ -1,8 +1,10 @@
 """Which runtime findings reject under each policy (the harness's `policy` setting; the static rules are the harness's).
 
 - kernelbench, kernelbench-static: KernelBench's batch evaluator judges correctness and timing only, so every
-  finding is a flag, except that a time the judge's own clock contradicts, or a timed call whose output is wrong, is
-  no measurement at all (the speedup would be false), in every policy. (A candidate that writes into its inputs gets its
+  finding is a flag, except that a time the judge's own clock contradicts, a timed call whose output is wrong, or an
+  output that is not a plain dense tensor (a subclass can compute when its values are read, after the timed interval:
+  CUDA-L1's L1/9 timed at 341x in KernelBench's flow without running its matmul, session 21) is no measurement at all
+  (the speedup would be false), in every policy. (A candidate that writes into its inputs gets its
   own copy of them for each timed call, so its timed output is compared like any other: kbh_candidate._timing.)
 - evidence (the default): runtime evidence rejects: a fallback that ran, a stale output, no kernel of the candidate
   launched, patched timing/comparison functions, inputs written, inputs returned, work escaping the timer. Storage
@@ -13,10 +15,10 @@ POLICIES = ("kernelbench", "kernelbench-static", "evidence", "strict")
 DEFAULT = "evidence"
 
 # The judge's own measurement is void: rejects under every policy.
-MEASUREMENT = {"timer_mismatch", "work_outside_timer", "timed_output_differs"}
+MEASUREMENT = {"timer_mismatch", "work_outside_timer", "timed_output_differs", "lazy_output"}
 
 EVIDENCE = MEASUREMENT | {"fallback_taken", "stale_output", "no_custom_kernel", "monkey_patch", "input_mutation",
-                          "output_aliases_input", "lazy_output", "non_tensor_output", "non_default_stream"}
+                          "output_aliases_input", "non_tensor_output", "non_default_stream"}
 
 
 def name(req):

@@ -90,11 +90,12 @@ def test_policies_decide_which_findings_reject():
     reuse = {"rule": "memoised_output", "severity": "reject"}
     timer = {"rule": "timer_mismatch", "severity": "reject"}
     thread = {"rule": "thread_injection", "severity": "flag"}
-    table = {p: [kbh_policy.action(p, f) for f in (fallback, reuse, timer, thread)] for p in kbh_policy.POLICIES}
-    assert table == {"kernelbench": ["flag", "flag", "reject", "flag"],
-                     "kernelbench-static": ["flag", "flag", "reject", "flag"],
-                     "evidence": ["reject", "flag", "reject", "flag"],
-                     "strict": ["reject", "reject", "reject", "flag"]}
+    lazy = {"rule": "lazy_output", "severity": "reject"}  # no measurement: its work may run after the timed interval
+    table = {p: [kbh_policy.action(p, f) for f in (fallback, reuse, timer, thread, lazy)] for p in kbh_policy.POLICIES}
+    assert table == {"kernelbench": ["flag", "flag", "reject", "flag", "reject"],
+                     "kernelbench-static": ["flag", "flag", "reject", "flag", "reject"],
+                     "evidence": ["reject", "flag", "reject", "flag", "reject"],
+                     "strict": ["reject", "reject", "reject", "flag", "reject"]}
 
 
 def test_an_unknown_policy_is_named():

@@ -94,6 +94,19 @@ public class PolicyTests
         Assert.That(v.Policy, Is.EqualTo(Policies.KernelBench));
     }
 
+    /// <summary>A tensor subclass for an output can do its work when the values are read, after the timed interval
+    /// (CUDA-L1's L1/9: 341x in KernelBench's flow, its matmul never timed): no measurement under any policy.</summary>
+    [Test]
+    public async Task LazyOutput_IsRejectedUnderKernelBench_AsNoMeasurement()
+    {
+        var v = await Judge(Policies.KernelBench, "subclass_output.py");
+        Assert.That(v.Status, Is.EqualTo(VerdictStatus.Rejected), v.Reason);
+        Assert.That(v.Reason, Does.StartWith("lazy_output"));
+        var lazy = v.Findings.Where(f => f.Rule == "lazy_output").ToList();
+        Assert.That(lazy, Is.Not.Empty);
+        Assert.That(lazy.Select(f => f.Action), Is.All.EqualTo("reject"));
+    }
+
     /// <summary>A problem that asks for a CUDA kernel: whether one launched is asked after the timing (on a GPU, under
     /// the profiler, whose CUPTI would slow every launch timed after it); on a CPU the answer says why it was not measured.</summary>
     [Test]
