@@ -19,7 +19,7 @@ A compile error is kept too, as <cache_root>/<key>.failed (the compiler's own di
 the trusted build step for a candidate's process): a later call with the same inputs raises the same error at once
 instead of compiling again (CUDA-L1 kernels whose own build fails, then fall back to PyTorch, compiled for 15-49 s in
 every run of session 20). Only the compiler's verdict on the sources is kept: a compiler killed (a signal, the OOM
-killer) or a full disk is tried again next time.
+killer) or a full disk is tried again next time, and so is an error kept by another version of the build code.
 
 Works with torch 1.13 and 2.x (the wrapped functions' own signatures are bound, so new keyword arguments pass through).
 """
@@ -31,6 +31,7 @@ import importlib.util
 import inspect
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -77,15 +78,40 @@ def _install_launcher(root, cpp):
     launcher = os.path.join(os.path.dirname(os.path.abspath(__file__)), "kbh_cc.py")
     if not os.path.isfile(launcher) or _installed.get("launcher"):
         return
-    real_cxx = os.environ.get("CXX") or "c++"
+    # The real compilers, as the first install in this process tree found them: CXX and PYTORCH_NVCC inherited from a
+    # process that installed for another cache root point at that root's scripts, which a sandbox showing only this
+    # root cannot run (found when two judges with different caches ran in one test process).
+    real_cxx = os.environ.get("KBH_CC_REAL_CXX") or _unwrapped(os.environ.get("CXX") or "c++")
+    os.environ["KBH_CC_REAL_CXX"] = real_cxx
     os.environ["CXX"] = _launcher_script(root, launcher, real_cxx)
     cuda_home = getattr(cpp, "CUDA_HOME", None)
-    real_nvcc = os.environ.get("PYTORCH_NVCC") or (os.path.join(cuda_home, "bin", "nvcc") if cuda_home else None)
+    real_nvcc = os.environ.get("KBH_CC_REAL_NVCC") or os.environ.get("PYTORCH_NVCC") or (
+        os.path.join(cuda_home, "bin", "nvcc") if cuda_home else None)
+    real_nvcc = _unwrapped(real_nvcc) if real_nvcc else None
     if real_nvcc:
+        os.environ["KBH_CC_REAL_NVCC"] = real_nvcc
         os.environ["PYTORCH_NVCC"] = _launcher_script(root, launcher, real_nvcc)
     os.environ["KBH_CC_ROOT"] = os.path.join(root, "cc")
     os.environ["KBH_CC_SALT"] = json.dumps(_environment(), sort_keys=True)
     _installed["launcher"] = (real_cxx, real_nvcc)
+
+
+_LAUNCHER = re.compile(r'#!/bin/sh\nexec "[^"]*" -S "[^"]*kbh_cc\.py" "([^"]*)" "\$@"\n\Z')
+
+
+def _unwrapped(compiler):
+    """The real compiler behind one of these launcher scripts, where its file can be read, else compiler itself."""
+    for _ in range(8):
+        try:
+            with open(compiler, encoding="utf-8") as f:
+                text = f.read(4097)
+        except (OSError, UnicodeDecodeError):
+            return compiler
+        found = _LAUNCHER.match(text)
+        if not found:
+            return compiler
+        compiler = found.group(1)
+    return compiler
 
 
 def _launcher_script(root, launcher, real):
@@ -231,7 +257,8 @@ def _load_or_build(root, key, call, build):
             shutil.rmtree(tmp, ignore_errors=True)  # a compile error is the candidate's verdict, not a cache entry
             if _keep_failures["on"] and compile_error(e):  # but the same inputs get the same verdict: kept
                 kbh_files.write_atomically(os.path.join(root, key + FAILED),
-                                           json.dumps({"name": name, "error": str(e), "env": _environment()}),
+                                           json.dumps({"name": name, "error": str(e), "env": _environment(),
+                                                       "builder": builder()}),
                                            mode=0o644)
             raise
         finally:
@@ -282,6 +309,26 @@ _NOT_A_VERDICT = ("Killed", "killed", "terminated", "No space left", "Cannot all
 _keep_failures = {"on": True}  # off in a trusted build step whose sandbox is not whole (kbh_trusted_build)
 
 
+_BUILDER_FILES = ("kbh_build_cache.py", "kbh_cc.py", "kbh_trusted_build.py")
+_builder = {}
+
+
+def builder():
+    """This build code's fingerprint (its files' SHA-256): a kept compile error counts only for the code that kept it,
+    so a harness that builds differently (new flags, a fixed launcher) compiles the source again."""
+    if "id" not in _builder:
+        h = hashlib.sha256()
+        here = os.path.dirname(os.path.abspath(__file__))
+        for name in _BUILDER_FILES:
+            try:
+                with open(os.path.join(here, name), "rb") as f:
+                    h.update(name.encode() + b"\0" + f.read())
+            except OSError:  # (a file this copy of the worker lacks counts as such)
+                h.update(name.encode() + b"\0missing")
+        _builder["id"] = h.hexdigest()[:16]
+    return _builder["id"]
+
+
 def compile_error(exc):
     """Whether exc is the compiler's verdict on the sources, the same at every build: torch's RuntimeError raised from
     ninja's non-zero exit (not a signal), with an error in its output and no sign of a compiler that did not finish."""
@@ -298,8 +345,11 @@ def _raise_kept_failure(root, key, call, remote=False):
     the trusted build step makes (remote), as that step's answer is raised there (kbh_runner._remote_build)."""
     try:
         with open(os.path.join(root, key + FAILED), encoding="utf-8") as f:
-            error = json.load(f)["error"]
+            kept = json.load(f)
+        error = kept["error"]
     except (OSError, ValueError, KeyError, TypeError):
+        return
+    if kept.get("builder") != builder():  # kept by another version of the build code: its verdict may be out of date
         return
     _stats["failed_hits"] += 1  # (not an entry: build records list only what loaded)
     if remote:

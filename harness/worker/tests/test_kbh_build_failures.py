@@ -13,7 +13,9 @@ class ModelNew(nn.Module):
 '''
 
 
-def test_the_same_compile_error_comes_back_without_a_second_build(tmp_path, monkeypatch):
+def _judge_twice(tmp_path, monkeypatch, between=lambda: None):
+    """Two candidates of the same broken source, one after the other (between() runs between them): their answers
+    and how many builds the trusted build step made."""
     import kbh_jobs
     monkeypatch.setenv("KBH_BUILD_CACHE", str(tmp_path / "cache"))
     builds = []
@@ -30,6 +32,8 @@ def test_the_same_compile_error_comes_back_without_a_second_build(tmp_path, monk
     try:
         assert jobs.run({**base, "job": "reference", "ref_key": "r", "measure_performance": False})["status"] == "ok"
         for i in range(2):  # two candidates, the same source
+            if i:
+                between()
             candidate = folder / f"{i:016x}.py"
             candidate.write_text(BROKEN)
             answers.append(jobs.run({**base, "job": "check", "ref_key": "r", "candidate_key": f"c{i}",
@@ -39,9 +43,44 @@ def test_the_same_compile_error_comes_back_without_a_second_build(tmp_path, monk
         jobs.spares.discard()
         for s in jobs.spares.servers + [jobs.build_server]:
             s.close()
-    first, second = answers
-    assert first["status"] == second["status"] == "compile_error", answers
+    return answers, builds
+
+
+def test_the_same_compile_error_comes_back_without_a_second_build(tmp_path, monkeypatch):
+    (first, second), builds = _judge_twice(tmp_path, monkeypatch)
+    assert first["status"] == second["status"] == "compile_error", (first, second)
     assert "error" in first["reason"] and "ninja: build stopped" in first["reason"], first["reason"]
     assert second["reason"].rstrip()[-2000:] == first["reason"].rstrip()[-2000:]  # the compiler's same words
     assert len(builds) == 1  # the second candidate's process found the kept error and asked for no build
     assert list((tmp_path / "cache").glob("*.failed"))
+
+
+def test_an_error_kept_by_other_build_code_is_compiled_again(tmp_path, monkeypatch):
+    # A harness whose build code changed (new flags, a fixed launcher) must not inherit an older one's verdict.
+    import json
+
+    def older():
+        for kept in (tmp_path / "cache").glob("*.failed"):
+            entry = json.loads(kept.read_text())
+            kept.write_text(json.dumps({**entry, "builder": "an-older-one"}))
+    (first, second), builds = _judge_twice(tmp_path, monkeypatch, older)
+    assert first["status"] == second["status"] == "compile_error", (first, second)
+    assert len(builds) == 2  # compiled again, and kept again by this build code
+    import kbh_build_cache
+    assert [json.loads(k.read_text())["builder"] for k in (tmp_path / "cache").glob("*.failed")] == \
+        [kbh_build_cache.builder()]
+
+
+def test_a_launcher_inherited_from_another_cache_root_is_not_wrapped_again(tmp_path):
+    # A process that installed the compiler launcher for one cache root leaves CXX pointing at that root's script;
+    # a build for another root must wrap the real compiler, not that script (a sandbox showing only the second root
+    # cannot run the first's: found when two judges with different caches ran in one test process).
+    import kbh_build_cache
+    launcher = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "kbh_cc.py")
+    first = kbh_build_cache._launcher_script(str(tmp_path / "a"), launcher, "/usr/bin/c++")
+    again = kbh_build_cache._launcher_script(str(tmp_path / "b"), launcher, first)
+    assert kbh_build_cache._unwrapped(again) == kbh_build_cache._unwrapped(first) == "/usr/bin/c++"
+    assert kbh_build_cache._unwrapped("/usr/bin/c++") == "/usr/bin/c++"
+    plain = tmp_path / "cc.sh"
+    plain.write_text("#!/bin/sh\nexec /usr/bin/c++ \"$@\"\n")  # a user's own wrapper is theirs: kept
+    assert kbh_build_cache._unwrapped(str(plain)) == str(plain)
