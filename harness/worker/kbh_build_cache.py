@@ -96,12 +96,14 @@ def _install_launcher(root, cpp):
     _installed["launcher"] = (real_cxx, real_nvcc)
 
 
-_LAUNCHER = re.compile(r'#!/bin/sh\nexec "[^"]*" -S "[^"]*kbh_cc\.py" "([^"]*)" "\$@"\n\Z')
+_LAUNCHER = re.compile(r'#!/bin/sh\nexec "[^"]*" -S "[^"]*kbh_cc\.py" "(/[^"$`\\]*)" "\$@"\n\Z')
 
 
 def _unwrapped(compiler):
     """The real compiler behind one of these launcher scripts, where its file can be read, else compiler itself."""
     for _ in range(8):
+        if not os.path.isabs(compiler):  # ("c++" is looked up on the PATH, not read from the working directory)
+            return compiler
         try:
             with open(compiler, encoding="utf-8") as f:
                 text = f.read(4097)
@@ -119,13 +121,24 @@ def _launcher_script(root, launcher, real):
     text = '#!/bin/sh\nexec "%s" -S "%s" "%s" "$@"\n' % (sys.executable, launcher, real)
     folder = os.path.join(root, "cc", "bin", hashlib.sha256(text.encode()).hexdigest()[:16])
     path = os.path.join(folder, os.path.basename(real))
-    if not os.path.isfile(path):
+    if not _holds(path, text):  # missing, or changed since it was written: every build would run what is there
         try:
             kbh_files.write_atomically(path, text, mode=0o755)
         except OSError:
             if _installed.get("remote") is None:
                 raise  # (a read-only cache: the judge wrote it at its start, and only its path goes into keys)
     return path
+
+
+def _holds(path, text):
+    """Whether path is a plain file of exactly this text."""
+    try:
+        if os.path.islink(path) or os.path.getsize(path) != len(text.encode()):
+            return False
+        with open(path, encoding="utf-8") as f:
+            return f.read() == text
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def stats():
@@ -314,8 +327,9 @@ _builder = {}
 
 
 def builder():
-    """This build code's fingerprint (its files' SHA-256): a kept compile error counts only for the code that kept it,
-    so a harness that builds differently (new flags, a fixed launcher) compiles the source again."""
+    """This build code's fingerprint (its files' SHA-256, and the real compilers' paths, sizes and times): a kept compile
+    error counts only for the code and compilers that kept it, so a harness that builds differently (new flags, a
+    fixed launcher, an upgraded nvcc) compiles the source again."""
     if "id" not in _builder:
         h = hashlib.sha256()
         here = os.path.dirname(os.path.abspath(__file__))
@@ -325,6 +339,14 @@ def builder():
                     h.update(name.encode() + b"\0" + f.read())
             except OSError:  # (a file this copy of the worker lacks counts as such)
                 h.update(name.encode() + b"\0missing")
+        for real in (os.environ.get("KBH_CC_REAL_CXX"), os.environ.get("KBH_CC_REAL_NVCC")):  # an upgraded compiler
+            if real:
+                resolved = os.path.realpath(shutil.which(real) or real)
+                try:
+                    st = os.stat(resolved)
+                    h.update(("%s|%d|%d" % (resolved, st.st_size, int(st.st_mtime))).encode())
+                except OSError:
+                    h.update(resolved.encode() + b"|missing")
         _builder["id"] = h.hexdigest()[:16]
     return _builder["id"]
 

@@ -79,11 +79,14 @@ def build(cache_root, fn_name, call, workdir, keep_failures=True):
     name = call.get("name")
     if not isinstance(name, str) or not name.isidentifier():  # a file name and a macro in build.ninja, nothing else
         raise ValueError(f"the trusted build step builds extensions named like a Python module, not {name!r:.80}")
+    if call.get("is_standalone"):  # an executable, placed where the request says: never from this step (a red-team
+        # review linked one over the cache's nvcc launcher, which every later CUDA build then ran)
+        raise ValueError("the trusted build step builds libraries, not standalone executables (is_standalone)")
     bad = refused_flags(call)
     if bad:
         raise ValueError("the trusted build step does not pass these flags to a compiler (they could run other "
                          f"programs or load plugins): {' '.join(bad[:8])}")
-    call = dict(call)
+    call = dict(call, build_directory=None)  # (the cache picks the folder; a requested one is never written)
     if fn_name == "load":  # the sources as files of this process's own
         os.makedirs(workdir, exist_ok=True)
         for name, text in (call.pop("kbh_files", None) or {}).items():

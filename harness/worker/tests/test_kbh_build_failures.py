@@ -84,3 +84,63 @@ def test_a_launcher_inherited_from_another_cache_root_is_not_wrapped_again(tmp_p
     plain = tmp_path / "cc.sh"
     plain.write_text("#!/bin/sh\nexec /usr/bin/c++ \"$@\"\n")  # a user's own wrapper is theirs: kept
     assert kbh_build_cache._unwrapped(str(plain)) == str(plain)
+    # Only absolute paths are read (never ./c++ in whatever folder the process is in), and a path that would run
+    # commands inside the script's double quotes is not taken from one.
+    shell = tmp_path / "odd"
+    shell.write_text('#!/bin/sh\nexec "/usr/bin/python3" -S "/x/kbh_cc.py" "/tmp/cc $(id)" "$@"\n')
+    assert kbh_build_cache._unwrapped(str(shell)) == str(shell)
+    assert kbh_build_cache._unwrapped("c++") == "c++"
+
+
+STANDALONE = r'''import os, torch.nn as nn
+import kbh_build_cache
+launcher = os.environ["PYTORCH_NVCC"]  # this process's install pointed it at the shared cache's launcher script
+kbh_build_cache._installed["remote"]("load", {
+    "name": "nvcc", "sources": ["evil.cpp"], "is_standalone": True, "is_python_module": False,
+    "build_directory": os.path.dirname(launcher), "extra_cflags": None, "extra_cuda_cflags": None,
+    "extra_ldflags": None, "extra_include_paths": None, "with_cuda": False, "verbose": False,
+    "kbh_files": {"evil.cpp": "#include <cstdio>\nint main(){puts(\"CANDIDATE PROGRAM RUNS AS NVCC\");}\n"}})
+class ModelNew(nn.Module):
+    def forward(self, x):
+        return x * 2.0 + 1.0
+'''
+
+
+def test_a_build_request_for_an_executable_over_the_cache_s_launcher_is_refused(tmp_path, monkeypatch):
+    # A red-team review's attack: a standalone build whose build_directory is the cache's nvcc launcher folder linked
+    # the candidate's program over the launcher, which every later CUDA build in any run would then have run.
+    import glob
+    import kbh_build_cache
+    import kbh_jobs
+    monkeypatch.setenv("KBH_BUILD_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("PYTORCH_NVCC", "/usr/local/cuda/bin/nvcc")  # as on a GPU node (torch 2.x honours it)
+    monkeypatch.delenv("KBH_CC_REAL_NVCC", raising=False)
+    launcher = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "kbh_cc.py")
+    folder = tmp_path / "candidates"
+    folder.mkdir()
+    base = {"problem_path": PROBLEM, "device": "cpu", "precision": "fp32", "seed": 42, "correctness_trials": 1,
+            "perf_trials": 1, "warmup": 0, "timing_method": "host_time", "timing_order": "separate",
+            "sandbox": "auto", "atol": 1e-2, "rtol": 1e-2, "timeout_s": 300.0, "candidates_folder": str(folder)}
+    jobs = kbh_jobs.Jobs()
+    try:
+        assert jobs.run({**base, "job": "reference", "ref_key": "r", "measure_performance": False})["status"] == "ok"
+        # The launcher as the judge writes it at its start (this test process may have installed for another cache).
+        nvcc = kbh_build_cache._launcher_script(str(tmp_path / "cache"), launcher, "/usr/local/cuda/bin/nvcc")
+        assert glob.glob(str(tmp_path / "cache" / "cc" / "bin" / "*" / "nvcc")) == [nvcc]
+        before = open(nvcc).read()
+        candidate = folder / "0000000000000000.py"
+        candidate.write_text(STANDALONE)
+        answer = jobs.run({**base, "job": "check", "ref_key": "r", "candidate_key": "c0",
+                           "candidate_path": str(candidate), "extensions_dir": str(folder / "ext" / "c0"),
+                           "measure_performance": False})
+    finally:
+        jobs.spares.discard()
+        for s in jobs.spares.servers + [jobs.build_server]:
+            s.close()
+    assert answer["status"] != "correct" and "is_standalone" in answer["reason"], answer
+    assert open(nvcc).read() == before and before.startswith("#!/bin/sh\n")
+    # And a launcher changed by other means (an older harness's cache) is written anew before it is used.
+    with open(nvcc, "w") as f:
+        f.write("#!/bin/sh\necho planted\n")
+    assert kbh_build_cache._launcher_script(str(tmp_path / "cache"), launcher, "/usr/local/cuda/bin/nvcc") == nvcc
+    assert open(nvcc).read() == before
