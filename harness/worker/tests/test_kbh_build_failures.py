@@ -13,15 +13,10 @@ class ModelNew(nn.Module):
 '''
 
 
-def _judge_twice(tmp_path, monkeypatch, between=lambda: None):
-    """Two candidates of the same broken source, one after the other (between() runs between them): their answers
-    and how many builds the trusted build step made."""
+def _judge(tmp_path, sources, before=lambda i: None):
+    """The sample problem's reference, then each source as a candidate, one after the other (before(i) runs before
+    the i-th), by a real judge with its own candidate and build processes: the answers."""
     import kbh_jobs
-    monkeypatch.setenv("KBH_BUILD_CACHE", str(tmp_path / "cache"))
-    builds = []
-    trusted = kbh_jobs.Jobs._trusted_build
-    monkeypatch.setattr(kbh_jobs.Jobs, "_trusted_build",
-                        lambda self, req, proc, request: (builds.append(1), trusted(self, req, proc, request))[1])
     folder = tmp_path / "candidates"
     folder.mkdir()
     base = {"problem_path": PROBLEM, "device": "cpu", "precision": "fp32", "seed": 42, "correctness_trials": 1,
@@ -31,11 +26,10 @@ def _judge_twice(tmp_path, monkeypatch, between=lambda: None):
     answers = []
     try:
         assert jobs.run({**base, "job": "reference", "ref_key": "r", "measure_performance": False})["status"] == "ok"
-        for i in range(2):  # two candidates, the same source
-            if i:
-                between()
+        for i, source in enumerate(sources):
+            before(i)
             candidate = folder / f"{i:016x}.py"
-            candidate.write_text(BROKEN)
+            candidate.write_text(source)
             answers.append(jobs.run({**base, "job": "check", "ref_key": "r", "candidate_key": f"c{i}",
                                      "candidate_path": str(candidate), "extensions_dir": str(folder / "ext" / f"c{i}"),
                                      "measure_performance": False}))
@@ -43,7 +37,19 @@ def _judge_twice(tmp_path, monkeypatch, between=lambda: None):
         jobs.spares.discard()
         for s in jobs.spares.servers + [jobs.build_server]:
             s.close()
-    return answers, builds
+    return answers
+
+
+def _judge_twice(tmp_path, monkeypatch, between=lambda: None):
+    """Two candidates of the same broken source, one after the other (between() runs between them): their answers
+    and how many builds the trusted build step made."""
+    import kbh_jobs
+    monkeypatch.setenv("KBH_BUILD_CACHE", str(tmp_path / "cache"))
+    builds = []
+    trusted = kbh_jobs.Jobs._trusted_build
+    monkeypatch.setattr(kbh_jobs.Jobs, "_trusted_build",
+                        lambda self, req, proc, request: (builds.append(1), trusted(self, req, proc, request))[1])
+    return _judge(tmp_path, [BROKEN, BROKEN], lambda i: i and between()), builds
 
 
 def test_the_same_compile_error_comes_back_without_a_second_build(tmp_path, monkeypatch):
@@ -111,32 +117,18 @@ def test_a_build_request_for_an_executable_over_the_cache_s_launcher_is_refused(
     # the candidate's program over the launcher, which every later CUDA build in any run would then have run.
     import glob
     import kbh_build_cache
-    import kbh_jobs
     monkeypatch.setenv("KBH_BUILD_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("PYTORCH_NVCC", "/usr/local/cuda/bin/nvcc")  # as on a GPU node (torch 2.x honours it)
     monkeypatch.delenv("KBH_CC_REAL_NVCC", raising=False)
     launcher = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "kbh_cc.py")
-    folder = tmp_path / "candidates"
-    folder.mkdir()
-    base = {"problem_path": PROBLEM, "device": "cpu", "precision": "fp32", "seed": 42, "correctness_trials": 1,
-            "perf_trials": 1, "warmup": 0, "timing_method": "host_time", "timing_order": "separate",
-            "sandbox": "auto", "atol": 1e-2, "rtol": 1e-2, "timeout_s": 300.0, "candidates_folder": str(folder)}
-    jobs = kbh_jobs.Jobs()
-    try:
-        assert jobs.run({**base, "job": "reference", "ref_key": "r", "measure_performance": False})["status"] == "ok"
-        # The launcher as the judge writes it at its start (this test process may have installed for another cache).
-        nvcc = kbh_build_cache._launcher_script(str(tmp_path / "cache"), launcher, "/usr/local/cuda/bin/nvcc")
-        assert glob.glob(str(tmp_path / "cache" / "cc" / "bin" / "*" / "nvcc")) == [nvcc]
-        before = open(nvcc).read()
-        candidate = folder / "0000000000000000.py"
-        candidate.write_text(STANDALONE)
-        answer = jobs.run({**base, "job": "check", "ref_key": "r", "candidate_key": "c0",
-                           "candidate_path": str(candidate), "extensions_dir": str(folder / "ext" / "c0"),
-                           "measure_performance": False})
-    finally:
-        jobs.spares.discard()
-        for s in jobs.spares.servers + [jobs.build_server]:
-            s.close()
+    seen = {}
+
+    def launcher_written(i):  # as the judge writes it at its start (this process may have installed for another cache)
+        seen["nvcc"] = kbh_build_cache._launcher_script(str(tmp_path / "cache"), launcher, "/usr/local/cuda/bin/nvcc")
+        seen["before"] = open(seen["nvcc"]).read()
+    [answer] = _judge(tmp_path, [STANDALONE], launcher_written)
+    nvcc, before = seen["nvcc"], seen["before"]
+    assert glob.glob(str(tmp_path / "cache" / "cc" / "bin" / "*" / "nvcc")) == [nvcc]
     assert answer["status"] != "correct" and "is_standalone" in answer["reason"], answer
     assert open(nvcc).read() == before and before.startswith("#!/bin/sh\n")
     # And a launcher changed by other means (an older harness's cache) is written anew before it is used.
