@@ -67,6 +67,8 @@ mkdir -p "$WORK/kbh" "$OUT"
 LOG=$OUT/log.txt
 say() { echo "=== $* (+$((SECONDS - T0)) s, $(date -u +%T))" | tee -a "$LOG"; }
 left() { local l=$((DEADLINE_S - 15 - (SECONDS - T0))); echo $((l > 0 ? l : 0)); }  # 15 s kept for the table
+# KernelBench's evaluation's share (KB_SHARE) of $1 seconds
+share() { "$PY" -c 'import sys; print(max(1, int(float(sys.argv[1]) * float(sys.argv[2]))))' "$1" "${KB_SHARE:-0.5}"; }
 fail() { echo "gpu-corpus: $*" | tee -a "$LOG" >&2; exit 2; }
 
 [ -e "$CORPUS" ] || fail "CORPUS $CORPUS does not exist (CUDA-L1's optimized_cuda_code/<gpu>.json or a sample folder)"
@@ -116,7 +118,7 @@ kb() {  # $1 = build | eval
     pre=$!
   fi
   if [ "$1" = eval ] && kbh_follows; then  # kbh's runs get the rest of the time
-    l=$("$PY" -c 'import sys; print(max(1, int(float(sys.argv[1]) * float(sys.argv[2]))))' "$l" "${KB_SHARE:-0.5}")
+    l=$(share "$l")
   fi
   say "kb-$1 (KernelBench's own functions, $l s for it)"
   local extra=(--deadline-s "$l"); [ "$1" = eval ] && extra+=(--timeout "${KB_TIMEOUT:-180}" --order "${KB_ORDER:-}") || extra+=(--jobs "$JOBS")
@@ -144,7 +146,8 @@ kbh_eval() {  # $1 policy, $2 timing, $3 verdict file (without .jsonl), $4 kbh's
   say "kbh $(basename "$3"): exit $rc, $(grep -c '^{' "$3.jsonl") verdict line(s) so far$([ $rc = 124 ] && echo ', stopped at the deadline: a rerun goes on')"
 }
 
-kbh_features() {  # POLICY_OK, TIMING_OK: what this kbh's eval offers
+kbh_features() {  # POLICY_OK, TIMING_OK: what this kbh's eval offers (asked once a call)
+  [ -n "${POLICY_OK:-}" ] && return 0
   local help
   help=$("$KBH" eval --help 2>&1 | tr -s ' \n' '  ')  # one line: the help text wraps at the terminal's width
   POLICY_OK=0 TIMING_OK=0
@@ -182,7 +185,7 @@ repeat() {  # both evaluators' parity measurements once more, on the same kernel
   [ -f "$WORK/kb.jsonl" ] || { say "repeat skipped: KernelBench's evaluator has judged nothing yet"; return; }
   local l; l=$(left)
   [ "$l" -gt 0 ] || { say "repeat skipped: the deadline has passed"; return; }
-  l=$("$PY" -c 'import sys; print(max(1, int(float(sys.argv[1]) * float(sys.argv[2]))))' "$l" "${KB_SHARE:-0.5}")
+  l=$(share "$l")
   say "repeat: KernelBench's evaluator again on the kernels it judged ($l s for it)"
   timeout --kill-after=10 "$((l + 5))" "$PY" scripts/bench/corpus_kernelbench.py eval "$WORK" "$KB_SRC" --again \
     --out repeat/kb.jsonl --deadline-s "$l" --timeout "${KB_TIMEOUT:-180}" 2>&1 | tee -a "$LOG" | grep -v '^\[Profiling\]'

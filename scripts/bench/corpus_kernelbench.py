@@ -73,11 +73,12 @@ def _build_one(kb_src, candidate, folder, reference=None, warm_device=None):
     started = time.perf_counter()
     kb_eval, _, stubbed = kb_loader.load(kb_src)
     os.makedirs(folder, exist_ok=True)
-    ok, _, error = kb_eval.build_compile_cache(_read(candidate), verbose=False, build_dir=folder)
+    source = _read(candidate)
+    ok, _, error = kb_eval.build_compile_cache(source, verbose=False, build_dir=folder)
     line = {"ok": bool(ok), "error": (str(error) if error else None), "seconds": time.perf_counter() - started,
             "stubbed": stubbed}
     if ok and warm_device:
-        line.update(_warm(kb_eval, _read(candidate), _read(reference), folder, warm_device))
+        line.update(_warm(kb_eval, source, _read(reference), folder, warm_device))
     return line
 
 

@@ -75,11 +75,11 @@ def load_repeat(work):
 def repeat_rows(table, kb2, runs2):
     """Per kernel that both evaluators judged correct in both measurements under parity timing: the four speedups."""
     parity = next((key for key in runs2 if key[1] == "kernelbench"), None)
+    if parity is None:
+        return []
     out = []
     for r in table:
-        run = r["runs"].get(parity) if parity else None
-        b2 = kb2.get(r["name"])
-        v2 = runs2[parity].get(r["name"]) if parity else None
+        run, b2, v2 = r["runs"].get(parity), kb2.get(r["name"]), runs2[parity].get(r["name"])
         if not run or not (r["kb_status"] == "correct" and run["status"] == "correct"):
             continue
         if not (b2 and b2.get("status") == "correct" and v2 and v2.get("status") == "correct"):
