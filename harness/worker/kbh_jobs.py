@@ -444,6 +444,12 @@ _SPARE_AFTER_CHECK = os.environ.get("KBH_SPARES") == "after"
 _JUDGE_LOCKS = set()
 
 
+def _uncovers(path, masked):
+    """Whether binding path back would show a masked folder again: by real path, it is one or lies above one."""
+    real = os.path.realpath(path)
+    return any(m == real or m.startswith(real.rstrip("/") + "/") for m in masked)
+
+
 def _sandbox_config(req, build, bind_candidate=True):
     """What a candidate's process may see: the judge's own places masked, the few it needs bound back. build: the
     trusted build step's process (no candidate code), the only one that may write the shared build cache.
@@ -473,11 +479,10 @@ def _sandbox_config(req, build, bind_candidate=True):
     # wrote into the sandbox's own tmpfs and kept nothing).
     # (Compared by real path: a symlink to a masked folder would undo it as well, a red-team review.)
     masked = {os.path.realpath(m) for m in mask if m}
+    python = {os.path.normpath(p) for p in
+              [sys.prefix, sys.exec_prefix, os.path.dirname(os.path.dirname(torch.__file__))] + sys.path if p}
     read_only = [worker_dir] + ([candidate] if candidate else []) + sorted(
-        {p for p in {os.path.normpath(p) for p in
-                     [sys.prefix, sys.exec_prefix, os.path.dirname(os.path.dirname(torch.__file__))] + sys.path if p}
-         if os.path.isdir(p) and p != "/"
-         and not any(m == r or m.startswith(r.rstrip("/") + "/") for r in [os.path.realpath(p)] for m in masked)})
+        p for p in python if os.path.isdir(p) and p != "/" and not _uncovers(p, masked))
     writable = []
     if extensions:
         os.makedirs(extensions, exist_ok=True)
