@@ -156,10 +156,11 @@ kbh_features() {  # POLICY_OK, TIMING_OK: what this kbh's eval offers (asked onc
   [ $POLICY_OK = 1 ] || say "note: this kbh has no --policy (kbh eval --help): one run per timing, named default"
 }
 
-judged() {  # CANDIDATES: the kernels KernelBench's evaluator judged (JUDGED=kb, the default) or every one; false: none
+judged() {  # CANDIDATES: the kernels KernelBench's evaluator judged (JUDGED=kb, the default) or every one, without
+  # those the verdict file $1 already has (a later call on the same WORK); false: none
   CANDIDATES=$WORK/candidates
   [ "${JUDGED:-kb}" = kb ] || return 0
-  "$PY" scripts/bench/corpus_kernelbench.py judged "$WORK" 2>&1 | tee -a "$LOG"
+  "$PY" scripts/bench/corpus_kernelbench.py judged "$WORK" --without "$1" 2>&1 | tee -a "$LOG"
   CANDIDATES=$WORK/judged
   [ -n "$(ls -A "$CANDIDATES" 2>/dev/null)" ]
 }
@@ -167,7 +168,6 @@ judged() {  # CANDIDATES: the kernels KernelBench's evaluator judged (JUDGED=kb,
 kbh() {
   local spec policy timing name seen=" " l
   kbh_features
-  judged || { say "kbh skipped: KernelBench's evaluator has judged no kernel yet (JUDGED=all judges every one)"; return; }
   for spec in $RUNS; do
     policy=${spec%%:*} timing=${spec#*:}
     [ $POLICY_OK = 1 ] || policy=default
@@ -177,6 +177,7 @@ kbh() {
     seen+="$name "
     l=$(left)
     [ "$l" -gt 0 ] || { say "kbh $name skipped: the deadline has passed"; continue; }
+    judged "$WORK/kbh/$name.jsonl" || { say "kbh $name skipped: no kernel KernelBench's evaluator judged is left for it"; continue; }
     kbh_eval "$policy" "$timing" "$WORK/kbh/$name" "$WORK/runs/$name" "$l"
   done
 }
@@ -191,7 +192,7 @@ repeat() {  # both evaluators' parity measurements once more, on the same kernel
     --out repeat/kb.jsonl --deadline-s "$l" --timeout "${KB_TIMEOUT:-180}" 2>&1 | tee -a "$LOG" | grep -v '^\[Profiling\]'
   kbh_features
   [ $TIMING_OK = 1 ] || { say "repeat: this kbh has no --timing kernelbench: kbh's part skipped"; return; }
-  judged || return 0
+  judged "$WORK/repeat/kbh/kernelbench__kernelbench.jsonl" || return 0
   l=$(left)
   [ "$l" -gt 0 ] || { say "repeat: kbh's part skipped: the deadline has passed"; return; }
   kbh_eval "$([ $POLICY_OK = 1 ] && echo kernelbench || echo default)" kernelbench \

@@ -225,16 +225,31 @@ def run_eval(a):
     return 0
 
 
-def run_judged(work):
-    """WORK/judged: the candidates KernelBench's evaluator judged (kb.jsonl), made anew each time."""
+def _kbh_done(path):
+    """Candidates a kbh verdict file (kbh eval --format json lines) already has a line for."""
+    names = set()
+    if path and os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                try:
+                    names.add(os.path.basename(str(json.loads(line).get("candidate") or "")))
+                except (ValueError, AttributeError):
+                    pass
+    return names
+
+
+def run_judged(work, without=None):
+    """WORK/judged: the candidates KernelBench's evaluator judged (kb.jsonl), made anew each time; without those a
+    kbh verdict file already holds (a later call on the same WORK judges only what is new)."""
     judged = os.path.join(work, "judged")
-    names = _done(os.path.join(work, "kb.jsonl"))
+    names = _done(os.path.join(work, "kb.jsonl")) - _kbh_done(without)
     shutil.rmtree(judged, ignore_errors=True)
     os.makedirs(judged)
     for k in kernels(work):
         if k["name"] in names:
             shutil.copyfile(k["candidate"], os.path.join(judged, k["name"]))
-    _log(f"{len(os.listdir(judged))} kernel(s) KernelBench's evaluator judged, for kbh: {judged}")
+    left_out = f" (without {os.path.basename(without)}'s)" if without else ""
+    _log(f"{len(os.listdir(judged))} kernel(s) KernelBench's evaluator judged{left_out}, for kbh: {judged}")
     return 0
 
 
@@ -249,6 +264,8 @@ def main(argv):
     p.add_argument("--device", default="cuda:0")
     p.add_argument("--order", default="", help="eval: levels to judge first, e.g. 3,2 (the rest keep their order)")
     p.add_argument("--out", default="kb.jsonl", help="eval: the result file in WORK (default kb.jsonl)")
+    p.add_argument("--without", default=None,
+                   help="judged: leave out the candidates this kbh verdict file (JSON lines) already has")
     p.add_argument("--again", action="store_true",
                    help="eval: only the kernels kb.jsonl has a line for (a second measurement, into --out)")
     p.add_argument("--warm-device", default=None,
@@ -260,7 +277,7 @@ def main(argv):
         print(f"corpus_kernelbench: {a.work}/selection.jsonl is missing: run corpus_select.py first", file=sys.stderr)
         return 2
     if a.step == "judged":
-        return run_judged(a.work)
+        return run_judged(a.work, a.without)
     if not a.kb_src:
         p.error(f"{a.step} needs KB_SRC (KernelBench's source tree)")
     import kb_loader

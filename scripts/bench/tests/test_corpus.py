@@ -143,6 +143,15 @@ def test_judged_holds_the_kernels_kernelbench_judged_and_is_made_anew(tmp_path, 
         f.write(json.dumps(_kb_line(names[1])) + "\n")
     assert corpus_kernelbench.main(["judged", str(work)]) == 0
     assert sorted(os.listdir(work / "judged")) == names[:2]
+    # A kbh run that already judged the first (an earlier call) gets only the new one, and a file it never wrote
+    # leaves out nothing.
+    done = work / "kbh" / "kernelbench__kernelbench.jsonl"
+    done.parent.mkdir(exist_ok=True)
+    done.write_text(json.dumps({"candidate": str(work / "judged" / names[0]), "status": "correct"}) + "\nnot json\n")
+    assert corpus_kernelbench.main(["judged", str(work), "--without", str(done)]) == 0
+    assert os.listdir(work / "judged") == [names[1]]
+    assert corpus_kernelbench.main(["judged", str(work), "--without", str(work / "kbh" / "none.jsonl")]) == 0
+    assert sorted(os.listdir(work / "judged")) == names[:2]
 
 
 def test_eval_without_kernelbench_s_source_says_so(tmp_path, checkout):
