@@ -38,8 +38,10 @@ QUIET_WAIT_S = 10.0  # at most, for starts under way before timed calls
 class GpuTurn:
     """Context manager: holds the device's lock (no-op without a lock folder); `waited_s` says how long it queued."""
 
-    def __init__(self, lock_dir, device, notify=None, on_release=None, quiet_dir=None):
-        """quiet_dir: where the device's quiet lock lives (see `timed`); none: timed calls wait for no start."""
+    def __init__(self, lock_dir, device, notify=None, on_release=None, quiet_dir=None, settle=None):
+        """quiet_dir: where the device's quiet lock lives (see `timed`); none: timed calls wait for no start.
+        settle(limit_s): waits for this worker's own starts under way that hold no lock (its fork servers' imports)."""
+        self._settle = settle
         self._lock = None
         self._notify = notify or (lambda event: None)
         self._on_release = on_release
@@ -76,7 +78,7 @@ class GpuTurn:
     def timed(self, limit_s=QUIET_WAIT_S):
         """Around timed calls, as a context manager (a `Bounded`): no other process's start on this GPU runs beside
         them. Waits at most limit_s for starts under way (a start that hangs must not hold up every worker)."""
-        return Bounded(self._quiet, shared=False, limit_s=limit_s)
+        return Bounded(self._quiet, shared=False, limit_s=limit_s, before=self._settle)
 
     def _hold(self, lock):
         start = time.perf_counter()
@@ -103,7 +105,9 @@ class Bounded:
     a timed call holds it exclusive while it waits, and a start passes through it (shared, let go at once) before
     taking the lock, so no start begins while a timed call is waiting."""
 
-    def __init__(self, path=None, shared=False, limit_s=QUIET_WAIT_S):
+    def __init__(self, path=None, shared=False, limit_s=QUIET_WAIT_S, before=None):
+        """before(limit_s): run first, within the same limit and counted in waited_s."""
+        self._before = before
         self._lock = kbh_files.FileLock(path, shared=shared) if path else None
         self._gate = kbh_files.FileLock(path + ".gate", shared=shared) if path else None
         self._shared = shared
@@ -112,9 +116,13 @@ class Bounded:
         self.held = True
 
     def __enter__(self):
+        if self._before is None and self._lock is None:
+            return self  # (nothing to wait for)
+        start = time.perf_counter()
+        if self._before is not None:
+            self._before(self._limit_s)
         if self._lock is not None:
-            start = time.perf_counter()
-            gated = self._gate.acquire(self._limit_s)
+            gated = self._gate.acquire(max(0.0, self._limit_s - (time.perf_counter() - start)))
             if self._shared:
                 self._gate.__exit__(None, None, None)
             left = max(0.0, self._limit_s - (time.perf_counter() - start))
@@ -122,7 +130,7 @@ class Bounded:
                 self.held = gated and self._lock.acquire(left)
             finally:
                 self._gate.__exit__(None, None, None)  # (a timed call lets the gate go once it holds the lock)
-            self.waited_s = time.perf_counter() - start
+        self.waited_s = time.perf_counter() - start
         return self
 
     def __exit__(self, *exc):

@@ -298,7 +298,13 @@ class Jobs:
         """The GPU's lock shared with the other workers on it (gpu_lock_dir: where the harness keeps such locks)."""
         return kbh_gpu_turn.GpuTurn(req.get("gpu_lock_dir"), device, self.notify,
                                     on_release=lambda: kbh_check.release_device_memory(device),
-                                    quiet_dir=self._quiet_dir(req, device))
+                                    quiet_dir=self._quiet_dir(req, device), settle=self._settle_servers)
+
+    def _settle_servers(self, limit_s):
+        """Before timed calls: this judge's fork servers still importing torch finish first (kbh_spawn.settle)."""
+        deadline = time.monotonic() + limit_s
+        for server in self.spares.servers + [self.build_server]:
+            server.settle(deadline - time.monotonic())
 
     def _quiet_dir(self, req, device):
         """Where the GPU's quiet lock lives (kbh_gpu_turn): beside the workers' turn locks, or, for a worker run

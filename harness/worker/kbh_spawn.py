@@ -5,6 +5,7 @@ raises CandidateFailed with what happened, and the judge turns that into this ca
 and everything it started are killed, and the next candidate gets a fresh one.
 """
 import os
+import select
 import subprocess
 import sys
 import tempfile
@@ -39,8 +40,10 @@ class ForkServer:
         self._ready = False
         self.started = 0
         self._env = _clean_env()
+        # One reader of the control socket at a time: a spare's thread may spawn on it while the main thread settles.
+        self._io = threading.RLock()
 
-    def _ensure(self):
+    def _ensure_locked(self):
         self.launch()
         if self._ready:
             return
@@ -50,7 +53,7 @@ class ForkServer:
         if self._profiler and ready.get("profiler"):  # importing it first was not safe to fork from: without it
             self.close()
             self._profiler, self.profiler_refused = False, ready["profiler"]
-            return self._ensure()
+            return self._ensure_locked()
         if ready.get("cuda_initialized"):
             self.close()
             raise RuntimeError("the fork server initialised the CUDA driver before forking, so no candidate process "
@@ -74,32 +77,53 @@ class ForkServer:
         self._sock = judge_end
         self._ready = False
 
-    def spawn(self, config, capture_fd):
-        self._ensure()
-        judge_end, candidate_end = kbh_channel.pair()
+    def settle(self, limit_s):
+        """Waits at most limit_s for a server launched and still importing torch (several seconds of two cores: a
+        launch-bound candidate timed beside it was slowed, and its time judged implausible, session 21). Never starts
+        one; a server that is not ready in time is left to the first spawn."""
+        deadline = time.monotonic() + max(0.0, limit_s)
+        if self._ready or self._proc is None or not self._io.acquire(timeout=max(0.0, limit_s)):
+            return  # (held: a spare's thread is waiting for it already, beyond the limit)
         try:
-            kbh_channel.send(self._sock, {"op": "spawn", "config": config}, [candidate_end.fileno(), capture_fd])
-            answer, _ = kbh_channel.receive(self._sock, time.monotonic() + 30)
+            if self._ready or self._proc is None or self._proc.poll() is not None:
+                return
+            readable, _, _ = select.select([self._sock], [], [], max(0.0, deadline - time.monotonic()))
+            if readable:
+                self._ensure_locked()
+        except (kbh_channel.ChannelError, OSError, RuntimeError):
+            self.close()  # (a server that died while importing: launched again when next needed)
         finally:
-            candidate_end.close()
+            self._io.release()
+
+    def spawn(self, config, capture_fd):
+        with self._io:
+            self._ensure_locked()
+            judge_end, candidate_end = kbh_channel.pair()
+            try:
+                kbh_channel.send(self._sock, {"op": "spawn", "config": config}, [candidate_end.fileno(), capture_fd])
+                answer, _ = kbh_channel.receive(self._sock, time.monotonic() + 30)
+            finally:
+                candidate_end.close()
         return answer["pid"], judge_end
 
     def ping(self):
         """Milliseconds of one round trip to this process, which runs no candidate code: what the host's load adds
         to a round trip now, beside a candidate's timed calls (kbh_evidence)."""
-        self._ensure()
-        start = time.perf_counter()
-        kbh_channel.send(self._sock, {"op": "ping"})
-        kbh_channel.receive(self._sock, time.monotonic() + 30)
-        return (time.perf_counter() - start) * 1000.0
+        with self._io:
+            self._ensure_locked()
+            start = time.perf_counter()
+            kbh_channel.send(self._sock, {"op": "ping"})
+            kbh_channel.receive(self._sock, time.monotonic() + 30)
+            return (time.perf_counter() - start) * 1000.0
 
     def cleanup(self, pid, wait_s):
         """How pid ended ({"signal": n} or {"code": n}, None if unknown) once every process it left is killed."""
         if self._proc is None or self._proc.poll() is not None:
             return None, 0
         try:
-            kbh_channel.send(self._sock, {"op": "cleanup", "pid": pid, "wait_s": wait_s})
-            answer, _ = kbh_channel.receive(self._sock, time.monotonic() + 30 + wait_s)
+            with self._io:
+                kbh_channel.send(self._sock, {"op": "cleanup", "pid": pid, "wait_s": wait_s})
+                answer, _ = kbh_channel.receive(self._sock, time.monotonic() + 30 + wait_s)
             return answer.get("exit"), answer.get("killed", 0)
         except (kbh_channel.ChannelError, OSError):
             self.close()  # it will be started again

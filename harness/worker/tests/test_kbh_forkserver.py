@@ -211,3 +211,50 @@ def test_a_build_job_builds_in_its_own_process_whatever_KBH_SPARES_says(tmp_path
                            "problem_path": PROBLEM, "precision": "fp32", "timeout_s": 60.0})
         assert answer["status"] == "built", answer
         assert not jobs.spares.pending()
+
+
+def test_timed_calls_wait_for_the_judges_fork_servers_still_importing_torch():
+    # Session 21: a launch-bound candidate timed while the judge's second fork server imported torch on the same cores
+    # was slowed and its time judged implausible. Timed calls (GpuTurn.timed) now wait for such imports first, on the
+    # judge's clock; a limit of zero waits for nothing, and a server left unready still forks when asked.
+    import torch
+    with _jobs() as jobs:
+        jobs._launch_servers()
+        servers = jobs.spares.servers
+        assert not any(s._ready for s in servers)  # (launched just now: torch takes seconds to import)
+        turn = jobs._turn({}, torch.device("cpu"))
+        with turn.timed(limit_s=0.0) as quiet:
+            assert quiet.waited_s < 0.5
+        assert not all(s._ready for s in servers)
+        with turn.timed() as quiet:
+            assert all(s._ready for s in servers)  # both imported before the first timed call
+        assert quiet.waited_s > 0.0
+        assert servers[0].ping() >= 0.0 and servers[1].ping() >= 0.0
+
+
+def test_settling_a_fork_server_while_a_spare_s_thread_spawns_on_it_reads_each_answer_once():
+    # The spare's thread reads the server's socket (its ready message, then the spawn's answer) while the main thread
+    # settles before timed calls: one reader at a time, or a message is split between them.
+    import threading
+    server = kbh_spawn.ForkServer()
+    procs, errors = [], []
+
+    def spawn():
+        try:
+            procs.append(kbh_spawn.CandidateProcess(server, {"sandbox": {}}, timeout_s=60))
+        except Exception as e:  # (reported below)
+            errors.append(e)
+    try:
+        server.launch()
+        thread = threading.Thread(target=spawn)
+        thread.start()
+        server.settle(60.0)
+        thread.join(120)
+        assert not errors and len(procs) == 1, errors
+        answer, _ = procs[0].call("ping")
+        assert answer["ok"] is True
+        assert server.ping() >= 0.0
+    finally:
+        for p in procs:
+            p.close(wait_s=1.0)
+        server.close()
