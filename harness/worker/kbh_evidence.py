@@ -59,11 +59,7 @@ def evidence(proc, reported, outside, cpu_during, windows, cpu_after, device, pi
     gaps = [o - r - p for o, r, p in zip(outside, reported, pings)]
     gap = _median(gaps) - median if n else 0.0
     gpu = device.type == "cuda"
-    # The fixed part of the allowance is per request; for a batch it grows with its calls from 10 on, so that a call's
-    # share stays that of a batch of 10 (0.01 ms on a GPU). A batch's first call after the request's wait cost
-    # launch-bound H100 candidates up to 0.7 ms beyond a batch of nothing (session 20): inside 1 ms per 100 calls.
-    fixed = 0.1 if gpu else 0.5
-    margin = max(3 * spread, fixed * max(1.0, calls / 10.0))  # (the spread is the request's own: not scaled)
+    fixed, margin = _margin(spread, calls, gpu)
     allowed = 0.3 * _median(reported) + margin if n else 0.0
     # And over all of them: a timer shortened in a minority of calls leaves the median alone (a red-team review
     # shortened 4 batches of 10 to nothing, session 19); an honest call the scheduler delayed costs the total a little.
@@ -72,10 +68,7 @@ def evidence(proc, reported, outside, cpu_during, windows, cpu_after, device, pi
     # one batch of three as nothing.)
     total_allowed = 0.3 * sum(reported) + n * margin + 10 * max(3 * spread * min(1.0, 10.0 / calls), fixed)
     cores = proc.cores()
-    # On a CPU the clock alone would blame a candidate for a loaded machine (a compiler on the other core delays every
-    # round trip): there a shortened timer must also show as CPU time the process spent beyond what it reported.
-    shortened = n and (gap > allowed or total_gap > total_allowed) \
-        and (gpu or cpu_during > cores * sum(reported) / 1000.0 + 0.03)
+    shortened = n and (gap > allowed or total_gap > total_allowed) and _busy(gpu, cpu_during, cores, sum(reported))
     # On a CPU the timed calls are the work, so their windows bound its CPU time; on a GPU a call's CPU time is mostly
     # the driver's (launches, synchronisation, copies) and not bounded by its window, so only the time after counts.
     during_allowed = cores * windows * 1.1 + 0.1
@@ -110,6 +103,33 @@ def evidence(proc, reported, outside, cpu_during, windows, cpu_after, device, pi
                                   f"which took {windows:.2f} s on at most {cores} core(s): work ran outside the timed "
                                   "calls (threads or processes that outlive forward())"))
     return {"record": record, "findings": findings}
+
+
+def beyond(proc, reported, outside, ping, cpu_during, device, calls):
+    """One request's check, as `evidence` makes it per request: {"gap_ms", "allowed_ms"} when the judge's clock saw
+    more time around it than the allowance beyond its reported time (ms), else None."""
+    median, spread = getattr(proc, "calibration", (0.0, 0.0))
+    gpu = device.type == "cuda"
+    gap = outside - reported - ping - median
+    allowed = 0.3 * reported + _margin(spread, calls, gpu)[1]
+    if gap > allowed and _busy(gpu, cpu_during, proc.cores(), reported):
+        return {"gap_ms": round(gap, 4), "allowed_ms": round(allowed, 4)}
+    return None
+
+
+def _margin(spread, calls, gpu):
+    """(fixed, margin) in ms of a request's allowance. The fixed part is per request; for a batch it grows with its
+    calls from 10 on, so that a call's share stays that of a batch of 10 (0.01 ms on a GPU). A batch's first call after
+    the request's wait cost launch-bound H100 candidates up to 0.7 ms beyond a batch of nothing (session 20): inside
+    1 ms per 100 calls."""
+    fixed = 0.1 if gpu else 0.5
+    return fixed, max(3 * spread, fixed * max(1.0, calls / 10.0))  # (the spread is the request's own: not scaled)
+
+
+def _busy(gpu, cpu_during, cores, reported_ms):
+    """On a CPU the clock alone would blame a candidate for a loaded machine (a compiler on the other core delays
+    every round trip): there a shortened timer must also show as CPU time the process spent beyond what it reported."""
+    return gpu or cpu_during > cores * reported_ms / 1000.0 + 0.03
 
 
 def _median(values):

@@ -18,6 +18,11 @@ import kbh_timing
 
 _perf = kbh_guard.perf_counter
 _SETTLE_S = kbh_evidence.SETTLE_S
+# A batch the judge's clock does not bear out is timed again, its times dropped, at most this many times: a host
+# pause during KernelBench's one batch of 100 rejected four honest launch-bound kernels as timer_mismatch (session
+# 22, H100). Only batches the clock bears out give times, so a timer shortened in some batches gains nothing, and one
+# shortened in every batch is still rejected.
+BATCH_RETRIES = 2
 
 
 def timing(proc, problem, reference, req, device, dtype, on_device, result, clock):
@@ -98,22 +103,38 @@ def _kernelbench_loop(proc, reference, req, device, result, clock):
     spot = random.SystemRandom().randrange(len(sizes)) if sizes else -1
     # The verdict's times are the batches' means: each one the judge's clock bounds. (How the process spreads a batch's
     # time over its calls is its own say: a red-team review reported 9 calls of 0.001 ms and one of the rest.)
-    mine, sums, outside, pings = [], [], [], []
+    mine, sums, outside, pings, again, dropped_ms = [], [], [], [], [], []
     cpu_before, spot_reason, spot_trial, calls = proc.cpu_seconds(), None, -1, 0
     for i, n in enumerate(sizes):
-        times = _batch_times(_clocked(proc, outside, pings, "time_batch", method=kbh_timing.KERNELBENCH, n=n,
-                                      discard=1), n)
-        sums.append(_within_clock(_sum(times), outside[-1], f"a batch of {n} timed calls"))
-        mine.append(sums[-1] / n)
+        for attempt in range(1 + BATCH_RETRIES):
+            cpu_batch = proc.cpu_seconds()
+            times = _batch_times(_clocked(proc, outside, pings, "time_batch", method=kbh_timing.KERNELBENCH, n=n,
+                                          discard=1), n)
+            batch = _within_clock(_sum(times), outside[-1], f"a batch of {n} timed calls")
+            off = kbh_evidence.beyond(proc, batch, outside[-1], pings[-1], proc.cpu_seconds() - cpu_batch, device, n)
+            if off is None or attempt == BATCH_RETRIES:
+                break  # (the last one stays, however far off: the evidence below then rejects it)
+            again.append({"batch": i, **off})
+            dropped_ms.append(outside.pop())
+            pings.pop()
+            if wanted and made:  # fresh inputs for this batch again and those after it: the copies were spent
+                cpu_warm = proc.cpu_seconds()
+                proc.call("warmup", seed=req["seed"], n=req["warmup"], fresh_copies=sum(sizes[i:]) + len(sizes) - i)
+                cpu_before += proc.cpu_seconds() - cpu_warm  # (the judge's request, not the timed calls' work)
+        sums.append(batch)
+        mine.append(batch / n)
         calls += n
         if i == spot:  # a batch the candidate could not know would be looked at: its last call's output
             spot_trial = calls - 1
             spot_reason, handed_cpu = _spot(proc, reference, req, spot_trial, device, result, wanted and not made)
             cpu_before += handed_cpu
     size = f"{sizes[0]}" if len(set(sizes)) <= 1 else f"up to {max(sizes)}"
-    _close(proc, result, clock, device, mine, sums, outside, pings, cpu_before, sum(outside) / 1000.0, spot_trial,
-           spot_reason, unit=f"batch of {size} timed calls", calls=max(sizes, default=1))
+    windows = (sum(outside) + sum(dropped_ms)) / 1000.0
+    _close(proc, result, clock, device, mine, sums, outside, pings, cpu_before, windows, spot_trial, spot_reason,
+           unit=f"batch of {size} timed calls", calls=max(sizes, default=1))
     result["timing_check"]["times_ms_are"] = f"means of batches of {size} timed calls"
+    if again:
+        result["timing_check"]["batches_timed_again"] = again
 
 
 def _clocked(proc, outside, pings, op, **kw):

@@ -46,7 +46,7 @@ class ModelNew(nn.Module):
 '''
 
 
-def _judge(tmp_path, monkeypatch, source, trials, timing="kernelbench", problem=PROBLEM):
+def _judge(tmp_path, monkeypatch, source, trials, timing="kernelbench", problem=PROBLEM, policy=None):
     """A reference job and a check job under KernelBench's timing; (the check's answer, the requests its process got)."""
     import kbh_jobs
     monkeypatch.setenv("KBH_BUILD_CACHE", str(tmp_path / "cache"))
@@ -57,7 +57,8 @@ def _judge(tmp_path, monkeypatch, source, trials, timing="kernelbench", problem=
     base = {"problem_path": problem, "device": "cpu", "precision": "fp32", "seed": 42, "correctness_trials": 1,
             "perf_trials": trials, "warmup": 1, "timing_method": timing,
             "timing_order": "separate" if timing == "kernelbench" else "interleaved",
-            "sandbox": "auto", "atol": 1e-2, "rtol": 1e-2, "timeout_s": 60.0, "candidates_folder": str(folder)}
+            "sandbox": "auto", "atol": 1e-2, "rtol": 1e-2, "timeout_s": 60.0, "candidates_folder": str(folder),
+            "policy": policy}
     ops = []
     call = kbh_spawn.CandidateProcess.call
     monkeypatch.setattr(kbh_spawn.CandidateProcess, "call", lambda self, op, *a, **k: (
@@ -113,6 +114,41 @@ def test_a_timer_shortened_in_the_candidate_s_process_is_still_caught_per_batch(
     assert answer["status"] == "rejected", answer.get("reason")
     assert answer["reason"].startswith("timer_mismatch"), answer["reason"]
     assert "per batch of 20 timed calls" in answer["reason"]
+
+
+# Its first timed batch shortened, every later one honest: the host pause of an honest kernel looks like that to the
+# judge's clock (four CUDA-L1 kernels, KernelBench's one batch of 100, session 22); a candidate may do it on purpose.
+FIRST_BATCH_SHORT = "_batches = []\n" + MALFORMED.replace(
+    "ANSWER", "(lambda t: (_batches.append(1), [x / 100 for x in t] if len(_batches) == 1 else t)[1])")
+
+
+def test_a_batch_the_judge_s_clock_does_not_bear_out_is_timed_again_and_only_borne_out_times_count(tmp_path,
+                                                                                                     monkeypatch):
+    answer, ops = _judge(tmp_path, monkeypatch, FIRST_BATCH_SHORT, trials=20)
+    assert answer["status"] == "correct", answer.get("reason")
+    assert [n for op, n, noop in ops if op == "time_batch" and not noop] == [20, 20]  # timed again once
+    again = answer["timing_check"]["batches_timed_again"]
+    assert [a["batch"] for a in again] == [0] and again[0]["gap_ms"] > again[0]["allowed_ms"], again
+    assert answer["times_ms"][0] > 15.0  # the honest batch's 20 ms a call, not the shortened one's 0.2
+    assert answer["timing_check"]["reported_ms_sum"] > 300.0
+
+
+def test_a_batch_timed_again_gets_fresh_inputs_when_the_candidate_writes_into_them(tmp_path, monkeypatch):
+    # (CUDA-L1's in-place L1/19-21: each timed call on its own copy; the copies of a batch timed again were spent.)
+    in_place = FIRST_BATCH_SHORT.replace("return x * 2.0 + 1.0", "return x.mul_(2.0).add_(1.0)")
+    answer, ops = _judge(tmp_path, monkeypatch, in_place, trials=20, policy="kernelbench")  # (its aliasing: a flag)
+    assert "input_mutation" in [f["rule"] for f in answer["findings"]], answer
+    assert answer["status"] == "correct", answer.get("reason")  # its spot-checked output was of the reference's inputs
+    timed = [op for op, n, noop in ops if op in ("warmup", "time_batch") and not noop]
+    assert timed == ["warmup", "time_batch", "warmup", "time_batch"], timed
+
+
+def test_a_timer_shortened_in_every_batch_is_rejected_after_two_more_tries(tmp_path, monkeypatch):
+    answer, ops = _judge(tmp_path, monkeypatch, MALFORMED.replace("ANSWER", "(lambda t: [x / 100 for x in t])"),
+                         trials=20)
+    assert answer["status"] == "rejected" and answer["reason"].startswith("timer_mismatch"), answer.get("reason")
+    assert [n for op, n, noop in ops if op == "time_batch" and not noop] == [20, 20, 20]
+    assert [a["batch"] for a in answer["timing_check"]["batches_timed_again"]] == [0, 0]
 
 
 def test_kernelbench_loop_discards_its_first_trials_and_takes_fresh_inputs_before_each():
