@@ -68,7 +68,8 @@ def check(proc, problem, reference, req, device, dtype, turn=None, memo=None):
                         proc.extend(quiet.waited_s)  # the judge's wait
                         clock.lap("quiet_wait")
                         inputs.before(seed)
-                        kbh_judge_timing.timing(proc, problem, reference, req, device, dtype, on_device, result, clock)
+                        kbh_judge_timing.timing(proc, problem, reference, req, device, dtype, on_device, result, clock,
+                                                rehand=lambda: inputs.before(seed))
                     if not quiet.held:  # (the record says so: a start may have run beside them)
                         result.setdefault("timing_check", {})["start_beside"] = True
                     if req.get("expects_kernel"):  # (on a CPU it only says that there are no kernel records)

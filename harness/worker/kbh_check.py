@@ -21,13 +21,14 @@ class Reference:
     """The reference's outputs (kept on the device) for every trial and its raw times, measured once per problem and settings."""
 
     def __init__(self, outputs, times_ms, aliases_input, phase_seconds=None, model=None, timing_output=None,
-                 start_beside=False):
+                 start_beside=False, timed_after=False):
         self.outputs = outputs
         self.timing_output = timing_output  # for the timing inputs: the judge's spot check of a timed call
         self.times_ms = times_ms
         self.aliases_input = aliases_input
         self.phase_seconds = phase_seconds or {}
-        self.model = model  # kept on the device for timing_order: interleaved, else None
+        self.model = model  # kept on the device for timing_order: interleaved or timed_after, else None
+        self.timed_after = timed_after  # timed again right after each candidate's trials (KernelBench's order)
         self.start_beside = start_beside  # its timed calls did not get the GPU's quiet lock (kbh_gpu_turn.timed)
 
 
@@ -187,7 +188,10 @@ def run_reference(problem, req, device, dtype, turn=None, memo=None):
                     start_beside = not quiet.held
                     clock.lap("timing")
                 del inputs
-            kept = model if req.get("timing_order") == "interleaved" else None  # timed beside each candidate
+            # Kept: timed beside each candidate (interleaved), or right after each candidate's trials (KernelBench's
+            # timing: its process times the reference after the candidate, kbh_judge_timing._reference_after).
+            after = req.get("timing_method") == kbh_timing.KERNELBENCH and req.get("timing_order") != "interleaved"
+            kept = model if req.get("timing_order") == "interleaved" or after else None
             del model
             outputs = keep_outputs(outputs + [timing_output], device)
             timing_output = outputs.pop()
@@ -197,7 +201,7 @@ def run_reference(problem, req, device, dtype, turn=None, memo=None):
                 clock.lap("poison")
         clock.lap("turn_end")
     clock.lap("model.unstage")
-    return Reference(outputs, times, aliases, clock.seconds, kept, timing_output, start_beside)
+    return Reference(outputs, times, aliases, clock.seconds, kept, timing_output, start_beside, timed_after=after)
 
 
 # Reference outputs larger than this share of the GPU's memory wait on the host: two workers on one GPU each keeping

@@ -117,6 +117,13 @@ def beyond(proc, reported, outside, ping, cpu_during, device, calls):
     return None
 
 
+def clock_bound(proc, outside, ping, device, calls):
+    """What the judge's own clock says one request's timed calls took at least (ms): its time around the request,
+    less the host's round trip now, the calibrated round trip and the request's margin."""
+    median, spread = getattr(proc, "calibration", (0.0, 0.0))
+    return outside - ping - median - _margin(spread, calls, device.type == "cuda")[1]
+
+
 def _margin(spread, calls, gpu):
     """(fixed, margin) in ms of a request's allowance. The fixed part is per request; for a batch it grows with its
     calls from 10 on, so that a call's share stays that of a batch of 10 (0.01 ms on a GPU). A batch's first call after

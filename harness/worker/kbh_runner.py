@@ -313,6 +313,7 @@ class Runner:
         # any timed call: every timed call sees the reference's inputs, so its output can be checked, and nothing is
         # done for it between timed calls (op_time only takes the next copy).
         copies = int(msg.get("fresh_copies") or 0)
+        self.fresh = []  # (copies left from an earlier warm-up: gone before new ones are made)
         size = sum(t.numel() * t.element_size() for t in self.timing_inputs if isinstance(t, torch.Tensor))
         if size * copies > _FRESH_COPIES_BYTES:  # too large: its timed output is then compared with changed inputs
             copies = 0

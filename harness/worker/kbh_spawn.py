@@ -88,7 +88,7 @@ class ForkServer:
             if self._ready or self._proc is None or self._proc.poll() is not None:
                 return
             readable, _, _ = select.select([self._sock], [], [], max(0.0, deadline - time.monotonic()))
-            if readable:
+            if readable and self._proc.poll() is None:  # (one that died meanwhile is not started again here)
                 self._ensure_locked()
         except (kbh_channel.ChannelError, OSError, RuntimeError):
             self.close()  # (a server that died while importing: launched again when next needed)

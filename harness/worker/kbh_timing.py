@@ -221,6 +221,10 @@ def describe(method, order, device):
         how = "cuda_event: L2 flushed, the whole device synchronized before the end event, under no_grad"
     else:
         how = f"{method}, under no_grad"
-    where = "the reference timed beside each trial (AB BA)" if order == "interleaved" else \
-        "the reference timed separately, once per problem, in the judge's process"
+    if order == "interleaved":
+        where = "the reference timed beside each trial (AB BA)"
+    elif method == KERNELBENCH:
+        where = "the reference timed with the same loop right after the candidate's trials, in the judge's process"
+    else:
+        where = "the reference timed separately, once per problem, in the judge's process"
     return f"{how}; {where}"

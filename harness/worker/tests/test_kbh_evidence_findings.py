@@ -126,7 +126,9 @@ def test_calibration_runs_the_judges_own_timed_call_before_each_call_when_the_re
     import kbh_jobs
     cpu = torch.device("cpu")
     log = []
-    kept, apart = types.SimpleNamespace(model=torch.nn.Identity()), types.SimpleNamespace(model=None)
+    kept = types.SimpleNamespace(model=torch.nn.Identity(), timed_after=False)
+    apart = types.SimpleNamespace(model=None, timed_after=False)
+    after = types.SimpleNamespace(model=torch.nn.Identity(), timed_after=True)  # (--timing kernelbench: after the trials)
     beside = kbh_jobs._beside(kept, {"timing_method": "cuda_event"}, cpu)
     kbh_evidence.calibrate(_Recorder(log), "cuda_event", cpu, lambda: (beside(), log.append(("beside",))))
     # AB BA, as the timed calls: every other call follows the judge's own.
@@ -134,6 +136,7 @@ def test_calibration_runs_the_judges_own_timed_call_before_each_call_when_the_re
     assert log == (call + [("beside",)] + call) * (kbh_evidence.CALIBRATION_CALLS // 2)
     # Back to back (the reference timed once, apart: its model not kept): nothing runs between the calls.
     assert kbh_jobs._beside(apart, {"timing_method": "cuda_event"}, cpu) is None
+    assert kbh_jobs._beside(after, {"timing_method": "kernelbench"}, cpu) is None
     log.clear()
     kbh_evidence.calibrate(_Recorder(log), "cuda_event", cpu)
     assert log == [("call", "time", True), ("ping",)] * kbh_evidence.CALIBRATION_CALLS

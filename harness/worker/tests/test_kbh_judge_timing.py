@@ -107,6 +107,19 @@ def test_kernelbench_s_100_trials_are_one_request_calibrated_on_a_batch_of_the_s
     assert [n for op, n, noop in ops if op == "time_batch"] == [30] * 6
 
 
+def test_the_reference_is_timed_with_the_same_loop_right_after_the_candidate_s_trials(tmp_path, monkeypatch):
+    # KernelBench's process times the reference right after the candidate; timed once per problem at its start
+    # instead, launch-bound references came out up to 4x slower than KernelBench's (session 22, H100).
+    answer, ops = _judge(tmp_path, monkeypatch, HONEST, trials=30)
+    assert answer["status"] == "correct", answer.get("reason")
+    assert len(answer["paired_ref_times_ms"]) == 30 and all(t > 0 for t in answer["paired_ref_times_ms"])
+    assert "right after the candidate's trials" in answer["timing_check"]["timing"]
+    phases = answer["phase_seconds"]
+    assert "reference_after" in phases, sorted(phases)
+    # No timed call of nothing in the judge between the calibration's batches: nothing runs beside the trials.
+    assert [n for op, n, noop in ops if op == "time_batch" and noop] == [30] * 5
+
+
 def test_a_timer_shortened_in_the_candidate_s_process_is_still_caught_per_batch(tmp_path, monkeypatch):
     with open(SHORTENED) as f:
         answer, _ = _judge(tmp_path, monkeypatch, f.read(), trials=20,
@@ -126,11 +139,52 @@ def test_a_batch_the_judge_s_clock_does_not_bear_out_is_timed_again_and_only_bor
                                                                                                      monkeypatch):
     answer, ops = _judge(tmp_path, monkeypatch, FIRST_BATCH_SHORT, trials=20)
     assert answer["status"] == "correct", answer.get("reason")
-    assert [n for op, n, noop in ops if op == "time_batch" and not noop] == [20, 20]  # timed again once
+    assert [n for op, n, noop in ops if op == "time_batch" and not noop] == [20, 20, 20]  # timed twice more
     again = answer["timing_check"]["batches_timed_again"]
     assert [a["batch"] for a in again] == [0] and again[0]["gap_ms"] > again[0]["allowed_ms"], again
-    assert answer["times_ms"][0] > 15.0  # the honest batch's 20 ms a call, not the shortened one's 0.2
+    assert answer["times_ms"][0] > 15.0  # the median of three: 20 ms a call, not the shortened report's 0.2
     assert answer["timing_check"]["reported_ms_sum"] > 300.0
+
+
+# A red-team review (session 22): it measures its own batch and, when it was slow, reports it short to have it timed
+# again, then runs fast; when the shortest try counted, the slow batches it really ran were never charged.
+REROLL = """import sys, time
+import torch.nn as nn
+_real = time.perf_counter
+_work = [0.03, 0.03, 0.01]  # seconds a call in each try: slow, slow, fast
+_state = {"try": 0}
+for m in list(sys.modules.values()):
+    runner = getattr(m, "Runner", None)
+    if isinstance(runner, type) and hasattr(runner, "op_time_batch"):
+        _orig = runner.op_time_batch
+        def op_time_batch(self, msg, fds, _o=_orig):
+            answer, out = _o(self, msg, fds)
+            if not msg.get("noop"):
+                t = answer["times_ms"]
+                if sum(t) / len(t) > 15.0 and _state["try"] < 2:
+                    answer["times_ms"] = [x / 100 for x in t]
+                _state["try"] += 1
+            return answer, out
+        runner.op_time_batch = op_time_batch
+class ModelNew(nn.Module):
+    def forward(self, x):
+        end = _real() + _work[min(_state["try"], 2)]
+        while _real() < end:
+            pass
+        return x * 2.0 + 1.0
+"""
+
+
+def test_a_batch_reported_short_to_have_it_timed_again_counts_at_the_judge_s_clock(tmp_path, monkeypatch):
+    answer, ops = _judge(tmp_path, monkeypatch, REROLL, trials=20)
+    assert [n for op, n, noop in ops if op == "time_batch" and not noop] == [20, 20, 20]
+    # Two of three not borne out: rejected, as a timer shortened in every batch is.
+    assert answer["status"] == "rejected" and answer["reason"].startswith("timer_mismatch"), answer.get("reason")
+    (tmp_path / "once").mkdir()  # once only, then honest: the median of its three tries, never its fast one alone
+    once = REROLL.replace('_state["try"] < 2', '_state["try"] < 1')
+    answer, _ = _judge(tmp_path / "once", monkeypatch, once, trials=20)
+    assert answer["status"] == "correct", answer.get("reason")
+    assert answer["times_ms"][0] > 25.0, answer["times_ms"]  # 30 (the clock's time for the try it reported short), 30, 10
 
 
 def test_a_batch_timed_again_gets_fresh_inputs_when_the_candidate_writes_into_them(tmp_path, monkeypatch):
@@ -140,7 +194,7 @@ def test_a_batch_timed_again_gets_fresh_inputs_when_the_candidate_writes_into_th
     assert "input_mutation" in [f["rule"] for f in answer["findings"]], answer
     assert answer["status"] == "correct", answer.get("reason")  # its spot-checked output was of the reference's inputs
     timed = [op for op, n, noop in ops if op in ("warmup", "time_batch") and not noop]
-    assert timed == ["warmup", "time_batch", "warmup", "time_batch"], timed
+    assert timed == ["warmup", "time_batch", "warmup", "time_batch", "warmup", "time_batch"], timed
 
 
 def test_a_timer_shortened_in_every_batch_is_rejected_after_two_more_tries(tmp_path, monkeypatch):
@@ -148,7 +202,7 @@ def test_a_timer_shortened_in_every_batch_is_rejected_after_two_more_tries(tmp_p
                          trials=20)
     assert answer["status"] == "rejected" and answer["reason"].startswith("timer_mismatch"), answer.get("reason")
     assert [n for op, n, noop in ops if op == "time_batch" and not noop] == [20, 20, 20]
-    assert [a["batch"] for a in answer["timing_check"]["batches_timed_again"]] == [0, 0]
+    assert [a["batch"] for a in answer["timing_check"]["batches_timed_again"]] == [0, 0, 0]
 
 
 def test_kernelbench_loop_discards_its_first_trials_and_takes_fresh_inputs_before_each():
