@@ -30,10 +30,7 @@ def timing(proc, problem, reference, req, device, dtype, on_device, result, cloc
     if method == "do_bench" and not interleaved:
         return _timing_batch(proc, req, result, clock)
     if kbh_timing.batch(method) and not interleaved:
-        _kernelbench_loop(proc, reference, req, device, result, clock, rehand)
-        if reference.timed_after and reference.model is not None:
-            _reference_after(proc, problem, reference, req, device, dtype, on_device, result, clock)
-        return None
+        return _kernelbench_loop(proc, reference, req, device, result, clock, rehand)
     if interleaved and method not in ("cuda_event", "host_time"):
         raise RuntimeError(f"interleaved timing takes the cuda_event or host_time method, not {method}")
     skip = 1 if device.type == "cuda" and method == "cuda_event" else 0
@@ -165,23 +162,6 @@ def _batch(proc, device, n, i, again, dropped_ms, outside, pings, rewarm):
     outside.append(kept["outside"])
     pings.append(kept["ping"])
     return value, cpu_rewarm
-
-
-def _reference_after(proc, problem, reference, req, device, dtype, on_device, result, clock):
-    """KernelBench's process times the reference right after the candidate, with the same loop: so does the judge,
-    in its own process, once the candidate's evidence is taken (its process idle, as KernelBench's candidate is then).
-    Timed once per problem at its start instead, after the model's construction on the host with the GPU idle,
-    launch-bound references came out up to 4x slower than KernelBench's while the candidates' times matched (session
-    22, H100)."""
-    inputs = kbh_check.trial_inputs(problem, req["seed"], device, dtype, on_device)
-    start = _perf()
-    with torch.no_grad():  # (KernelBench's loop turns autograd on for its calls, as its evaluator does)
-        times = kbh_timing.time_calls(lambda: reference.model(*inputs), device, req["timing_method"], req["warmup"],
-                                      req["perf_trials"])
-    proc.extend(_perf() - start)  # the reference's time is not the candidate's
-    del inputs
-    result["paired_ref_times_ms"] = times
-    clock.lap("reference_after")
 
 
 def _clocked(proc, outside, pings, op, **kw):

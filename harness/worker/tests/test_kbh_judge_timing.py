@@ -118,6 +118,21 @@ def test_the_reference_is_timed_with_the_same_loop_right_after_the_candidate_s_t
     assert "reference_after" in phases, sorted(phases)
     # No timed call of nothing in the judge between the calibration's batches: nothing runs beside the trials.
     assert [n for op, n, noop in ops if op == "time_batch" and noop] == [30] * 5
+    # Only once the candidate's process has ended: nothing it left running (a thread, a kernel on another stream)
+    # can slow the reference and so lengthen the candidate's speedup (session 22's red-team question).
+    events = []
+    import kbh_check
+    finish, after = kbh_spawn.CandidateProcess.finish, kbh_check.time_reference_after
+    monkeypatch.setattr(kbh_spawn.CandidateProcess, "finish", lambda self, *a, **k: (
+        events.append(("finish", self._proc.poll() if getattr(self, "_proc", None) else None)),
+        finish(self, *a, **k))[1])
+    monkeypatch.setattr(kbh_check, "time_reference_after", lambda *a, **k: (events.append(("reference", None)),
+                                                                           after(*a, **k))[1])
+    (tmp_path / "again").mkdir()
+    answer, _ = _judge(tmp_path / "again", monkeypatch, HONEST, trials=30)
+    assert answer["status"] == "correct", answer.get("reason")
+    names = [e[0] for e in events]
+    assert "reference" in names and "finish" in names[:names.index("reference")], events
 
 
 def test_a_timer_shortened_in_the_candidate_s_process_is_still_caught_per_batch(tmp_path, monkeypatch):
