@@ -224,7 +224,8 @@ def describe(method, order, device):
     if order == "interleaved":
         where = "the reference timed beside each trial (AB BA)"
     elif method == KERNELBENCH:
-        where = "the reference timed with the same loop right after the candidate's trials, in the judge's process"
+        where = "the reference timed with the same loop right after the candidate's check, in the judge's " \
+                "process, once the candidate's process has ended"
     else:
         where = "the reference timed separately, once per problem, in the judge's process"
     return f"{how}; {where}"

@@ -113,7 +113,7 @@ def test_the_reference_is_timed_with_the_same_loop_right_after_the_candidate_s_t
     answer, ops = _judge(tmp_path, monkeypatch, HONEST, trials=30)
     assert answer["status"] == "correct", answer.get("reason")
     assert len(answer["paired_ref_times_ms"]) == 30 and all(t > 0 for t in answer["paired_ref_times_ms"])
-    assert "right after the candidate's trials" in answer["timing_check"]["timing"]
+    assert "right after the candidate's check" in answer["timing_check"]["timing"]
     phases = answer["phase_seconds"]
     assert "reference_after" in phases, sorted(phases)
     # No timed call of nothing in the judge between the calibration's batches: nothing runs beside the trials.

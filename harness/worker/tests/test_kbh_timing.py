@@ -71,7 +71,7 @@ def test_kernelbench_timing_records_autograd_in_a_model_with_parameters():
 
 def test_describe_says_how_each_method_timed():
     kb = kbh_timing.describe("kernelbench", "separate", CPU)
-    assert "KernelBench's cuda_event flow" in kb and "host clock" in kb and "right after the candidate's trials" in kb
+    assert "KernelBench's cuda_event flow" in kb and "host clock" in kb and "right after the candidate's check" in kb
     cuda = kbh_timing.describe("cuda_event", "interleaved", torch.device("cuda", 0))
     assert "synchronized before the end event" in cuda and "beside each trial" in cuda
     assert "host clock" in kbh_timing.describe("host_time", "interleaved", CPU)

@@ -73,7 +73,7 @@ public class KernelBenchTimingTests
         Assert.That(kb.GetProperty("timing").GetString(), Is.EqualTo("kernelbench"));
         Assert.That(kb.GetProperty("timing_order").GetString(), Is.EqualTo("separate"));
         Assert.That(kb.GetProperty("timing_check").GetProperty("timing").GetString(),
-            Does.Contain("KernelBench's cuda_event flow").And.Contain("host clock").And.Contain("separately"));
+            Does.Contain("KernelBench's cuda_event flow").And.Contain("host clock").And.Contain("right after the candidate's check"));
 
         // The default on a CPU: host time under no_grad, the reference beside the candidate.
         var plain = await Eval();
