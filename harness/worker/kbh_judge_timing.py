@@ -102,14 +102,14 @@ def _kernelbench_loop(proc, reference, req, device, result, clock, rehand):
     spot = random.SystemRandom().randrange(len(sizes)) if sizes else -1
     # The verdict's times are the batches' means: each one the judge's clock bounds. (How the process spreads a batch's
     # time over its calls is its own say: a red-team review reported 9 calls of 0.001 ms and one of the rest.)
-    mine, sums, outside, pings, again, dropped_ms = [], [], [], [], [], []
+    mine, sums, outside, pings, again, dropped_ms, mismatched = [], [], [], [], [], [], []
     cpu_before, spot_reason, spot_trial, calls = proc.cpu_seconds(), None, -1, 0
     for i, n in enumerate(sizes):
         def rewarm(i=i):  # fresh inputs for this batch again and those after it: the copies made ahead were spent
             rehand()
             proc.call("warmup", seed=req["seed"], n=req["warmup"], fresh_copies=sum(sizes[i:]) + len(sizes) - i)
         batch, cpu_rewarm = _batch(proc, device, n, i, again, dropped_ms, outside, pings,
-                                   rewarm if wanted and made else None)
+                                   rewarm if wanted and made else None, mismatched)
         cpu_before += cpu_rewarm  # (the judge's requests, not the timed calls' work)
         sums.append(batch)
         mine.append(batch / n)
@@ -125,13 +125,15 @@ def _kernelbench_loop(proc, reference, req, device, result, clock, rehand):
     result["timing_check"]["times_ms_are"] = f"means of batches of {size} timed calls"
     if again:
         result["timing_check"]["batches_timed_again"] = again
+    if not any(f.get("rule") == "timer_mismatch" for f in result["findings"]):
+        result["findings"] += mismatched[:1]
 
 
-def _batch(proc, device, n, i, again, dropped_ms, outside, pings, rewarm):
+def _batch(proc, device, n, i, again, dropped_ms, outside, pings, rewarm, mismatched):
     """Batch i of KernelBench's loop, n calls, clocked by the judge: (its time for the verdict, the CPU seconds of
     re-warming). A batch the judge's clock bears out counts as reported (KernelBench's one batch, nothing more). One it
-    does not is timed twice more: two or three of the three not borne out is the evidence's timer_mismatch (the last
-    try goes to it as it came); else the batch counts at the median of the three, each try not borne out at the time
+    does not is timed twice more: two or three of the three not borne out is a timer_mismatch finding (into
+    mismatched); else the batch counts at the median of the three, each try not borne out at the time
     the judge's clock gives it, never less than it reported. So a host pause in one batch costs an honest candidate
     nothing, and a candidate that has a batch it dislikes timed again, by reporting it short, still has that batch
     count at the clock's time (a red-team review re-rolled its slow batches when the shortest try counted)."""
@@ -153,8 +155,13 @@ def _batch(proc, device, n, i, again, dropped_ms, outside, pings, rewarm):
         if off is not None:
             again.append({"batch": i, **off})
     failed = [t for t in tries if t["off"] is not None]
-    if len(failed) >= 2:
-        kept, value = failed[-1], failed[-1]["reported"]
+    if len(failed) >= 2:  # (rejected by the caller, whatever the other batches make of the evidence's medians)
+        kept, value = failed[-1], failed[-1]["value"]
+        gaps = ", ".join(f"{t['off']['gap_ms']:.3f}" for t in failed)
+        mismatched.append(kbh_hacks.finding(
+            "timer_mismatch", f"the judge's clock did not bear out {len(failed)} of the 3 tries of batch {i} ({n} timed "
+                              f"calls): it saw {gaps} ms more around them than reported, against "
+                              f"{failed[-1]['off']['allowed_ms']:.3f} ms allowed: its own timer was shortened"))
     else:
         kept = sorted(tries, key=lambda t: t["value"])[len(tries) // 2]
         value = kept["value"]

@@ -212,6 +212,56 @@ def test_a_batch_timed_again_gets_fresh_inputs_when_the_candidate_writes_into_th
     assert timed == ["warmup", "time_batch", "warmup", "time_batch", "warmup", "time_batch"], timed
 
 
+def test_a_batch_not_borne_out_in_two_of_its_three_tries_is_rejected_among_many_batches(tmp_path, monkeypatch):
+    # A red-team review (session 22): with five batches the evidence's medians let one batch reported as nothing in
+    # all three of its tries pass (about 20% off); the batch's own rule rejects it.
+    zero_first = "_batches = []\n" + MALFORMED.replace("+ 0.02", "+ 0.001").replace(
+        "ANSWER", "(lambda t: (_batches.append(1), [0.0] * len(t) if len(_batches) <= 3 else t)[1])")
+    answer, ops = _judge(tmp_path, monkeypatch, zero_first, trials=500)
+    assert [n for op, n, noop in ops if op == "time_batch" and not noop] == [100] * 7
+    assert answer["status"] == "rejected" and answer["reason"].startswith("timer_mismatch"), answer.get("reason")
+    assert "3 of the 3 tries of batch 0" in answer["reason"], answer["reason"]
+
+
+# Does its work honestly, then at the judge's last request starts busy processes in sessions of their own (each its own
+# scheduler group), hoping they slow the reference the judge times after it (a red-team review: 5x on this CPU while
+# the candidate's process was still alive then).
+SLOWS_THE_REFERENCE_AFTER = """import os, sys, time
+import torch
+import torch.nn as nn
+for m in list(sys.modules.values()):
+    runner = getattr(m, "Runner", None)
+    if isinstance(runner, type) and hasattr(runner, "op_findings"):
+        _orig = runner.op_findings
+        def op_findings(self, msg, fds, _o=_orig):
+            answer = _o(self, msg, fds)
+            for _ in range(8):
+                if os.fork() == 0:
+                    try:
+                        os.setsid()
+                    except OSError:
+                        pass
+                    end = time.monotonic() + 10.0
+                    while time.monotonic() < end:
+                        pass
+                    os._exit(0)
+            return answer
+        runner.op_findings = op_findings
+class ModelNew(nn.Module):
+    def forward(self, a, b):
+        return torch.matmul(a, b)
+"""
+
+
+def test_what_a_candidate_leaves_running_does_not_slow_the_reference_timed_after_it(tmp_path, monkeypatch):
+    import statistics
+    answer, _ = _judge(tmp_path, monkeypatch, SLOWS_THE_REFERENCE_AFTER, trials=100,
+                       problem=os.path.join(REPO_ROOT, "problems", "level1", "3_Small_matmul.py"))
+    assert answer["status"] == "correct", answer.get("reason")
+    speedup = statistics.mean(answer["paired_ref_times_ms"]) / statistics.mean(answer["times_ms"])
+    assert speedup < 2.0, (speedup, answer["paired_ref_times_ms"][:5], answer["times_ms"])
+
+
 def test_a_timer_shortened_in_every_batch_is_rejected_after_two_more_tries(tmp_path, monkeypatch):
     answer, ops = _judge(tmp_path, monkeypatch, MALFORMED.replace("ANSWER", "(lambda t: [x / 100 for x in t])"),
                          trials=20)
