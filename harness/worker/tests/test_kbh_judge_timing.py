@@ -163,31 +163,13 @@ def test_a_batch_the_judge_s_clock_does_not_bear_out_is_timed_again_and_only_bor
 
 # A red-team review (session 22): it measures its own batch and, when it was slow, reports it short to have it timed
 # again, then runs fast; when the shortest try counted, the slow batches it really ran were never charged.
-REROLL = """import sys, time
-import torch.nn as nn
-_real = time.perf_counter
-_work = [0.03, 0.03, 0.01]  # seconds a call in each try: slow, slow, fast
+REROLL = """_work = [0.03, 0.03, 0.01]  # seconds a call in each try: slow, slow, fast
 _state = {"try": 0}
-for m in list(sys.modules.values()):
-    runner = getattr(m, "Runner", None)
-    if isinstance(runner, type) and hasattr(runner, "op_time_batch"):
-        _orig = runner.op_time_batch
-        def op_time_batch(self, msg, fds, _o=_orig):
-            answer, out = _o(self, msg, fds)
-            if not msg.get("noop"):
-                t = answer["times_ms"]
-                if sum(t) / len(t) > 15.0 and _state["try"] < 2:
-                    answer["times_ms"] = [x / 100 for x in t]
-                _state["try"] += 1
-            return answer, out
-        runner.op_time_batch = op_time_batch
-class ModelNew(nn.Module):
-    def forward(self, x):
-        end = _real() + _work[min(_state["try"], 2)]
-        while _real() < end:
-            pass
-        return x * 2.0 + 1.0
-"""
+def _reroll(t):
+    short = sum(t) / len(t) > 15.0 and _state["try"] < 2
+    _state["try"] += 1
+    return [x / 100 for x in t] if short else t
+""" + MALFORMED.replace("ANSWER", "_reroll").replace("_real() + 0.02", "_real() + _work[min(_state['try'], 2)]")
 
 
 def test_a_batch_reported_short_to_have_it_timed_again_counts_at_the_judge_s_clock(tmp_path, monkeypatch):
