@@ -141,7 +141,7 @@ def test_a_timer_shortened_in_the_candidate_s_process_is_still_caught_per_batch(
                            problem=os.path.join(REPO_ROOT, "problems", "level1", "3_Small_matmul.py"))
     assert answer["status"] == "rejected", answer.get("reason")
     assert answer["reason"].startswith("timer_mismatch"), answer["reason"]
-    assert "per batch of 20 timed calls" in answer["reason"]
+    assert "3 of the 3 tries of batch 0 (20 timed calls)" in answer["reason"], answer["reason"]
 
 
 # Its first timed batch shortened, every later one honest: the host pause of an honest kernel looks like that to the
