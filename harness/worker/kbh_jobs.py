@@ -387,9 +387,12 @@ class Jobs:
             if _SPARE_AFTER_CHECK:  # (once this candidate's process, and all it started, has ended)
                 self._next_spare(req, device, spare_key, spare_config, proc)
         if ref.timed_after and ref.model is not None and result.get("times_ms"):
-            result["paired_ref_times_ms"], seconds = kbh_check.time_reference_after(ref, req, device, dtype,
-                                                                                    self._turn(req, device))
-            result.setdefault("phase_seconds", {})["reference_after"] = round(seconds, 4)
+            try:
+                result["paired_ref_times_ms"], seconds = kbh_check.time_reference_after(ref, req, device, dtype,
+                                                                                        self._turn(req, device))
+                result.setdefault("phase_seconds", {})["reference_after"] = round(seconds, 4)
+            except Exception as e:  # (the judge's own failure, not the candidate's: the problem's first timing counts)
+                result.setdefault("timing_check", {})["reference_after_failed"] = _tail(f"{type(e).__name__}: {e}", 300)
         result.update({k: v for k, v in info.items() if k not in ("status", "reason")})
         if req.get("measure_performance", True) and result.get("times_ms"):
             result.setdefault("timing_check", {})["timing"] = kbh_timing.describe(

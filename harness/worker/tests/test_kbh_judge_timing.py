@@ -135,6 +135,19 @@ def test_the_reference_is_timed_with_the_same_loop_right_after_the_candidate_s_t
     assert "reference" in names and "finish" in names[:names.index("reference")], events
 
 
+def test_a_reference_timing_after_the_check_that_fails_leaves_the_problem_s_first_timing_and_says_why(tmp_path,
+                                                                                                     monkeypatch):
+    import kbh_check
+
+    def out_of_memory(*a, **k):
+        raise RuntimeError("CUDA out of memory (the judge's)")
+    monkeypatch.setattr(kbh_check, "time_reference_after", out_of_memory)
+    answer, _ = _judge(tmp_path, monkeypatch, HONEST, trials=30)
+    assert answer["status"] == "correct", answer.get("reason")  # the candidate's verdict stands
+    assert "paired_ref_times_ms" not in answer  # (the harness then takes the reference job's times)
+    assert answer["timing_check"]["reference_after_failed"] == "RuntimeError: CUDA out of memory (the judge's)"
+
+
 def test_a_timer_shortened_in_the_candidate_s_process_is_still_caught_per_batch(tmp_path, monkeypatch):
     with open(SHORTENED) as f:
         answer, _ = _judge(tmp_path, monkeypatch, f.read(), trials=20,
