@@ -31,6 +31,11 @@ class Reference:
         self.timed_after = timed_after  # timed again right after each candidate's trials (KernelBench's order)
         self.start_beside = start_beside  # its timed calls did not get the GPU's quiet lock (kbh_gpu_turn.timed)
 
+    @property
+    def timed_beside(self):
+        """Whether each candidate's timed calls alternate with the reference's (timing_order: interleaved)."""
+        return self.model is not None and not self.timed_after
+
 
 _inputs = {"key": None, "by_seed": {}, "sealed": {}}
 

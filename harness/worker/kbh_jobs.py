@@ -534,7 +534,7 @@ def _beside(ref, req, device):
     does when the reference kept its model: a timed call of nothing in the judge's process, as it times the
     reference), for the calibration to see the same switches between the two processes; None when the timed calls
     run back to back."""
-    if ref.model is None or ref.timed_after:  # (timed after the candidate's trials, not beside them)
+    if not ref.timed_beside:
         return None
     once = kbh_timing.once_for(req["timing_method"], device)
     return lambda: once(lambda: None, device)

@@ -26,7 +26,7 @@ BATCH_RETRIES = 2
 def timing(proc, problem, reference, req, device, dtype, on_device, result, clock, rehand=lambda: None):
     """rehand(): hands the timing inputs to the candidate's process again (kbh_handover.Inputs.before)."""
     method, trials, warmup = req["timing_method"], req["perf_trials"], req["warmup"]
-    interleaved = reference.model is not None and not reference.timed_after
+    interleaved = reference.timed_beside
     if method == "do_bench" and not interleaved:
         return _timing_batch(proc, req, result, clock)
     if kbh_timing.batch(method) and not interleaved:

@@ -1,5 +1,4 @@
 """The worker's evidence findings in isolation: the fallback watch, the stale-output fingerprint, the policy table."""
-import types
 
 import torch
 
@@ -126,9 +125,10 @@ def test_calibration_runs_the_judges_own_timed_call_before_each_call_when_the_re
     import kbh_jobs
     cpu = torch.device("cpu")
     log = []
-    kept = types.SimpleNamespace(model=torch.nn.Identity(), timed_after=False)
-    apart = types.SimpleNamespace(model=None, timed_after=False)
-    after = types.SimpleNamespace(model=torch.nn.Identity(), timed_after=True)  # (--timing kernelbench: after the trials)
+    import kbh_check
+    kept = kbh_check.Reference([], [], False, model=torch.nn.Identity())
+    apart = kbh_check.Reference([], [], False)
+    after = kbh_check.Reference([], [], False, model=torch.nn.Identity(), timed_after=True)  # (--timing kernelbench)
     beside = kbh_jobs._beside(kept, {"timing_method": "cuda_event"}, cpu)
     kbh_evidence.calibrate(_Recorder(log), "cuda_event", cpu, lambda: (beside(), log.append(("beside",))))
     # AB BA, as the timed calls: every other call follows the judge's own.
