@@ -102,14 +102,13 @@ def _kernelbench_loop(proc, reference, req, device, result, clock, rehand):
     spot = random.SystemRandom().randrange(len(sizes)) if sizes else -1
     # The verdict's times are the batches' means: each one the judge's clock bounds. (How the process spreads a batch's
     # time over its calls is its own say: a red-team review reported 9 calls of 0.001 ms and one of the rest.)
-    mine, sums, outside, pings, again, dropped_ms, mismatched = [], [], [], [], [], [], []
+    mine, sums, tally = [], [], _Tally()
     cpu_before, spot_reason, spot_trial, calls = proc.cpu_seconds(), None, -1, 0
     for i, n in enumerate(sizes):
         def rewarm(i=i):  # fresh inputs for this batch again and those after it: the copies made ahead were spent
             rehand()
             proc.call("warmup", seed=req["seed"], n=req["warmup"], fresh_copies=sum(sizes[i:]) + len(sizes) - i)
-        batch, cpu_rewarm = _batch(proc, device, n, i, again, dropped_ms, outside, pings,
-                                   rewarm if wanted and made else None, mismatched)
+        batch, cpu_rewarm = _batch(proc, device, n, i, tally, rewarm if wanted and made else None)
         cpu_before += cpu_rewarm  # (the judge's requests, not the timed calls' work)
         sums.append(batch)
         mine.append(batch / n)
@@ -119,17 +118,25 @@ def _kernelbench_loop(proc, reference, req, device, result, clock, rehand):
             spot_reason, handed_cpu = _spot(proc, reference, req, spot_trial, device, result, wanted and not made)
             cpu_before += handed_cpu
     size = f"{sizes[0]}" if len(set(sizes)) <= 1 else f"up to {max(sizes)}"
-    windows = (sum(outside) + sum(dropped_ms)) / 1000.0
-    _close(proc, result, clock, device, mine, sums, outside, pings, cpu_before, windows, spot_trial, spot_reason,
-           unit=f"batch of {size} timed calls", calls=max(sizes, default=1))
+    windows = (sum(tally.outside) + sum(tally.dropped_ms)) / 1000.0
+    _close(proc, result, clock, device, mine, sums, tally.outside, tally.pings, cpu_before, windows, spot_trial,
+           spot_reason, unit=f"batch of {size} timed calls", calls=max(sizes, default=1))
     result["timing_check"]["times_ms_are"] = f"means of batches of {size} timed calls"
-    if again:
-        result["timing_check"]["batches_timed_again"] = again
+    if tally.again:
+        result["timing_check"]["batches_timed_again"] = tally.again
     if not any(f.get("rule") == "timer_mismatch" for f in result["findings"]):
-        result["findings"] += mismatched[:1]
+        result["findings"] += tally.mismatched[:1]
 
 
-def _batch(proc, device, n, i, again, dropped_ms, outside, pings, rewarm, mismatched):
+class _Tally:
+    """What the batches of one timing leave for its close: the kept tries' clock readings (outside, pings), the other
+    tries' windows (dropped_ms), the tries not borne out (again) and a timer_mismatch finding per batch (mismatched)."""
+
+    def __init__(self):
+        self.outside, self.pings, self.dropped_ms, self.again, self.mismatched = [], [], [], [], []
+
+
+def _batch(proc, device, n, i, tally, rewarm):
     """Batch i of KernelBench's loop, n calls, clocked by the judge: (its time for the verdict, the CPU seconds of
     re-warming). A batch the judge's clock bears out counts as reported (KernelBench's one batch, nothing more). One it
     does not is timed twice more: two or three of the three not borne out is a timer_mismatch finding (into
@@ -153,21 +160,21 @@ def _batch(proc, device, n, i, again, dropped_ms, outside, pings, rewarm, mismat
         if off is None and attempt == 0:
             break
         if off is not None:
-            again.append({"batch": i, **off})
+            tally.again.append({"batch": i, **off})
     failed = [t for t in tries if t["off"] is not None]
     if len(failed) >= 2:  # (rejected by the caller, whatever the other batches make of the evidence's medians)
         kept, value = failed[-1], failed[-1]["value"]
         gaps = ", ".join(f"{t['off']['gap_ms']:.3f}" for t in failed)
-        mismatched.append(kbh_hacks.finding(
+        tally.mismatched.append(kbh_hacks.finding(
             "timer_mismatch", f"the judge's clock did not bear out {len(failed)} of the 3 tries of batch {i} ({n} timed "
                               f"calls): it saw {gaps} ms more around them than reported, against "
                               f"{failed[-1]['off']['allowed_ms']:.3f} ms allowed: its own timer was shortened"))
     else:
         kept = sorted(tries, key=lambda t: t["value"])[len(tries) // 2]
         value = kept["value"]
-    dropped_ms += [t["outside"] for t in tries if t is not kept]  # (their windows still bound the process's CPU)
-    outside.append(kept["outside"])
-    pings.append(kept["ping"])
+    tally.dropped_ms += [t["outside"] for t in tries if t is not kept]  # (their windows still bound the CPU time)
+    tally.outside.append(kept["outside"])
+    tally.pings.append(kept["ping"])
     return value, cpu_rewarm
 
 
