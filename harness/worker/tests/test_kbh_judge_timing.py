@@ -135,6 +135,41 @@ def test_the_reference_is_timed_with_the_same_loop_right_after_the_candidate_s_t
     assert "reference" in names and "finish" in names[:names.index("reference")], events
 
 
+def test_the_reference_s_loop_runs_once_untimed_before_it_is_timed_after_the_check(tmp_path, monkeypatch):
+    # KernelBench's process times the reference right after the candidate's 100 trials, its host warm. After waiting
+    # out a check, the judge's first 20-60 trials of L1/1's sample took 50-200 us instead of 20 on the CPU, and its
+    # reference came out 2.5x slower than the same code in the candidate's process (session 23).
+    import kbh_check
+    log = tmp_path / "calls.log"
+    problem = tmp_path / "1_counted.py"
+    problem.write_text(open(PROBLEM).read().replace(
+        "        return x * 2.0 + 1.0",
+        f"        with open({str(log)!r}, 'a') as f:\n            f.write('.')\n        return x * 2.0 + 1.0"))
+    seen, after = [], kbh_check.time_reference_after
+
+    def counted(*a, **k):
+        before = log.stat().st_size
+        out = after(*a, **k)
+        seen.append(log.stat().st_size - before)
+        return out
+    monkeypatch.setattr(kbh_check, "time_reference_after", counted)
+    (tmp_path / "judge").mkdir()
+    answer, _ = _judge(tmp_path / "judge", monkeypatch, HONEST, trials=30, problem=str(problem))
+    assert answer["status"] == "correct", answer.get("reason")
+    assert len(answer["paired_ref_times_ms"]) == 30
+    # KernelBench's loop untimed (100 calls, well within kbh_timing.WARM_HOST_S here), its warm-up (1), the discarded
+    # trial and the 30 timed ones.
+    assert seen == [kbh_timing.KB_BATCH + 1 + 1 + 30]
+
+
+def test_the_untimed_loop_stops_at_its_time_limit_for_a_long_call():
+    import time as _time
+    import torch
+    calls = []
+    ran = kbh_timing.warm_host_loop(lambda: (calls.append(1), _time.sleep(0.02)), torch.device("cpu"), limit_s=0.1)
+    assert ran == len(calls) and 2 <= ran <= 8  # (at least one; never 100 calls of 20 ms)
+
+
 def test_a_reference_timing_after_the_check_that_fails_leaves_the_problem_s_first_timing_and_says_why(tmp_path,
                                                                                                      monkeypatch):
     import kbh_check
