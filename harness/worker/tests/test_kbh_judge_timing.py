@@ -138,8 +138,9 @@ def test_the_reference_is_timed_with_the_same_loop_right_after_the_candidate_s_t
 def test_the_reference_s_loop_runs_once_untimed_before_it_is_timed_after_the_check(tmp_path, monkeypatch):
     # KernelBench's process times the reference right after the candidate's 100 trials, its host warm. After waiting
     # out a check, the judge's first 20-60 trials of L1/1's sample took 50-200 us instead of 20 on the CPU, and its
-    # reference came out 2.5x slower than the same code in the candidate's process (session 23).
+    # reference came out 1.6-2.2x slower than the same code in the candidate's process (session 23).
     import kbh_check
+    monkeypatch.setattr(kbh_timing, "WARM_HOST_S", 60.0)  # (a loaded machine: all 100 calls still run)
     log = tmp_path / "calls.log"
     problem = tmp_path / "1_counted.py"
     problem.write_text(open(PROBLEM).read().replace(
@@ -157,8 +158,7 @@ def test_the_reference_s_loop_runs_once_untimed_before_it_is_timed_after_the_che
     answer, _ = _judge(tmp_path / "judge", monkeypatch, HONEST, trials=30, problem=str(problem))
     assert answer["status"] == "correct", answer.get("reason")
     assert len(answer["paired_ref_times_ms"]) == 30
-    # KernelBench's loop untimed (100 calls, well within kbh_timing.WARM_HOST_S here), its warm-up (1), the discarded
-    # trial and the 30 timed ones.
+    # KernelBench's loop untimed (100 calls), its warm-up (1), the discarded trial and the 30 timed ones.
     assert seen == [kbh_timing.KB_BATCH + 1 + 1 + 30]
 
 
@@ -167,7 +167,10 @@ def test_the_untimed_loop_stops_at_its_time_limit_for_a_long_call():
     import torch
     calls = []
     ran = kbh_timing.warm_host_loop(lambda: (calls.append(1), _time.sleep(0.02)), torch.device("cpu"), limit_s=0.1)
-    assert ran == len(calls) and 2 <= ran <= 8  # (at least one; never 100 calls of 20 ms)
+    assert ran == len(calls) and 2 <= ran <= 8  # (never 100 calls of 20 ms)
+    assert kbh_timing.warm_host_loop(lambda: None, torch.device("cpu"), limit_s=0) == 1  # at least one
+    with pytest.raises(ZeroDivisionError):  # a reference that fails: the judge's failure (reference_after_failed)
+        kbh_timing.warm_host_loop(lambda: 1 / 0, torch.device("cpu"))
 
 
 def test_a_reference_timing_after_the_check_that_fails_leaves_the_problem_s_first_timing_and_says_why(tmp_path,
