@@ -386,7 +386,7 @@ class Jobs:
             ended = time.perf_counter() - ending
             if _SPARE_AFTER_CHECK:  # (once this candidate's process, and all it started, has ended)
                 self._next_spare(req, device, spare_key, spare_config, proc)
-        if ref.timed_after and ref.model is not None and result.get("times_ms"):
+        if ref.timed_after and result.get("times_ms"):  # (timed_after: its model was kept, kbh_check.run_reference)
             try:
                 result["paired_ref_times_ms"], seconds = kbh_check.time_reference_after(ref, req, device, dtype,
                                                                                         self._turn(req, device))

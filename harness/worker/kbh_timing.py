@@ -201,11 +201,8 @@ def kernelbench_loop(fn, device, n, discard, next_inputs=None):
     return times[discard:]
 
 
-def kernelbench_calls(fn, device, warmup, trials, warm_host=False):
-    """KernelBench's whole measurement in one process: warm-up, one discarded trial, then `trials` raw times in ms.
-    warm_host: first the loop itself, untimed (warm_host_loop)."""
-    if warm_host:
-        warm_host_loop(fn, device)
+def kernelbench_calls(fn, device, warmup, trials):
+    """KernelBench's whole measurement in one process: warm-up, one discarded trial, then `trials` raw times in ms."""
     kernelbench_warmup(fn, device, warmup)
     return kernelbench_loop(fn, device, trials, 1)
 
