@@ -85,7 +85,8 @@ def main():
     device = torch.device(args.device)
     scope = {"__name__": "candidate"}
     exec(compile(_source(args), "candidate", "exec"), scope)
-    model = scope["ModelNew"](*scope["get_init_inputs"]()).to(device)
+    with torch.no_grad():  # (as KernelBench constructs and moves the model)
+        model = scope["ModelNew"](*scope["get_init_inputs"]()).to(device)
     inputs = [x.to(device) if isinstance(x, torch.Tensor) else x for x in scope["get_inputs"]()]
     outs = []
     nothing = loop(lambda: None, device, args.trials)

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Why kbh's launch-bound *reference* times are slower than KernelBench's (CUDA-L1's Level 2 references, sessions
+# 22-24, H100) when its candidates' times match: the same code timed (1) by kbh as a candidate and as the reference
+# (scripts/gpu-same-code.sh), and (2) outside kbh, KernelBench's trial step by step (scripts/bench/kb_trial_breakdown.py)
+# unpinned, as KernelBench's process runs, and pinned to the cores kbh gives its one GPU worker (the first two of 16).
+#   KBH_KERNELBENCH  a checkout (CUDA-L1's references: gpu-corpus.sh's WORK/problems)   default .kbh/corpus-work-L2/problems
+#   PROBLEMS         level/id pairs                                                    default "2/1 2/5 2/18"
+#   PIN              the cores of the pinned breakdown (taskset -c)                    default 0,1
+#   OUT                                                                                default results/runs/reference-host
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export KBH_KERNELBENCH=${KBH_KERNELBENCH:-$ROOT/.kbh/corpus-work-L2/problems}
+export PROBLEMS=${PROBLEMS:-2/1 2/5 2/18}
+OUT=${OUT:-$ROOT/results/runs/reference-host}
+PYTHON=${KBH_PYTHON:-python3}
+mkdir -p "$OUT"
+OUT=$OUT/same REPEAT=${REPEAT:-1} TIMINGS=kernelbench "$ROOT/scripts/gpu-same-code.sh" >/dev/null 2>"$OUT/same-code.log" \
+  || echo "gpu-same-code.sh exit $? (see $OUT/same-code.log)" >&2
+for file in "$OUT"/same/candidates/*.py; do
+  name=$(basename "$file" _sample_0_kernel.py)
+  for where in unpinned pinned; do
+    run=("$PYTHON" "$ROOT/scripts/bench/kb_trial_breakdown.py" --source "$file" --device "${DEVICE:-cuda}")
+    [[ $where == pinned ]] && run=(taskset -c "${PIN:-0,1}" "${run[@]}")
+    { echo "## $name, $where"; "${run[@]}" 2>&1 || echo "exit $?"; echo; } >>"$OUT/breakdown.md"
+  done
+done
+cat "$OUT/same/same-code.md" "$OUT/breakdown.md"
