@@ -6,6 +6,8 @@
 #   KBH_KERNELBENCH  a checkout (CUDA-L1's references: gpu-corpus.sh's WORK/problems)   default .kbh/corpus-work-L2/problems
 #   PROBLEMS         level/id pairs                                                    default "2/1 2/5 2/18"
 #   PIN              the cores of the pinned breakdown (taskset -c)                    default 0,1
+#   CUDA_L1, KERNELS CUDA-L1's file and the level/id pairs of its kernels also broken down (a candidate's trial: the
+#                    false timer_mismatch of L2/18 and L2/12, sessions 23-24)  default .kbh/cuda-l1/h100.json, "2/12 2/18"
 #   OUT                                                                                default results/runs/reference-host
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -14,6 +16,7 @@ export PROBLEMS=${PROBLEMS:-2/1 2/5 2/18}
 OUT=${OUT:-$ROOT/results/runs/reference-host}
 PYTHON=${KBH_PYTHON:-python3}
 mkdir -p "$OUT"
+rm -f "$OUT/breakdown.md"
 OUT=$OUT/same REPEAT=${REPEAT:-1} TIMINGS=kernelbench "$ROOT/scripts/gpu-same-code.sh" >/dev/null 2>"$OUT/same-code.log" \
   || echo "gpu-same-code.sh exit $? (see $OUT/same-code.log)" >&2
 for file in "$OUT"/same/candidates/*.py; do
@@ -22,6 +25,14 @@ for file in "$OUT"/same/candidates/*.py; do
     run=("$PYTHON" "$ROOT/scripts/bench/kb_trial_breakdown.py" --source "$file" --device "${DEVICE:-cuda}")
     [[ $where == pinned ]] && run=(taskset -c "${PIN:-0,1}" "${run[@]}")
     { echo "## $name, $where"; "${run[@]}" 2>&1 || echo "exit $?"; echo; } >>"$OUT/breakdown.md"
+  done
+done
+for pair in ${KERNELS-2/12 2/18}; do
+  for where in unpinned pinned; do
+    run=("$PYTHON" "$ROOT/scripts/bench/kb_trial_breakdown.py" --cuda-l1 "${CUDA_L1:-$ROOT/.kbh/cuda-l1/h100.json}"
+         --level "${pair%/*}" --task "${pair#*/}" --device "${DEVICE:-cuda}")
+    [[ $where == pinned ]] && run=(taskset -c "${PIN:-0,1}" "${run[@]}")
+    { echo "## CUDA-L1 kernel L$pair, $where"; "${run[@]}" 2>&1 || echo "exit $?"; echo; } >>"$OUT/breakdown.md"
   done
 done
 cat "$OUT/same/same-code.md" "$OUT/breakdown.md"
