@@ -69,6 +69,13 @@ say() { echo "=== $* (+$((SECONDS - T0)) s, $(date -u +%T))" | tee -a "$LOG"; }
 left() { local l=$((DEADLINE_S - 15 - (SECONDS - T0))); echo $((l > 0 ? l : 0)); }  # 15 s kept for the table
 # KernelBench's evaluation's share (KB_SHARE) of $1 seconds
 share() { "$PY" -c 'import sys; print(max(1, int(float(sys.argv[1]) * float(sys.argv[2]))))' "$1" "${KB_SHARE:-0.5}"; }
+# What else runs on the host before a timed part (WORK/host.txt): launch-bound kernels' times follow how soon their
+# launching thread gets a core, and both evaluators' launch-bound speedups grew noisy from session 22 on.
+host_load() { { echo "--- $1 ($(date -u +%T)) load $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "processes by name: $(ps -eo comm= 2>/dev/null | sort | uniq -c | sort -rn | head -6 | awk '{printf "%s %s, ", $2, $1}')"
+  # (running now, or 1% of a core or more over its life)
+  ps -eo pid,ppid,stat,pcpu,etime,comm --sort=-pcpu 2>/dev/null | awk 'NR == 1 || $3 ~ /^R/ || $4 >= 1.0' | head -15
+  } >>"$WORK/host.txt"; }
 fail() { echo "gpu-corpus: $*" | tee -a "$LOG" >&2; exit 2; }
 
 [ -e "$CORPUS" ] || fail "CORPUS $CORPUS does not exist (CUDA-L1's optimized_cuda_code/<gpu>.json or a sample folder)"
@@ -208,14 +215,15 @@ for part in ${PARTS:-select kb-build kb-eval kbh $([ "${REPEAT:-0}" = 1 ] && ech
   case "$part" in
     select) select_ ;;
     kb-build) kb build ;;
-    kb-eval) kb eval ;;
-    kbh) kbh ;;
+    kb-eval) host_load "before kb-eval"; kb eval ;;
+    kbh) host_load "before kbh"; kbh ;;
     repeat) repeat ;;
     table) ;;
     *) fail "unknown part $part (select kb-build kb-eval kbh repeat table)" ;;
   esac
 done
+host_load "at the end"
 table  # always: what is done so far
 # The raw lines and logs, small, in one file (the device tool brings back few files).
-tar czf "$OUT/corpus-work.tgz" -C "$WORK" selection.jsonl $(cd "$WORK" && ls -d kb.jsonl kb-build.jsonl kbh repeat 2>/dev/null)
+tar czf "$OUT/corpus-work.tgz" -C "$WORK" selection.jsonl $(cd "$WORK" && ls -d kb.jsonl kb-build.jsonl kbh repeat host.txt 2>/dev/null)
 say "done"

@@ -4,6 +4,7 @@ import csv
 import json
 import os
 import subprocess
+import tarfile
 import sys
 
 import pytest
@@ -335,6 +336,12 @@ def test_the_script_builds_kbh_s_kernels_beside_kernelbench_s_builds_and_evaluat
              (work / "repeat" / "kbh" / "kernelbench__kernelbench.jsonl").read_text().splitlines() if line.startswith("{")]
     assert [v["status"] for v in again] == ["correct"] * 3 and all(v["runtime_ms"] > 0 for v in again), again
     assert at["kbh kernelbench__kernelbench:"] < next(i for i, s in enumerate(steps) if s.startswith("=== repeat:"))
+    # What ran on the host before each timed part, brought back in the tarball.
+    with tarfile.open(out / "corpus-work.tgz") as tar:
+        host = tar.extractfile("host.txt").read().decode()
+    marks = [line.split(" (")[0] for line in host.splitlines() if line.startswith("--- ")]
+    assert marks == ["--- before kb-eval", "--- before kbh", "--- at the end"], host
+    assert "processes by name: " in host and " PID " in host, host
 
 
 @pytest.mark.skipif(_kb_source() is None, reason="no KernelBench source tree: set KBH_KERNELBENCH_SRC or make "
