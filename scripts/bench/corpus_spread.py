@@ -7,7 +7,9 @@ same kernels. One KernelBench measurement of a launch-bound kernel does not repr
 to the next (sessions 21-24), so a kbh/KernelBench ratio from one call says little alone: this sets, per kernel,
 KernelBench's speedup in every call beside kbh's, and counts (a) pairs of calls in which KernelBench's own speedups
 are within 5% of each other and (b) calls in which kbh's speedup is within 5% of KernelBench's in that call; then (b)
-again over the kernels KernelBench reproduces (every pair of its calls within 5%). Prints Markdown.
+again over the kernels KernelBench reproduces (every pair of its calls within 5%), and (c) kbh's speedups that lie
+within the range of KernelBench's own over the calls, widened by 5% (as close to KernelBench as it is to itself).
+Prints Markdown.
 """
 import csv
 import itertools
@@ -50,7 +52,7 @@ def table(calls, column):
              + " | KB against itself (pairs within 5%) | kbh/KB per call |",
              "|---|" + "---|" * (len(labels) + 2)]
     kb_pairs = kb_pairs_within = kbh_calls = kbh_within = 0
-    steady = steady_calls = steady_within = 0
+    steady = steady_calls = steady_within = in_range = ranged = 0
     for kernel in kernels:
         cells, kb, ratios = [], [], []
         for label in labels:
@@ -60,6 +62,10 @@ def table(calls, column):
                 kb.append(a)
             if a and b:
                 ratios.append(b / a)
+        if len(kb) > 1:  # (a range needs two of KernelBench's measurements)
+            low, high = min(kb) * (1 - TOLERANCE), max(kb) * (1 + TOLERANCE)
+            mine = [b for _, b in (calls[label].get(kernel, (None, None)) for label in labels) if b]
+            ranged, in_range = ranged + len(mine), in_range + sum(1 for b in mine if low <= b <= high)
         pairs = list(itertools.combinations(kb, 2))
         close = sum(1 for x, y in pairs if within(x, y))
         kb_pairs, kb_pairs_within = kb_pairs + len(pairs), kb_pairs_within + close
@@ -75,7 +81,9 @@ def table(calls, column):
               f"KernelBench against itself: {kb_pairs_within} of {kb_pairs} pairs of calls within 5% of each other.",
               f"kbh against KernelBench, same call: {kbh_within} of {kbh_calls} within 5%.",
               f"Over the {steady} kernels KernelBench reproduces (every pair of its calls within 5%): kbh within 5% of "
-              f"it in {steady_within} of {steady_calls} calls."]
+              f"it in {steady_within} of {steady_calls} calls.",
+              f"kbh's speedups within KernelBench's own range over the calls (its lowest and highest, widened by 5%): "
+              f"{in_range} of {ranged}."]
     return "\n".join(lines)
 
 

@@ -35,6 +35,9 @@ def test_pairs_calls_and_the_kernels_kernelbench_reproduces_are_counted(tmp_path
     assert "kbh against KernelBench, same call: 5 of 7 within 5%." in out
     assert "Over the 2 kernels KernelBench reproduces (every pair of its calls within 5%): kbh within 5% of it in 3 " \
            "of 4 calls." in out
+    # ranges: L2/6 [0.9975, 1.113]: 1.1, 1.06 in; L2/8 [1.33, 1.491]: 1.41, 1.40 in, 1.60 out; L2/9 [1.235, 2.73]:
+    # 1.29, 1.30 in, 4.00 out
+    assert "(its lowest and highest, widened by 5%): 6 of 8." in out
 
 
 def test_a_malformed_argument_or_a_single_call_is_refused(tmp_path, capsys):
