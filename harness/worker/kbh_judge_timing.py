@@ -21,6 +21,12 @@ _SETTLE_S = kbh_evidence.SETTLE_S
 # A batch the judge's clock does not bear out is timed this many times more (_batch): a host pause during KernelBench's
 # one batch of 100 rejected four honest launch-bound kernels as timer_mismatch (session 22, H100).
 BATCH_RETRIES = 2
+# A batch not borne out in two or three tries, each by no more than this per call beyond its allowance (ms), counts at
+# the judge's clock with a flag, not a rejection: honest launch-bound CUDA-L1 kernels came out 17-43 us a call beyond
+# in every try of a batch on H100s (sessions 22-24), host time around their calls that KernelBench's events do not see.
+# The time counted is the clock's either way, so a timer shortened by less gains nothing; one shortened by more is a
+# timer_mismatch.
+CLOCK_COUNTS_MS = 0.1
 
 
 def timing(proc, problem, reference, req, device, dtype, on_device, result, clock, rehand=lambda: None):
@@ -126,24 +132,28 @@ def _kernelbench_loop(proc, reference, req, device, result, clock, rehand):
         result["timing_check"]["batches_timed_again"] = tally.again
     if not any(f.get("rule") == "timer_mismatch" for f in result["findings"]):
         result["findings"] += tally.mismatched[:1]
+    result["findings"] += tally.clocked[:1]
 
 
 class _Tally:
     """What the batches of one timing leave for its close: the kept tries' clock readings (outside, pings), the other
-    tries' windows (dropped_ms), the tries not borne out (again) and a timer_mismatch finding per batch (mismatched)."""
+    tries' windows (dropped_ms), the tries not borne out (again), a timer_mismatch finding per batch rejected
+    (mismatched) and a clock_time_counted flag per batch counted at the judge's clock (clocked)."""
 
     def __init__(self):
-        self.outside, self.pings, self.dropped_ms, self.again, self.mismatched = [], [], [], [], []
+        self.outside, self.pings, self.dropped_ms, self.again = [], [], [], []
+        self.mismatched, self.clocked = [], []
 
 
 def _batch(proc, device, n, i, tally, rewarm):
     """Batch i of KernelBench's loop, n calls, clocked by the judge: (its time for the verdict, the CPU seconds of
     re-warming). A batch the judge's clock bears out counts as reported (KernelBench's one batch, nothing more). One it
-    does not is timed twice more: two or three of the three not borne out is a timer_mismatch finding (into
-    mismatched); else the batch counts at the median of the three, each try not borne out at the time
-    the judge's clock gives it, never less than it reported. So a host pause in one batch costs an honest candidate
-    nothing, and a candidate that has a batch it dislikes timed again, by reporting it short, still has that batch
-    count at the clock's time (a red-team review re-rolled its slow batches when the shortest try counted)."""
+    does not is timed twice more: two or three of the three not borne out, one of them by more than CLOCK_COUNTS_MS a
+    call beyond its allowance, is a timer_mismatch finding (into mismatched); else the batch counts at the median of
+    the three, each try not borne out at the time the judge's clock gives it, never less than it reported (with a
+    clock_time_counted flag where two or three were not borne out). So a host pause in one batch costs an honest
+    candidate nothing, and a candidate that has a batch it dislikes timed again, by reporting it short, still has that
+    batch count at the clock's time (a red-team review re-rolled its slow batches when the shortest try counted)."""
     tries, cpu_rewarm = [], 0.0
     for attempt in range(1 + BATCH_RETRIES):
         if attempt and rewarm is not None:
@@ -162,20 +172,37 @@ def _batch(proc, device, n, i, tally, rewarm):
         if off is not None:
             tally.again.append({"batch": i, **off})
     failed = [t for t in tries if t["off"] is not None]
-    if len(failed) >= 2:  # (rejected by the caller, whatever the other batches make of the evidence's medians)
+    beyond = max(((t["off"]["gap_ms"] - t["off"]["allowed_ms"]) / n for t in failed), default=0.0)
+    if len(failed) >= 2 and beyond > CLOCK_COUNTS_MS:  # (rejected by the caller, whatever the other batches say)
         kept, value = failed[-1], failed[-1]["value"]
-        gaps = ", ".join(f"{t['off']['gap_ms']:.3f}" for t in failed)
         tally.mismatched.append(kbh_hacks.finding(
             "timer_mismatch", f"the judge's clock did not bear out {len(failed)} of the 3 tries of batch {i} ({n} timed "
-                              f"calls): it saw {gaps} ms more around them than reported, against "
+                              f"calls): it saw {_gaps(failed)} ms more around them than reported, against "
                               f"{failed[-1]['off']['allowed_ms']:.3f} ms allowed: its own timer was shortened"))
     else:
         kept = sorted(tries, key=lambda t: t["value"])[len(tries) // 2]
         value = kept["value"]
+        if len(failed) >= 2:
+            tally.clocked.append(kbh_hacks.finding(
+                "clock_time_counted", f"the judge's clock did not bear out {len(failed)} of the 3 tries of batch {i} "
+                                      f"({n} timed calls): it saw {_gaps(failed)} ms more around them than reported, "
+                                      f"against {failed[-1]['off']['allowed_ms']:.3f} ms allowed (at most "
+                                      f"{beyond * 1000:.0f} us a call beyond): the batch counts at {value:.3f} ms, the "
+                                      f"median of its tries, each not borne out at the clock's time (reported "
+                                      f"{_joined(tries, 'reported')} ms)",
+                                      severity="flag"))
     tally.dropped_ms += [t["outside"] for t in tries if t is not kept]  # (their windows still bound the CPU time)
     tally.outside.append(kept["outside"])
     tally.pings.append(kept["ping"])
     return value, cpu_rewarm
+
+
+def _gaps(tries):
+    return ", ".join(f"{t['off']['gap_ms']:.3f}" for t in tries)
+
+
+def _joined(tries, key):
+    return ", ".join(f"{t[key]:.3f}" for t in tries)
 
 
 def _clocked(proc, outside, pings, op, **kw):

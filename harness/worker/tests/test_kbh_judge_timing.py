@@ -303,6 +303,33 @@ def test_a_timer_shortened_in_every_batch_is_rejected_after_two_more_tries(tmp_p
     assert [a["batch"] for a in answer["timing_check"]["batches_timed_again"]] == [0, 0, 0]
 
 
+# 20 ms of work a call reported as 5 (on this 2-core CPU the clock also needs CPU time beyond 2 cores x the reported)
+QUARTERED = MALFORMED.replace("ANSWER", "(lambda t: [x / 4 for x in t])")
+
+
+def test_a_batch_not_borne_out_by_little_a_call_counts_at_the_judge_s_clock_with_a_flag(tmp_path, monkeypatch):
+    # Honest launch-bound kernels came out 17-43 us a call beyond the allowance in every try on H100s (sessions 22-24);
+    # here a candidate about 13.5 ms a call beyond (15 of its 20 ms unreported, 30% + 1 ms allowed), with the limit
+    # raised to 20 ms a call so that it is "little".
+    import kbh_judge_timing
+    monkeypatch.setattr(kbh_judge_timing, "CLOCK_COUNTS_MS", 20.0)
+    answer, ops = _judge(tmp_path, monkeypatch, QUARTERED, trials=20)
+    assert answer["status"] == "correct", answer.get("reason")
+    assert [n for op, n, noop in ops if op == "time_batch" and not noop] == [20, 20, 20]
+    flag = [f for f in answer["findings"] if f["rule"] == "clock_time_counted"]
+    assert len(flag) == 1 and flag[0]["action"] == "flag", answer["findings"]
+    assert "3 of the 3 tries of batch 0 (20 timed calls)" in flag[0]["message"], flag[0]["message"]
+    assert "timer_mismatch" not in [f["rule"] for f in answer["findings"]]
+    # The time counted is the judge's clock's, not the 5 ms a call reported: a shortened timer gains nothing.
+    assert answer["times_ms"][0] > 15.0, answer["times_ms"]
+
+
+def test_a_batch_not_borne_out_by_more_than_the_limit_a_call_is_still_a_timer_mismatch(tmp_path, monkeypatch):
+    answer, _ = _judge(tmp_path, monkeypatch, QUARTERED, trials=20)  # 13.5 ms a call beyond: over CLOCK_COUNTS_MS
+    assert answer["status"] == "rejected" and answer["reason"].startswith("timer_mismatch"), answer.get("reason")
+    assert "clock_time_counted" not in [f["rule"] for f in answer["findings"]]
+
+
 def test_kernelbench_loop_discards_its_first_trials_and_takes_fresh_inputs_before_each():
     import torch
     events = []
