@@ -24,9 +24,11 @@ BATCH_RETRIES = 2
 # A batch not borne out in two or three tries, each by no more than this per call beyond its allowance (ms), counts at
 # the judge's clock with a flag, not a rejection: honest launch-bound CUDA-L1 kernels came out 17-43 us a call beyond
 # in every try of a batch on H100s (sessions 22-24), host time around their calls that KernelBench's events do not see.
-# The time counted is the clock's either way, so a timer shortened by less gains nothing; one shortened by more is a
-# timer_mismatch.
+# The time counted is the clock's either way, so a timer shortened by less gains nothing; one shortened by more, or a
+# try that reports less than CLOCK_COUNTS_SHARE of the clock's time (those honest kernels reported 15-70% of it; a
+# red-team review's candidate reported nothing), is a timer_mismatch.
 CLOCK_COUNTS_MS = 0.1
+CLOCK_COUNTS_SHARE = 0.1
 
 
 def timing(proc, problem, reference, req, device, dtype, on_device, result, clock, rehand=lambda: None):
@@ -148,8 +150,9 @@ class _Tally:
 def _batch(proc, device, n, i, tally, rewarm):
     """Batch i of KernelBench's loop, n calls, clocked by the judge: (its time for the verdict, the CPU seconds of
     re-warming). A batch the judge's clock bears out counts as reported (KernelBench's one batch, nothing more). One it
-    does not is timed twice more: two or three of the three not borne out, one of them by more than CLOCK_COUNTS_MS a
-    call beyond its allowance, is a timer_mismatch finding (into mismatched); else the batch counts at the median of
+    does not is timed twice more: two or three of the three not borne out, one of them by more than
+    CLOCK_COUNTS_MS a call beyond its allowance or reporting less than CLOCK_COUNTS_SHARE of the clock's time, is a
+    timer_mismatch finding (into mismatched); else the batch counts at the median of
     the three, each try not borne out at the time the judge's clock gives it, never less than it reported (with a
     clock_time_counted flag where two or three were not borne out). So a host pause in one batch costs an honest
     candidate nothing, and a candidate that has a batch it dislikes timed again, by reporting it short, still has that
@@ -173,7 +176,8 @@ def _batch(proc, device, n, i, tally, rewarm):
             tally.again.append({"batch": i, **off})
     failed = [t for t in tries if t["off"] is not None]
     beyond = max(((t["off"]["gap_ms"] - t["off"]["allowed_ms"]) / n for t in failed), default=0.0)
-    if len(failed) >= 2 and beyond > CLOCK_COUNTS_MS:  # (rejected by the caller, whatever the other batches say)
+    scant = any(t["reported"] < CLOCK_COUNTS_SHARE * t["value"] for t in failed)
+    if len(failed) >= 2 and (beyond > CLOCK_COUNTS_MS or scant):  # (rejected by the caller, whatever the rest say)
         kept, value = failed[-1], failed[-1]["value"]
         tally.mismatched.append(kbh_hacks.finding(
             "timer_mismatch", f"the judge's clock did not bear out {len(failed)} of the 3 tries of batch {i} ({n} timed "

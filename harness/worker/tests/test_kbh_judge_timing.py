@@ -330,6 +330,17 @@ def test_a_batch_not_borne_out_by_more_than_the_limit_a_call_is_still_a_timer_mi
     assert "clock_time_counted" not in [f["rule"] for f in answer["findings"]]
 
 
+def test_a_batch_reported_as_nothing_is_a_timer_mismatch_however_little_it_is_beyond(tmp_path, monkeypatch):
+    # A red-team review of the rule above: a candidate that reports nothing, doing 20 us of work a call on an H100, was
+    # 10 us a call beyond its allowance and got clock_time_counted. It gains no time from that (the clock's counts),
+    # but reporting under CLOCK_COUNTS_SHARE of the clock's time is a shortened timer, not a host pause.
+    import kbh_judge_timing
+    monkeypatch.setattr(kbh_judge_timing, "CLOCK_COUNTS_MS", 50.0)  # (20 ms a call of work: "little" beyond)
+    answer, _ = _judge(tmp_path, monkeypatch, MALFORMED.replace("ANSWER", "(lambda t: [0.0] * len(t))"), trials=20)
+    assert answer["status"] == "rejected" and answer["reason"].startswith("timer_mismatch"), answer.get("reason")
+    assert "clock_time_counted" not in [f["rule"] for f in answer["findings"]]
+
+
 def test_kernelbench_loop_discards_its_first_trials_and_takes_fresh_inputs_before_each():
     import torch
     events = []
