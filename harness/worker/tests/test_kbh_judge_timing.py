@@ -341,6 +341,26 @@ def test_a_batch_reported_as_nothing_is_a_timer_mismatch_however_little_it_is_be
     assert "clock_time_counted" not in [f["rule"] for f in answer["findings"]]
 
 
+def test_interleaved_every_reference_call_follows_a_wait_as_every_candidate_call_does(tmp_path, monkeypatch):
+    # AB BA: the odd trials' reference call came right after the judge's own previous one, its host warm, while every
+    # candidate call follows a request's wait: the same code came out 0.70-0.86x on this CPU.
+    import kbh_spawn as spawn
+    log = []
+    once_for = kbh_timing.once_for
+    monkeypatch.setattr(kbh_timing, "once_for", lambda method, device: (
+        lambda fn, dev, _once=once_for(method, device): (log.append("reference"), _once(fn, dev))[1]))
+    ping = spawn.ForkServer.ping
+    monkeypatch.setattr(spawn.ForkServer, "ping", lambda self: (log.append("ping"), ping(self))[1])
+    call = spawn.CandidateProcess.call
+    monkeypatch.setattr(spawn.CandidateProcess, "call", lambda self, op, *a, **k: (
+        log.append(op) if op == "time" and not k.get("noop") else None, call(self, op, *a, **k))[1])
+    answer, _ = _judge(tmp_path, monkeypatch, HONEST, trials=8, timing="host_time")
+    assert answer["status"] == "correct", answer.get("reason")
+    timed = log[log.index("time"):]
+    assert timed.count("reference") == 8 and timed.count("time") == 8, timed
+    assert all(timed[i - 1] == "ping" for i, e in enumerate(timed) if e == "reference"), timed
+
+
 def test_kernelbench_loop_discards_its_first_trials_and_takes_fresh_inputs_before_each():
     import torch
     events = []
