@@ -15,7 +15,7 @@ import csv
 import itertools
 import sys
 
-TOLERANCE = 0.05
+from corpus_table import PARITY_TOLERANCE as TOLERANCE  # (the corpus table's parity: within 5%)
 
 
 def within(a, b):
@@ -54,26 +54,22 @@ def table(calls, column):
     kb_pairs = kb_pairs_within = kbh_calls = kbh_within = 0
     steady = steady_calls = steady_within = in_range = ranged = 0
     for kernel in kernels:
-        cells, kb, ratios = [], [], []
-        for label in labels:
-            a, b = calls[label].get(kernel, (None, None))
-            cells.append(f"{_fmt(a)}, {_fmt(b)}")
-            if a:
-                kb.append(a)
-            if a and b:
-                ratios.append(b / a)
+        row = [calls[label].get(kernel, (None, None)) for label in labels]
+        cells = [f"{_fmt(a)}, {_fmt(b)}" for a, b in row]
+        kb, mine = [a for a, _ in row if a], [b for _, b in row if b]
+        ratios = [b / a for a, b in row if a and b]
         if len(kb) > 1:  # (a range needs two of KernelBench's measurements)
             low, high = min(kb) * (1 - TOLERANCE), max(kb) * (1 + TOLERANCE)
-            mine = [b for _, b in (calls[label].get(kernel, (None, None)) for label in labels) if b]
             ranged, in_range = ranged + len(mine), in_range + sum(1 for b in mine if low <= b <= high)
         pairs = list(itertools.combinations(kb, 2))
         close = sum(1 for x, y in pairs if within(x, y))
         kb_pairs, kb_pairs_within = kb_pairs + len(pairs), kb_pairs_within + close
-        kbh_calls, kbh_within = kbh_calls + len(ratios), kbh_within + sum(1 for r in ratios if abs(r - 1) <= TOLERANCE)
+        agree = sum(1 for r in ratios if within(r, 1.0))
+        kbh_calls, kbh_within = kbh_calls + len(ratios), kbh_within + agree
         if pairs and close == len(pairs) and ratios:
             steady += 1
             steady_calls += len(ratios)
-            steady_within += sum(1 for r in ratios if abs(r - 1) <= TOLERANCE)
+            steady_within += agree
         spread = f"{close} of {len(pairs)}" + (f" (max/min {max(kb) / min(kb):.2f})" if pairs else "")
         lines.append(f"| {kernel} | " + " | ".join(cells) + f" | {spread} | "
                      + " ".join(f"{r:.2f}" for r in ratios) + " |")
