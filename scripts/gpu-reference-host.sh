@@ -19,20 +19,19 @@ mkdir -p "$OUT"
 rm -f "$OUT/breakdown.md"
 OUT=$OUT/same REPEAT=${REPEAT:-1} TIMINGS=kernelbench "$ROOT/scripts/gpu-same-code.sh" >/dev/null 2>"$OUT/same-code.log" \
   || echo "gpu-same-code.sh exit $? (see $OUT/same-code.log)" >&2
-for file in "$OUT"/same/candidates/*.py; do
-  name=$(basename "$file" _sample_0_kernel.py)
+breakdown() {  # $1: the section's title; the rest: kb_trial_breakdown.py's arguments. Unpinned, then pinned.
+  local title=$1 where run; shift
   for where in unpinned pinned; do
-    run=("$PYTHON" "$ROOT/scripts/bench/kb_trial_breakdown.py" --source "$file" --device "${DEVICE:-cuda}")
+    run=("$PYTHON" "$ROOT/scripts/bench/kb_trial_breakdown.py" "$@" --device "${DEVICE:-cuda}")
     [[ $where == pinned ]] && run=(taskset -c "${PIN:-0,1}" "${run[@]}")
-    { echo "## $name, $where"; "${run[@]}" 2>&1 || echo "exit $?"; echo; } >>"$OUT/breakdown.md"
+    { echo "## $title, $where"; "${run[@]}" 2>&1 || echo "exit $?"; echo; } >>"$OUT/breakdown.md"
   done
+}
+for file in "$OUT"/same/candidates/*.py; do
+  breakdown "$(basename "$file" _sample_0_kernel.py)" --source "$file"
 done
 for pair in ${KERNELS-2/12 2/18}; do
-  for where in unpinned pinned; do
-    run=("$PYTHON" "$ROOT/scripts/bench/kb_trial_breakdown.py" --cuda-l1 "${CUDA_L1:-$ROOT/.kbh/cuda-l1/h100.json}"
-         --level "${pair%/*}" --task "${pair#*/}" --device "${DEVICE:-cuda}")
-    [[ $where == pinned ]] && run=(taskset -c "${PIN:-0,1}" "${run[@]}")
-    { echo "## CUDA-L1 kernel L$pair, $where"; "${run[@]}" 2>&1 || echo "exit $?"; echo; } >>"$OUT/breakdown.md"
-  done
+  breakdown "CUDA-L1 kernel L$pair" --cuda-l1 "${CUDA_L1:-$ROOT/.kbh/cuda-l1/h100.json}" --level "${pair%/*}" \
+    --task "${pair#*/}"
 done
 cat "$OUT/same/same-code.md" "$OUT/breakdown.md"
