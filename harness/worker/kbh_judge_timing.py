@@ -181,36 +181,28 @@ def _batch(proc, device, n, i, tally, rewarm):
     failed = [t for t in tries if t["off"] is not None]
     beyond = max(((t["off"]["gap_ms"] - t["off"]["allowed_ms"]) / n for t in failed), default=0.0)
     scant = any(t["reported"] < CLOCK_COUNTS_SHARE * t["value"] for t in failed)
+    seen = (f"the judge's clock did not bear out {len(failed)} of the 3 tries of batch {i} ({n} timed calls): it saw "
+            f"{_listed(t['off']['gap_ms'] for t in failed)} ms more around them than reported, against "
+            f"{failed[-1]['off']['allowed_ms']:.3f} ms allowed" if failed else "")
     if len(failed) >= 2 and (beyond > CLOCK_COUNTS_MS or scant):  # (rejected by the caller, whatever the rest say)
         kept, value = failed[-1], failed[-1]["value"]
-        tally.mismatched.append(kbh_hacks.finding(
-            "timer_mismatch", f"the judge's clock did not bear out {len(failed)} of the 3 tries of batch {i} ({n} timed "
-                              f"calls): it saw {_gaps(failed)} ms more around them than reported, against "
-                              f"{failed[-1]['off']['allowed_ms']:.3f} ms allowed: its own timer was shortened"))
+        tally.mismatched.append(kbh_hacks.finding("timer_mismatch", f"{seen}: its own timer was shortened"))
     else:
         kept = sorted(tries, key=lambda t: t["value"])[len(tries) // 2]
         value = kept["value"]
         if len(failed) >= 2:
             tally.clocked.append(kbh_hacks.finding(
-                "clock_time_counted", f"the judge's clock did not bear out {len(failed)} of the 3 tries of batch {i} "
-                                      f"({n} timed calls): it saw {_gaps(failed)} ms more around them than reported, "
-                                      f"against {failed[-1]['off']['allowed_ms']:.3f} ms allowed (at most "
-                                      f"{beyond * 1000:.0f} us a call beyond): the batch counts at {value:.3f} ms, the "
-                                      f"median of its tries, each not borne out at the clock's time (reported "
-                                      f"{_joined(tries, 'reported')} ms)",
-                                      severity="flag"))
+                "clock_time_counted", f"{seen} (at most {beyond * 1000:.0f} us a call beyond): the batch counts at "
+                                      f"{value:.3f} ms, the median of its tries, each not borne out at the clock's "
+                                      f"time (reported {_listed(t['reported'] for t in tries)} ms)", severity="flag"))
     tally.dropped_ms += [t["outside"] for t in tries if t is not kept]  # (their windows still bound the CPU time)
     tally.outside.append(kept["outside"])
     tally.pings.append(kept["ping"])
     return value, cpu_rewarm
 
 
-def _gaps(tries):
-    return ", ".join(f"{t['off']['gap_ms']:.3f}" for t in tries)
-
-
-def _joined(tries, key):
-    return ", ".join(f"{t[key]:.3f}" for t in tries)
+def _listed(ms):
+    return ", ".join(f"{x:.3f}" for x in ms)
 
 
 def _clocked(proc, outside, pings, op, **kw):
