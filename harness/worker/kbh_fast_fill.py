@@ -232,7 +232,7 @@ def uniform_(tensor, args, kwargs, original, get_state, set_state):
         stats["fallback"] += 1
         return False
     position = ctypes.c_int(pos)
-    with on_host_cores():  # the loop's pthreads start on the calling thread's cores
+    with _host_cores():  # the loop's pthreads start on the calling thread's cores
         fn(words, ctypes.byref(position), tensor.numel(), tensor.data_ptr(), lo, hi, mode, _cores())
     set_state(_pack(raw, words, position.value))
     stats["fast"] += 1
@@ -257,7 +257,7 @@ def host_cores():
 
 
 @contextlib.contextmanager
-def on_host_cores():
+def _host_cores():
     """The calling thread on the host cores while the block runs (threads it starts inherit them), then back on its own:
     candidate code and kernel launches never run on a widened thread."""
     wide, own = _host["cpus"], None
@@ -330,7 +330,7 @@ def _current(get_state):
 def _on_threads(calls, work):
     """work(*call) for every call at once: the first on this thread, the others on threads of their own (torch's
     fills and copies release the GIL)."""
-    with on_host_cores():  # the threads inherit the host cores; this one is back on its own after
+    with _host_cores():  # the threads inherit the host cores; this one is back on its own after
         threads = [threading.Thread(target=work, args=call) for call in calls[1:]]
         for t in threads:
             t.start()

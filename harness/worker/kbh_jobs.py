@@ -347,8 +347,7 @@ class Jobs:
             # exists already: this only tells it how to time.)
             with kbh_gpu_turn.starting(self._quiet_dir(req, device) if spare_ready is None else None, device) as start:
                 proc.extend(start.waited_s)
-                proc.call("prepare", device=str(device), **kbh_spare.start_cores(),
-                          **({"timing_method": req["timing_method"]} if timed else {}))
+                proc.call("prepare", device=str(device), **({"timing_method": req["timing_method"]} if timed else {}))
             if timed:
                 if spare_ready is None:  # a spare measured this while the last candidate was judged
                     proc.idle_cpu_rate = kbh_evidence.idle_cpu_rate(proc)

@@ -8,7 +8,6 @@ outside, spot-checks the output of a timed call it picks afterwards, and reads t
 The findings computed here (patched functions, aliasing, threads, streams) are flags for researchers, marked
 self_reported: a candidate can silence them, and no verdict depends on them holding.
 """
-import contextlib
 import gc
 import linecache
 import os
@@ -163,17 +162,6 @@ class Runner:
         dev = torch.device(msg.get("device", "cpu"))
         if "timing_method" in msg:  # the check's timing method (construct calls this again without it)
             self.timing_method = msg["timing_method"]
-        if "host_cpus" in msg:
-            kbh_fast_fill.use_host_cores([c for c in msg["host_cpus"] or () if type(c) is int][:1024])
-        # The start's CPU work (the CUDA context, the libraries' handles) on the judge's host cores, not on the lane's
-        # two, where the judge constructs the next reference and the current candidate its model; the threads the
-        # driver starts keep those cores. This thread is back on the lane's before any candidate code runs.
-        with kbh_fast_fill.on_host_cores() if self.module is None else contextlib.nullcontext():
-            self._start_device(dev)
-        self.device = dev
-        return {"ok": True}, ()
-
-    def _start_device(self, dev):
         # Its GPU work once, in the start the judge keeps away from timed calls (kbh_gpu_turn.starting): a spare's
         # prepare and construct ask again, outside every turn.
         if dev.type == "cuda" and self.device != dev:
@@ -187,6 +175,8 @@ class Runner:
                 kbh_kernels.import_profiler()
                 kbh_guard.retake()  # torch._dynamo's wrap of torch.manual_seed is now the saved one
                 _warm_libraries(dev)
+        self.device = dev
+        return {"ok": True}, ()
 
     def op_construct(self, msg, fds):
         init = kbh_tensors.unpack(msg["init"], fds)

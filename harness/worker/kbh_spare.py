@@ -11,12 +11,10 @@ nothing a candidate starts outlives it), so the spare must come from the other o
 serves exactly one candidate, and one that fails or waits for a different sandbox is ended and replaced.
 """
 import contextlib
-import os
 import threading
 import time
 
 import kbh_evidence
-import kbh_fast_fill
 import kbh_spawn
 
 
@@ -36,7 +34,7 @@ class _Spare:
                 self.proc = kbh_spawn.CandidateProcess(self.server, config, timeout_s)
                 if device is not None:
                     with starting:  # its GPU work never beside timed calls (kbh_gpu_turn.starting)
-                        self.proc.call("prepare", device=device, **start_cores())
+                        self.proc.call("prepare", device=device)
                     self.proc.idle_cpu_rate = kbh_evidence.idle_cpu_rate(self.proc)
             except Exception as e:  # a spare that fails costs nothing: the check starts its own process
                 self.error = e
@@ -100,14 +98,6 @@ class Spares:
         spare, self._spare = self._spare, None
         if spare is not None:
             spare.end()
-
-
-def start_cores():
-    """What a candidate process's prepare is told of the cores its start may use: the judge's host cores (kbh_runner
-    op_prepare), unless KBH_START_CORES=own keeps it on the lane's two (to measure the difference, docs/settings.md)."""
-    if os.environ.get("KBH_START_CORES") == "own":
-        return {}
-    return {"host_cpus": kbh_fast_fill.host_cores()}
 
 
 def sealed_off(proc):
