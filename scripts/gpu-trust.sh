@@ -13,9 +13,10 @@
 # MODES (default "b c") picks the throughput modes (see bench-throughput.sh); PARTS (default "hacks before after"; also
 # "unsandboxed": this build with --sandbox off, which starts no spare processes; "nospares": the sandbox on without
 # them (KBH_SPARES=0): the two differ in the sandbox alone; "spareafter": spares started when a check is over
-# (KBH_SPARES=after); "again": this build once more, warm
+# (KBH_SPARES=after); "endwait": each candidate's process ended before its check answers (KBH_END=wait);
+# "again": this build once more, warm
 # (AGAIN_MODES, default c), for the spread between runs; "doctor": kbh doctor). BEFORE_MODES, AFTER_MODES,
-# UNSANDBOXED_MODES, NOSPARES_MODES and SPAREAFTER_MODES override MODES per part; after, again, unsandboxed, nospares
+# UNSANDBOXED_MODES, NOSPARES_MODES, SPAREAFTER_MODES and ENDWAIT_MODES override MODES per part; after, again, unsandboxed, nospares
 # and spareafter share one build
 # cache, so e.g. AFTER_MODES=b UNSANDBOXED_MODES=c NOSPARES_MODES=c times the sandbox warm.
 set -uo pipefail
@@ -46,6 +47,8 @@ for part in ${PARTS:-hacks before after}; do
     nospares) throughput .publish/kbh "${NOSPARES_MODES:-${MODES:-b c}}" BENCH_CACHE=$WORK/cache KBH_SPARES=0 ;;
     # Spares started when a check is over instead of while its candidate loads.
     spareafter) throughput .publish/kbh "${SPAREAFTER_MODES:-${MODES:-b c}}" BENCH_CACHE=$WORK/cache KBH_SPARES=after ;;
+    # Each candidate's process ended on the lane's path, before its check answers (as before session 25).
+    endwait) throughput .publish/kbh "${ENDWAIT_MODES:-${MODES:-b c}}" BENCH_CACHE=$WORK/cache KBH_END=wait ;;
     doctor) .publish/kbh doctor 2>&1 ;;
     *) echo "unknown part $part" >&2 ;;
   esac

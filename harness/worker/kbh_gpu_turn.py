@@ -38,10 +38,13 @@ QUIET_WAIT_S = 10.0  # at most, for starts under way before timed calls
 class GpuTurn:
     """Context manager: holds the device's lock (no-op without a lock folder); `waited_s` says how long it queued."""
 
-    def __init__(self, lock_dir, device, notify=None, on_release=None, quiet_dir=None, settle=None):
+    def __init__(self, lock_dir, device, notify=None, on_release=None, quiet_dir=None, settle=None, ended=None):
         """quiet_dir: where the device's quiet lock lives (see `timed`); none: timed calls wait for no start.
-        settle(limit_s): waits for this worker's own starts under way that hold no lock (its fork servers' imports)."""
+        settle(limit_s): waits for this worker's own starts under way that hold no lock (its fork servers' imports).
+        ended(): waits for this worker's candidate processes still ending (their memory and their CUDA teardown),
+        returns the seconds waited; counted in waited_s."""
         self._settle = settle
+        self._ended = ended
         self._lock = None
         self._notify = notify or (lambda event: None)
         self._on_release = on_release
@@ -62,6 +65,8 @@ class GpuTurn:
         # loaded): done before the turn, not while the GPU is held. Inside it, the poisoning collects only the young
         # generations (kbh_check.poison_freed_memory).
         gc.collect()
+        if self._ended is not None:
+            self.waited_s += self._ended()
         if self._lock is not None:
             self.waited_s += self._hold(self._lock)
         return self

@@ -298,7 +298,12 @@ class Jobs:
         """The GPU's lock shared with the other workers on it (gpu_lock_dir: where the harness keeps such locks)."""
         return kbh_gpu_turn.GpuTurn(req.get("gpu_lock_dir"), device, self.notify,
                                     on_release=lambda: kbh_check.release_device_memory(device),
-                                    quiet_dir=self._quiet_dir(req, device), settle=self._settle_servers)
+                                    quiet_dir=self._quiet_dir(req, device), settle=self._settle_servers,
+                                    ended=self._wait_ended)
+
+    def _wait_ended(self):
+        """Before a GPU turn: the candidate processes still ending have ended (kbh_spawn.ForkServer.end_later)."""
+        return sum(server.wait_ended() for server in self.spares.servers)
 
     def _settle_servers(self, limit_s):
         """Before timed calls: this judge's fork servers still importing torch finish first (kbh_spawn.settle)."""
@@ -380,11 +385,15 @@ class Jobs:
         finally:
             self.candidate_output = proc.output_tail()
             ending = time.perf_counter()
-            proc.finish()  # (its end, CUDA context included, is on this lane's path: measured, as a phase, below)
+            if _END_WAITS:  # (its end, CUDA context included, on this lane's path: measured, as a phase, below)
+                proc.finish()
+            else:  # (the next GPU turn and the next spawn on its server wait for it)
+                proc.server.end_later(proc)
             if device.type == "cuda":
                 torch.cuda.empty_cache()
             ended = time.perf_counter() - ending
             if _SPARE_AFTER_CHECK:  # (once this candidate's process, and all it started, has ended)
+                proc.server.wait_ended()
                 self._next_spare(req, device, spare_key, spare_config, proc)
         if ref.timed_after and result.get("times_ms"):  # (timed_after: its model was kept, kbh_check.run_reference)
             try:
@@ -452,6 +461,9 @@ _JUDGE_CWD = os.getcwd()
 # ended, not while this candidate loads, so its CUDA start never holds up this check's own timed calls inside the GPU
 # turn (docs/settings.md).
 _SPARE_AFTER_CHECK = os.environ.get("KBH_SPARES") == "after"
+# KBH_END=wait: a candidate's process ends on the lane's path, before the check answers, as before session 25
+# (docs/settings.md).
+_END_WAITS = os.environ.get("KBH_END") == "wait"
 # Folders of the judge's own locks. Whoever holds the GPU's turn or quiet lock holds up every worker on that GPU, so no
 # candidate may open them: they are masked like the judge's other places (a lock folder need not be under /tmp).
 _JUDGE_LOCKS = set()

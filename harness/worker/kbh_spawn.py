@@ -42,6 +42,7 @@ class ForkServer:
         self._env = _clean_env()
         # One reader of the control socket at a time: a spare's thread may spawn on it while the main thread settles.
         self._io = threading.RLock()
+        self._ending = None  # the thread ending this server's last candidate process (end_later)
 
     def _ensure_locked(self):
         self.launch()
@@ -95,7 +96,29 @@ class ForkServer:
         finally:
             self._io.release()
 
+    def end_later(self, proc):
+        """proc.finish() in a thread of its own, so that its end (asked to exit, waited for, killed with all it
+        started; on a GPU its CUDA context's teardown, 0.20 s a candidate on an H100, session 25) is off the lane's
+        path. Ending kills everything this server started, so no spawn on it begins before that end is over
+        (wait_ended); the judge also waits for it before its next GPU turn (kbh_jobs)."""
+        self.wait_ended()
+        thread = threading.Thread(target=proc.finish, name="kbh-end", daemon=True)
+        self._ending = thread
+        thread.start()
+
+    def wait_ended(self):
+        """Waits for the end end_later started, if one is under way; returns the seconds waited."""
+        thread = self._ending
+        if thread is None:
+            return 0.0
+        start = time.perf_counter()
+        thread.join()
+        if self._ending is thread:
+            self._ending = None
+        return time.perf_counter() - start
+
     def spawn(self, config, capture_fd):
+        self.wait_ended()  # (a cleanup after this spawn would kill the new process)
         with self._io:
             self._ensure_locked()
             judge_end, candidate_end = kbh_channel.pair()

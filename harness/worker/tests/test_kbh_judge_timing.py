@@ -46,8 +46,9 @@ class ModelNew(nn.Module):
 '''
 
 
-def _judge(tmp_path, monkeypatch, source, trials, timing="kernelbench", problem=PROBLEM, policy=None):
-    """A reference job and a check job under KernelBench's timing; (the check's answer, the requests its process got)."""
+def _judge(tmp_path, monkeypatch, source, trials, timing="kernelbench", problem=PROBLEM, policy=None, after=None):
+    """A reference job and a check job under KernelBench's timing; (the check's answer, the requests its process got).
+    after(jobs): run once the check has answered, before the judge's fork servers are closed."""
     import kbh_jobs
     monkeypatch.setenv("KBH_BUILD_CACHE", str(tmp_path / "cache"))
     folder = tmp_path / "candidates"
@@ -69,6 +70,8 @@ def _judge(tmp_path, monkeypatch, source, trials, timing="kernelbench", problem=
         ops.clear()
         answer = jobs.run({**base, "job": "check", "ref_key": "r", "candidate_key": "c", "candidate_path": str(candidate),
                            "extensions_dir": str(folder / "ext" / "c"), "measure_performance": True})
+        if after is not None:
+            after(jobs)
     finally:
         jobs.spares.discard()
         for s in jobs.spares.servers + [jobs.build_server]:
@@ -451,9 +454,53 @@ def test_a_batch_s_fixed_allowance_grows_with_its_calls_so_each_call_s_share_sta
     assert rules(1.0, 0.45, calls=10) == ["timer_mismatch"]  # a batch of 10 keeps its 0.1 ms (0.3 + 0.1 allowed)
 
 
-def test_the_end_of_the_candidate_s_process_is_a_phase_and_a_process_that_delays_it_is_killed(tmp_path, monkeypatch):
-    # Its end (a CUDA context's teardown on a GPU) is on the lane's path between two candidates: measured, and bounded
-    # by the judge, whatever the candidate's process does when asked to exit.
+def test_the_end_of_the_candidate_s_process_is_off_the_lane_s_path_and_a_process_that_delays_it_is_killed(
+        tmp_path, monkeypatch):
+    # Its end (a CUDA context's teardown on a GPU: 0.20 s on an H100, session 25) runs while the lane goes on; the
+    # judge's next GPU turn and the next process its fork server forks wait for it, and a process that delays its end
+    # is killed within the judge's bound, whatever it does when asked to exit.
+    import kbh_spawn
+    stalls = ("import os, time\n_exit = os._exit\nos._exit = lambda code: (time.sleep(5), _exit(code))\n" + HONEST)
+    seen = {}
+
+    def after(jobs):
+        ending = [s for s in jobs.spares.servers if s._ending is not None]
+        seen["ending"] = len(ending)
+        # A process forked on that server now comes after the end (whose cleanup kills all the server started).
+        fresh = kbh_spawn.CandidateProcess(ending[0], {"sandbox": {}}, timeout_s=60)
+        seen["waited"] = jobs._wait_ended()
+        try:
+            seen["fresh_alive"] = fresh.call("ping")[0]["ok"]
+        finally:
+            fresh.finish()
+    # (The default timing: KernelBench's times the reference after the check, in a turn that waits for the end.)
+    answer, _ = _judge(tmp_path, monkeypatch, stalls, trials=10, timing="host_time", after=after)
+    assert answer["status"] == "correct", answer.get("reason")
+    assert answer["phase_seconds"]["candidate_process.end"] < 0.3, answer["phase_seconds"]  # not on the lane's path
+    assert seen["ending"] == 1 and seen["fresh_alive"] is True, seen
+    assert seen["waited"] < 0.1, seen  # the fork above waited for the end, and the end did not wait its 5 s out
+
+    seen.clear()
+    (tmp_path / "timed").mkdir()
+
+    def timed_end(jobs):
+        seen["waited"] = jobs._wait_ended()
+    answer, _ = _judge(tmp_path / "timed", monkeypatch, stalls, trials=10, timing="host_time", after=timed_end)
+    assert answer["status"] == "correct", answer.get("reason")
+    assert 0.3 < seen["waited"] < 3.0, seen  # the staller's end: waited for up to 0.5 s, then killed
+
+    # KernelBench's timing times the reference after the check, once the candidate's process has ended: its turn waits.
+    seen.clear()
+    (tmp_path / "kernelbench").mkdir()
+    answer, _ = _judge(tmp_path / "kernelbench", monkeypatch, stalls, trials=10,
+                       after=lambda jobs: seen.update(pending=[s for s in jobs.spares.servers if s._ending is not None]))
+    assert answer["status"] == "correct" and "reference_after" in answer["phase_seconds"], answer
+    assert seen["pending"] == [], seen
+
+
+def test_with_kbh_end_wait_the_end_is_a_phase_on_the_lane_s_path(tmp_path, monkeypatch):
+    import kbh_jobs
+    monkeypatch.setattr(kbh_jobs, "_END_WAITS", True)
     stalls = ("import os, time\n_exit = os._exit\nos._exit = lambda code: (time.sleep(5), _exit(code))\n" + HONEST)
     answer, _ = _judge(tmp_path, monkeypatch, stalls, trials=10)
     assert answer["status"] == "correct", answer.get("reason")

@@ -16,6 +16,7 @@ public static class WorkerEnvironment
         "THP_MEM_ALLOC_ENABLE", // torch's huge pages for large CPU tensors; the worker sets 1 unless given
         "KBH_CANDIDATE_MEMORY_BYTES", // the host memory one candidate's process may hold (its memory cgroup); default 3/4 of the host's
         "KBH_SPARES", // 0: no candidate process started ahead, as with the sandbox off (to measure the sandbox alone)
+        "KBH_END", // wait: a candidate's process ends before its check answers, on the lane's path (to measure the difference)
     ];
 
     private static readonly string[] Prefixes = ["CUDA_", "TORCH_", "NVIDIA_", "NCCL_", "PYTORCH_", "CUDNN_", "NVCC_"];
