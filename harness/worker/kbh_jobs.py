@@ -299,11 +299,22 @@ class Jobs:
         return kbh_gpu_turn.GpuTurn(req.get("gpu_lock_dir"), device, self.notify,
                                     on_release=lambda: kbh_check.release_device_memory(device),
                                     quiet_dir=self._quiet_dir(req, device), settle=self._settle_servers,
-                                    ended=self._wait_ended)
+                                    ended=self.wait_ended)
 
-    def _wait_ended(self):
-        """Before a GPU turn: the candidate processes still ending have ended (kbh_spawn.ForkServer.end_later)."""
-        return sum(server.wait_ended() for server in self.spares.servers)
+    def wait_ended(self, limit_s=None):
+        """Before a GPU turn and before a check's first step: the candidate processes still ending have ended
+        (kbh_spawn.ForkServer.end_later), so that nothing of an earlier candidate runs beside the next one's code,
+        calibration or timed calls. Returns the seconds waited."""
+        ending = [server for server in self.spares.servers if server.ending]
+        if not ending:
+            return 0.0
+        # The harness does not count this wait against the job's time limit, as a wait for the GPU: an earlier
+        # candidate that makes its end slow (thousands of processes to kill) must not cost the next its verdict.
+        self.notify("gpu_wait")
+        try:
+            return sum(server.wait_ended(limit_s) for server in ending)
+        finally:
+            self.notify("gpu_acquired")
 
     def _settle_servers(self, limit_s):
         """Before timed calls: this judge's fork servers still importing torch finish first (kbh_spawn.settle)."""
@@ -333,6 +344,9 @@ class Jobs:
             if answer["status"] != "ok":
                 return answer
             ref, ref_times = self.references[req["ref_key"]], answer["times_ms"]
+        # The last candidate's process, ending in the background, is gone before this one's code, calibration or
+        # timed calls run (its CPU, memory and GPU work never beside them), and before its process is forked.
+        previous_end = self.wait_ended()
         start = time.perf_counter()
         spare_config, spare_key = self._spare_config(req, device)
         try:
@@ -410,6 +424,8 @@ class Jobs:
         result["sandbox"] = {k: v for k, v in proc.sandbox.items() if k not in ("limit_names", "seconds")}
         result["problem_sha256"] = ref.problem.kbh_sha256
         result.setdefault("phase_seconds", {})["candidate_process.start"] = round(spawned, 4)
+        if previous_end:  # (before the start above: the last candidate's process ending, not this one's doing)
+            result["phase_seconds"]["previous_candidate_process.end"] = round(previous_end, 4)
         for name, seconds in (("calibrate", calibrated), ("load", loaded), ("candidate_process.end", ended)):
             if seconds is not None:
                 result["phase_seconds"][name] = round(seconds, 4)

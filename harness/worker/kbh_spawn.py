@@ -102,18 +102,24 @@ class ForkServer:
         path. Ending kills everything this server started, so no spawn on it begins before that end is over
         (wait_ended); the judge also waits for it before its next GPU turn (kbh_jobs)."""
         self.wait_ended()
-        thread = threading.Thread(target=proc.finish, name="kbh-end", daemon=True)
+        thread = threading.Thread(target=_end, args=(proc,), name="kbh-end", daemon=True)
         self._ending = thread
         thread.start()
 
-    def wait_ended(self):
-        """Waits for the end end_later started, if one is under way; returns the seconds waited."""
+    @property
+    def ending(self):
+        """Whether an end that end_later started is still to be waited for."""
+        return self._ending is not None
+
+    def wait_ended(self, limit_s=None):
+        """Waits (at most limit_s, if given) for the end end_later started, if one is under way; returns the seconds
+        waited."""
         thread = self._ending
         if thread is None:
             return 0.0
         start = time.perf_counter()
-        thread.join()
-        if self._ending is thread:
+        thread.join(limit_s)
+        if self._ending is thread and not thread.is_alive():
             self._ending = None
         return time.perf_counter() - start
 
@@ -163,6 +169,14 @@ class ForkServer:
             except (OSError, subprocess.TimeoutExpired):
                 pass
             self._proc = None
+
+
+def _end(proc):
+    """A candidate process's end in end_later's thread: whatever fails there, its output file is closed."""
+    try:
+        proc.finish()
+    except Exception:
+        proc.capture.close()
 
 
 def _memory_cap(group, join_error, cap):

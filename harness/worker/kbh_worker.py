@@ -104,6 +104,7 @@ def main():
         request = json.loads(line)
         jobs.notify = lambda event, request_id=request.get("id"): progress(request_id, event)
         if request.get("job") == "shutdown":
+            jobs.wait_ended(limit_s=10.0)  # (a candidate's process still ending: its memory cgroup removed too)
             answer({"id": request.get("id"), "ok": True})
             # Straight out, without the interpreter's teardown (every module, candidates' atexit hooks, freeing
             # gigabytes of tensors one by one): the kernel frees the memory and the driver the GPU context either way,

@@ -468,7 +468,7 @@ def test_the_end_of_the_candidate_s_process_is_off_the_lane_s_path_and_a_process
         seen["ending"] = len(ending)
         # A process forked on that server now comes after the end (whose cleanup kills all the server started).
         fresh = kbh_spawn.CandidateProcess(ending[0], {"sandbox": {}}, timeout_s=60)
-        seen["waited"] = jobs._wait_ended()
+        seen["waited"] = jobs.wait_ended()
         try:
             seen["fresh_alive"] = fresh.call("ping")[0]["ok"]
         finally:
@@ -484,7 +484,7 @@ def test_the_end_of_the_candidate_s_process_is_off_the_lane_s_path_and_a_process
     (tmp_path / "timed").mkdir()
 
     def timed_end(jobs):
-        seen["waited"] = jobs._wait_ended()
+        seen["waited"] = jobs.wait_ended()
     answer, _ = _judge(tmp_path / "timed", monkeypatch, stalls, trials=10, timing="host_time", after=timed_end)
     assert answer["status"] == "correct", answer.get("reason")
     assert 0.3 < seen["waited"] < 3.0, seen  # the staller's end: waited for up to 0.5 s, then killed
@@ -496,6 +496,58 @@ def test_the_end_of_the_candidate_s_process_is_off_the_lane_s_path_and_a_process
                        after=lambda jobs: seen.update(pending=[s for s in jobs.spares.servers if s._ending is not None]))
     assert answer["status"] == "correct" and "reference_after" in answer["phase_seconds"], answer
     assert seen["pending"] == [], seen
+
+
+def test_the_next_candidate_s_code_and_calibration_never_run_while_the_last_candidate_s_process_is_ending(
+        tmp_path, monkeypatch):
+    # A red-team review (session 25): with the next candidate's process started ahead on the other fork server, its
+    # calibration and its import ran while the last one, stalling its exit, still ran. Now the check waits first.
+    import kbh_evidence
+    import kbh_jobs
+    monkeypatch.setenv("KBH_BUILD_CACHE", str(tmp_path / "cache"))  # (spares, where the whole sandbox is in force)
+    folder = tmp_path / "candidates"
+    folder.mkdir()
+    base = {"problem_path": PROBLEM, "device": "cpu", "precision": "fp32", "seed": 42, "correctness_trials": 1,
+            "perf_trials": 10, "warmup": 1, "timing_method": "host_time", "timing_order": "interleaved",
+            "sandbox": "auto", "atol": 1e-2, "rtol": 1e-2, "timeout_s": 60.0, "candidates_folder": str(folder)}
+    ending, alive_at = [], []
+
+    def alive():
+        return [pid for pid in ending if os.path.exists(f"/proc/{pid}") and ") Z " not in open(f"/proc/{pid}/stat").read()]
+    end_later = kbh_spawn.ForkServer.end_later
+    monkeypatch.setattr(kbh_spawn.ForkServer, "end_later", lambda self, proc: (ending.append(proc.pid),
+                                                                                 end_later(self, proc))[1])
+    calibrate, load = kbh_evidence.calibrate, kbh_jobs.Jobs._load
+    monkeypatch.setattr(kbh_evidence, "calibrate", lambda *a, **k: (alive_at.append(("calibrate", alive())),
+                                                                    calibrate(*a, **k))[1])
+    monkeypatch.setattr(kbh_jobs.Jobs, "_load", lambda self, *a, **k: (alive_at.append(("load", alive())),
+                                                                       load(self, *a, **k))[1])
+    stalls = ("import os, time\n_exit = os._exit\nos._exit = lambda code: (time.sleep(5), _exit(code))\n" + HONEST)
+    jobs = kbh_jobs.Jobs()
+    answers = []
+    try:
+        assert jobs.run({**base, "job": "reference", "ref_key": "r", "measure_performance": True})["status"] == "ok"
+        events = []
+        for key, source in (("a" * 16, stalls), ("b" * 16, HONEST)):
+            events.clear()
+            jobs.notify = events.append
+            (folder / f"{key}.py").write_text(source)
+            answers.append(jobs.run({**base, "job": "check", "ref_key": "r", "candidate_key": key,
+                                     "candidate_path": str(folder / f"{key}.py"),
+                                     "extensions_dir": str(folder / "ext" / key), "measure_performance": True}))
+    finally:
+        jobs.spares.discard()
+        jobs.wait_ended()
+        for s in jobs.spares.servers + [jobs.build_server]:
+            s.close()
+    assert [a["status"] for a in answers] == ["correct", "correct"], answers
+    assert len(ending) == 2 and [step for step, _ in alive_at] == ["calibrate", "load"] * 2, alive_at
+    assert alive_at[2:] == [("calibrate", []), ("load", [])], alive_at  # the staller was gone before either
+    phases = answers[1]["phase_seconds"]
+    assert phases["previous_candidate_process.end"] > 0.3, phases  # the staller's 0.5 s before it is killed
+    # The harness is told it waits (as for the GPU): an earlier candidate's slow end never counts against this one's
+    # time limit.
+    assert events[:2] == ["gpu_wait", "gpu_acquired"], events
 
 
 def test_with_kbh_end_wait_the_end_is_a_phase_on_the_lane_s_path(tmp_path, monkeypatch):
