@@ -118,6 +118,7 @@ class Jobs:
         if job == "build":
             return self.build(req)
         if job == "sandbox":  # kbh doctor: what a candidate's process gets on this machine
+            self.wait_ended()
             proc = self._spawn(req)
             proc.finish()
             sandbox = dict(proc.sandbox)
@@ -234,6 +235,7 @@ class Jobs:
             builder.finish()
 
     def build(self, req):
+        self.wait_ended()  # (told to the harness, before this candidate's time limit starts: as a check's first step)
         try:
             proc = self._spawn(req)
         except SandboxRequired as e:

@@ -103,8 +103,12 @@ class ForkServer:
         (wait_ended); the judge also waits for it before its next GPU turn (kbh_jobs)."""
         self.wait_ended()
         thread = threading.Thread(target=_end, args=(proc,), name="kbh-end", daemon=True)
+        try:
+            thread.start()
+        except RuntimeError:  # (no thread to be had: it ends here, on the lane's path, rather than never)
+            _end(proc)
+            return
         self._ending = thread
-        thread.start()
 
     @property
     def ending(self):

@@ -2,6 +2,7 @@
 loop back to back with one discarded trial per batch; the judge still clocks every batch and spot-checks one output.
 Real reference and check jobs, real candidate processes, on the CPU."""
 import os
+import time
 
 import pytest
 
@@ -484,10 +485,21 @@ def test_the_end_of_the_candidate_s_process_is_off_the_lane_s_path_and_a_process
     (tmp_path / "timed").mkdir()
 
     def timed_end(jobs):
-        seen["waited"] = jobs.wait_ended()
+        # A build job right after (the engine sends one when no build record covers the next candidate): the wait is
+        # told to the harness and does not eat that candidate's time limit (a second red-team review, session 25).
+        events = []
+        jobs.notify = events.append
+        (tmp_path / "timed" / "next.py").write_text(HONEST)
+        started = time.perf_counter()
+        built = jobs.run({"job": "build", "candidate_key": "n", "candidate_path": str(tmp_path / "timed" / "next.py"),
+                          "extensions_dir": str(tmp_path / "timed" / "ext-n"), "device": "cpu", "sandbox": "auto",
+                          "problem_path": PROBLEM, "precision": "fp32", "timeout_s": 2.0,
+                          "candidates_folder": str(tmp_path / "timed")})
+        seen.update(waited=time.perf_counter() - started, built=built, events=events[:2])
     answer, _ = _judge(tmp_path / "timed", monkeypatch, stalls, trials=10, timing="host_time", after=timed_end)
     assert answer["status"] == "correct", answer.get("reason")
     assert 0.3 < seen["waited"] < 3.0, seen  # the staller's end: waited for up to 0.5 s, then killed
+    assert seen["built"].get("status") == "built" and seen["events"] == ["gpu_wait", "gpu_acquired"], seen
 
     # KernelBench's timing times the reference after the check, once the candidate's process has ended: its turn waits.
     seen.clear()
