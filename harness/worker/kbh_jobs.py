@@ -118,7 +118,6 @@ class Jobs:
         if job == "build":
             return self.build(req)
         if job == "sandbox":  # kbh doctor: what a candidate's process gets on this machine
-            self.wait_ended()
             proc = self._spawn(req)
             proc.finish()
             sandbox = dict(proc.sandbox)
@@ -171,7 +170,9 @@ class Jobs:
         return self.problems[key]
 
     def _spawn(self, req, spare=None):
-        """The candidate's process: the spare when spare (its key) matches the one started ahead, else a new one."""
+        """The candidate's process: the spare when spare (its key) matches the one started ahead, else a new one. Any
+        candidate process still ending has ended first, told to the harness before this one's time limit starts."""
+        self.wait_ended()
         proc = self.spares.take(spare, _timeout(req)) if spare else None
         if proc is None:
             proc = kbh_spawn.CandidateProcess(self.spares.free_server(), {"sandbox": _sandbox_config(req, build=False)},
@@ -235,7 +236,6 @@ class Jobs:
             builder.finish()
 
     def build(self, req):
-        self.wait_ended()  # (told to the harness, before this candidate's time limit starts: as a check's first step)
         try:
             proc = self._spawn(req)
         except SandboxRequired as e:

@@ -47,6 +47,10 @@ class ModelNew(nn.Module):
 '''
 
 
+# A candidate whose process takes 5 s to exit once asked: the judge kills it after its 0.5 s.
+STALLS = "import os, time\n_exit = os._exit\nos._exit = lambda code: (time.sleep(5), _exit(code))\n" + HONEST
+
+
 def _judge(tmp_path, monkeypatch, source, trials, timing="kernelbench", problem=PROBLEM, policy=None, after=None):
     """A reference job and a check job under KernelBench's timing; (the check's answer, the requests its process got).
     after(jobs): run once the check has answered, before the judge's fork servers are closed."""
@@ -461,11 +465,10 @@ def test_the_end_of_the_candidate_s_process_is_off_the_lane_s_path_and_a_process
     # judge's next GPU turn and the next process its fork server forks wait for it, and a process that delays its end
     # is killed within the judge's bound, whatever it does when asked to exit.
     import kbh_spawn
-    stalls = ("import os, time\n_exit = os._exit\nos._exit = lambda code: (time.sleep(5), _exit(code))\n" + HONEST)
     seen = {}
 
     def after(jobs):
-        ending = [s for s in jobs.spares.servers if s._ending is not None]
+        ending = [s for s in jobs.spares.servers if s.ending]
         seen["ending"] = len(ending)
         # A process forked on that server now comes after the end (whose cleanup kills all the server started).
         fresh = kbh_spawn.CandidateProcess(ending[0], {"sandbox": {}}, timeout_s=60)
@@ -475,7 +478,7 @@ def test_the_end_of_the_candidate_s_process_is_off_the_lane_s_path_and_a_process
         finally:
             fresh.finish()
     # (The default timing: KernelBench's times the reference after the check, in a turn that waits for the end.)
-    answer, _ = _judge(tmp_path, monkeypatch, stalls, trials=10, timing="host_time", after=after)
+    answer, _ = _judge(tmp_path, monkeypatch, STALLS, trials=10, timing="host_time", after=after)
     assert answer["status"] == "correct", answer.get("reason")
     assert answer["phase_seconds"]["candidate_process.end"] < 0.3, answer["phase_seconds"]  # not on the lane's path
     assert seen["ending"] == 1 and seen["fresh_alive"] is True, seen
@@ -496,7 +499,7 @@ def test_the_end_of_the_candidate_s_process_is_off_the_lane_s_path_and_a_process
                           "problem_path": PROBLEM, "precision": "fp32", "timeout_s": 2.0,
                           "candidates_folder": str(tmp_path / "timed")})
         seen.update(waited=time.perf_counter() - started, built=built, events=events[:2])
-    answer, _ = _judge(tmp_path / "timed", monkeypatch, stalls, trials=10, timing="host_time", after=timed_end)
+    answer, _ = _judge(tmp_path / "timed", monkeypatch, STALLS, trials=10, timing="host_time", after=timed_end)
     assert answer["status"] == "correct", answer.get("reason")
     assert 0.3 < seen["waited"] < 3.0, seen  # the staller's end: waited for up to 0.5 s, then killed
     assert seen["built"].get("status") == "built" and seen["events"] == ["gpu_wait", "gpu_acquired"], seen
@@ -504,8 +507,8 @@ def test_the_end_of_the_candidate_s_process_is_off_the_lane_s_path_and_a_process
     # KernelBench's timing times the reference after the check, once the candidate's process has ended: its turn waits.
     seen.clear()
     (tmp_path / "kernelbench").mkdir()
-    answer, _ = _judge(tmp_path / "kernelbench", monkeypatch, stalls, trials=10,
-                       after=lambda jobs: seen.update(pending=[s for s in jobs.spares.servers if s._ending is not None]))
+    answer, _ = _judge(tmp_path / "kernelbench", monkeypatch, STALLS, trials=10,
+                       after=lambda jobs: seen.update(pending=[s for s in jobs.spares.servers if s.ending]))
     assert answer["status"] == "correct" and "reference_after" in answer["phase_seconds"], answer
     assert seen["pending"] == [], seen
 
@@ -534,13 +537,12 @@ def test_the_next_candidate_s_code_and_calibration_never_run_while_the_last_cand
                                                                     calibrate(*a, **k))[1])
     monkeypatch.setattr(kbh_jobs.Jobs, "_load", lambda self, *a, **k: (alive_at.append(("load", alive())),
                                                                        load(self, *a, **k))[1])
-    stalls = ("import os, time\n_exit = os._exit\nos._exit = lambda code: (time.sleep(5), _exit(code))\n" + HONEST)
     jobs = kbh_jobs.Jobs()
     answers = []
     try:
         assert jobs.run({**base, "job": "reference", "ref_key": "r", "measure_performance": True})["status"] == "ok"
         events = []
-        for key, source in (("a" * 16, stalls), ("b" * 16, HONEST)):
+        for key, source in (("a" * 16, STALLS), ("b" * 16, HONEST)):
             events.clear()
             jobs.notify = events.append
             (folder / f"{key}.py").write_text(source)
@@ -565,8 +567,7 @@ def test_the_next_candidate_s_code_and_calibration_never_run_while_the_last_cand
 def test_with_kbh_end_wait_the_end_is_a_phase_on_the_lane_s_path(tmp_path, monkeypatch):
     import kbh_jobs
     monkeypatch.setattr(kbh_jobs, "_END_WAITS", True)
-    stalls = ("import os, time\n_exit = os._exit\nos._exit = lambda code: (time.sleep(5), _exit(code))\n" + HONEST)
-    answer, _ = _judge(tmp_path, monkeypatch, stalls, trials=10)
+    answer, _ = _judge(tmp_path, monkeypatch, STALLS, trials=10)
     assert answer["status"] == "correct", answer.get("reason")
     assert 0.4 < answer["phase_seconds"]["candidate_process.end"] < 3.0, answer["phase_seconds"]
     (tmp_path / "honest").mkdir()
